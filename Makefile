@@ -1,0 +1,32 @@
+# Developer tasks. `make test` works on a fresh machine: the venv target installs everything.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; older than pyproject.toml means "reinstall".
+VENV_STAMP := $(VENV)/.installed
+GRAPHIQL := graphql_api/static/graphiql
+RESOLVER := tests/data/primer-primitives/primer-primitives.resolver.json
+
+.PHONY: venv graphiql test serve
+
+venv: $(VENV_STAMP) graphiql
+
+$(VENV_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --no-input -e '.[test]'
+	touch $@
+
+# GraphiQL assets come from the npm registry at set-up (nothing is fetched at run time).
+graphiql:
+	@if [ -f $(GRAPHIQL)/package.json ] && [ ! -d $(GRAPHIQL)/node_modules ]; then \
+		npm ci --prefix $(GRAPHIQL) --no-audit --no-fund; \
+	fi
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+serve: venv
+	$(BIN)/alembic upgrade head
+	$(BIN)/flask --app app tokens import $(RESOLVER)
+	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000

@@ -1,0 +1,40 @@
+"""Design-token server: DTCG tokens, themes and aliases served over GraphQL."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask
+
+from graphql_api import cli, db, views
+from graphql_api.config import load_config
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the application (flaskr-style factory).
+
+    Args:
+        config: Settings that win over defaults and environment variables, e.g.
+            ``{"TESTING": True, "DATABASE_URL": "sqlite:///..."}``.
+
+    Returns:
+        A configured Flask app with its own engine and session factory.
+
+    Raises:
+        graphql_api.config.ConfigError: An environment variable holds an invalid value.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)  # noqa: PTH103 - flaskr idiom
+    app.config.update(load_config(app.instance_path, config))
+
+    db.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)
+
+    return app

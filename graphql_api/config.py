@@ -1,0 +1,157 @@
+"""Configuration: defaults, then environment variables, then explicit overrides.
+
+This is the only module that reads ``os.environ``. Settings are plain upper-case keys of
+``flask.Flask.config``:
+
+- ``DATABASE_URL`` (str): SQLAlchemy URL, from ``DATABASE_URL``; default: the SQLite file
+  ``<instance_path>/tokens.sqlite3``. ``postgresql://`` URLs are rewritten to use psycopg 3.
+- ``SQLITE_BUSY_TIMEOUT_MS`` (int, ms): how long SQLite waits for a lock
+  (``TOKENS_SQLITE_BUSY_TIMEOUT_MS``).
+- ``SNAPSHOT_CACHE_SIZE`` (int): resolved snapshots kept in memory (``TOKENS_SNAPSHOT_CACHE_SIZE``).
+- ``MAX_PAGE_SIZE`` (int): largest page a paginated query returns (``TOKENS_MAX_PAGE_SIZE``).
+- ``ROOT_FONT_SIZE_PX`` (float, px): px per rem when converting dimensions
+  (``TOKENS_ROOT_FONT_SIZE_PX``).
+
+Environment variables with the ``TOKENS_`` prefix that name no known setting are ignored
+(tests use ``TOKENS_TEST_*`` and ``TOKENS_REQUIRE_POSTGRES`` for their own purposes).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+ENV_PREFIX: Final = "TOKENS_"
+DATABASE_URL_ENV: Final = "DATABASE_URL"
+SQLITE_FILE_NAME: Final = "tokens.sqlite3"
+
+#: Settings that ``TOKENS_<KEY>`` environment variables may change, with their defaults.
+#: The type of each default is the type an environment value is converted to.
+DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    "SNAPSHOT_CACHE_SIZE": 64,
+    "MAX_PAGE_SIZE": 10_000,
+    "ROOT_FONT_SIZE_PX": 16.0,
+}
+
+_TRUE: Final = frozenset({"1", "true", "yes", "on"})
+_FALSE: Final = frozenset({"0", "false", "no", "off", ""})
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value that cannot be converted to its setting's type."""
+
+
+def default_database_url(instance_path: str | os.PathLike[str]) -> str:
+    """Return the URL of the default SQLite database inside the instance folder.
+
+    Args:
+        instance_path: The Flask instance folder (absolute or relative to the working dir).
+
+    Returns:
+        ``sqlite:///<instance_path>/tokens.sqlite3``.
+    """
+    return f"sqlite:///{Path(instance_path) / SQLITE_FILE_NAME}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Make a bare PostgreSQL URL use the psycopg 3 driver, the only one installed.
+
+    Args:
+        url: An SQLAlchemy URL, e.g. ``postgresql://user@host/db`` or ``sqlite:///x.db``.
+
+    Returns:
+        The same URL, with ``postgres://`` or ``postgresql://`` rewritten to
+        ``postgresql+psycopg://``; any other URL unchanged.
+    """
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
+def database_url_from_env(default: str) -> str:
+    """Return the database URL from ``DATABASE_URL``, or ``default`` when it is unset or empty.
+
+    Args:
+        default: URL used when the environment names none.
+
+    Returns:
+        A normalised SQLAlchemy URL (see :func:`normalise_database_url`).
+    """
+    return normalise_database_url(os.environ.get(DATABASE_URL_ENV) or default)
+
+
+def _convert(key: str, raw: str, default: bool | int | float | str) -> bool | int | float | str:
+    """Convert one environment value to the type of its default.
+
+    Raises:
+        ConfigError: ``raw`` is not a valid value of that type.
+    """
+    name = ENV_PREFIX + key
+    try:
+        if isinstance(default, bool):
+            lowered = raw.strip().lower()
+            if lowered in _TRUE:
+                return True
+            if lowered in _FALSE:
+                return False
+            msg = f"{name}={raw!r}: expected one of {sorted(_TRUE | _FALSE)}"
+            raise ConfigError(msg)
+        if isinstance(default, int):
+            return int(raw.strip())
+        if isinstance(default, float):
+            return float(raw.strip())
+    except ValueError as error:
+        if isinstance(error, ConfigError):
+            raise
+        msg = f"{name}={raw!r}: expected {type(default).__name__}"
+        raise ConfigError(msg) from error
+    return raw
+
+
+def settings_from_env() -> dict[str, bool | int | float | str]:
+    """Return the known settings that ``TOKENS_<KEY>`` environment variables set.
+
+    Returns:
+        ``{KEY: converted value}`` for each key of :data:`DEFAULTS` whose variable is set.
+
+    Raises:
+        ConfigError: A variable cannot be converted to its setting's type.
+    """
+    found: dict[str, bool | int | float | str] = {}
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(ENV_PREFIX + key)
+        if raw is not None:
+            found[key] = _convert(key, raw, default)
+    return found
+
+
+def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the application settings.
+
+    Precedence, lowest first: :data:`DEFAULTS`, environment variables, ``overrides``.
+
+    Args:
+        instance_path: The Flask instance folder; the default SQLite file lives there.
+        overrides: Settings that win over everything else (e.g. the test config passed to
+            ``create_app``); may hold keys unknown here, which are kept as given.
+
+    Returns:
+        A new dict of settings for ``app.config.update``; always holds ``DATABASE_URL``
+        (normalised) and every key of :data:`DEFAULTS`.
+
+    Raises:
+        ConfigError: An environment variable cannot be converted to its setting's type.
+    """
+    config: dict[str, Any] = dict(DEFAULTS)
+    config[DATABASE_URL_ENV] = database_url_from_env(default_database_url(instance_path))
+    config.update(settings_from_env())
+    if overrides:
+        config.update(overrides)
+    config[DATABASE_URL_ENV] = normalise_database_url(str(config[DATABASE_URL_ENV]))
+    return config

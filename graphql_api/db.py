@@ -1,0 +1,207 @@
+"""Database plumbing: engine, sessions per request, declarative base.
+
+The engine and the ``sessionmaker`` are built in the app factory (:func:`init_app`) and kept
+in ``app.extensions["tokens_db"]``; nothing here is created at import time. Request code asks
+:func:`get_session` for the request's one session; the caller owns the transaction (commits
+it), and the session is closed at the end of the app context, which rolls back anything not
+committed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from flask import current_app, g
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from sqlite3 import Connection as SQLiteConnection
+
+    from flask import Flask
+    from sqlalchemy.engine import URL, Dialect, Engine
+    from sqlalchemy.pool import ConnectionPoolEntry
+
+EXTENSION_KEY: Final = "tokens_db"
+_SESSION_KEY: Final = "tokens_session"
+
+#: Constraint names Alembic can rely on (the same on SQLite and PostgreSQL).
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model; its metadata carries :data:`NAMING_CONVENTION`."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class TZDateTime(TypeDecorator[datetime]):
+    """A timezone-aware ``DateTime`` that always returns aware UTC datetimes.
+
+    PostgreSQL stores ``timestamp with time zone``; SQLite stores naive text, which is UTC
+    (``CURRENT_TIMESTAMP``) and gets ``tzinfo=UTC`` back on load. Naive datetimes bound as
+    parameters are taken to be UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to UTC (naive on SQLite, which has no time zones)."""
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Attach UTC to naive values read back (SQLite)."""
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DatabaseState:
+    """What :func:`init_app` keeps in ``app.extensions["tokens_db"]``.
+
+    Attributes:
+        engine: The app's engine (one pool per app).
+        sessionmaker: Factory of sessions bound to ``engine``.
+    """
+
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+
+
+def _is_sqlite_file(url: URL) -> bool:
+    """Tell whether an SQLite URL names a file (WAL needs one), not an in-memory database."""
+    database = url.database or ""
+    return database not in ("", ":memory:") and url.query.get("mode") != "memory"
+
+
+def make_engine(
+    url: str | URL,
+    *,
+    sqlite_busy_timeout_ms: int = 5000,
+    sqlite_foreign_keys: bool = True,
+    **engine_options: Any,
+) -> Engine:
+    """Create an engine with the per-dialect settings this project relies on.
+
+    SQLite: ``PRAGMA foreign_keys`` (ON by default, so ``ON DELETE CASCADE`` works) and
+    ``PRAGMA busy_timeout`` on every new connection; WAL journal mode for file databases.
+    PostgreSQL (psycopg 3): ``pool_pre_ping`` so connections dropped by the server are
+    replaced.
+
+    Args:
+        url: SQLAlchemy URL, e.g. ``sqlite:///instance/tokens.sqlite3`` or
+            ``postgresql+psycopg://user@host/db``.
+        sqlite_busy_timeout_ms: How long (ms) an SQLite connection waits for a lock.
+        sqlite_foreign_keys: Enforce foreign keys on SQLite. Migrations turn this off, since
+            SQLite's table rebuilds (batch mode) would otherwise cascade deletes.
+        **engine_options: Passed on to :func:`sqlalchemy.create_engine`.
+
+    Returns:
+        A new engine; the caller disposes of it.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        engine_options.setdefault("pool_pre_ping", True)
+        return create_engine(parsed, **engine_options)
+
+    engine = create_engine(parsed, **engine_options)
+    use_wal = _is_sqlite_file(parsed)
+    pragmas = [
+        f"PRAGMA foreign_keys = {'ON' if sqlite_foreign_keys else 'OFF'}",
+        f"PRAGMA busy_timeout = {int(sqlite_busy_timeout_ms)}",
+    ]
+
+    @event.listens_for(engine, "connect")
+    def _set_sqlite_pragmas(dbapi_connection: SQLiteConnection, _: ConnectionPoolEntry) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in pragmas:
+                cursor.execute(pragma)
+            if use_wal:
+                cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    """Build the app's engine and session factory and close each request's session.
+
+    Reads ``DATABASE_URL`` and ``SQLITE_BUSY_TIMEOUT_MS`` from ``app.config``.
+
+    Args:
+        app: The application being created.
+    """
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+    )
+    # expire_on_commit=False: objects stay readable after a mutation commits, without a
+    # reload (which lazy="raise" relationships would refuse anyway).
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    app.extensions[EXTENSION_KEY] = DatabaseState(engine=engine, sessionmaker=factory)
+    app.teardown_appcontext(close_session)
+
+
+def get_state(app: Flask | None = None) -> DatabaseState:
+    """Return the database state of ``app`` (default: the current app).
+
+    Raises:
+        RuntimeError: ``init_app`` was not called for the app, or no app is active.
+    """
+    target = app if app is not None else current_app
+    try:
+        state: DatabaseState = target.extensions[EXTENSION_KEY]
+    except KeyError:
+        msg = "graphql_api.db.init_app(app) was not called"
+        raise RuntimeError(msg) from None
+    return state
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    """Return the engine of ``app`` (default: the current app)."""
+    return get_state(app).engine
+
+
+def get_session() -> Session:
+    """Return the current app context's session, creating it on first use.
+
+    Returns:
+        The one session of this request (or CLI command); closed by :func:`close_session`.
+
+    Raises:
+        RuntimeError: Called outside an application context.
+    """
+    session: Session | None = g.get(_SESSION_KEY)
+    if session is None:
+        session = get_state().sessionmaker()
+        setattr(g, _SESSION_KEY, session)
+    return session
+
+
+def close_session(_: BaseException | None = None) -> None:
+    """Roll back what was not committed and close the context's session, if one was opened."""
+    session: Session | None = g.pop(_SESSION_KEY, None)
+    if session is None:
+        return
+    try:
+        if session.in_transaction():
+            session.rollback()
+    finally:
+        session.close()

@@ -1,0 +1,188 @@
+"""ORM models: the resolver's sets and modifiers, tokens, their raw values per layer, aliases.
+
+A *layer* is a place a value can come from: a ``token_set`` (DTCG Resolver ``sets``) or a
+``theme`` (a context of a ``modifier``). Values are stored raw, as written (references
+unresolved); resolution happens on read. Every relationship is ``lazy="raise"``: load what
+you need explicitly (``selectinload``/batch queries in ``repository``).
+
+JSON columns use the generic :class:`sqlalchemy.JSON` (``json`` on PostgreSQL, not ``jsonb``)
+so that the key order of token values survives a round trip. Python ``None`` is stored as
+SQL ``NULL`` (``none_as_null=True``), never as JSON ``null``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from graphql_api.db import Base, TZDateTime
+
+#: SQL of the check that a layered row belongs to exactly one layer (a set or a theme).
+ONE_LAYER_SQL: Final = (
+    "(set_id IS NOT NULL AND theme_id IS NULL) OR (set_id IS NULL AND theme_id IS NOT NULL)"
+)
+
+
+def _json() -> JSON:
+    """Return the JSON column type used everywhere (``None`` stored as SQL ``NULL``)."""
+    return JSON(none_as_null=True)
+
+
+class Revision(Base):
+    """One write to the data; the current data revision is ``max(id)``."""
+
+    __tablename__ = "revision"
+    # AUTOINCREMENT on SQLite: ids are never reused, even after the last row is deleted.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())
+    message: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class TokenSet(Base):
+    """A set of the resolver document: token sources always applied, in ``position`` order."""
+
+    __tablename__ = "token_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int]  # index in the resolver's resolutionOrder
+    extensions: Mapped[Any | None] = mapped_column(_json())
+
+
+class Modifier(Base):
+    """A modifier of the resolver document (e.g. ``mode``), whose contexts are themes."""
+
+    __tablename__ = "modifier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    default_context: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[int]  # index in the resolver's resolutionOrder
+    extensions: Mapped[Any | None] = mapped_column(_json())
+
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="modifier",
+        order_by="Theme.position",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class Theme(Base):
+    """A context of a modifier (e.g. ``dark`` of ``mode``): a layer of values over the sets."""
+
+    __tablename__ = "theme"
+    __table_args__ = (UniqueConstraint("modifier_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    modifier_id: Mapped[int] = mapped_column(ForeignKey("modifier.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int]  # order within its modifier
+    extensions: Mapped[Any | None] = mapped_column(_json())
+
+    modifier: Mapped[Modifier] = relationship(back_populates="themes", lazy="raise")
+
+
+class Token(Base):
+    """Identity of one token: its dotted DTCG path, e.g. ``color.fg.default``."""
+
+    __tablename__ = "token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    name: Mapped[str] = mapped_column(String(300))  # last segment of path
+
+    values: Mapped[list[TokenValue]] = relationship(
+        back_populates="token",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class TokenValue(Base):
+    """A token's raw value in one layer (a set or a theme), as written in its source file."""
+
+    __tablename__ = "token_value"
+    __table_args__ = (CheckConstraint(ONE_LAYER_SQL, name="one_layer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("token.id", ondelete="CASCADE"), index=True)
+    set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("token_set.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str | None] = mapped_column(String(100))  # own $type as written, not inherited
+    value: Mapped[Any] = mapped_column(_json(), nullable=False)  # raw $value, aliases unresolved
+    description: Mapped[str | None] = mapped_column(Text)
+    deprecated: Mapped[Any | None] = mapped_column(_json())  # true, false or a reason string
+    extensions: Mapped[Any | None] = mapped_column(_json())
+    source_file: Mapped[str] = mapped_column(String(1000))
+    source_pointer: Mapped[str] = mapped_column(String(2000))  # JSON Pointer of the token node
+
+    token: Mapped[Token] = relationship(back_populates="values", lazy="raise")
+    aliases: Mapped[list[Alias]] = relationship(
+        back_populates="token_value",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class TokenGroup(Base):
+    """Properties of one group in one layer (``$type``, ``$description``, …) for inheritance."""
+
+    __tablename__ = "token_group"
+    __table_args__ = (CheckConstraint(ONE_LAYER_SQL, name="one_layer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000))  # dotted path; '' for the root group
+    set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("token_set.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    deprecated: Mapped[Any | None] = mapped_column(_json())
+    extensions: Mapped[Any | None] = mapped_column(_json())
+    source_file: Mapped[str] = mapped_column(String(1000))
+
+
+class Alias(Base):
+    """One reference edge: a token value (at ``pointer`` inside it) refers to a target token."""
+
+    __tablename__ = "alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_value_id: Mapped[int] = mapped_column(
+        ForeignKey("token_value.id", ondelete="CASCADE"), index=True
+    )
+    target_token_id: Mapped[int] = mapped_column(
+        ForeignKey("token.id", ondelete="CASCADE"), index=True
+    )
+    # '' when the whole value is a reference, else the JSON Pointer inside it ('/0/color').
+    pointer: Mapped[str] = mapped_column(String(2000), default="")
+
+    token_value: Mapped[TokenValue] = relationship(back_populates="aliases", lazy="raise")
+    target: Mapped[Token] = relationship(lazy="raise")

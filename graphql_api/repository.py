@@ -1,0 +1,139 @@
+"""Every SELECT of the application. Batch fetchers return plain objects keyed by name/id.
+
+Functions take a :class:`~sqlalchemy.orm.Session`; none commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .dtcg.parse import Document, GroupNode, TokenNode
+from .models import Modifier, Revision, Theme, Token, TokenGroup, TokenSet, TokenValue
+
+
+@dataclass(frozen=True, slots=True)
+class ContextInfo:
+    """A context (theme) of a modifier, as stored."""
+
+    id: int
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModifierInfo:
+    """A modifier with its contexts in order."""
+
+    id: int
+    name: str
+    description: str | None
+    default: str | None
+    position: int
+    contexts: tuple[ContextInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """The structure of the stored resolver: sets and modifiers, in ``resolutionOrder``.
+
+    Attributes:
+        sets: ``(set id, name, position)`` for every set.
+        modifiers: modifier name → :class:`ModifierInfo`.
+    """
+
+    sets: tuple[tuple[int, str, int], ...] = ()
+    modifiers: dict[str, ModifierInfo] = field(default_factory=dict)
+
+    def modifier_contexts(self) -> dict[str, tuple[list[str], str | None]]:
+        """Modifier name → (context names, default): the input of ``normalise_input``."""
+        return {m.name: ([c.name for c in m.contexts], m.default) for m in self.modifiers.values()}
+
+    def layer_ids(self, selection: dict[str, str]) -> list[tuple[str, int]]:
+        """``("set" | "theme", id)`` of each layer for a normalised selection, in order."""
+        items: list[tuple[int, str, int]] = [(pos, "set", sid) for sid, _, pos in self.sets]
+        for m in self.modifiers.values():
+            ctx = next(c for c in m.contexts if c.name == selection[m.name])
+            items.append((m.position, "theme", ctx.id))
+        return [(kind, i) for _, kind, i in sorted(items)]
+
+
+def current_revision(session: Session) -> int:
+    """The current data revision (0 when nothing was ever written). One statement."""
+    return session.scalar(select(func.coalesce(func.max(Revision.id), 0))) or 0
+
+
+def load_catalog(session: Session) -> Catalog:
+    """Sets, modifiers and their contexts. Two statements."""
+    sets = tuple(
+        (r.id, r.name, r.position)
+        for r in session.execute(
+            select(TokenSet.id, TokenSet.name, TokenSet.position).order_by(TokenSet.position)
+        )
+    )
+    rows = session.execute(
+        select(Modifier, Theme)
+        .join(Theme, Theme.modifier_id == Modifier.id)
+        .order_by(Modifier.position, Theme.position)
+    ).all()
+    contexts: dict[int, list[ContextInfo]] = {}
+    mods: dict[int, Modifier] = {}
+    for mod, theme in rows:
+        mods[mod.id] = mod
+        contexts.setdefault(mod.id, []).append(ContextInfo(theme.id, theme.name, theme.description))
+    modifiers = {
+        m.name: ModifierInfo(
+            m.id, m.name, m.description, m.default_context, m.position, tuple(contexts[m.id])
+        )
+        for m in mods.values()
+    }
+    return Catalog(sets, modifiers)
+
+
+def load_layers(
+    session: Session, layers: Iterable[tuple[str, int]]
+) -> tuple[list[Document], dict[str, int]]:
+    """The stored layers as DTCG documents, in the order given. Two statements.
+
+    Args:
+        layers: ``("set" | "theme", id)`` pairs (see :meth:`Catalog.layer_ids`).
+
+    Returns:
+        (one document per layer, token path → token id).
+    """
+    order = list(layers)
+    docs = {key: Document() for key in order}
+    set_ids = [i for k, i in order if k == "set"]
+    theme_ids = [i for k, i in order if k == "theme"]
+    ids: dict[str, int] = {}
+    value_rows = session.execute(
+        select(
+            Token.id, Token.path, TokenValue.set_id, TokenValue.theme_id, TokenValue.type,
+            TokenValue.value, TokenValue.description, TokenValue.deprecated,
+            TokenValue.extensions, TokenValue.source_file, TokenValue.source_pointer,
+        )
+        .join(Token, Token.id == TokenValue.token_id)
+        .where(TokenValue.set_id.in_(set_ids) | TokenValue.theme_id.in_(theme_ids))
+        .order_by(TokenValue.id)
+    )  # fmt: skip
+    for r in value_rows:
+        ids[r.path] = r.id
+        key = ("set", r.set_id) if r.set_id is not None else ("theme", r.theme_id)
+        docs[key].tokens[r.path] = TokenNode(
+            r.path, r.value, r.type, r.description, r.deprecated, r.extensions,
+            r.source_file, r.source_pointer,
+        )  # fmt: skip
+    group_rows = session.scalars(
+        select(TokenGroup).where(
+            TokenGroup.set_id.in_(set_ids) | TokenGroup.theme_id.in_(theme_ids)
+        )
+    )
+    for g in group_rows:
+        key = ("set", g.set_id) if g.set_id is not None else ("theme", g.theme_id)
+        docs[key].groups[g.path] = GroupNode(
+            g.path, g.type, g.description, g.deprecated, g.extensions, g.source_file
+        )
+    return [docs[k] for k in order], ids

@@ -1,0 +1,33 @@
+"""The GraphQL schema (Strawberry): ``schema`` is what the view serves and `schema.graphql` prints."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaskErrors
+from graphql import GraphQLError
+
+from .queries import Query
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Mask only unexpected exceptions; parse, validation and expected errors stay visible."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+class TokenSchema(strawberry.Schema):
+    """The schema; logs only unexpected errors (expected ones are the client's business)."""
+
+    def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
+        """Log errors caused by unexpected exceptions, with their traceback."""
+        unexpected = [e for e in errors if should_mask_error(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+schema = TokenSchema(
+    query=Query,
+    extensions=[lambda: MaskErrors(should_mask_error=should_mask_error)],
+)
+
+__all__ = ["schema"]

@@ -1,0 +1,66 @@
+"""The typed GraphQL context: one per request, built by the view."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLError
+from sqlalchemy.orm import Session
+
+from .. import repository
+from ..dtcg.errors import DTCGErrorGroup
+from ..snapshots import Snapshot, SnapshotStore
+
+
+def graphql_error(group: DTCGErrorGroup) -> GraphQLError:
+    """A client-facing error for expected DTCG problems (unknown modifier/context, …).
+
+    ``extensions.code`` is the first problem's code; ``extensions.problems`` lists all.
+    """
+    first = group.errors[0].code if group.errors else "INVALID_INPUT"
+    message = "; ".join(e.message for e in group.errors) or str(group)
+    problems = [e.as_dict() for e in group.errors]
+    return GraphQLError(message, extensions={"code": first, "problems": problems})
+
+
+@dataclass
+class Context:
+    """What resolvers get as ``info.context``.
+
+    Attributes:
+        session: the request's database session (never committed by readers).
+        snapshots: the process-wide snapshot cache.
+        root_px: CSS pixels per rem, for dimension conversions.
+        max_page_size: largest ``first`` a connection accepts.
+        request: the Flask request, if any.
+    """
+
+    session: Session
+    snapshots: SnapshotStore
+    root_px: float = 16.0
+    max_page_size: int = 10_000
+    request: Any = None
+    response: Any = None
+    _memo: dict[tuple[tuple[str, str], ...], Snapshot] = field(default_factory=dict)
+
+    def catalog(self) -> repository.Catalog:
+        """The stored sets and modifiers at the current revision."""
+        return self.snapshots.catalog(self.session, repository.current_revision(self.session))
+
+    def snapshot(self, theme: Mapping[str, str] | None) -> Snapshot:
+        """The resolved snapshot for a theme input, once per request and input.
+
+        Raises:
+            GraphQLError: with ``extensions.code`` ``UNKNOWN_MODIFIER``/``UNKNOWN_CONTEXT``.
+        """
+        key = tuple(sorted((theme or {}).items()))
+        snap = self._memo.get(key)
+        if snap is None:
+            try:
+                snap = self.snapshots.get(self.session, theme)
+            except DTCGErrorGroup as group:
+                raise graphql_error(group) from None
+            self._memo[key] = snap
+        return snap

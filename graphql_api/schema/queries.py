@@ -1,0 +1,133 @@
+"""The Query root. Resolvers delegate: snapshots hold the resolved tokens, nothing here resolves."""
+
+from __future__ import annotations
+
+import bisect
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+
+from ..snapshots import Snapshot
+from . import types as T
+from .context import Context
+
+Info = strawberry.Info[Context, None]
+
+THEME_ARG = (
+    "Theme input: one context per modifier; modifiers not named take their default. "
+    "An unknown modifier or context is an error that lists the valid ones."
+)
+
+ThemeArg = Annotated[list[T.ThemeSelection] | None, strawberry.argument(description=THEME_ARG)]
+
+
+def theme_input(theme: list[T.ThemeSelection] | None) -> dict[str, str]:
+    """``[{modifier, context}]`` → ``{modifier: context}``.
+
+    Raises:
+        GraphQLError: a modifier is named twice (code ``DUPLICATE_MODIFIER``).
+    """
+    out: dict[str, str] = {}
+    for sel in theme or []:
+        if sel.modifier.lower() in (m.lower() for m in out):
+            raise GraphQLError(
+                f"modifier {sel.modifier!r} is selected more than once",
+                extensions={"code": "DUPLICATE_MODIFIER"},
+            )
+        out[sel.modifier] = sel.context
+    return out
+
+
+def _matches(snap: Snapshot, path: str, flt: T.TokenFilter) -> bool:
+    tok = snap.tokens[path]
+    if flt.types is not None and tok.type not in flt.types:
+        return False
+    if flt.path_prefix:
+        p = flt.path_prefix.rstrip(".")
+        if path != p and not path.startswith(p + "."):
+            return False
+    if flt.deprecated is not None:
+        is_dep = tok.deprecated is not None and tok.deprecated is not False
+        if is_dep != flt.deprecated:
+            return False
+    return True
+
+
+@strawberry.type(description="Read design tokens resolved for a theme.")
+class Query:
+    @strawberry.field(description="Every modifier with its contexts, in resolutionOrder.")
+    def modifiers(self, info: Info) -> list[T.Modifier]:
+        catalog = info.context.catalog()
+        return [
+            T.Modifier(
+                name=m.name, description=m.description, default=m.default,
+                contexts=[T.Context(name=c.name, description=c.description) for c in m.contexts],
+            )  # fmt: skip
+            for m in catalog.modifiers.values()
+        ]
+
+    @strawberry.field(description="One token by dotted path, resolved in a theme; null if unknown.")
+    def token(
+        self,
+        info: Info,
+        path: Annotated[str, strawberry.argument(description="Dotted path, e.g. `fgColor.default`.")],
+        theme: ThemeArg = None,
+    ) -> T.Token | None:
+        snap = info.context.snapshot(theme_input(theme))
+        tok = snap.tokens.get(path)
+        return T.Token(tok=tok, snap=snap, root_px=info.context.root_px) if tok else None
+
+    @strawberry.field(
+        description="Tokens resolved in a theme, in path order, one page at a time (Relay "
+        "connection). Without `first`, a page holds up to the server's maximum page size "
+        "(10,000 by default), so a whole design system comes in one request."
+    )
+    def tokens(
+        self,
+        info: Info,
+        theme: ThemeArg = None,
+        filter: Annotated[  # noqa: A002
+            T.TokenFilter | None, strawberry.argument(description="Only tokens matching this.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 0 to the maximum page size.")
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Cursor of the edge after which the page starts."),
+        ] = None,
+    ) -> T.TokenConnection:
+        ctx = info.context
+        limit = ctx.max_page_size if first is None else first
+        if not 0 <= limit <= ctx.max_page_size:
+            raise GraphQLError(
+                f"first must be between 0 and {ctx.max_page_size}, got {first}",
+                extensions={"code": "INVALID_PAGE_SIZE"},
+            )
+        snap = ctx.snapshot(theme_input(theme))
+        paths = snap.paths
+        if filter is not None:
+            paths = [p for p in paths if _matches(snap, p, filter)]
+        start = 0
+        if after is not None:
+            try:
+                start = bisect.bisect_right(paths, T.decode_cursor(after))
+            except ValueError as exc:
+                raise GraphQLError(str(exc), extensions={"code": "INVALID_CURSOR"}) from None
+        page = paths[start : start + limit]
+        edges = [
+            T.TokenEdge(
+                cursor=T.encode_cursor(p),
+                node=T.Token(tok=snap.tokens[p], snap=snap, root_px=ctx.root_px),
+            )
+            for p in page
+        ]
+        info_ = T.PageInfo(
+            has_next_page=start + len(page) < len(paths),
+            has_previous_page=start > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )
+        return T.TokenConnection(edges=edges, page_info=info_, total_count=len(paths))
+

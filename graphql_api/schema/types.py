@@ -1,0 +1,184 @@
+"""GraphQL object and input types: modifiers, contexts, tokens and their connection."""
+
+from __future__ import annotations
+
+import base64
+
+import strawberry
+from strawberry.scalars import JSON
+
+from ..dtcg.references import ResolvedToken
+from ..dtcg.types import normalise
+from ..snapshots import Snapshot
+from .values import TokenValue, UnknownValue, to_graphql
+
+
+@strawberry.input(description="Pick one context of one modifier (DTCG Resolver module inputs).")
+class ThemeSelection:
+    modifier: str = strawberry.field(description="Modifier name, e.g. `theme` (case-insensitive).")
+    context: str = strawberry.field(description="Context name, e.g. `dark` (case-insensitive).")
+
+
+@strawberry.input(description="Narrow a token list; all given conditions must hold.")
+class TokenFilter:
+    types: list[str] | None = strawberry.field(
+        default=None, description="Keep tokens whose effective `$type` is one of these."
+    )
+    path_prefix: str | None = strawberry.field(
+        default=None,
+        description="Keep tokens at or below this group path, e.g. `base.color` "
+        "(whole segments: `base.col` matches nothing).",
+    )
+    deprecated: bool | None = strawberry.field(
+        default=None, description="true: only deprecated tokens; false: only current ones."
+    )
+
+
+@strawberry.type(description="A context of a modifier (DTCG Resolver module), e.g. `dark`.")
+class Context:
+    name: str = strawberry.field(description="Context name.")
+    description: str | None = strawberry.field(description="Description, if the source has one.")
+
+
+@strawberry.type(description="A modifier of the resolver document, e.g. `theme` or `pointer`.")
+class Modifier:
+    name: str = strawberry.field(description="Modifier name.")
+    description: str | None = strawberry.field(description="Description, if any.")
+    default: str | None = strawberry.field(
+        description="Context used when a query does not name this modifier."
+    )
+    contexts: list[Context] = strawberry.field(description="Contexts, in document order.")
+
+
+@strawberry.type(description="Why a token is deprecated (DTCG `$deprecated`).")
+class Deprecation:
+    reason: str | None = strawberry.field(
+        description="The reason given, or null when `$deprecated` is just `true`."
+    )
+
+
+@strawberry.type(description="A design token resolved in the selected theme (DTCG Format §5).")
+class Token:
+    tok: strawberry.Private[ResolvedToken]
+    snap: strawberry.Private[Snapshot]
+    root_px: strawberry.Private[float]
+
+    def _other(self, path: str) -> Token:
+        return Token(tok=self.snap.tokens[path], snap=self.snap, root_px=self.root_px)
+
+    @strawberry.field(description="Dotted path, e.g. `fgColor.default`.")
+    def path(self) -> str:
+        return self.tok.node.path
+
+    @strawberry.field(description="Last segment of the path.")
+    def name(self) -> str:
+        return self.tok.node.name
+
+    @strawberry.field(
+        description="Effective `$type`: the token's own, else its alias target's, else the "
+        "nearest group's (DTCG §5.2.2); types the spec does not define are kept as written; "
+        "null if none applies."
+    )
+    def type(self) -> str | None:
+        return self.tok.type
+
+    @strawberry.field(description="`$description`, if any.")
+    def description(self) -> str | None:
+        return self.tok.node.description
+
+    @strawberry.field(
+        description="Set when the token (or a group above it) is `$deprecated`; null otherwise."
+    )
+    def deprecated(self) -> Deprecation | None:
+        dep = self.tok.deprecated
+        if dep is None or dep is False:
+            return None
+        return Deprecation(reason=dep if isinstance(dep, str) else None)
+
+    @strawberry.field(description="`$extensions`, verbatim.")
+    def extensions(self) -> JSON | None:
+        return self.tok.node.extensions
+
+    @strawberry.field(
+        description="`$value` as written in the selected theme; references are left as "
+        "written, e.g. `\"{base.color.blue.5}\"`."
+    )
+    def raw_value(self) -> JSON:
+        return self.tok.node.value
+
+    @strawberry.field(
+        description="`$value` with every reference replaced (chains followed, also inside "
+        "composite values), in the form the source wrote it."
+    )
+    def resolved_value(self) -> JSON:
+        return self.tok.value
+
+    @strawberry.field(
+        description="The resolved value normalised to its `$type`'s GraphQL type, with "
+        "derived fields (hex, css, px, rem…). `UnknownValue` for types the spec does not "
+        "define or values that do not fit their type."
+    )
+    def value(self) -> TokenValue:
+        try:
+            return to_graphql(normalise(self.tok.type, self.tok.value), self.root_px)
+        except ValueError:
+            return UnknownValue(json=self.tok.value, css=str(self.tok.value))
+
+    @strawberry.field(
+        description="The token this one aliases when its whole value is one reference; null "
+        "otherwise."
+    )
+    def alias_of(self) -> Token | None:
+        target = self.tok.alias_of
+        return self._other(target) if target else None
+
+    @strawberry.field(
+        description="Every token an alias passes through, nearest first, ending with the "
+        "token that holds the value; empty when this token is not an alias."
+    )
+    def alias_chain(self) -> list[Token]:
+        return [self._other(p) for p in self.snap.alias_chain(self.tok.node.path)]
+
+    @strawberry.field(
+        description="Tokens whose value references this one (directly), in path order."
+    )
+    def referenced_by(self) -> list[Token]:
+        return [self._other(p) for p in self.snap.referenced_by.get(self.tok.node.path, [])]
+
+
+@strawberry.type(description="Relay page information.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More tokens follow this page.")
+    has_previous_page: bool = strawberry.field(description="Tokens precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first edge.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last edge; pass as `after`.")
+
+
+@strawberry.type(description="A token and its cursor.")
+class TokenEdge:
+    cursor: str = strawberry.field(description="Opaque cursor of this token.")
+    node: Token = strawberry.field(description="The token.")
+
+
+@strawberry.type(description="A page of tokens, in path order (Relay connection).")
+class TokenConnection:
+    edges: list[TokenEdge] = strawberry.field(description="The tokens of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands.")
+    total_count: int = strawberry.field(description="Tokens matching the filter, on all pages.")
+
+
+def encode_cursor(path: str) -> str:
+    """Opaque cursor of a token path."""
+    return base64.urlsafe_b64encode(path.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> str:
+    """The path inside a cursor.
+
+    Raises:
+        ValueError: not a cursor this server made.
+    """
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError(f"invalid cursor {cursor!r}") from None

@@ -1,0 +1,183 @@
+"""Use cases that write. Each takes a session and never commits: the caller owns the transaction.
+
+:func:`import_document` replaces everything stored by a loaded resolver document,
+after :func:`graphql_api.dtcg.validate.validate_document` found no problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from .dtcg.parse import Document
+from .dtcg.references import find_references
+from .dtcg.resolver import ResolverDocument
+from .models import Alias, Modifier, Revision, Theme, Token, TokenGroup, TokenSet, TokenValue
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import wrote.
+
+    Attributes:
+        revision: the new data revision.
+        tokens: distinct token paths.
+        values: token values stored (one per token per layer).
+        aliases: reference edges stored.
+        sets, modifiers, contexts: counts of the resolver's structure.
+    """
+
+    revision: int
+    tokens: int
+    values: int
+    aliases: int
+    sets: int
+    modifiers: int
+    contexts: int
+
+
+def _layers(doc: ResolverDocument) -> list[tuple[str, str, str | None, Document]]:
+    """``(kind, name, modifier or None, document)`` of every layer."""
+    out: list[tuple[str, str, str | None, Document]] = []
+    for s in doc.sets.values():
+        out.append(("set", s.name, None, s.document))
+    for m in doc.modifiers.values():
+        out.extend(("theme", ctx, m.name, d) for ctx, d in m.contexts.items())
+    return out
+
+
+WRITE_LOCK_KEY = 0x70C3E5  # pg_advisory_xact_lock key serialising writers
+
+
+def lock_writes(session: Session) -> None:
+    """Serialise writers until the transaction ends, so revisions commit in id order.
+
+    PostgreSQL hands out sequence ids before commit; without the lock two writers could
+    commit out of order and ``max(revision.id)`` would not move for the later commit.
+    SQLite serialises writers by itself (one write transaction at a time).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+
+
+def clear_all(session: Session) -> None:
+    """Delete every token, set and modifier (not the revision history)."""
+    for model in (Alias, TokenValue, TokenGroup, Token, Theme, Modifier, TokenSet):
+        session.execute(delete(model))
+
+
+def import_document(
+    session: Session, doc: ResolverDocument, *, message: str = "", step: Step | None = None
+) -> ImportResult:
+    """Replace all stored tokens, sets and modifiers with a validated resolver document.
+
+    The caller validates first and commits after; on any exception it rolls back and
+    the previous data stays as it was (all-or-nothing).
+
+    Args:
+        session: the transaction to write in.
+        doc: a loaded resolver document that passed validation.
+        message: recorded on the new revision.
+        step: called with a short label before each phase (progress output).
+
+    Returns:
+        An :class:`ImportResult` with the counts and the new revision.
+    """
+    say = step or (lambda _label: None)
+    lock_writes(session)
+    say("clearing previous data")
+    clear_all(session)
+    say("writing sets and modifiers")
+    layer_ids = _write_structure(session, doc)
+    layers = _layers(doc)
+    paths = sorted({p for _, _, _, d in layers for p in d.tokens})
+    say(f"writing {len(paths)} tokens")
+    if paths:
+        session.execute(insert(Token), [{"path": p, "name": p.rsplit(".", 1)[-1]} for p in paths])
+    token_ids: dict[str, int] = {
+        path: id_ for path, id_ in session.execute(select(Token.path, Token.id))
+    }
+    say("writing values and aliases")
+    n_values = n_aliases = 0
+    for kind, name, modifier, d in layers:
+        layer = layer_ids[(kind, modifier, name)]
+        n_values, n_aliases = _write_layer(session, d, layer, token_ids, (n_values, n_aliases))
+    revision = Revision(message=message or f"import {doc.name}")
+    session.add(revision)
+    session.flush()
+    contexts = sum(len(m.contexts) for m in doc.modifiers.values())
+    return ImportResult(
+        revision.id, len(paths), n_values, n_aliases, len(doc.sets), len(doc.modifiers), contexts
+    )
+
+
+def _write_structure(session: Session, doc: ResolverDocument) -> dict[tuple[str, Any, str], dict]:
+    positions = {item: i for i, item in enumerate(doc.order)}
+    ids: dict[tuple[str, Any, str], dict] = {}
+    for s in doc.sets.values():
+        row = TokenSet(
+            name=s.name, description=s.description, position=positions[("set", s.name)],
+            extensions=s.extensions,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        ids[("set", None, s.name)] = {"set_id": row.id, "theme_id": None}
+    for m in doc.modifiers.values():
+        mod = Modifier(
+            name=m.name, description=m.description, default_context=m.default,
+            position=positions[("modifier", m.name)], extensions=m.extensions,
+        )  # fmt: skip
+        session.add(mod)
+        session.flush()
+        for i, ctx in enumerate(m.contexts):
+            theme = Theme(modifier_id=mod.id, name=ctx, position=i)
+            session.add(theme)
+            session.flush()
+            ids[("theme", m.name, ctx)] = {"set_id": None, "theme_id": theme.id}
+    return ids
+
+
+def _write_layer(
+    session: Session,
+    d: Document,
+    layer: dict[str, int | None],
+    token_ids: dict[str, int],
+    counts: tuple[int, int],
+) -> tuple[int, int]:
+    rows = [
+        {
+            "token_id": token_ids[t.path], **layer, "type": t.type, "value": t.value,
+            "description": t.description, "deprecated": t.deprecated,
+            "extensions": t.extensions, "source_file": t.file, "source_pointer": t.pointer,
+        }
+        for t in d.tokens.values()
+    ]  # fmt: skip
+    groups = [
+        {
+            **layer, "path": g.path, "type": g.type, "description": g.description,
+            "deprecated": g.deprecated, "extensions": g.extensions, "source_file": g.file,
+        }
+        for g in d.groups.values()
+    ]  # fmt: skip
+    if groups:
+        session.execute(insert(TokenGroup), groups)
+    if not rows:
+        return counts
+    value_ids = session.execute(
+        insert(TokenValue).returning(TokenValue.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    aliases = [
+        {"token_value_id": vid, "target_token_id": token_ids[r.target], "pointer": r.pointer}
+        for vid, t in zip(value_ids, d.tokens.values(), strict=True)
+        for r in find_references(t.value)
+        if r.target in token_ids
+    ]
+    if aliases:
+        session.execute(insert(Alias), aliases)
+    return counts[0] + len(rows), counts[1] + len(aliases)

@@ -1,0 +1,141 @@
+"""Resolved snapshots per (revision, theme selection), cached in memory.
+
+Every read goes through :meth:`SnapshotStore.get`: it reads the current revision
+(one cheap statement), and on a cache hit returns the resolved tokens with no
+further SQL and no per-token work. On a miss it loads the layers of the
+selection, flattens them in ``resolutionOrder`` and resolves references
+(DTCG Resolver module §4.2: flatten, then resolve). A write bumps the revision,
+so every process sees it on its next request. The cache is an LRU of bounded size.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from . import repository
+from .dtcg.errors import DTCGErrorGroup
+from .dtcg.parse import flatten
+from .dtcg.references import ResolvedToken, resolve
+from .dtcg.resolver import normalise_input
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """All tokens of one theme selection at one revision, resolved.
+
+    Attributes:
+        revision: the data revision it was built from.
+        selection: modifier → context (normalised, defaults filled in).
+        tokens: path → resolved token.
+        paths: every path, sorted (the order of ``tokens`` connections).
+        referenced_by: path → paths of the tokens whose value references it.
+    """
+
+    revision: int
+    selection: dict[str, str]
+    tokens: dict[str, ResolvedToken]
+    paths: list[str] = field(default_factory=list)
+    referenced_by: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, revision: int, selection: dict[str, str], tokens: dict[str, ResolvedToken]):
+        """Index resolved tokens (sorted paths, reverse references)."""
+        back: dict[str, list[str]] = {}
+        for path, tok in tokens.items():
+            for target in dict.fromkeys(r.target for r in tok.references):
+                back.setdefault(target, []).append(path)
+        for lst in back.values():
+            lst.sort()
+        return cls(revision, selection, tokens, sorted(tokens), back)
+
+    def alias_chain(self, path: str) -> list[str]:
+        """Paths an alias passes through, nearest first, ending with the final target."""
+        chain: list[str] = []
+        cur = self.tokens[path].alias_of
+        while cur is not None and cur not in chain:
+            chain.append(cur)
+            cur = self.tokens[cur].alias_of if cur in self.tokens else None
+        return chain
+
+    def page_start(self, after: str | None) -> int:
+        """Index in :attr:`paths` of the first path after ``after`` (keyset pagination)."""
+        return 0 if after is None else bisect.bisect_right(self.paths, after)
+
+
+@dataclass(frozen=True, slots=True)
+class _CatalogEntry:
+    revision: int
+    catalog: repository.Catalog
+
+
+class SnapshotStore:
+    """Process-wide LRU of snapshots keyed by (revision, selection); thread-safe."""
+
+    def __init__(self, max_size: int = 64) -> None:
+        self.max_size = max(1, max_size)
+        self._lock = threading.Lock()
+        self._snapshots: OrderedDict[tuple[int, tuple[tuple[str, str], ...]], Snapshot] = (
+            OrderedDict()
+        )
+        self._catalog: _CatalogEntry | None = None
+
+    def catalog(self, session: Session, revision: int) -> repository.Catalog:
+        """The sets and modifiers at ``revision`` (loaded once per revision)."""
+        entry = self._catalog
+        if entry is None or entry.revision != revision:
+            entry = _CatalogEntry(revision, repository.load_catalog(session))
+            self._catalog = entry
+        return entry.catalog
+
+    def get(self, session: Session, theme: Mapping[str, str] | None = None) -> Snapshot:
+        """The snapshot for a theme input (modifier → context; missing ones take defaults).
+
+        On a miss the layers are loaded and the revision is read again: every write bumps
+        it, so an unchanged revision means the loads saw one consistent state (no torn
+        read); otherwise the read starts over (three attempts).
+
+        Raises:
+            DTCGErrorGroup: ``UNKNOWN_MODIFIER`` / ``UNKNOWN_CONTEXT`` / ``MISSING_INPUT``
+                for a bad input; resolution errors if the stored data does not resolve.
+            RuntimeError: the data changed during every attempt.
+        """
+        for _ in range(3):
+            revision = repository.current_revision(session)
+            catalog = self.catalog(session, revision)
+            selection = normalise_input(catalog.modifier_contexts(), theme or {})
+            key = (revision, tuple(sorted(selection.items())))
+            with self._lock:
+                snap = self._snapshots.get(key)
+                if snap is not None:
+                    self._snapshots.move_to_end(key)
+                    return snap
+            docs, _ids = repository.load_layers(session, catalog.layer_ids(selection))
+            if repository.current_revision(session) != revision:
+                continue
+            tokens, errors = resolve(flatten(docs))
+            if errors:
+                raise DTCGErrorGroup(errors)
+            snap = Snapshot.build(revision, selection, tokens)
+            self._store(key, snap)
+            return snap
+        raise RuntimeError("the data changed during every attempt to read it")
+
+    def _store(self, key: tuple[int, tuple[tuple[str, str], ...]], snap: Snapshot) -> None:
+        with self._lock:
+            for old in [k for k in self._snapshots if k[0] < key[0]]:
+                del self._snapshots[old]  # superseded by a newer revision
+            self._snapshots[key] = snap
+            while len(self._snapshots) > self.max_size:
+                self._snapshots.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every snapshot (tests; the revision check makes it unnecessary otherwise)."""
+        with self._lock:
+            self._snapshots.clear()
+            self._catalog = None

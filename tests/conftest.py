@@ -1,0 +1,140 @@
+"""Shared fixtures: a fresh database per test, on SQLite and on PostgreSQL.
+
+Fixtures:
+    database_url: URL of an empty database, parametrized ``sqlite`` / ``postgresql``.
+        PostgreSQL tests get a schema of their own (``t_<random>``), dropped afterwards; the
+        URL selects it through ``options=-csearch_path=...``, so every engine made from the
+        URL (the app's, Alembic's) uses it. The server comes from ``TOKENS_TEST_POSTGRES_URL``
+        (default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); when it cannot be
+        reached the test is skipped, or fails if ``TOKENS_REQUIRE_POSTGRES=1``.
+    app: ``create_app`` on ``database_url`` with every table created (``create_all``).
+    client, runner: Flask's test client and CLI runner for ``app``.
+    session: a ``Session`` on the app's engine, closed after the test.
+
+Run only SQLite with ``-m "not postgres"``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cache
+from typing import TYPE_CHECKING
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from graphql_api import create_app, db
+from graphql_api import models as _models  # noqa: F401 - registers the tables
+from graphql_api.db import Base
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from flask import Flask
+    from flask.testing import FlaskClient, FlaskCliRunner
+    from sqlalchemy.orm import Session
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+POSTGRES_URL_ENV = "TOKENS_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_ENV = "TOKENS_REQUIRE_POSTGRES"
+
+
+def postgres_server_url() -> str:
+    """Return the SQLAlchemy URL of the PostgreSQL server tests use (psycopg 3 driver)."""
+    url = os.environ.get(POSTGRES_URL_ENV) or DEFAULT_POSTGRES_URL
+    return make_url(url).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def _libpq_conninfo(url: str) -> str:
+    """Turn an SQLAlchemy URL into a libpq connection string for plain psycopg."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@cache
+def _postgres_unreachable_reason(url: str) -> str | None:
+    """Return why the server cannot be used, or ``None`` if it can (checked once per run)."""
+    try:
+        with psycopg.connect(_libpq_conninfo(url), connect_timeout=5) as connection:
+            connection.execute("SELECT 1")
+    except psycopg.Error as error:
+        safe_url = make_url(url).render_as_string(hide_password=True)
+        detail = " ".join(str(error).split())
+        return f"PostgreSQL at {safe_url} is not reachable ({type(error).__name__}: {detail})"
+    return None
+
+
+def _require_postgres() -> str:
+    """Return the server URL, or skip (fail under TOKENS_REQUIRE_POSTGRES=1) if unreachable."""
+    url = postgres_server_url()
+    reason = _postgres_unreachable_reason(url)
+    if reason is not None:
+        if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+            pytest.fail(f"{reason}; {REQUIRE_POSTGRES_ENV}=1 requires it", pytrace=False)
+        pytest.skip(f"{reason}; set {REQUIRE_POSTGRES_ENV}=1 to fail instead")
+    return url
+
+
+def _postgres_schema_url() -> Iterator[str]:
+    """Create a fresh schema, yield a URL whose connections use it, then drop it."""
+    server_url = _require_postgres()
+    schema = f"t_{secrets.token_hex(6)}"
+    conninfo = _libpq_conninfo(server_url)
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    url = make_url(server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            # Do not wait forever on a connection a failed test left in a transaction.
+            admin.execute("SET lock_timeout = '20s'")
+            admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database of the parametrized kind, removed afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tokens.sqlite3'}"
+    else:
+        yield from _postgres_schema_url()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """Yield an app on a fresh database with every table created from the models."""
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    engine = db.get_engine(application)
+    Base.metadata.create_all(engine)
+    try:
+        yield application
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return Flask's test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Return Flask's CLI runner for ``app``."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """Yield a session on the app's engine (the app's session factory); closed afterwards."""
+    with db.get_state(app).sessionmaker() as new_session:
+        yield new_session

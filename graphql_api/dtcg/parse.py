@@ -177,7 +177,10 @@ def _walk_group(
     if props.keys() - {"$schema", "$metadata", "$extends"}:
         doc.groups[dotted] = GroupNode(dotted, file=file, pointer=pointer, **_common(props))
     for key, child in node.items():
-        if key.startswith("$") and key != ROOT_TOKEN:
+        # A known group property, or an unknown scalar one; an unknown `$name` holding
+        # an object is a token or group with an invalid name (§5.1.1), reported below.
+        dollar = key.startswith("$") and key != ROOT_TOKEN
+        if dollar and (key in GROUP_PROPERTIES or not isinstance(child, Mapping)):
             if strict and key not in GROUP_PROPERTIES:
                 errs.append(
                     DTCGError(E.INVALID_NAME, f"unknown property {key!r}", file, pointer, dotted)
@@ -212,7 +215,9 @@ def _walk_child(
         return
     problem = name_problem(key)
     if problem:
-        errs.append(DTCGError(E.INVALID_NAME, f"{key!r}: {problem}", file, child_pointer, child_path))
+        errs.append(
+            DTCGError(E.INVALID_NAME, f"{key!r}: {problem}", file, child_pointer, child_path)
+        )
         return
     if "$value" in child:
         _add_token(child, (*path, key), child_pointer, file, strict, doc, errs)

@@ -194,9 +194,7 @@ class _Resolver:
             type_ = self.done[alias_of].type
         if type_ is None:
             type_ = self._group_type(path)
-        self.done[path] = ResolvedToken(
-            node, type_, value, self._deprecated(node), refs, alias_of
-        )
+        self.done[path] = ResolvedToken(node, type_, value, self._deprecated(node), refs, alias_of)
 
     def _substitute(self, value: Any, pointer: str, refs: dict[str, Reference]) -> Any:
         if not refs:
@@ -208,9 +206,13 @@ class _Resolver:
         if isinstance(value, str):
             return REFERENCE.sub(lambda m: self._css(m.group(1).strip()), value)
         if isinstance(value, Mapping):
-            return {k: self._substitute(v, pointer_join(pointer, k), refs) for k, v in value.items()}
+            return {
+                k: self._substitute(v, pointer_join(pointer, k), refs) for k, v in value.items()
+            }
         if isinstance(value, list):
-            return [self._substitute(v, pointer_join(pointer, i), refs) for i, v in enumerate(value)]
+            return [
+                self._substitute(v, pointer_join(pointer, i), refs) for i, v in enumerate(value)
+            ]
         return value
 
     def _css(self, target: str) -> str:

@@ -119,6 +119,12 @@ class _Loader:
         self.base = file.parent
         self.errors: list[DTCGError] = []
         self.cache: dict[Path, Document] = {}
+        self.expanding: set[str] = set()  # sets being expanded: a set may not include itself
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """The document's ``sets`` or ``modifiers`` object ({} when missing or malformed)."""
+        body = self.data.get(name)
+        return body if isinstance(body, Mapping) else {}
 
     def fail(self, message: str, pointer: str = "") -> None:
         self.errors.append(DTCGError(E.INVALID_RESOLVER, message, str(self.file), pointer))
@@ -136,11 +142,16 @@ class _Loader:
                 continue
             ref = item.get("$ref")
             if isinstance(ref, str) and ref.startswith("#/sets/"):
-                target = self.data.get("sets", {}).get(ref[len("#/sets/") :])
+                target = self.section("sets").get(ref[len("#/sets/") :])
                 if not isinstance(target, Mapping):
                     self.fail(f"{ref} does not name a set", p)
                     continue
+                if ref in self.expanding:
+                    self.fail(f"{ref} includes itself", p)
+                    continue
+                self.expanding.add(ref)
                 docs.append(self.sources(target.get("sources"), ref[1:] + "/sources"))
+                self.expanding.discard(ref)
             elif isinstance(ref, str) and ref.startswith("#"):
                 self.fail(f"a source cannot reference {ref}", p)
             elif isinstance(ref, str):
@@ -157,7 +168,7 @@ class _Loader:
             try:
                 data = load_json(path, strict=self.strict)
             except DTCGError as exc:
-                exc.pointer = exc.pointer or ""
+                exc.message += f" (referenced at {self.file}#{pointer})"
                 self.errors.append(exc)
                 self.cache[path] = Document()
                 return self.cache[path]
@@ -175,7 +186,10 @@ def load_resolver(path: str | Path, *, strict: bool = False) -> ResolverDocument
             ``INVALID_JSON``, ``INVALID_NAME``, …), each naming its file and JSON Pointer.
     """
     file = Path(path)
-    data = load_json(file, strict=strict)
+    try:
+        data = load_json(file, strict=strict)
+    except DTCGError as exc:
+        raise E.DTCGErrorGroup([exc]) from None
     if not isinstance(data, Mapping):
         raise E.DTCGErrorGroup([DTCGError(E.INVALID_RESOLVER, "not a JSON object", str(file))])
     ld = _Loader(file, data, strict)
@@ -199,7 +213,7 @@ def _order_item(ld: _Loader, doc: ResolverDocument, item: Any, pointer: str) -> 
     ref = item.get("$ref")
     if isinstance(ref, str):
         kind, _, name = ref.removeprefix("#/").partition("/")
-        body = ld.data.get(kind, {}).get(name) if kind in ("sets", "modifiers") else None
+        body = ld.section(kind).get(name) if kind in ("sets", "modifiers") else None
         if not isinstance(body, Mapping):
             ld.fail(f"{ref} does not name a set or modifier of this document", pointer)
             return
@@ -207,15 +221,23 @@ def _order_item(ld: _Loader, doc: ResolverDocument, item: Any, pointer: str) -> 
         kind = kind[:-1]
         base_pointer = ref[1:]
     else:
-        kind, name, body, base_pointer = str(item.get("type")), item.get("name"), item, pointer
-        if kind not in ("set", "modifier") or not isinstance(name, str):
+        kind, inline_name, body, base_pointer = (
+            str(item.get("type")),
+            item.get("name"),
+            item,
+            pointer,
+        )
+        if kind not in ("set", "modifier") or not isinstance(inline_name, str):
             ld.fail("an inline item needs type 'set' or 'modifier' and a name", pointer)
             return
+        name = inline_name
     if (kind, name) in doc.order:
         ld.fail(f"{kind} {name!r} appears twice in resolutionOrder", pointer)
         return
     if kind == "set":
+        ld.expanding.add(f"#/sets/{name}")
         sources = ld.sources(body.get("sources"), base_pointer + "/sources")
+        ld.expanding.clear()
         doc.sets[name] = TokenSet(name, sources, body.get("description"), body.get("$extensions"))
     else:
         _modifier(ld, doc, name, body, base_pointer)

@@ -53,6 +53,8 @@ def color(v: Any) -> V.Color:
         except ValueError:
             raise ValueError(f"not a colour: {v!r}") from None
         comps = tuple(None if math.isnan(x) else x for x in c.coords())
+        if c.space() in _PERCENT_SPACES:  # coloraide: 0 to 1; DTCG: 0 to 100
+            comps = (comps[0], *(None if x is None else x * 100 for x in comps[1:]))
         return _make_color(c, c.space(), comps, c.alpha(), v if v.startswith("#") else None)
     if not isinstance(v, Mapping):
         raise ValueError(f"a colour must be an object or a hex string, got {v!r}")
@@ -82,7 +84,7 @@ def _make_color(
         hex6 = hex_in.lower()
     else:
         hex6 = c.convert("srgb").fit("srgb").to_string(hex=True, alpha=False).lower()
-    a = round(alpha * 255)
+    a = math.floor(alpha * 255 + 0.5)  # round half up, as CSS and JS do (0.3 → 77 = 4d)
     hex_ = hex6 if a == 255 else f"{hex6}{a:02x}"
     if space in ("srgb", "hsl") or not space:
         css = hex_
@@ -188,7 +190,9 @@ def _member(v: Any, name: str, parse: Callable[[Any], Any], default: Any = ...) 
 def border(v: Any) -> V.Border:
     """§9.3 border: ``{color, width, style}``."""
     return V.Border(
-        _member(v, "color", color), _member(v, "width", dimension), _member(v, "style", stroke_style)
+        _member(v, "color", color),
+        _member(v, "width", dimension),
+        _member(v, "style", stroke_style),
     )
 
 

@@ -43,11 +43,7 @@ def check_token(tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> Itera
     node = tok.node
     if tok.alias_of is not None and node.type is not None:
         target_type = resolved[tok.alias_of].type
-        if (
-            target_type in NORMALISERS
-            and node.type in NORMALISERS
-            and target_type != node.type
-        ):
+        if target_type in NORMALISERS and node.type in NORMALISERS and target_type != node.type:
             yield DTCGError(
                 E.TYPE_MISMATCH,
                 f"declared $type {node.type!r} but aliases {{{tok.alias_of}}} of type "
@@ -61,6 +57,21 @@ def check_token(tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> Itera
         yield DTCGError(
             E.INVALID_VALUE, f"invalid {tok.type} value: {exc}", node.file, node.pointer, node.path
         )
+
+
+def _value_errors(resolved: dict[str, ResolvedToken]) -> list[DTCGError]:
+    """Problems of every token, leaving out tokens that reference a token with a problem.
+
+    Like :func:`~graphql_api.dtcg.references.resolve`, an error is reported where it
+    is, not again at every alias or composite that uses the broken token.
+    """
+    found = {p: list(check_token(t, resolved)) for p, t in resolved.items()}
+    return [
+        err
+        for p, errs in found.items()
+        if not any(found.get(r.target) for r in resolved[p].references)
+        for err in errs
+    ]
 
 
 def validate_document(
@@ -77,14 +88,14 @@ def validate_document(
         Errors with codes ``CIRCULAR_REFERENCE``, ``UNRESOLVABLE_REFERENCE``,
         ``GROUP_REFERENCE``, ``TYPE_MISMATCH``, ``INVALID_VALUE``; empty if valid.
     """
-    seen: dict[tuple[str, str, str, str, str], DTCGError] = {}
+    seen: dict[tuple[str, str, str, str], DTCGError] = {}
     combos = combinations(doc, max_combinations)
     for i, selection in enumerate(combos, 1):
         resolved, errs = resolve(flatten(doc.layers(selection)))
-        for tok in resolved.values():
-            errs.extend(check_token(tok, resolved))
+        errs.extend(_value_errors(resolved))
         for err in errs:
-            seen.setdefault((err.code, err.file, err.pointer, err.path, err.message), err)
+            # once per token and kind, even if its (resolved) value differs between themes
+            seen.setdefault((err.code, err.file, err.pointer, err.path), err)
         if progress:
             progress(i, len(combos))
     return list(seen.values())

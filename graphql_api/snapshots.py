@@ -93,8 +93,17 @@ class SnapshotStore:
             self._catalog = entry
         return entry.catalog
 
-    def get(self, session: Session, theme: Mapping[str, str] | None = None) -> Snapshot:
+    def get(
+        self,
+        session: Session,
+        theme: Mapping[str, str] | None = None,
+        *,
+        revision: int | None = None,
+    ) -> Snapshot:
         """The snapshot for a theme input (modifier → context; missing ones take defaults).
+
+        ``revision``: the current revision if the caller has just read it (one request reads
+        it once); a cache hit then costs no SQL at all.
 
         On a miss the layers are loaded and the revision is read again: every write bumps
         it, so an unchanged revision means the loads saw one consistent state (no torn
@@ -105,8 +114,9 @@ class SnapshotStore:
                 for a bad input; resolution errors if the stored data does not resolve.
             RuntimeError: the data changed during every attempt.
         """
-        for _ in range(3):
-            revision = repository.current_revision(session)
+        for attempt in range(3):
+            if revision is None or attempt > 0:
+                revision = repository.current_revision(session)
             catalog = self.catalog(session, revision)
             selection = normalise_input(catalog.modifier_contexts(), theme or {})
             key = (revision, tuple(sorted(selection.items())))

@@ -7,10 +7,13 @@ GraphiQL from locally installed assets instead of a CDN.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
+from cross_web import HTTPException  # what Strawberry 0.341 views raise and catch
 from flask import Flask, Request, Response, current_app
 from strawberry.flask.views import GraphQLView
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from . import db
 from .graphiql import create_blueprint, render_graphiql_page
@@ -21,22 +24,32 @@ from .snapshots import SnapshotStore
 SNAPSHOTS_KEY = "tokens_snapshots"
 
 EXAMPLE_QUERY = """\
-# A design-token server: DTCG tokens resolved per theme.
-# Press the ▶ button. Then try another context, e.g. "light",
-# or ask for aliasChain / referencedBy on a token.
-query Example {
+# Design tokens resolved per theme. Press ▶.
+# Try another context ("light", "dark-dimmed"…)
+# or add referencedBy { path } to a token.
+query Example($theme: [ThemeSelection!] = [
+  {modifier: "theme", context: "dark"}
+]) {
   modifiers { name default contexts { name } }
-  token(path: "fgColor.accent", theme: [{modifier: "theme", context: "dark"}]) {
-    path
+  token(path: "button.primary.bgColor.rest",
+        theme: $theme) {
     type
     rawValue
     resolvedValue
     value { ... on ColorValue { hex css } }
     aliasChain { path }
   }
-  tokens(first: 5, filter: {types: ["dimension"]}) {
+  tokens(theme: $theme, first: 5,
+         filter: {types: ["dimension"]}) {
     totalCount
-    edges { node { path value { ... on DimensionValue { px rem css } } } }
+    edges {
+      node {
+        path
+        value {
+          ... on DimensionValue { px rem css }
+        }
+      }
+    }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -62,6 +75,27 @@ class TokenGraphQLView(GraphQLView[Context, None]):
             request=request,
             response=response,
         )
+
+    def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        """Strawberry's execution, but a mutation sent by GET is 405, not 400.
+
+        GraphQL over HTTP: "GET requests MUST NOT be used for executing mutation
+        operations … the server MUST respond with error status code 405".
+        """
+        try:
+            return super().execute_single(*args, **kwargs)
+        except HTTPException as exc:
+            # Strawberry raises 400 from InvalidOperationTypeError (only GET restricts them).
+            if isinstance(exc.__cause__, InvalidOperationTypeError):
+                raise HTTPException(HTTPStatus.METHOD_NOT_ALLOWED, exc.reason) from exc.__cause__
+            raise
+
+    def dispatch_request(self) -> Any:
+        """Strawberry's dispatch; a 405 names the method that is allowed (RFC 9110 §15.5.6)."""
+        response = super().dispatch_request()
+        if isinstance(response, Response) and response.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+            response.headers["Allow"] = "POST"
+        return response
 
     def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
         """GraphiQL with every asset served by this app (no CDN), opening on an example."""

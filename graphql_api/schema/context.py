@@ -44,10 +44,17 @@ class Context:
     request: Any = None
     response: Any = None
     _memo: dict[tuple[tuple[str, str], ...], Snapshot] = field(default_factory=dict)
+    _revision: int | None = None
+
+    def revision(self) -> int:
+        """The data revision this request reads (one statement, the first time only)."""
+        if self._revision is None:
+            self._revision = repository.current_revision(self.session)
+        return self._revision
 
     def catalog(self) -> repository.Catalog:
-        """The stored sets and modifiers at the current revision."""
-        return self.snapshots.catalog(self.session, repository.current_revision(self.session))
+        """The stored sets and modifiers at this request's revision."""
+        return self.snapshots.catalog(self.session, self.revision())
 
     def snapshot(self, theme: Mapping[str, str] | None) -> Snapshot:
         """The resolved snapshot for a theme input, once per request and input.
@@ -59,8 +66,9 @@ class Context:
         snap = self._memo.get(key)
         if snap is None:
             try:
-                snap = self.snapshots.get(self.session, theme)
+                snap = self.snapshots.get(self.session, theme, revision=self.revision())
             except DTCGErrorGroup as group:
                 raise graphql_error(group) from None
             self._memo[key] = snap
+            self._revision = snap.revision  # newer if the data changed while it was built
         return snap

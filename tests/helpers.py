@@ -1,0 +1,159 @@
+"""Helpers shared by the API and end-to-end tests (import as ``tests.helpers``).
+
+- :func:`gql`: POST a GraphQL request to ``/graphql`` and return the decoded body.
+- :func:`data_of`: the ``data`` of a response that must have no ``errors``.
+- :func:`import_tokens`: run ``flask tokens import PATH`` through the CLI runner.
+- :func:`stored_state`: the revision and the raw values in the database, read afresh.
+- :func:`count_statements` / :func:`assert_num_queries`: count the SQL statements an engine
+  runs (``before_cursor_execute``), printing them when the count is not the expected one
+  (in the spirit of strawberry-django's ``assert_num_queries``).
+- :func:`canonical`: JSON data in a form where ``1 == 1.0`` but ``True != 1``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from sqlalchemy import event, select
+
+from graphql_api import db, repository
+from graphql_api.models import Token, TokenValue
+
+if TYPE_CHECKING:
+    from click.testing import Result
+    from flask import Flask
+    from flask.testing import FlaskClient, FlaskCliRunner
+    from sqlalchemy.engine import Engine
+
+DATA = Path(__file__).parent / "data"
+SMALL_EXAMPLE = DATA / "dtcg-small-example" / "dtcg-small-example.resolver.json"
+SMALL_ORACLE = DATA / "dtcg-small-example" / "oracle"
+PRIMER = DATA / "primer-primitives" / "primer-primitives.resolver.json"
+PRIMER_ORACLE = DATA / "primer-primitives" / "oracle"
+
+
+def gql(client: FlaskClient, query: str, variables: Mapping[str, Any] | None = None) -> Any:
+    """POST ``{query, variables}`` as JSON to ``/graphql``; return the decoded JSON body.
+
+    Raises:
+        AssertionError: the response is not a JSON GraphQL response.
+    """
+    body: dict[str, Any] = {"query": query}
+    if variables is not None:
+        body["variables"] = dict(variables)
+    response = client.post("/graphql", json=body)
+    assert response.mimetype == "application/json", (
+        f"{response.status_code} {response.mimetype}: {response.get_data(as_text=True)[:500]}"
+    )
+    return response.get_json()
+
+
+def data_of(result: Mapping[str, Any]) -> Any:
+    """The ``data`` of a GraphQL result that must not carry errors."""
+    assert "errors" not in result, json.dumps(result.get("errors"), indent=1)[:3000]
+    return result["data"]
+
+
+def import_tokens(runner: FlaskCliRunner, path: str | Path, *, ok: bool = True) -> Result:
+    """Run ``tokens import PATH``; with ``ok`` the command must succeed."""
+    result = runner.invoke(args=["tokens", "import", str(path)])
+    if ok:
+        assert result.exit_code == 0, (
+            f"import of {path} failed ({result.exit_code}):\n{result.output}\n{result.exception!r}"
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What the database holds: the revision and ``(token path, layer) -> raw value``."""
+
+    revision: int
+    values: dict[tuple[str, int | None, int | None], Any] = field(default_factory=dict)
+
+    @property
+    def paths(self) -> set[str]:
+        """Every stored token path."""
+        return {path for path, _, _ in self.values}
+
+
+def stored_state(app: Flask) -> StoredState:
+    """Read the revision and every stored value in a fresh session (no stale snapshot)."""
+    with db.get_state(app).sessionmaker() as session:
+        revision = repository.current_revision(session)
+        rows = session.execute(
+            select(Token.path, TokenValue.set_id, TokenValue.theme_id, TokenValue.value).join(
+                Token, Token.id == TokenValue.token_id
+            )
+        )
+        values = {(r.path, r.set_id, r.theme_id): r.value for r in rows}
+    return StoredState(revision, values)
+
+
+class StatementLog:
+    """The SQL statements seen by an engine while the log is active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def on_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.statements.append(statement)
+
+    def dump(self) -> str:
+        """The statements, numbered, one block each."""
+        return "\n".join(f"{i}. {' '.join(s.split())}" for i, s in enumerate(self.statements, 1))
+
+
+@contextmanager
+def count_statements(engine: Engine) -> Iterator[StatementLog]:
+    """Record every statement ``engine`` sends to the database inside the block."""
+    log = StatementLog()
+    event.listen(engine, "before_cursor_execute", log.on_execute)
+    try:
+        yield log
+    finally:
+        event.remove(engine, "before_cursor_execute", log.on_execute)
+
+
+@contextmanager
+def assert_num_queries(
+    engine: Engine, expected: int, *, at_most: bool = False
+) -> Iterator[StatementLog]:
+    """Fail unless the block runs exactly ``expected`` statements (``at_most``: no more).
+
+    The failure message lists every statement that ran.
+    """
+    with count_statements(engine) as log:
+        yield log
+    n = len(log)
+    if (n > expected) if at_most else (n != expected):
+        bound = "at most " if at_most else ""
+        pytest.fail(f"expected {bound}{expected} SQL statements, got {n}:\n{log.dump()}")
+
+
+def canonical(value: Any) -> Any:
+    """JSON data made comparable by meaning: numbers as floats, booleans kept apart."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {k: canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    return value
+
+
+def load_oracle(path: Path) -> dict[str, dict[str, Any]]:
+    """An oracle file: ``{path: {"type", "value"}}``."""
+    data: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return data

@@ -1,82 +1,126 @@
 """``flask --app app tokens …`` commands (Flask's click integration).
 
-``tokens import PATH``: load, validate and store a resolver document
-(``*.resolver.json``) or a single DTCG token file, in one transaction.
+- ``tokens import PATH``: load, validate and store tokens, all or nothing.
+- ``tokens validate PATH``: the same checks, nothing written; ``--format json`` for CI.
+- ``tokens export PATH``: write one theme as a DTCG 2025.10 document.
+
+PATH may be a DTCG resolver document, a DTCG token file, a Tokens Studio file or
+folder, Style Dictionary files, or a folder with one DTCG file per context; the
+format is detected unless ``--input-format`` names it.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import db, services
+from . import db, importers, services
 from .dtcg.errors import DTCGError, DTCGErrorGroup
-from .dtcg.resolver import ResolverDocument, load_resolver, load_token_file
+from .dtcg.resolver import ResolverDocument
 from .dtcg.validate import validate_document
+from .exporters.dtcg_json import export_document
+from .exports import parse_theme_args
+from .snapshots import SnapshotStore
 
-tokens_cli = AppGroup("tokens", help="Import and inspect design tokens.")
+tokens_cli = AppGroup("tokens", help="Import, validate and export design tokens.")
 
-
-def detect_format(path: Path) -> str:
-    """``"resolver"`` for ``*.resolver.json`` or a JSON object with ``resolutionOrder``, else ``"dtcg"``."""
-    if path.name.endswith(".resolver.json"):
-        return "resolver"
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:65536]
-    except OSError:
-        return "dtcg"
-    return "resolver" if '"resolutionOrder"' in head else "dtcg"
+FORMAT_CHOICE = click.Choice(["auto", *importers.FORMATS])
+PATH_ARG = click.Path(exists=True, path_type=Path)
 
 
-def load_any(path: Path, fmt: str) -> ResolverDocument:
-    """Load ``path`` as a resolver document or a single token file.
+def load_any(path: Path, fmt: str, **options: Any) -> ResolverDocument:
+    """Load ``path`` in format ``fmt`` ("auto" detects it).
 
     Raises:
         DTCGErrorGroup: every problem found while reading.
     """
-    if fmt == "auto":
-        fmt = detect_format(path)
-    return load_resolver(path) if fmt == "resolver" else load_token_file(path)
+    return importers.load(path, fmt, **options)
 
 
-def _print_errors(errors: list[DTCGError]) -> None:
-    for err in errors:
-        click.echo(str(err), err=True)
-    n = len(errors)
-    click.echo(f"{n} error{'s' if n != 1 else ''}; nothing was written.", err=True)
+def _input_options(func: Any) -> Any:
+    """The options shared by ``import`` and ``validate`` that say how to read PATH."""
+    options = [
+        click.option("--input-format", "fmt", type=FORMAT_CHOICE, default="auto",
+                     show_default=True, help="Format of PATH."),
+        click.option("--context-per-file", is_flag=True,
+                     help="PATH is a folder of DTCG files, one per context of one modifier."),
+        click.option("--modifier", default="theme", show_default=True,
+                     help="With --context-per-file: the modifier's name."),
+        click.option("--base", "base", multiple=True,
+                     help="With --context-per-file: glob of base-set files (repeatable)."),
+        click.option("--default", "default", default=None,
+                     help="With --context-per-file: the default context."),
+        click.option("--strict", is_flag=True,
+                     help="Reject the non-standard forms that are otherwise accepted."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
-@tokens_cli.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format", "fmt", type=click.Choice(["auto", "resolver", "dtcg"]), default="auto",
-    show_default=True, help="resolver: a DTCG resolver document; dtcg: one token file.",
-)  # fmt: skip
-def import_command(path: Path, fmt: str) -> None:
-    """Validate PATH and replace the stored tokens with it, all or nothing."""
-    started = time.perf_counter()
-    click.echo(f"Reading {path} …")
+def _read(path: Path, opts: dict[str, Any]) -> ResolverDocument:
+    fmt = "context-per-file" if opts.pop("context_per_file") else opts.pop("fmt")
+    opts.pop("fmt", None)
+    kwargs: dict[str, Any] = {"strict": True} if opts.pop("strict") else {}
+    modifier, base, default = opts.pop("modifier"), opts.pop("base"), opts.pop("default")
+    if fmt == "context-per-file":
+        kwargs["modifier"] = modifier
+        kwargs["default"] = default
+        if base:
+            kwargs["base"] = tuple(base)
+    return load_any(path, fmt, **kwargs)
+
+
+def _check(
+    path: Path, opts: dict[str, Any], *, quiet: bool = False
+) -> tuple[ResolverDocument | None, list[DTCGError]]:
+    strict = bool(opts.get("strict"))
     try:
-        doc = load_any(path, fmt)
+        doc = _read(path, opts)
     except DTCGErrorGroup as group:
-        _print_errors(group.errors)
-        raise SystemExit(1) from None
-    n_layers = len(doc.sets) + sum(len(m.contexts) for m in doc.modifiers.values())
-    click.echo(f"Read {n_layers} layers in {time.perf_counter() - started:.1f} s. Validating …")
-    with click.progressbar(length=1, label="Resolving theme combinations") as bar:
+        return None, group.errors
+    kwargs: dict[str, Any] = {"strict": True} if strict else {}
+    if quiet or not sys.stderr.isatty():  # no bar in logs and pipes
+        if not quiet:
+            click.echo("Resolving every theme combination …")
+        return doc, validate_document(doc, **kwargs)
+    with click.progressbar(length=1, label="Resolving theme combinations", file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
-        errors = validate_document(doc, progress=progress)
-    if errors:
+        errors = validate_document(doc, progress=progress, **kwargs)
+    return doc, errors
+
+
+def _print_errors(errors: list[DTCGError], *, written: bool = False) -> None:
+    for err in errors:
+        click.echo(str(err), err=True)
+    n = len(errors)
+    tail = "" if written else "; nothing was written"
+    click.echo(f"{n} error{'s' if n != 1 else ''}{tail}.", err=True)
+
+
+@tokens_cli.command("import")
+@click.argument("path", type=PATH_ARG)
+@_input_options
+def import_command(path: Path, **opts: Any) -> None:
+    """Validate PATH and replace the stored tokens with it, all or nothing."""
+    started = time.perf_counter()
+    click.echo(f"Reading {path} …")
+    doc, errors = _check(path, opts)
+    if errors or doc is None:
         _print_errors(errors)
         raise SystemExit(1)
+    click.echo(f"Validated in {time.perf_counter() - started:.1f} s. Writing …")
     session = db.get_session()
     try:
         result = services.import_document(
@@ -92,6 +136,56 @@ def import_command(path: Path, fmt: str) -> None:
         f"{result.sets} sets, {result.modifiers} modifiers, {result.contexts} contexts "
         f"as revision {result.revision} in {time.perf_counter() - started:.1f} s."
     )
+
+
+@tokens_cli.command("validate")
+@click.argument("path", type=PATH_ARG)
+@_input_options
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: one object with every problem, for CI.")  # fmt: skip
+def validate_command(path: Path, output: str, **opts: Any) -> None:
+    """Check PATH without writing anything; exit 1 if there is any problem."""
+    doc, errors = _check(path, opts, quiet=output == "json")
+    if output == "json":
+        body = {"valid": not errors, "errors": [e.as_dict() for e in errors]}
+        if doc is not None:
+            body["tokens"] = len({p for s in doc.sets.values() for p in s.document.tokens}
+                                 | {p for m in doc.modifiers.values()
+                                    for d in m.contexts.values() for p in d.tokens})  # fmt: skip
+        click.echo(json.dumps(body, indent=2))
+    elif errors:
+        _print_errors(errors, written=True)
+    else:
+        click.echo(f"{path}: valid.")
+    if errors:
+        raise SystemExit(1)
+
+
+@tokens_cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--theme", "themes", multiple=True, metavar="MODIFIER:CONTEXT",
+              help="Context per modifier (repeatable); a bare context name works when only "
+                   "one modifier has it. Others take their default.")  # fmt: skip
+@click.option("--keep-references", is_flag=True, help="Write raw values with their references.")
+def export_command(path: Path, themes: tuple[str, ...], keep_references: bool) -> None:
+    """Write the stored tokens of one theme to PATH ('-' for stdout) as DTCG 2025.10 JSON."""
+    session = db.get_session()
+    store = SnapshotStore(1)
+    try:
+        revision, catalog = store.current_catalog(session)
+        snap = store.get(session, parse_theme_args(themes, catalog), revision=revision)
+    except DTCGErrorGroup as group:
+        _print_errors(group.errors, written=True)
+        raise SystemExit(1) from None
+    text = json.dumps(
+        export_document(snap.tokens.values(), keep_references=keep_references),
+        ensure_ascii=False, indent=2,
+    )  # fmt: skip
+    if str(path) == "-":
+        click.echo(text)
+    else:
+        path.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Wrote {len(snap.tokens)} tokens ({dict(snap.selection)}) to {path}.")
 
 
 def init_app(app: Flask) -> None:

@@ -24,6 +24,9 @@ from .dtcg.parse import flatten
 from .dtcg.references import ResolvedToken, resolve
 from .dtcg.resolver import normalise_input
 
+#: Key of the app's :class:`SnapshotStore` in ``app.extensions`` (one store per process).
+SNAPSHOTS_KEY = "tokens_snapshots"
+
 
 @dataclass(slots=True)
 class Snapshot:
@@ -84,6 +87,16 @@ class SnapshotStore:
             OrderedDict()
         )
         self._catalog: _CatalogEntry | None = None
+
+    @staticmethod
+    def revision(session: Session) -> int:
+        """The current data revision (one statement)."""
+        return repository.current_revision(session)
+
+    def current_catalog(self, session: Session) -> tuple[int, repository.Catalog]:
+        """(current revision, its sets and modifiers): one statement when cached."""
+        revision = repository.current_revision(session)
+        return revision, self.catalog(session, revision)
 
     def catalog(self, session: Session, revision: int) -> repository.Catalog:
         """The sets and modifiers at ``revision`` (loaded once per revision)."""

@@ -12,16 +12,17 @@ from typing import Any
 
 from cross_web import HTTPException  # what Strawberry 0.341 views raise and catch
 from flask import Flask, Request, Response, current_app
+from graphql import GraphQLError, OperationDefinitionNode, parse
+from strawberry.types import ExecutionResult
 from strawberry.flask.views import GraphQLView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from . import db
+from . import db, exports
 from .graphiql import create_blueprint, render_graphiql_page
 from .schema import schema
 from .schema.context import Context
-from .snapshots import SnapshotStore
+from .snapshots import SNAPSHOTS_KEY, SnapshotStore
 
-SNAPSHOTS_KEY = "tokens_snapshots"
 
 EXAMPLE_QUERY = """\
 # Design tokens resolved per theme. Press ▶.
@@ -56,6 +57,28 @@ query Example($theme: [ThemeSelection!] = [
 """
 
 
+def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
+    """A request error when a document has several operations and no operationName.
+
+    GraphQL spec §6.1 GetOperation(): "If operationName is null: if document contains
+    exactly one operation, return it; otherwise raise a request error". Strawberry would
+    run the first one instead.
+    """
+    query = getattr(request_data, "query", None)
+    if not query or getattr(request_data, "operation_name", None) is not None:
+        return None
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None  # Strawberry reports the syntax error itself
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) < 2:
+        return None
+    names = ", ".join(o.name.value if o.name else "(anonymous)" for o in operations)
+    message = f"the document has several operations ({names}): give operationName"
+    return ExecutionResult(data=None, errors=[GraphQLError(message)])
+
+
 def snapshot_store(app: Flask | None = None) -> SnapshotStore:
     """The app's snapshot cache (one per process)."""
     return (app or current_app).extensions[SNAPSHOTS_KEY]
@@ -82,6 +105,10 @@ class TokenGraphQLView(GraphQLView[Context, None]):
         GraphQL over HTTP: "GET requests MUST NOT be used for executing mutation
         operations … the server MUST respond with error status code 405".
         """
+        request_data = kwargs.get("request_data", args[-1] if args else None)
+        missing = _missing_operation_name(request_data)
+        if missing is not None:
+            return missing
         try:
             return super().execute_single(*args, **kwargs)
         except HTTPException as exc:
@@ -108,3 +135,4 @@ def init_app(app: Flask) -> None:
     view: Any = TokenGraphQLView.as_view("graphql", schema=schema, graphql_ide="graphiql")
     app.add_url_rule("/graphql", view_func=view, methods=["GET", "POST"])
     app.register_blueprint(create_blueprint())
+    app.register_blueprint(exports.create_blueprint())

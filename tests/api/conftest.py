@@ -105,10 +105,10 @@ def primer(
     """Primer imported through the CLI into a session-wide database of each backend."""
     real_load = cli.load_any
 
-    def load_once(path: Path, fmt: str) -> ResolverDocument:
+    def load_once(path: Path, fmt: str, **options: Any) -> ResolverDocument:
         key = (Path(path).resolve(), fmt)
         if key not in _loaded_documents:
-            _loaded_documents[key] = real_load(path, fmt)
+            _loaded_documents[key] = real_load(path, fmt, **options)
         return _loaded_documents[key]
 
     with shared_app(request.param, tmp_path_factory) as app:

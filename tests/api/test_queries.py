@@ -780,12 +780,6 @@ def test_get_with_an_unknown_operation_name_is_refused(
     assert '"B"' in response.get_data(as_text=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="views.py: Strawberry runs the first operation when a document has several and "
-    "no operationName; GraphQL spec GetOperation() requires a request error (DESIGN.md lists "
-    "it among the HTTP deviations the view subclass should fix)",
-)
 def test_several_operations_need_an_operation_name(small_example: object, gql: Gql) -> None:
     result = gql("query A { __typename } query B { __typename }")
     assert result.get("data") is None

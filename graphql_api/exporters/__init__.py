@@ -1,0 +1,1 @@
+"""Exporters: small pure functions turning resolved tokens into files (DTCG JSON, …)."""

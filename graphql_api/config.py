@@ -11,6 +11,13 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
 - ``MAX_PAGE_SIZE`` (int): largest page a paginated query returns (``TOKENS_MAX_PAGE_SIZE``).
 - ``ROOT_FONT_SIZE_PX`` (float, px): px per rem when converting dimensions
   (``TOKENS_ROOT_FONT_SIZE_PX``).
+- ``RESPONSE_CACHE_BYTES`` (int, bytes): serialised GraphQL responses kept per process,
+  keyed by revision and request (``TOKENS_RESPONSE_CACHE_BYTES``; 0 turns the cache off).
+- ``HTTP_MAX_AGE`` (int, s): ``Cache-Control: max-age`` of GET responses
+  (``TOKENS_HTTP_MAX_AGE``; 0: caches must revalidate with the ETag every time).
+- ``PERSISTED_QUERIES`` (str): ``apq`` (Automatic Persisted Queries: clients register
+  documents by SHA-256), ``allowlist`` (only documents registered with
+  ``tokens queries register`` run) or ``off`` (``TOKENS_PERSISTED_QUERIES``).
 
 Environment variables with the ``TOKENS_`` prefix that name no known setting are ignored
 (tests use ``TOKENS_TEST_*`` and ``TOKENS_REQUIRE_POSTGRES`` for their own purposes).
@@ -36,6 +43,9 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "SNAPSHOT_CACHE_SIZE": 64,
     "MAX_PAGE_SIZE": 10_000,
     "ROOT_FONT_SIZE_PX": 16.0,
+    "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
+    "HTTP_MAX_AGE": 0,
+    "PERSISTED_QUERIES": "apq",
 }
 
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})

@@ -186,3 +186,17 @@ class Alias(Base):
 
     token_value: Mapped[TokenValue] = relationship(back_populates="aliases", lazy="raise")
     target: Mapped[Token] = relationship(lazy="raise")
+
+
+class PersistedQuery(Base):
+    """A GraphQL document known by the SHA-256 of its text (Automatic Persisted Queries).
+
+    Registered by clients (APQ) or by an operator (``tokens queries register``); in
+    allow-list mode only these documents run.
+    """
+
+    __tablename__ = "persisted_query"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)  # lower-case hex
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())

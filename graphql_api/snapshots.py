@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -38,6 +39,8 @@ class Snapshot:
         tokens: path → resolved token.
         paths: every path, sorted (the order of ``tokens`` connections).
         referenced_by: path → paths of the tokens whose value references it.
+        memo: objects upper layers derive once per snapshot (e.g. the GraphQL layer's
+            prepared token objects), keyed by their own names; lives and dies with it.
     """
 
     revision: int
@@ -45,6 +48,7 @@ class Snapshot:
     tokens: dict[str, ResolvedToken]
     paths: list[str] = field(default_factory=list)
     referenced_by: dict[str, list[str]] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(cls, revision: int, selection: dict[str, str], tokens: dict[str, ResolvedToken]):

@@ -11,13 +11,15 @@ from http import HTTPStatus
 from typing import Any
 
 from cross_web import HTTPException  # what Strawberry 0.341 views raise and catch
-from flask import Flask, Request, Response, current_app
+import orjson
+from flask import Flask, Request, Response, current_app, g, request
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from strawberry.types import ExecutionResult
 from strawberry.flask.views import GraphQLView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from . import db, exports
+from . import db, exports, graphql_http
+from .http_cache import ResponseCache
 from .graphiql import create_blueprint, render_graphiql_page
 from .schema import schema
 from .schema.context import Context
@@ -90,14 +92,33 @@ class TokenGraphQLView(GraphQLView[Context, None]):
     def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         """One context per request: the request's session and the process-wide cache."""
         cfg = current_app.config
-        return Context(
+        prepared: graphql_http.Prepared | None = g.get("graphql_prepared")
+        context = Context(
             session=db.get_session(),
             snapshots=snapshot_store(),
             root_px=float(cfg["ROOT_FONT_SIZE_PX"]),
             max_page_size=int(cfg["MAX_PAGE_SIZE"]),
             request=request,
             response=response,
+            _revision=prepared.revision if prepared else None,
         )
+        g.graphql_context = context
+        return context
+
+    def parse_http_body(self, request: Any) -> Any:
+        """The request as :func:`graphql_http.prepare` read it (persisted query filled in)."""
+        prepared: graphql_http.Prepared | None = g.get("graphql_prepared")
+        return prepared.data if prepared is not None else super().parse_http_body(request)
+
+    def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        """Strawberry's result processing; remembers whether the result had errors."""
+        if result.errors:
+            g.graphql_had_errors = True
+        return super().process_result(request, result)
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: the same JSON as the standard library's, faster."""
+        return orjson.dumps(data)
 
     def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         """Strawberry's execution, but a mutation sent by GET is 405, not 400.
@@ -118,10 +139,25 @@ class TokenGraphQLView(GraphQLView[Context, None]):
             raise
 
     def dispatch_request(self) -> Any:
-        """Strawberry's dispatch; a 405 names the method that is allowed (RFC 9110 §15.5.6)."""
+        """Caches and persisted queries first (:mod:`graphql_api.graphql_http`), then Strawberry.
+
+        A 405 names the method that is allowed (RFC 9110 §15.5.6).
+        """
+        prepared = graphql_http.prepare(request)
+        if isinstance(prepared, Response):
+            return prepared
+        g.graphql_prepared = prepared
         response = super().dispatch_request()
         if isinstance(response, Response) and response.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
             response.headers["Allow"] = "POST"
+        if prepared is not None and isinstance(response, Response):
+            context: Context | None = g.get("graphql_context")
+            cacheable = (
+                context is not None
+                and context.operation_type == "query"
+                and not g.get("graphql_had_errors", False)
+            )
+            graphql_http.finish(prepared, response, cacheable=cacheable)
         return response
 
     def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
@@ -132,6 +168,9 @@ class TokenGraphQLView(GraphQLView[Context, None]):
 def init_app(app: Flask) -> None:
     """Mount ``/graphql`` (POST and GET; GET runs queries only) and the GraphiQL assets."""
     app.extensions[SNAPSHOTS_KEY] = SnapshotStore(int(app.config["SNAPSHOT_CACHE_SIZE"]))
+    app.extensions[graphql_http.RESPONSE_CACHE_KEY] = ResponseCache(
+        int(app.config["RESPONSE_CACHE_BYTES"])
+    )
     view: Any = TokenGraphQLView.as_view("graphql", schema=schema, graphql_ide="graphiql")
     app.add_url_rule("/graphql", view_func=view, methods=["GET", "POST"])
     app.register_blueprint(create_blueprint())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 from graphql import GraphQLError
 
 from .queries import Query
@@ -13,6 +13,17 @@ def should_mask_error(error: GraphQLError) -> bool:
     """Mask only unexpected exceptions; parse, validation and expected errors stay visible."""
     original = error.original_error
     return original is not None and not isinstance(original, GraphQLError)
+
+
+class RecordOperationType(SchemaExtension):
+    """Tell the context which operation type runs (the view caches only queries)."""
+
+    def on_execute(self):  # type: ignore[no-untyped-def]
+        """Record ``execution_context.operation_type`` on the context before execution."""
+        context = self.execution_context.context
+        if hasattr(context, "operation_type"):
+            context.operation_type = self.execution_context.operation_type.value
+        yield
 
 
 class TokenSchema(strawberry.Schema):
@@ -27,7 +38,10 @@ class TokenSchema(strawberry.Schema):
 
 schema = TokenSchema(
     query=Query,
-    extensions=[lambda: MaskErrors(should_mask_error=should_mask_error)],
+    extensions=[
+        lambda: MaskErrors(should_mask_error=should_mask_error),
+        RecordOperationType,
+    ],
 )
 
 __all__ = ["schema"]

@@ -45,6 +45,7 @@ class Context:
     response: Any = None
     _memo: dict[tuple[tuple[str, str], ...], Snapshot] = field(default_factory=dict)
     _revision: int | None = None
+    operation_type: str | None = None  # "query" / "mutation", set when execution starts
 
     def revision(self) -> int:
         """The data revision this request reads (one statement, the first time only)."""

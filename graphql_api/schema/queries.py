@@ -75,8 +75,7 @@ class Query:
         theme: ThemeArg = None,
     ) -> T.Token | None:
         snap = info.context.snapshot(theme_input(theme))
-        tok = snap.tokens.get(path)
-        return T.Token(tok=tok, snap=snap, root_px=info.context.root_px) if tok else None
+        return T.token_objects(snap).get(path)
 
     @strawberry.field(
         description="Tokens resolved in a theme, in path order, one page at a time (Relay "
@@ -116,13 +115,8 @@ class Query:
             except ValueError as exc:
                 raise GraphQLError(str(exc), extensions={"code": "INVALID_CURSOR"}) from None
         page = paths[start : start + limit]
-        edges = [
-            T.TokenEdge(
-                cursor=T.encode_cursor(p),
-                node=T.Token(tok=snap.tokens[p], snap=snap, root_px=ctx.root_px),
-            )
-            for p in page
-        ]
+        index = T.token_objects(snap)
+        edges = [T.TokenEdge(cursor=T.encode_cursor(p), node=index[p]) for p in page]
         info_ = T.PageInfo(
             has_next_page=start + len(page) < len(paths),
             has_previous_page=start > 0,

@@ -57,70 +57,45 @@ class Deprecation:
     )
 
 
+TYPE_DESCRIPTION = (
+    "Effective `$type`: the token's own, else its alias target's, else the nearest group's "
+    "(DTCG §5.2.2); types the spec does not define are kept as written; null if none applies."
+)
+
+
 @strawberry.type(description="A design token resolved in the selected theme (DTCG Format §5).")
 class Token:
-    tok: strawberry.Private[ResolvedToken]
-    snap: strawberry.Private[Snapshot]
-    root_px: strawberry.Private[float]
+    """Built once per snapshot (see :func:`token_objects`): plain fields cost no resolver call."""
 
-    def _other(self, path: str) -> Token:
-        return Token(tok=self.snap.tokens[path], snap=self.snap, root_px=self.root_px)
-
-    @strawberry.field(description="Dotted path, e.g. `fgColor.default`.")
-    def path(self) -> str:
-        return self.tok.node.path
-
-    @strawberry.field(description="Last segment of the path.")
-    def name(self) -> str:
-        return self.tok.node.name
-
-    @strawberry.field(
-        description="Effective `$type`: the token's own, else its alias target's, else the "
-        "nearest group's (DTCG §5.2.2); types the spec does not define are kept as written; "
-        "null if none applies."
-    )
-    def type(self) -> str | None:
-        return self.tok.type
-
-    @strawberry.field(description="`$description`, if any.")
-    def description(self) -> str | None:
-        return self.tok.node.description
-
-    @strawberry.field(
+    path: str = strawberry.field(description="Dotted path, e.g. `fgColor.default`.")
+    name: str = strawberry.field(description="Last segment of the path.")
+    type: str | None = strawberry.field(description=TYPE_DESCRIPTION)
+    description: str | None = strawberry.field(description="`$description`, if any.")
+    deprecated: Deprecation | None = strawberry.field(
         description="Set when the token (or a group above it) is `$deprecated`; null otherwise."
     )
-    def deprecated(self) -> Deprecation | None:
-        dep = self.tok.deprecated
-        if dep is None or dep is False:
-            return None
-        return Deprecation(reason=dep if isinstance(dep, str) else None)
-
-    @strawberry.field(description="`$extensions`, verbatim.")
-    def extensions(self) -> JSON | None:
-        return self.tok.node.extensions
-
-    @strawberry.field(
+    extensions: JSON | None = strawberry.field(description="`$extensions`, verbatim.")
+    raw_value: JSON = strawberry.field(
         description="`$value` as written in the selected theme; references are left as "
         "written, e.g. `\"{base.color.blue.5}\"`."
     )
-    def raw_value(self) -> JSON:
-        return self.tok.node.value
-
-    @strawberry.field(
+    resolved_value: JSON = strawberry.field(
         description="`$value` with every reference replaced (chains followed, also inside "
         "composite values), in the form the source wrote it."
     )
-    def resolved_value(self) -> JSON:
-        return self.tok.value
+    tok: strawberry.Private[ResolvedToken]
+    index: strawberry.Private[dict[str, Token]]
+    snap: strawberry.Private[Snapshot]
 
     @strawberry.field(
         description="The resolved value normalised to its `$type`'s GraphQL type, with "
         "derived fields (hex, css, px, rem…). `UnknownValue` for types the spec does not "
         "define or values that do not fit their type."
     )
-    def value(self) -> TokenValue:
+    def value(self, info: strawberry.Info) -> TokenValue:
+        root_px = getattr(info.context, "root_px", 16.0)
         try:
-            return to_graphql(normalise(self.tok.type, self.tok.value), self.root_px)
+            return to_graphql(normalise(self.tok.type, self.tok.value), root_px)
         except ValueError:
             return UnknownValue(json=self.tok.value, css=str(self.tok.value))
 
@@ -130,20 +105,42 @@ class Token:
     )
     def alias_of(self) -> Token | None:
         target = self.tok.alias_of
-        return self._other(target) if target else None
+        return self.index[target] if target else None
 
     @strawberry.field(
         description="Every token an alias passes through, nearest first, ending with the "
         "token that holds the value; empty when this token is not an alias."
     )
     def alias_chain(self) -> list[Token]:
-        return [self._other(p) for p in self.snap.alias_chain(self.tok.node.path)]
+        return [self.index[p] for p in self.snap.alias_chain(self.path)]
 
     @strawberry.field(
         description="Tokens whose value references this one (directly), in path order."
     )
     def referenced_by(self) -> list[Token]:
-        return [self._other(p) for p in self.snap.referenced_by.get(self.tok.node.path, [])]
+        return [self.index[p] for p in self.snap.referenced_by.get(self.path, [])]
+
+
+def _deprecation(dep: bool | str | None) -> Deprecation | None:
+    if dep is None or dep is False:
+        return None
+    return Deprecation(reason=dep if isinstance(dep, str) else None)
+
+
+def token_objects(snap: Snapshot) -> dict[str, Token]:
+    """The GraphQL token objects of a snapshot, path → Token, built once and memoised on it."""
+    index: dict[str, Token] | None = snap.memo.get("graphql_tokens")
+    if index is None:
+        index = {}
+        for path, tok in snap.tokens.items():
+            node = tok.node
+            index[path] = Token(
+                path=path, name=node.name, type=tok.type, description=node.description,
+                deprecated=_deprecation(tok.deprecated), extensions=node.extensions,
+                raw_value=node.value, resolved_value=tok.value, tok=tok, index=index, snap=snap,
+            )  # fmt: skip
+        snap.memo["graphql_tokens"] = index
+    return index
 
 
 @strawberry.type(description="Relay page information.")

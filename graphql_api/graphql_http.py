@@ -1,0 +1,141 @@
+"""The front door of ``/graphql``: persisted queries, ETag/304 and the response cache.
+
+:func:`prepare` runs before Strawberry: it reads the GraphQL request (GET parameters or a
+JSON body; batches are left to Strawberry), applies the persisted-query mode, reads the
+data revision once, and answers ``304 Not Modified`` or a cached response without
+executing anything. :func:`finish` runs after: it stores a successful query's bytes and
+sets ``ETag``/``Cache-Control`` on GET responses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from flask import Request, Response, current_app
+from strawberry.http import GraphQLRequestData
+
+from . import db, persisted_queries
+from .http_cache import ResponseCache, cache_control, etag, etag_matches, request_key
+from .snapshots import SNAPSHOTS_KEY, SnapshotStore
+
+RESPONSE_CACHE_KEY = "tokens_response_cache"
+GRAPHQL_JSON = "application/json"
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What :func:`prepare` learnt about a request, for Strawberry and for :func:`finish`.
+
+    Attributes:
+        data: the request for Strawberry (its ``query`` filled in from a persisted hash).
+        revision: the data revision read for this request.
+        key: the request's cache key; ``tag`` its ETag at ``revision``.
+        is_get: whether the request came by GET (only GET responses get an ETag).
+    """
+
+    data: GraphQLRequestData
+    revision: int
+    key: str
+    tag: str
+    is_get: bool
+
+
+def _json_arg(value: Any) -> Any:
+    if isinstance(value, str) and value:
+        return json.loads(value)
+    return value or None
+
+
+def read_request(request: Request) -> dict[str, Any] | None:
+    """The GraphQL request as a dict, or None when Strawberry should deal with it.
+
+    None for batches, non-JSON bodies and malformed input (Strawberry answers those).
+    """
+    try:
+        if request.method == "GET":
+            args = request.args
+            return {
+                "query": args.get("query"),
+                "variables": _json_arg(args.get("variables")),
+                "operationName": args.get("operationName") or None,
+                "extensions": _json_arg(args.get("extensions")),
+            }
+        if request.mimetype != "application/json":
+            return None
+        body = request.get_json(silent=True)
+    except (ValueError, TypeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _error_response(code: str, message: str) -> Response:
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    return Response(body, status=200, mimetype=GRAPHQL_JSON, headers={"Cache-Control": "no-store"})
+
+
+def response_cache() -> ResponseCache:
+    """The process's response cache."""
+    return current_app.extensions[RESPONSE_CACHE_KEY]
+
+
+def prepare(request: Request) -> Prepared | Response | None:
+    """Answer from caches when possible; else say what Strawberry should execute.
+
+    Returns:
+        A ``Response`` to send as is (304, cached bytes, persisted-query error), a
+        :class:`Prepared` for Strawberry, or None to leave the request to Strawberry.
+    """
+    raw = read_request(request)
+    if raw is None or not isinstance(raw.get("variables") or {}, dict):
+        return None
+    session = db.get_session()
+    mode = str(current_app.config["PERSISTED_QUERIES"])
+    query = raw.get("query") if isinstance(raw.get("query"), str) else None
+    outcome = persisted_queries.resolve_request(session, mode, query, raw.get("extensions"))
+    if outcome.error is not None:
+        return _error_response(*outcome.error)
+    if outcome.registered:
+        session.commit()
+    if outcome.query is None:
+        return None
+    store: SnapshotStore = current_app.extensions[SNAPSHOTS_KEY]
+    revision = store.revision(session)
+    variables, op_name = raw.get("variables") or {}, raw.get("operationName")
+    key = request_key(outcome.query, variables, op_name)
+    prepared = Prepared(
+        GraphQLRequestData(
+            query=outcome.query, variables=variables or None, operation_name=op_name,
+            extensions=raw.get("extensions"),
+        ),
+        revision, key, etag(revision, key), request.method == "GET",
+    )  # fmt: skip
+    if prepared.is_get and etag_matches(request.headers.get("If-None-Match"), prepared.tag):
+        return Response(status=304, headers=_cache_headers(prepared))
+    body = response_cache().get(revision, key)
+    if body is not None:
+        return Response(body, status=200, mimetype=GRAPHQL_JSON, headers=_cache_headers(prepared))
+    return prepared
+
+
+def _cache_headers(prepared: Prepared) -> dict[str, str]:
+    if not prepared.is_get:
+        return {}
+    return {
+        "ETag": prepared.tag,
+        "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"])),
+    }
+
+
+def finish(prepared: Prepared, response: Response, *, cacheable: bool) -> Response:
+    """Store a cacheable 200 response's bytes and add the GET caching headers."""
+    if response.status_code != 200:
+        return response
+    if cacheable:
+        response_cache().put(prepared.revision, prepared.key, response.get_data())
+        response.headers.update(_cache_headers(prepared))
+    elif prepared.is_get:
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -21,7 +21,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import db, importers, services
+from . import db, importers, persisted_queries, services
 from .dtcg.errors import DTCGError, DTCGErrorGroup
 from .dtcg.resolver import ResolverDocument
 from .dtcg.validate import validate_document
@@ -65,11 +65,20 @@ def _input_options(func: Any) -> Any:
     return func
 
 
-def _read(path: Path, opts: dict[str, Any]) -> ResolverDocument:
+def _read(path: Path, opts: dict[str, Any], problems: list[DTCGError]) -> ResolverDocument:
+    """Load PATH as the options say; load problems of DTCG sources go to ``problems``.
+
+    Raises:
+        DTCGErrorGroup: PATH cannot be read at all.
+    """
     fmt = "context-per-file" if opts.pop("context_per_file") else opts.pop("fmt")
     opts.pop("fmt", None)
     kwargs: dict[str, Any] = {"strict": True} if opts.pop("strict") else {}
     modifier, base, default = opts.pop("modifier"), opts.pop("base"), opts.pop("default")
+    if fmt == "auto":
+        fmt = importers.detect_format(path)
+    if fmt in ("resolver", "dtcg"):
+        kwargs["problems"] = problems  # keep going, so validation reports its problems too
     if fmt == "context-per-file":
         kwargs["modifier"] = modifier
         kwargs["default"] = default
@@ -81,16 +90,18 @@ def _read(path: Path, opts: dict[str, Any]) -> ResolverDocument:
 def _check(
     path: Path, opts: dict[str, Any], *, quiet: bool = False
 ) -> tuple[ResolverDocument | None, list[DTCGError]]:
+    """Load and validate PATH: (the document, every problem found by both stages)."""
     strict = bool(opts.get("strict"))
+    problems: list[DTCGError] = []
     try:
-        doc = _read(path, opts)
+        doc = _read(path, opts, problems)
     except DTCGErrorGroup as group:
-        return None, group.errors
+        return None, problems + group.errors
     kwargs: dict[str, Any] = {"strict": True} if strict else {}
     if quiet or not sys.stderr.isatty():  # no bar in logs and pipes
         if not quiet:
             click.echo("Resolving every theme combination …")
-        return doc, validate_document(doc, **kwargs)
+        return doc, problems + validate_document(doc, **kwargs)
     with click.progressbar(length=1, label="Resolving theme combinations", file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -98,7 +109,7 @@ def _check(
             bar.update(done - bar.pos)
 
         errors = validate_document(doc, progress=progress, **kwargs)
-    return doc, errors
+    return doc, problems + errors
 
 
 def _print_errors(errors: list[DTCGError], *, written: bool = False) -> None:
@@ -188,6 +199,49 @@ def export_command(path: Path, themes: tuple[str, ...], keep_references: bool) -
         click.echo(f"Wrote {len(snap.tokens)} tokens ({dict(snap.selection)}) to {path}.")
 
 
+queries_cli = AppGroup("queries", help="Persisted queries (APQ and the allow-list).")
+
+
+def documents_in(path: Path) -> list[str]:
+    """GraphQL documents in ``path``: a ``.graphql`` file is one document; a JSON file is an
+    Apollo persisted-query manifest (``{"operations": [{"id", "body", …}]}``).
+
+    Raises:
+        click.ClickException: a manifest entry whose ``id`` is not the SHA-256 of its body.
+    """
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".json":
+        return [text]
+    operations = json.loads(text).get("operations", [])
+    bodies = []
+    for op in operations:
+        body = op["body"]
+        if op.get("id") and op["id"] != persisted_queries.sha256_hex(body):
+            raise click.ClickException(f"{path}: operation {op.get('name')!r}: id is not sha256(body)")
+        bodies.append(body)
+    return bodies
+
+
+@queries_cli.command("register")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False,
+                                                                  path_type=Path))  # fmt: skip
+def register_command(paths: tuple[Path, ...]) -> None:
+    """Register the documents in PATHS (.graphql files or Apollo manifests) by SHA-256."""
+    session = db.get_session()
+    for path in paths:
+        for body in documents_in(path):
+            click.echo(f"{persisted_queries.register(session, body)}  {path.name}")
+    session.commit()
+
+
+@queries_cli.command("list")
+def list_command() -> None:
+    """Print the SHA-256 and first line of every registered document."""
+    for digest, query in persisted_queries.all_documents(db.get_session()):
+        click.echo(f"{digest}  {query.strip().splitlines()[0][:60] if query.strip() else ''}")
+
+
 def init_app(app: Flask) -> None:
     """Register the ``tokens`` command group."""
+    tokens_cli.add_command(queries_cli)
     app.cli.add_command(tokens_cli)

@@ -167,6 +167,9 @@ class TokenGroup(Base):
     deprecated: Mapped[Any | None] = mapped_column(_json())
     extensions: Mapped[Any | None] = mapped_column(_json())
     source_file: Mapped[str] = mapped_column(String(1000))
+    source_pointer: Mapped[str] = mapped_column(String(2000), default="", server_default="")
+    # ``$extends`` as written ("{a.b}" or "#/a/b"); applied after flattening, on read.
+    extends: Mapped[str | None] = mapped_column(String(1000))
 
 
 class Alias(Base):

@@ -134,6 +134,7 @@ def load_layers(
     for g in group_rows:
         key = ("set", g.set_id) if g.set_id is not None else ("theme", g.theme_id)
         docs[key].groups[g.path] = GroupNode(
-            g.path, g.type, g.description, g.deprecated, g.extensions, g.source_file
-        )
+            g.path, g.type, g.description, g.deprecated, g.extensions, g.source_file,
+            g.source_pointer, g.extends,
+        )  # fmt: skip
     return [docs[k] for k in order], ids

@@ -162,6 +162,7 @@ def _write_layer(
         {
             **layer, "path": g.path, "type": g.type, "description": g.description,
             "deprecated": g.deprecated, "extensions": g.extensions, "source_file": g.file,
+            "source_pointer": g.pointer, "extends": g.extends,
         }
         for g in d.groups.values()
     ]  # fmt: skip

@@ -1,131 +1,208 @@
-"""Read DTCG token files into flat tokens and groups (DTCG Format module 2025.10, §5–§6).
+"""Read DTCG token files into flat tokens and groups (DTCG Format module 2025.10, §5-§7).
 
 Stage "load → normalise" of the engine: a JSON or JSON5 document becomes a
 :class:`Document`, a flat mapping from dotted path to :class:`TokenNode` (the
 token's own properties, ``$value`` as written, references unresolved) plus the
-group-level properties (:class:`GroupNode`) that tokens inherit later, after
-several documents are flattened together (:func:`flatten`).
+group-level properties (:class:`GroupNode`, including ``$extends``) that tokens
+inherit later, after several documents are flattened together (:func:`flatten`).
 
-Accepted beyond strict 2025.10 (rejected with ``strict=True``):
+Read as 2025.10 says: ``$root`` tokens (§6.2, path ``group.$root``), ``$extends``
+on groups as ``"{group}"``, ``"#/group"`` or ``{"$ref": "#/group"}`` and a group
+``$ref`` with siblings (§6.4, applied after flattening by
+:mod:`graphql_api.dtcg.extends`), a token written with ``$ref`` instead of
+``$value`` (§7.1.2, its value becomes ``{"$ref": …}``), ``$deprecated`` and
+``$extensions`` kept verbatim.
 
-* JSON5 (comments, unquoted keys, single quotes, trailing commas); a duplicate
-  key: the last one wins (also in strict mode: JSON itself allows it).
-* A node that is both a token and a group (``$value`` plus child objects): the
-  token is kept and the children are read as tokens/groups below it.
-* Members of a token that are not ``$``-prefixed and not objects (vendor data such
-  as Primer's ``alpha``): ignored, not part of the value.
-* Non-object members of a group (e.g. Style Dictionary's ``comment``): ignored.
+Non-standard forms accepted in tolerant mode (the default) and rejected, with the
+code in brackets, when ``strict=True``:
+
+* JSON5 (comments, unquoted keys, single quotes, trailing commas)
+  [``INVALID_JSON``]; a key repeated in one object: the last one wins
+  [``DUPLICATE_NAME``].
+* A node that is both a token and a group (``$value`` plus child objects,
+  §6.1): the token is kept and the children are read as tokens/groups below it
+  [``INVALID_NODE``].
+* Members of a token that are not ``$`` properties (vendor data such as Primer's
+  ``alpha``, or ``comment``): ignored, not part of the value [``INVALID_NODE``];
+  non-object members of a group (Style Dictionary's ``comment``): ignored
+  [``INVALID_NODE``]; unknown ``$`` properties of a group [``INVALID_NAME``].
+* ``$type`` values the spec does not define (``fontSize``, ``custom-*``,
+  ``string``…): kept, values of such types are :class:`~graphql_api.dtcg.values.Unknown`
+  [``UNKNOWN_TYPE``]; a token whose type cannot be determined (no own, alias or
+  group ``$type``): its value is ``Unknown`` [``MISSING_TYPE``, reported by
+  :func:`~graphql_api.dtcg.validate.validate_document`].
+* Properties of the wrong JSON type: ``$type``/``$description`` coerced to
+  strings, a non-boolean ``$deprecated`` to a boolean, a non-object
+  ``$extensions`` ignored; a token with both ``$value`` and ``$ref``: ``$value``
+  wins [``INVALID_PROPERTY``].
+* References inside longer strings (``"1px solid {color.border}"``), replaced by
+  the target's CSS text when resolved, and ``$ref`` objects naming another file,
+  kept as data [``INVALID_REFERENCE``].
+
+Value forms (colour/dimension/duration strings, ``em``…) are listed in
+:mod:`graphql_api.dtcg.types`; resolver-document forms in
+:mod:`graphql_api.dtcg.resolver`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
-import json5
-
-from . import errors as E
+from . import errors as E  # noqa: N812 - the engine's own alias
 from .errors import DTCGError, pointer_join
+from .jsonio import load_json, loads, read_json
+from .nodes import Document, GroupNode, TokenNode, ancestors, flatten, merge_group
+from .refsyntax import syntax_problems
+from .types import SPEC_TYPES
 
-TOKEN_PROPERTIES = frozenset({"$value", "$type", "$description", "$deprecated", "$extensions"})
-GROUP_PROPERTIES = frozenset(
-    {"$type", "$description", "$deprecated", "$extensions", "$extends", "$schema", "$metadata"}
+__all__ = [
+    "GROUP_PROPERTIES", "ROOT_TOKEN", "TOKEN_PROPERTIES", "Document", "GroupNode", "TokenNode",
+    "ancestors", "flatten", "load_json", "loads", "merge_group", "name_problem",
+    "parse_document", "read_json",
+]  # fmt: skip
+
+TOKEN_PROPERTIES = frozenset(
+    {"$value", "$ref", "$type", "$description", "$deprecated", "$extensions"}
 )
-ROOT_TOKEN = "$root"
+GROUP_PROPERTIES = frozenset(
+    {"$type", "$description", "$deprecated", "$extensions", "$extends", "$ref", "$schema",
+     "$metadata"}
+)  # fmt: skip
+ROOT_TOKEN = "$root"  # noqa: S105 - a reserved name, not a secret
+_INHERITED = ("$type", "$description", "$deprecated", "$extensions")
 
 
-@dataclass(frozen=True, slots=True)
-class TokenNode:
-    """A token as written in one file.
+class _Walk:
+    """One pass over one token tree; collects tokens, groups and problems."""
 
-    Attributes:
-        path: dotted path, e.g. ``"color.base.blue.5"``.
-        value: the ``$value`` as written (JSON data; references unresolved).
-        type: the token's own ``$type``, or None when it inherits one.
-        description: ``$description`` or None.
-        deprecated: ``$deprecated`` (True/False/reason string) or None when unset.
-        extensions: ``$extensions`` verbatim, or None.
-        file: the source file, as given to the reader.
-        pointer: JSON Pointer of the token node inside ``file``.
-    """
+    def __init__(self, file: str, strict: bool) -> None:
+        self.file, self.strict = file, strict
+        self.doc = Document()
+        self.errs: list[DTCGError] = []
 
-    path: str
-    value: Any
-    type: str | None = None
-    description: str | None = None
-    deprecated: bool | str | None = None
-    extensions: dict[str, Any] | None = None
-    file: str = ""
-    pointer: str = ""
+    def error(self, code: str, message: str, pointer: str, path: str) -> None:
+        self.errs.append(DTCGError(code, message, self.file, pointer, path))
 
-    @property
-    def name(self) -> str:
-        """The last segment of ``path``."""
-        return self.path.rsplit(".", 1)[-1]
+    def group(self, node: Mapping[str, Any], path: tuple[str, ...], pointer: str) -> None:
+        dotted = ".".join(path)
+        props = self.properties(node, pointer, dotted)
+        extends = self.extends(node, pointer, dotted)
+        if extends is not None or any(k in node for k in _INHERITED):
+            self.doc.groups[dotted] = GroupNode(
+                dotted, file=self.file, pointer=pointer, extends=extends, **props
+            )
+        for key, child in node.items():
+            # A known group property, or an unknown scalar one; an unknown `$name` holding
+            # an object is a token or group with an invalid name (§5.1.1), reported below.
+            dollar = key.startswith("$") and key != ROOT_TOKEN
+            if dollar and (key in GROUP_PROPERTIES or not isinstance(child, Mapping)):
+                if self.strict and key not in GROUP_PROPERTIES:
+                    self.error(E.INVALID_NAME, f"unknown property {key!r}", pointer, dotted)
+                continue
+            self.child(key, child, path, pointer)
+
+    def child(self, key: str, child: Any, path: tuple[str, ...], pointer: str) -> None:
+        child_pointer = pointer_join(pointer, key)
+        child_path = ".".join((*path, key))
+        if not isinstance(child, Mapping):
+            if self.strict:
+                what = type(child).__name__
+                msg = f"{key!r} is neither a token nor a group (found {what})"
+                self.error(E.INVALID_NODE, msg, child_pointer, child_path)
+            return
+        problem = name_problem(key)
+        if problem:
+            self.error(E.INVALID_NAME, f"{key!r}: {problem}", child_pointer, child_path)
+        elif "$value" in child or _is_ref_token(child):
+            self.token(child, (*path, key), child_pointer)
+        elif key == ROOT_TOKEN:
+            msg = "'$root' is reserved for a token (§6.2); this node has no $value"
+            self.error(E.INVALID_NAME, msg, child_pointer, child_path)
+        else:
+            self.group(child, (*path, key), child_pointer)
+
+    def token(self, node: Mapping[str, Any], path: tuple[str, ...], pointer: str) -> None:
+        dotted = ".".join(path)
+        props = self.properties(node, pointer, dotted)
+        if "$value" in node:
+            value = node["$value"]
+            value_pointer = pointer_join(pointer, "$value")
+            if self.strict and "$ref" in node:
+                msg = "a token has both $value and $ref"
+                self.error(E.INVALID_PROPERTY, msg, pointer_join(pointer, "$ref"), dotted)
+        else:  # §7.1.2: {"$ref": "#/…", "$type": …} is a token aliasing the pointer
+            value, value_pointer = {"$ref": node["$ref"]}, pointer
+        self.doc.tokens[dotted] = TokenNode(dotted, value, file=self.file, pointer=pointer, **props)
+        if self.strict:  # the resolver reports the problems of both modes
+            for where, msg, strict_only in syntax_problems(value):
+                if strict_only:
+                    self.error(E.INVALID_REFERENCE, msg, value_pointer + where, dotted)
+        for key, child in node.items():
+            if key in TOKEN_PROPERTIES:
+                continue
+            if key.startswith("$") or not isinstance(child, Mapping):
+                if self.strict:
+                    self.error(E.INVALID_NODE, f"unknown token member {key!r}", pointer, dotted)
+                continue
+            if self.strict:
+                msg = f"a node is both a token and a group (child {key!r})"
+                self.error(E.INVALID_NODE, msg, pointer, dotted)
+                continue
+            self.child(key, child, path, pointer)
+
+    def properties(self, node: Mapping[str, Any], pointer: str, path: str) -> dict[str, Any]:
+        """The inherited/own properties of a token or group, checked (§5.2, §6.3)."""
+        out: dict[str, Any] = {}
+        checks = (
+            ("$type", "type", str, "a string"),
+            ("$description", "description", str, "a string"),
+            ("$deprecated", "deprecated", (bool, str), "true, false or a string"),
+            ("$extensions", "extensions", Mapping, "an object"),
+        )
+        for key, attr, kind, what in checks:
+            if key not in node:
+                continue
+            raw = node[key]
+            if self.strict and not isinstance(raw, kind):
+                msg = f"{key} must be {what}, got {raw!r}"
+                self.error(E.INVALID_PROPERTY, msg, pointer_join(pointer, key), path)
+            if raw is None:
+                continue
+            if key == "$deprecated":
+                out[attr] = raw if isinstance(raw, (bool, str)) else bool(raw)
+            elif key == "$extensions":
+                if isinstance(raw, Mapping):
+                    out[attr] = dict(raw)
+            else:
+                out[attr] = str(raw)
+        if self.strict and isinstance(node.get("$type"), str) and node["$type"] not in SPEC_TYPES:
+            msg = f"$type {node['$type']!r} is not a type of the spec ({', '.join(SPEC_TYPES)})"
+            self.error(E.UNKNOWN_TYPE, msg, pointer_join(pointer, "$type"), path)
+        return out
+
+    def extends(self, node: Mapping[str, Any], pointer: str, path: str) -> str | None:
+        """The group's ``$extends`` (or group ``$ref``) target as written (§6.4.5)."""
+        key = "$extends" if "$extends" in node else "$ref" if "$ref" in node else None
+        if key is None:
+            return None
+        raw = node[key]
+        if isinstance(raw, Mapping) and key == "$extends" and set(raw) == {"$ref"}:
+            raw = raw["$ref"]
+        if isinstance(raw, str) and (
+            (raw.startswith("{") and raw.endswith("}")) or raw.startswith("#/")
+        ):
+            return raw
+        msg = f"{key} must be a group reference ('{{group}}' or '#/group'), got {raw!r}"
+        self.error(E.INVALID_EXTENDS, msg, pointer_join(pointer, key), path)
+        return None
 
 
-@dataclass(frozen=True, slots=True)
-class GroupNode:
-    """Group-level properties inherited by the tokens below a group (root: ``path == ""``)."""
-
-    path: str
-    type: str | None = None
-    description: str | None = None
-    deprecated: bool | str | None = None
-    extensions: dict[str, Any] | None = None
-    file: str = ""
-    pointer: str = ""
-
-
-@dataclass(slots=True)
-class Document:
-    """Flat tokens and groups of one file, one layer, or several flattened layers."""
-
-    tokens: dict[str, TokenNode] = field(default_factory=dict)
-    groups: dict[str, GroupNode] = field(default_factory=dict)
-
-
-def load_json(path: Path, *, strict: bool = False) -> Any:
-    """Read ``path`` as JSON (JSON5 unless ``strict``).
-
-    Raises:
-        DTCGError: ``FILE_NOT_FOUND`` or ``INVALID_JSON`` naming the file.
-    """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DTCGError(E.FILE_NOT_FOUND, "file not found", file=str(path)) from None
-    except OSError as exc:
-        raise DTCGError(E.FILE_NOT_FOUND, f"cannot read file: {exc}", file=str(path)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DTCGError(E.INVALID_JSON, f"not UTF-8: {exc}", file=str(path)) from None
-    return loads(text, file=str(path), strict=strict)
-
-
-def loads(text: str, *, file: str = "", strict: bool = False) -> Any:
-    """Parse JSON text, falling back to JSON5 unless ``strict``.
-
-    Raises:
-        DTCGError: ``INVALID_JSON`` with the parser's message.
-    """
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        if strict:
-            raise DTCGError(E.INVALID_JSON, f"invalid JSON: {exc}", file=file) from None
-    except RecursionError:
-        raise DTCGError(E.INVALID_JSON, "nesting too deep", file=file) from None
-    try:
-        return json5.loads(text)
-    except RecursionError:
-        raise DTCGError(E.INVALID_JSON, "nesting too deep", file=file) from None
-    except ValueError as exc:
-        raise DTCGError(E.INVALID_JSON, f"invalid JSON5: {exc}", file=file) from None
+def _is_ref_token(node: Mapping[str, Any]) -> bool:
+    """A node with a string ``$ref``, no ``$value`` and no children is a token (§7.1.2)."""
+    return isinstance(node.get("$ref"), str) and not any(
+        not k.startswith("$") and isinstance(v, Mapping) for k, v in node.items()
+    )
 
 
 def name_problem(name: str) -> str | None:
@@ -152,159 +229,19 @@ def parse_document(
         pointer: JSON Pointer of ``data`` inside ``file`` (for inline sources).
 
     Returns:
-        The document and every problem found (``INVALID_NAME``, ``INVALID_NODE``).
+        The document and every problem found: ``INVALID_NAME``, ``INVALID_NODE``,
+        ``INVALID_EXTENDS``; in strict mode also ``INVALID_PROPERTY``,
+        ``UNKNOWN_TYPE`` and ``INVALID_REFERENCE`` (interpolation, ``$ref`` to
+        another file). Problems that need the other layers (references, values,
+        ``$extends`` targets) are found by :func:`~graphql_api.dtcg.references.resolve`
+        and :func:`~graphql_api.dtcg.validate.validate_document`.
+
+    Raises:
+        Nothing: problems are returned, so that every one of them is reported.
     """
-    doc = Document()
-    errs: list[DTCGError] = []
+    walk = _Walk(file, strict)
     if not isinstance(data, Mapping):
-        errs.append(DTCGError(E.INVALID_NODE, "a token file must be a JSON object", file, pointer))
-        return doc, errs
-    _walk_group(data, (), pointer, file, strict, doc, errs)
-    return doc, errs
-
-
-def _walk_group(
-    node: Mapping[str, Any],
-    path: tuple[str, ...],
-    pointer: str,
-    file: str,
-    strict: bool,
-    doc: Document,
-    errs: list[DTCGError],
-) -> None:
-    dotted = ".".join(path)
-    props = {k: node[k] for k in GROUP_PROPERTIES if k in node}
-    if props.keys() - {"$schema", "$metadata", "$extends"}:
-        doc.groups[dotted] = GroupNode(dotted, file=file, pointer=pointer, **_common(props))
-    for key, child in node.items():
-        # A known group property, or an unknown scalar one; an unknown `$name` holding
-        # an object is a token or group with an invalid name (§5.1.1), reported below.
-        dollar = key.startswith("$") and key != ROOT_TOKEN
-        if dollar and (key in GROUP_PROPERTIES or not isinstance(child, Mapping)):
-            if strict and key not in GROUP_PROPERTIES:
-                errs.append(
-                    DTCGError(E.INVALID_NAME, f"unknown property {key!r}", file, pointer, dotted)
-                )
-            continue
-        _walk_child(key, child, path, pointer, file, strict, doc, errs)
-
-
-def _walk_child(
-    key: str,
-    child: Any,
-    path: tuple[str, ...],
-    pointer: str,
-    file: str,
-    strict: bool,
-    doc: Document,
-    errs: list[DTCGError],
-) -> None:
-    child_pointer = pointer_join(pointer, key)
-    child_path = ".".join((*path, key))
-    if not isinstance(child, Mapping):
-        if strict:
-            errs.append(
-                DTCGError(
-                    E.INVALID_NODE,
-                    f"{key!r} is neither a token nor a group (found {type(child).__name__})",
-                    file,
-                    child_pointer,
-                    child_path,
-                )
-            )
-        return
-    problem = name_problem(key)
-    if problem:
-        errs.append(
-            DTCGError(E.INVALID_NAME, f"{key!r}: {problem}", file, child_pointer, child_path)
-        )
-        return
-    if "$value" in child:
-        _add_token(child, (*path, key), child_pointer, file, strict, doc, errs)
-    else:
-        _walk_group(child, (*path, key), child_pointer, file, strict, doc, errs)
-
-
-def _add_token(
-    node: Mapping[str, Any],
-    path: tuple[str, ...],
-    pointer: str,
-    file: str,
-    strict: bool,
-    doc: Document,
-    errs: list[DTCGError],
-) -> None:
-    dotted = ".".join(path)
-    props = _common(node)
-    doc.tokens[dotted] = TokenNode(dotted, node["$value"], file=file, pointer=pointer, **props)
-    for key, child in node.items():
-        if key in TOKEN_PROPERTIES:
-            continue
-        if key.startswith("$") or not isinstance(child, Mapping):
-            if strict:
-                errs.append(
-                    DTCGError(
-                        E.INVALID_NODE, f"unknown token member {key!r}", file, pointer, dotted
-                    )
-                )
-            continue
-        if strict:
-            errs.append(
-                DTCGError(
-                    E.INVALID_NODE,
-                    f"a node is both a token and a group (child {key!r})",
-                    file,
-                    pointer,
-                    dotted,
-                )
-            )
-            continue
-        _walk_child(key, child, path, pointer, file, strict, doc, errs)
-
-
-def _common(props: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    t = props.get("$type")
-    if t is not None:
-        out["type"] = str(t)
-    d = props.get("$description")
-    if d is not None:
-        out["description"] = str(d)
-    if "$deprecated" in props:
-        dep = props["$deprecated"]
-        out["deprecated"] = dep if isinstance(dep, (bool, str)) else bool(dep)
-    ext = props.get("$extensions")
-    if isinstance(ext, Mapping):
-        out["extensions"] = dict(ext)
-    return out
-
-
-def flatten(documents: Iterable[Document]) -> Document:
-    """Merge documents in order (Resolver module §4.2: later sources win).
-
-    A token is replaced whole; a group's properties are merged key by key
-    (a later group's ``$type`` replaces an earlier one, an unset one keeps it).
-    """
-    out = Document()
-    for doc in documents:
-        out.tokens.update(doc.tokens)
-        for path, group in doc.groups.items():
-            prev = out.groups.get(path)
-            out.groups[path] = group if prev is None else _merge_group(prev, group)
-    return out
-
-
-def _merge_group(old: GroupNode, new: GroupNode) -> GroupNode:
-    return replace(
-        new,
-        type=new.type if new.type is not None else old.type,
-        description=new.description if new.description is not None else old.description,
-        deprecated=new.deprecated if new.deprecated is not None else old.deprecated,
-        extensions=new.extensions if new.extensions is not None else old.extensions,
-    )
-
-
-def ancestors(path: str) -> Sequence[str]:
-    """Group paths above ``path``, nearest first, ending with the root ``""``."""
-    parts = path.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts) - 1, -1, -1)]
+        walk.error(E.INVALID_NODE, "a token file must be a JSON object", pointer, "")
+        return walk.doc, walk.errs
+    walk.group(data, (), pointer)
+    return walk.doc, walk.errs

@@ -1,46 +1,48 @@
-"""References and resolution (DTCG Format module §7 aliases/references, §5.2.2 type).
+"""References and resolution (DTCG Format module 2025.10 §7 aliases/references, §5.2.2 type).
 
 Stage "resolve": a flattened :class:`~graphql_api.dtcg.parse.Document` becomes a
-mapping of :class:`ResolvedToken`. References are found anywhere inside a value
-(``"{a.b}"`` strings, in objects and arrays, and ``{"$ref": "#/a/b/$value…"}``
-JSON Pointers), chained to any depth, and replaced by the target's resolved
-value. A reference inside a longer string is interpolated with the target's
-CSS text: ``"(min-width: {breakpoint.medium})"`` → ``"(min-width: 768px)"``.
+mapping of :class:`ResolvedToken`. Group ``$extends`` is applied first
+(:func:`~graphql_api.dtcg.extends.apply_extends`, §6.4). References are found
+anywhere inside a value (``"{a.b}"`` strings, in objects and arrays, and
+``{"$ref": "#/a/b/$value…"}`` JSON Pointers, see :mod:`graphql_api.dtcg.refsyntax`),
+chained to any depth (§7.2.2), and replaced by the target's resolved value; a
+JSON Pointer may read part of the target's value (``/components/0``, §7.3) or a
+token property (``#/a/b/$type``, §7.4.2). A reference inside a longer string is
+interpolated with the target's CSS text (tolerated, not 2025.10):
+``"(min-width: {breakpoint.medium})"`` → ``"(min-width: 768px)"``.
 
 A token's type is its own ``$type``, else (for a whole-value alias) the
 referenced token's type, else the nearest group's ``$type`` (§5.2.2).
+``$deprecated`` is the token's own, else the nearest group's that sets it
+(``false`` on a token or a nearer group stops the inheritance, §6.3.1).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import errors as E
-from .errors import DTCGError, pointer_join
-from .parse import Document, TokenNode, ancestors
+from . import errors as E  # noqa: N812 - the engine's own alias
+from .errors import DTCGError, pointer_join, pointer_parts
+from .extends import apply_extends
+from .graph import loop_text, loop_through, strongly_connected
+from .nodes import Document, TokenNode, ancestors
+from .refsyntax import (
+    REFERENCE,
+    Reference,
+    find_references,
+    parse_pointer,
+    reference_problem,
+    split_json_pointer,
+    syntax_problems,
+)
 from .types import css_text
 
-REFERENCE = re.compile(r"\{([^{}]+)\}")
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """One reference edge inside a token's value.
-
-    Attributes:
-        pointer: JSON Pointer inside the value ('' = the whole value is the reference).
-        target: dotted path of the referenced token.
-        into: JSON Pointer inside the target's value ('' = the whole value).
-        interpolated: True when the reference is part of a longer string.
-    """
-
-    pointer: str
-    target: str
-    into: str = ""
-    interpolated: bool = False
+__all__ = [
+    "REFERENCE", "Reference", "ResolvedToken", "find_references", "parse_pointer", "resolve",
+    "split_json_pointer",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,48 +71,18 @@ class ResolvedToken:
         return self.node.path
 
 
-def find_references(value: Any, pointer: str = "") -> Iterator[Reference]:
-    """Yield every reference inside ``value`` (strings, objects, arrays, ``$ref``)."""
-    if isinstance(value, str):
-        if "{" not in value:
-            return
-        whole = REFERENCE.fullmatch(value)
-        if whole:
-            yield Reference(pointer, whole.group(1).strip())
-            return
-        for m in REFERENCE.finditer(value):
-            yield Reference(pointer, m.group(1).strip(), interpolated=True)
-    elif isinstance(value, Mapping):
-        ref = value.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/"):
-            target, into = split_json_pointer(ref)
-            yield Reference(pointer, target, into)
-            return
-        for k, v in value.items():
-            yield from find_references(v, pointer_join(pointer, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from find_references(v, pointer_join(pointer, i))
-
-
-def split_json_pointer(ref: str) -> tuple[str, str]:
-    """Split ``"#/color/blue/$value/components/0"`` into (``"color.blue"``, ``"/components/0"``).
-
-    A pointer without ``$value`` names the token itself.
-    """
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")]
-    if "$value" in parts:
-        i = parts.index("$value")
-        return ".".join(parts[:i]), "".join("/" + p for p in parts[i + 1 :])
-    return ".".join(parts), ""
+def _index(seg: str, size: int) -> int | None:
+    """An RFC 6901 array index (``0`` or no leading zero), or None."""
+    if seg.isdigit() and (seg == "0" or not seg.startswith("0")) and int(seg) < size:
+        return int(seg)
+    return None
 
 
 def _get_pointer(value: Any, into: str) -> Any:
     cur = value
-    for raw in into.split("/")[1:]:
-        seg = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(cur, list) and seg.isdigit() and int(seg) < len(cur):
-            cur = cur[int(seg)]
+    for seg in pointer_parts(into):
+        if isinstance(cur, list) and (i := _index(seg, len(cur))) is not None:
+            cur = cur[i]
         elif isinstance(cur, Mapping) and seg in cur:
             cur = cur[seg]
         else:
@@ -128,11 +100,14 @@ class _Resolver:
         self.errors: list[DTCGError] = []
 
     def run(self) -> None:
+        self._cycles()
         for path in self.doc.tokens:
             if path not in self.done and path not in self.failed:
                 self._visit(path)
 
     def _error(self, code: str, node: TokenNode, message: str) -> None:
+        if node.extended_from is not None:
+            message += f" (in the copy of {node.extended_from} made by $extends)"
         self.errors.append(DTCGError(code, message, node.file, node.pointer, node.path))
 
     def _visit(self, start: str) -> None:
@@ -160,17 +135,49 @@ class _Resolver:
                 self._finish(path)
 
     def _cycle(self, stack_paths: list[str], target: str) -> None:
+        # Unreachable once _cycles() has run; kept as a guard.
         loop = stack_paths[stack_paths.index(target) :]
-        text = " → ".join([*loop, target])
+        self._report_loop(loop, " → ".join([*loop, target]))
+
+    def _report_loop(self, loop: list[str], text: str) -> None:
+        message = f"circular reference: {text}"  # one string shared by the loop's errors
         for p in loop:
             if p not in self.failed:
                 self.failed.add(p)
-                self._error(E.CIRCULAR_REFERENCE, self.doc.tokens[p], f"circular reference: {text}")
+                self._error(E.CIRCULAR_REFERENCE, self.doc.tokens[p], message)
+
+    def _cycles(self) -> None:
+        """Report every token on a reference cycle (§7.2.3), via strongly connected components."""
+        succ = {
+            p: list(dict.fromkeys(r.target for r in refs if r.target in self.doc.tokens))
+            for p, refs in self.refs.items()
+        }
+        order = {p: i for i, p in enumerate(self.doc.tokens)}
+        for comp in strongly_connected(succ):
+            if len(comp) == 1 and comp[0] not in succ[comp[0]]:
+                continue
+            members = set(comp)
+            for p in sorted(comp, key=order.__getitem__):
+                if p not in self.failed:
+                    loop = loop_through(p, succ, members)
+                    self._report_loop(loop[:-1], loop_text(loop))
 
     def _finish(self, path: str) -> None:
         node = self.doc.tokens[path]
         refs = self.refs[path]
+        bad = next(
+            (m for _, m, strict_only in syntax_problems(node.value) if not strict_only), None
+        )
+        if bad is not None:
+            self._error(E.INVALID_REFERENCE, node, bad)
+            self.failed.add(path)
+            return
         for ref in refs:
+            problem = reference_problem(ref.target)
+            if problem:
+                self._error(E.INVALID_REFERENCE, node, problem)
+                self.failed.add(path)
+                return
             if ref.target in self.failed:
                 self.failed.add(path)  # the upstream error is already reported
                 return
@@ -186,9 +193,10 @@ class _Resolver:
             self._error(E.UNRESOLVABLE_REFERENCE, node, f"JSON Pointer {exc} is not in the target")
             self.failed.add(path)
             return
-        alias_of = refs[0].target if refs and refs[0].pointer == "" and not refs[0].into else None
-        if not refs or refs[0].interpolated:
-            alias_of = None
+        first = refs[0] if refs else None
+        alias_of = None
+        if first and first.pointer == "" and not first.into and not first.interpolated:
+            alias_of = first.target if first.prop == "$value" else None
         type_ = node.type
         if type_ is None and alias_of is not None:
             type_ = self.done[alias_of].type
@@ -201,8 +209,7 @@ class _Resolver:
             return value
         ref = refs.get(pointer)
         if ref is not None and not ref.interpolated:
-            target = self.done[ref.target].value
-            return _get_pointer(target, ref.into) if ref.into else target
+            return self._read(ref)
         if isinstance(value, str):
             return REFERENCE.sub(lambda m: self._css(m.group(1).strip()), value)
         if isinstance(value, Mapping):
@@ -214,6 +221,21 @@ class _Resolver:
                 self._substitute(v, pointer_join(pointer, i), refs) for i, v in enumerate(value)
             ]
         return value
+
+    def _read(self, ref: Reference) -> Any:
+        """What a reference reads: the target's resolved value, part of it, or a property."""
+        t = self.done[ref.target]
+        if ref.prop == "$value":
+            source: Any = t.value
+        else:
+            props = {
+                "$type": t.type, "$description": t.node.description,
+                "$deprecated": t.deprecated, "$extensions": t.node.extensions,
+            }  # fmt: skip
+            source = props[ref.prop]
+            if source is None:
+                raise KeyError(f"/{ref.prop} (not set)")
+        return _get_pointer(source, ref.into) if ref.into else source
 
     def _css(self, target: str) -> str:
         t = self.done[target]
@@ -237,14 +259,22 @@ class _Resolver:
 
 
 def resolve(doc: Document) -> tuple[dict[str, ResolvedToken], list[DTCGError]]:
-    """Resolve every token of a flattened document.
+    """Apply ``$extends``, then resolve every token of a flattened document.
+
+    Args:
+        doc: every layer of one theme selection flattened (Resolver module §6.2);
+            it is not modified.
 
     Returns:
-        ``({path: ResolvedToken}, errors)``; tokens with an error (or depending on
-        one) are left out of the mapping. Error codes: ``CIRCULAR_REFERENCE``
-        (every token in the loop), ``UNRESOLVABLE_REFERENCE``, ``GROUP_REFERENCE``.
+        ``({path: ResolvedToken}, errors)`` in document order; tokens with an error
+        (or depending on one) are left out of the mapping, and each error is
+        reported once, where it is. Error codes: ``CIRCULAR_REFERENCE`` (every
+        token in the loop), ``UNRESOLVABLE_REFERENCE``, ``GROUP_REFERENCE``,
+        ``INVALID_REFERENCE``, and from ``$extends`` ``INVALID_EXTENDS``,
+        ``CIRCULAR_EXTENDS``.
     """
+    doc, errors = apply_extends(doc)
     r = _Resolver(doc)
     r.run()
     ordered = {p: r.done[p] for p in doc.tokens if p in r.done}
-    return ordered, r.errors
+    return ordered, [*errors, *r.errors]

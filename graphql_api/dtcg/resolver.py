@@ -1,30 +1,62 @@
 """The DTCG Resolver module (2025.10): sets, modifiers, contexts, resolutionOrder, inputs.
 
 :func:`load_resolver` reads a resolver document and every file it references
-(``$ref`` relative to the document, or ``#/sets/…`` / ``#/modifiers/…`` inside it)
-into a :class:`ResolverDocument` whose layers are already-parsed
-:class:`~graphql_api.dtcg.parse.Document` objects. :func:`load_token_file` wraps a
-single token file as a resolver with one set. :func:`normalise_input` checks a
-theme input (modifier → context, case-insensitive, defaults filled in) and
-:meth:`ResolverDocument.layers` lists the layers to flatten for it, in
-``resolutionOrder``. Resolution itself is flatten-then-resolve (§4.2).
+(sources: :mod:`graphql_api.dtcg.resolver_sources`) into a :class:`ResolverDocument`
+whose layers are already-parsed :class:`~graphql_api.dtcg.parse.Document` objects.
+:func:`load_token_file` wraps a single token file as a resolver with one set.
+:func:`normalise_input` checks a theme input (modifier → context,
+case-insensitive, defaults filled in; §5, §6.1) and :meth:`ResolverDocument.layers`
+lists the layers to flatten for it, in ``resolutionOrder`` (§6.2). Resolution
+itself is flatten-then-resolve (§6.3).
+
+Read as 2025.10 says: ``resolutionOrder`` items are ``{"$ref": "#/sets/…"}`` /
+``{"$ref": "#/modifiers/…"}`` reference objects, whose sibling keys override the
+referenced object shallowly (§4.2.2, e.g. ``{"$ref": "#/modifiers/theme",
+"default": "dark"}``), or inline sets/modifiers with ``type`` and ``name``
+(§4.1.6.1); ``$extensions`` and ``description`` are kept on sets and modifiers
+(§4.3); ``$schema``, ``$defs`` (usable as ``$ref`` targets) and ``name`` are
+accepted. Errors (``INVALID_RESOLVER``, §4.1.5, §4.1.6.1, §4.2.1): a modifier
+without contexts, a ``default`` that is not a context, an inline item without
+``name``/``type``, a name twice in ``resolutionOrder`` (for the same kind), a
+``$ref`` into ``#/resolutionOrder``, a source naming a modifier, circular
+references.
+
+Non-standard forms accepted in tolerant mode and rejected (``INVALID_RESOLVER``)
+with ``strict=True``: a ``version`` other than ``"2025.10"`` or none (§4.1.2);
+a modifier with a single context (§4.1.5.1 "SHOULD throw"); a context written
+as an object ``{"description", "sources", "$extensions"}`` instead of a list of
+sources, whose description and extensions are kept in
+:attr:`Modifier.context_info` (2025.10 gives contexts no metadata). JSON5 and
+the token-file forms are listed in :mod:`graphql_api.dtcg.parse`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import errors as E
-from .errors import DTCGError, pointer_join
-from .parse import Document, flatten, load_json, parse_document
+from . import errors as E  # noqa: N812 - the engine's own alias
+from .errors import DTCGError, pointer_join, pointer_parts
+from .inputs import normalise_input
+from .jsonio import read_json
+from .parse import parse_document
+from .resolver_sources import SourceLoader, as_pointer, walk
+
+if TYPE_CHECKING:
+    from .nodes import Document
+
+VERSION = "2025.10"
+__all__ = [
+    "VERSION", "Modifier", "ResolverDocument", "TokenSet", "load_resolver", "load_token_file",
+    "normalise_input",
+]  # fmt: skip
 
 
 @dataclass(slots=True)
 class TokenSet:
-    """A named set: its sources flattened into one layer."""
+    """A named set: its sources flattened into one layer (§4.1.4)."""
 
     name: str
     document: Document
@@ -34,13 +66,19 @@ class TokenSet:
 
 @dataclass(slots=True)
 class Modifier:
-    """A modifier and its contexts (name → flattened layer), in document order."""
+    """A modifier and its contexts (name → flattened layer), in document order (§4.1.5).
+
+    Attributes:
+        context_info: per context, ``{"description": …, "$extensions": …}`` when the
+            document gives them (tolerant object form of a context); {} otherwise.
+    """
 
     name: str
     contexts: dict[str, Document]
     default: str | None = None
     description: str | None = None
     extensions: dict[str, Any] | None = None
+    context_info: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -69,132 +107,40 @@ class ResolverDocument:
         return out
 
 
-def normalise_input(
-    modifiers: Mapping[str, tuple[list[str], str | None]], given: Mapping[str, str]
-) -> dict[str, str]:
-    """Check a theme input and fill in defaults (Resolver module §5 inputs).
+def load_resolver(
+    path: str | Path, *, strict: bool = False, problems: list[DTCGError] | None = None
+) -> ResolverDocument:
+    """Load a resolver document (``*.resolver.json``) and every token file it references.
 
     Args:
-        modifiers: modifier name → (context names, default context or None).
-        given: the caller's input, modifier → context; names are matched case-insensitively.
-
-    Returns:
-        One context name (as the document spells it) for every modifier.
-
-    Raises:
-        DTCGErrorGroup: ``UNKNOWN_MODIFIER``, ``UNKNOWN_CONTEXT`` or ``MISSING_INPUT``,
-            each message listing the valid names.
-    """
-    by_lower = {m.lower(): m for m in modifiers}
-    out: dict[str, str] = {}
-    errs: list[DTCGError] = []
-    for key, ctx in given.items():
-        mod = by_lower.get(key.lower())
-        if mod is None:
-            valid = ", ".join(modifiers) or "none"
-            errs.append(DTCGError(E.UNKNOWN_MODIFIER, f"unknown modifier {key!r} (valid: {valid})"))
-            continue
-        contexts = modifiers[mod][0]
-        match = next((c for c in contexts if c.lower() == ctx.lower()), None)
-        if match is None:
-            msg = f"modifier {mod!r} has no context {ctx!r} (valid: {', '.join(contexts)})"
-            errs.append(DTCGError(E.UNKNOWN_CONTEXT, msg))
-            continue
-        out[mod] = match
-    for mod, (contexts, default) in modifiers.items():
-        if mod in out:
-            continue
-        if default is None:
-            msg = f"modifier {mod!r} has no default: give one of {', '.join(contexts)}"
-            errs.append(DTCGError(E.MISSING_INPUT, msg))
-        else:
-            out[mod] = default
-    E.raise_if_any(errs)
-    return out
-
-
-class _Loader:
-    def __init__(self, file: Path, data: Mapping[str, Any], strict: bool) -> None:
-        self.file, self.data, self.strict = file, data, strict
-        self.base = file.parent
-        self.errors: list[DTCGError] = []
-        self.cache: dict[Path, Document] = {}
-        self.expanding: set[str] = set()  # sets being expanded: a set may not include itself
-
-    def section(self, name: str) -> Mapping[str, Any]:
-        """The document's ``sets`` or ``modifiers`` object ({} when missing or malformed)."""
-        body = self.data.get(name)
-        return body if isinstance(body, Mapping) else {}
-
-    def fail(self, message: str, pointer: str = "") -> None:
-        self.errors.append(DTCGError(E.INVALID_RESOLVER, message, str(self.file), pointer))
-
-    def sources(self, items: Any, pointer: str) -> Document:
-        """Flatten a list of sources (file ``$ref``, ``#/sets/…`` ref, or inline tokens)."""
-        if not isinstance(items, list):
-            self.fail("sources must be a list", pointer)
-            return Document()
-        docs = []
-        for i, item in enumerate(items):
-            p = pointer_join(pointer, i)
-            if not isinstance(item, Mapping):
-                self.fail("a source must be an object", p)
-                continue
-            ref = item.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/sets/"):
-                target = self.section("sets").get(ref[len("#/sets/") :])
-                if not isinstance(target, Mapping):
-                    self.fail(f"{ref} does not name a set", p)
-                    continue
-                if ref in self.expanding:
-                    self.fail(f"{ref} includes itself", p)
-                    continue
-                self.expanding.add(ref)
-                docs.append(self.sources(target.get("sources"), ref[1:] + "/sources"))
-                self.expanding.discard(ref)
-            elif isinstance(ref, str) and ref.startswith("#"):
-                self.fail(f"a source cannot reference {ref}", p)
-            elif isinstance(ref, str):
-                docs.append(self.file_document(ref, p))
-            else:
-                doc, errs = parse_document(item, file=str(self.file), strict=self.strict, pointer=p)
-                self.errors.extend(errs)
-                docs.append(doc)
-        return flatten(docs)
-
-    def file_document(self, ref: str, pointer: str) -> Document:
-        path = (self.base / ref).resolve()
-        if path not in self.cache:
-            try:
-                data = load_json(path, strict=self.strict)
-            except DTCGError as exc:
-                exc.message += f" (referenced at {self.file}#{pointer})"
-                self.errors.append(exc)
-                self.cache[path] = Document()
-                return self.cache[path]
-            doc, errs = parse_document(data, file=str(path), strict=self.strict)
-            self.errors.extend(errs)
-            self.cache[path] = doc
-        return self.cache[path]
-
-
-def load_resolver(path: str | Path, *, strict: bool = False) -> ResolverDocument:
-    """Load a resolver document (``*.resolver.json``) and every token file it references.
+        path: the resolver document.
+        strict: plain JSON, ``version`` 2025.10, two or more contexts per modifier,
+            contexts as lists, and the strict token-file checks of
+            :func:`~graphql_api.dtcg.parse.parse_document`.
+        problems: when given, the problems found while loading are appended to it and
+            the document is returned without what could not be read (an unreadable
+            file is an empty layer, an invalid set or modifier is left out), so that a
+            caller can validate it too and report every problem of one run together.
 
     Raises:
         DTCGErrorGroup: every problem found (``INVALID_RESOLVER``, ``FILE_NOT_FOUND``,
-            ``INVALID_JSON``, ``INVALID_NAME``, …), each naming its file and JSON Pointer.
+            ``INVALID_JSON``, ``INVALID_NAME``, …), each naming its file and JSON Pointer;
+            with ``problems``, only when the resolver document itself cannot be read.
     """
     file = Path(path)
     try:
-        data = load_json(file, strict=strict)
+        data, found = read_json(file, strict=strict)
     except DTCGError as exc:
         raise E.DTCGErrorGroup([exc]) from None
     if not isinstance(data, Mapping):
         raise E.DTCGErrorGroup([DTCGError(E.INVALID_RESOLVER, "not a JSON object", str(file))])
-    ld = _Loader(file, data, strict)
+    ld = SourceLoader(file, data, strict)
+    ld.errors.extend(found)
+    version = data.get("version")
+    if strict and version != VERSION:
+        ld.fail(f"version must be {VERSION!r}, got {version!r} (§4.1.2)", "/version")
     doc = ResolverDocument(
-        str(data.get("name") or file.stem), data.get("description"), str(data.get("version", ""))
+        str(data.get("name") or file.stem), data.get("description"), str(version or "")
     )
     order = data.get("resolutionOrder")
     if not isinstance(order, list) or not order:
@@ -202,81 +148,122 @@ def load_resolver(path: str | Path, *, strict: bool = False) -> ResolverDocument
         order = []
     for i, item in enumerate(order):
         _order_item(ld, doc, item, pointer_join("/resolutionOrder", i))
-    E.raise_if_any(ld.errors)
+    if problems is None:
+        E.raise_if_any(ld.errors)
+    else:
+        problems.extend(ld.errors)
     return doc
 
 
-def _order_item(ld: _Loader, doc: ResolverDocument, item: Any, pointer: str) -> None:
+def _order_item(ld: SourceLoader, doc: ResolverDocument, item: Any, pointer: str) -> None:
+    """One ``resolutionOrder`` item: a reference object or an inline set/modifier (§4.1.6)."""
     if not isinstance(item, Mapping):
         ld.fail("a resolutionOrder item must be an object", pointer)
         return
-    ref = item.get("$ref")
-    if isinstance(ref, str):
-        kind, _, name = ref.removeprefix("#/").partition("/")
-        body = ld.section(kind).get(name) if kind in ("sets", "modifiers") else None
-        if not isinstance(body, Mapping):
+    if "$ref" in item:
+        ref = item["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            msg = f"{ref!r}: resolutionOrder may only reference this document's sets and modifiers"
+            ld.fail(msg, pointer)
+            return
+        parts = pointer_parts(ref)
+        if not ld.valid_pointer(ref, parts, pointer, source=False):
+            return
+        target = walk(ld.data, parts)
+        kind = {"sets": "set", "modifiers": "modifier"}.get(parts[0])
+        if isinstance(target, Mapping) and kind is None:  # e.g. #/$defs/…
+            kind = "modifier" if "contexts" in target else "set" if "sources" in target else None
+        if not isinstance(target, Mapping) or kind is None or len(parts) == 1:
             ld.fail(f"{ref} does not name a set or modifier of this document", pointer)
             return
-        body = {**body, **{k: v for k, v in item.items() if k != "$ref"}}
-        kind = kind[:-1]
-        base_pointer = ref[1:]
+        overrides = {k: v for k, v in item.items() if k != "$ref"}
+        body: Mapping[str, Any] = {**target, **overrides}  # §4.2.2: siblings override shallowly
+        name, home = parts[-1], as_pointer(parts)
     else:
-        kind, inline_name, body, base_pointer = (
-            str(item.get("type")),
-            item.get("name"),
-            item,
-            pointer,
-        )
-        if kind not in ("set", "modifier") or not isinstance(inline_name, str):
-            ld.fail("an inline item needs type 'set' or 'modifier' and a name", pointer)
+        raw_kind, raw_name = item.get("type"), item.get("name")
+        if raw_kind not in ("set", "modifier") or not isinstance(raw_name, str) or not raw_name:
+            ld.fail("an inline item needs type 'set' or 'modifier' and a name (§4.1.6.1)", pointer)
             return
-        name = inline_name
+        kind, name = str(raw_kind), raw_name
+        body, home, overrides = item, pointer, {}
     if (kind, name) in doc.order:
         ld.fail(f"{kind} {name!r} appears twice in resolutionOrder", pointer)
         return
+
+    def at(key: str) -> str:
+        """Where ``key`` of the item's body is written: the item (override) or the target."""
+        return pointer_join(pointer if key in overrides else home, key)
+
     if kind == "set":
-        ld.expanding.add(f"#/sets/{name}")
-        sources = ld.sources(body.get("sources"), base_pointer + "/sources")
-        ld.expanding.clear()
+        ld.expanding.append(home)
+        sources = ld.sources(body.get("sources"), at("sources"))
+        ld.expanding.pop()
         doc.sets[name] = TokenSet(name, sources, body.get("description"), body.get("$extensions"))
     else:
-        _modifier(ld, doc, name, body, base_pointer)
-    doc.order.append((kind, name))
+        _modifier(ld, doc, name, body, at)
+    if kind == "set" or name in doc.modifiers:  # an invalid modifier is left out
+        doc.order.append((kind, name))
 
 
 def _modifier(
-    ld: _Loader, doc: ResolverDocument, name: str, body: Mapping[str, Any], pointer: str
-) -> None:
+    ld: SourceLoader, doc: ResolverDocument, name: str, body: Mapping[str, Any],
+    at: Callable[[str], str],
+) -> None:  # fmt: skip
+    """A modifier: contexts (each a list of sources), optional default (§4.1.5)."""
     contexts = body.get("contexts")
     if not isinstance(contexts, Mapping) or not contexts:
-        ld.fail(f"modifier {name!r} has no contexts", pointer + "/contexts")
+        ld.fail(f"modifier {name!r} has no contexts", at("contexts"))
         return
+    if ld.strict and len(contexts) < 2:  # noqa: PLR2004 - "two or more contexts"
+        ld.fail(f"modifier {name!r} has a single context (§4.1.5.1)", at("contexts"))
     default = body.get("default")
-    if default is not None and default not in contexts:
-        ld.fail(f"default {default!r} is not a context of modifier {name!r}", pointer + "/default")
-    layers = {
-        ctx: ld.sources(srcs, pointer_join(pointer + "/contexts", ctx))
-        for ctx, srcs in contexts.items()
-    }
+    if default is not None and (not isinstance(default, str) or default not in contexts):
+        ld.fail(f"default {default!r} is not a context of modifier {name!r}", at("default"))
+        default = None
+    layers: dict[str, Document] = {}
+    info: dict[str, dict[str, Any]] = {}
+    for ctx, value in contexts.items():
+        here = pointer_join(at("contexts"), ctx)
+        if isinstance(value, Mapping):  # tolerated: {"description", "sources", "$extensions"}
+            if ld.strict:
+                ld.fail(f"context {ctx!r} must be a list of sources (§4.1.5.1)", here)
+            info[ctx] = {k: value[k] for k in ("description", "$extensions") if k in value}
+            layers[ctx] = ld.sources(value.get("sources"), here + "/sources")
+        else:
+            layers[ctx] = ld.sources(value, here)
     doc.modifiers[name] = Modifier(
-        name, layers, default, body.get("description"), body.get("$extensions")
+        name, layers, default, body.get("description"), body.get("$extensions"), info
     )
 
 
-def load_token_file(path: str | Path, *, strict: bool = False) -> ResolverDocument:
+def load_token_file(
+    path: str | Path, *, strict: bool = False, problems: list[DTCGError] | None = None
+) -> ResolverDocument:
     """Wrap one DTCG token file as a resolver document with a single set ``base``.
 
+    Args:
+        path: the token file.
+        strict: plain JSON and the strict checks of :func:`~graphql_api.dtcg.parse.
+            parse_document`.
+        problems: when given, the file's problems are appended to it and the document
+            (without the invalid nodes) is returned, as for :func:`load_resolver`.
+
     Raises:
-        DTCGErrorGroup: if the file cannot be read or has invalid names/nodes.
+        DTCGErrorGroup: if the file cannot be read or has invalid names/nodes (and, when
+            ``strict``, any of the strict problems of :func:`~graphql_api.dtcg.parse.
+            parse_document`).
     """
     file = Path(path)
     try:
-        data = load_json(file, strict=strict)
+        data, found = read_json(file, strict=strict)
     except DTCGError as exc:
         raise E.DTCGErrorGroup([exc]) from None
     document, errs = parse_document(data, file=str(file), strict=strict)
-    E.raise_if_any(errs)
-    doc = ResolverDocument(file.stem, None, "2025.10")
+    if problems is None:
+        E.raise_if_any([*found, *errs])
+    else:
+        problems.extend([*found, *errs])
+    doc = ResolverDocument(file.stem, None, VERSION)
     doc.sets["base"] = TokenSet("base", document)
     doc.order.append(("set", "base"))
     return doc

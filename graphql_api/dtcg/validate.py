@@ -1,22 +1,37 @@
 """Stage "validate": check a whole resolver document before anything is written.
 
-Every theme combination is flattened and resolved (Resolver module §4.2) and every
-resolved value is checked against its ``$type`` (Format module §8–§9). With more
-combinations than ``max_combinations``, each context is checked once with the
-other modifiers at their defaults (every layer is still resolved at least once).
+Every theme combination is flattened and resolved (Resolver module §6.2-§6.3:
+``$extends`` applied, then references) and every resolved value is checked
+against its ``$type`` (Format module §8-§9, Color module). References must name a
+token of the type expected where they sit (§7.4.5, §9, Resolver §6.3): a whole
+alias with a declared ``$type`` must alias that type, and a reference inside a
+composite must name a token of the member's type (:func:`~graphql_api.dtcg.
+members.type_at`), e.g. a border ``color`` naming a ``dimension`` token is a
+``TYPE_MISMATCH`` reported as ``border.color``. Only the 13 spec types are
+compared (tolerant mode keeps custom types unchecked). With ``strict=True``,
+values are normalised strictly (no strings for colours/dimensions/durations, no
+``em``…) and a token without a type is ``MISSING_TYPE``.
+
+With more combinations than ``max_combinations``, each context is checked once
+with the other modifiers at their defaults (every layer is still resolved at
+least once).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from . import errors as E
+from . import errors as E  # noqa: N812 - the engine's own alias
 from .errors import DTCGError
+from .members import member_label, type_at
 from .parse import flatten
 from .references import ResolvedToken, resolve
-from .resolver import ResolverDocument
 from .types import NORMALISERS, normalise
+
+if TYPE_CHECKING:
+    from .resolver import ResolverDocument
 
 Progress = Callable[[int, int], None]
 
@@ -38,34 +53,62 @@ def combinations(doc: ResolverDocument, max_combinations: int = 512) -> list[dic
     return out
 
 
-def check_token(tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> Iterator[DTCGError]:
-    """Problems of one resolved token: value vs ``$type``; alias type vs declared type."""
+def check_token(
+    tok: ResolvedToken, resolved: dict[str, ResolvedToken], *, strict: bool = False
+) -> Iterator[DTCGError]:
+    """Problems of one resolved token: reference types, then its value vs its ``$type``.
+
+    Args:
+        tok: the token.
+        resolved: every resolved token of the same theme selection (reference targets).
+        strict: normalise strictly and require a type (``MISSING_TYPE``).
+
+    Yields:
+        ``TYPE_MISMATCH`` (then nothing else), else ``INVALID_VALUE`` or ``MISSING_TYPE``.
+    """
     node = tok.node
-    if tok.alias_of is not None and node.type is not None:
-        target_type = resolved[tok.alias_of].type
-        if target_type in NORMALISERS and node.type in NORMALISERS and target_type != node.type:
-            yield DTCGError(
-                E.TYPE_MISMATCH,
-                f"declared $type {node.type!r} but aliases {{{tok.alias_of}}} of type "
-                f"{target_type!r}",
-                node.file, node.pointer, node.path,
-            )  # fmt: skip
-            return
+    mismatches = list(_type_mismatches(tok, resolved))
+    if mismatches:
+        yield from mismatches
+        return
+    if tok.type is None:
+        if strict:
+            msg = "the type cannot be determined: no $type, no typed alias target, no typed group"
+            yield DTCGError(E.MISSING_TYPE, msg, node.file, node.pointer, node.path)
+        return
     try:
-        normalise(tok.type, tok.value)
+        normalise(tok.type, tok.value, strict=strict)
     except ValueError as exc:
-        yield DTCGError(
-            E.INVALID_VALUE, f"invalid {tok.type} value: {exc}", node.file, node.pointer, node.path
-        )
+        reason = str(exc)
+        where = f"{tok.type}{reason}" if reason.startswith((".", "[")) else reason
+        msg = f"invalid {tok.type} value: {where}"
+        yield DTCGError(E.INVALID_VALUE, msg, node.file, node.pointer, node.path)
 
 
-def _value_errors(resolved: dict[str, ResolvedToken]) -> list[DTCGError]:
+def _type_mismatches(tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> Iterator[DTCGError]:
+    node = tok.node
+    for ref in tok.references:
+        if ref.interpolated or ref.prop != "$value" or ref.target not in resolved:
+            continue
+        whole = ref.pointer == ""
+        expected = node.type if whole else type_at(tok.type, ref.pointer)
+        got = type_at(resolved[ref.target].type, ref.into)
+        if expected in NORMALISERS and got in NORMALISERS and expected != got:
+            place = "declared $type" if whole else f"{tok.type}{member_label(ref.pointer)}"
+            msg = (
+                f"{place} is {expected!r} but the reference {{{ref.target}}}"
+                f"{ref.into and ' at ' + ref.into} is of type {got!r}"
+            )
+            yield DTCGError(E.TYPE_MISMATCH, msg, node.file, node.pointer, node.path)
+
+
+def _value_errors(resolved: dict[str, ResolvedToken], strict: bool = False) -> list[DTCGError]:
     """Problems of every token, leaving out tokens that reference a token with a problem.
 
     Like :func:`~graphql_api.dtcg.references.resolve`, an error is reported where it
     is, not again at every alias or composite that uses the broken token.
     """
-    found = {p: list(check_token(t, resolved)) for p, t in resolved.items()}
+    found = {p: list(check_token(t, resolved, strict=strict)) for p, t in resolved.items()}
     return [
         err
         for p, errs in found.items()
@@ -75,24 +118,33 @@ def _value_errors(resolved: dict[str, ResolvedToken]) -> list[DTCGError]:
 
 
 def validate_document(
-    doc: ResolverDocument, *, progress: Progress | None = None, max_combinations: int = 512
+    doc: ResolverDocument,
+    *,
+    progress: Progress | None = None,
+    max_combinations: int = 512,
+    strict: bool = False,
 ) -> list[DTCGError]:
     """Every problem of a loaded resolver document, each reported once.
 
     Args:
-        doc: the loaded document (see :func:`~graphql_api.dtcg.resolver.load_resolver`).
+        doc: the loaded document (see :func:`~graphql_api.dtcg.resolver.load_resolver`;
+            load it with ``strict=True`` too for the file-level strict checks).
         progress: called with (combinations done, total) after each one.
         max_combinations: above this, check one combination per context.
+        strict: reject the tolerated value forms (:mod:`graphql_api.dtcg.types`) and
+            tokens without a type.
 
     Returns:
         Errors with codes ``CIRCULAR_REFERENCE``, ``UNRESOLVABLE_REFERENCE``,
-        ``GROUP_REFERENCE``, ``TYPE_MISMATCH``, ``INVALID_VALUE``; empty if valid.
+        ``GROUP_REFERENCE``, ``INVALID_REFERENCE``, ``INVALID_EXTENDS``,
+        ``CIRCULAR_EXTENDS``, ``TYPE_MISMATCH``, ``INVALID_VALUE`` and (strict)
+        ``MISSING_TYPE``; empty if valid.
     """
     seen: dict[tuple[str, str, str, str], DTCGError] = {}
     combos = combinations(doc, max_combinations)
     for i, selection in enumerate(combos, 1):
         resolved, errs = resolve(flatten(doc.layers(selection)))
-        errs.extend(_value_errors(resolved))
+        errs.extend(_value_errors(resolved, strict))
         for err in errs:
             # once per token and kind, even if its (resolved) value differs between themes
             seen.setdefault((err.code, err.file, err.pointer, err.path), err)

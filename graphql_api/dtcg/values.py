@@ -6,6 +6,7 @@ text for the value. Built by :mod:`graphql_api.dtcg.types` from resolved values.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,8 +259,6 @@ class Unknown:
     @property
     def css(self) -> str:
         """Strings and numbers as text; anything else as compact JSON."""
-        import json
-
         if isinstance(self.json, str):
             return self.json
         if isinstance(self.json, (int, float)) and not isinstance(self.json, bool):

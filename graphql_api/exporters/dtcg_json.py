@@ -2,7 +2,9 @@
 
 Values are written in the 2025.10 forms: the older forms real files use are converted
 (a hex colour string becomes ``{colorSpace: "srgb", components, hex}``, ``"16px"``
-becomes ``{value: 16, unit: "px"}``, a numeric font-weight string a number), so a strict
+becomes ``{value: 16, unit: "px"}``, a numeric font-weight string a number, a weight
+name in another case its lower-case name, a missing shadow ``spread`` / transition
+``delay`` the 0 a tolerant reader assumes), so a strict
 reader accepts the result; values already in 2025.10 form are written unchanged. Types
 the spec does not define, and the ``em`` unit, are written as they are (no 2025.10
 form exists for them). Every token carries its effective ``$type`` explicitly.
@@ -14,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..dtcg.references import ResolvedToken
-from ..dtcg.types import color, dimension, duration
+from ..dtcg.types import FONT_WEIGHTS, color, dimension, duration
 
 
 def _color(v: Any) -> Any:
@@ -44,7 +46,10 @@ def _duration(v: Any) -> Any:
 
 
 def _font_weight(v: Any) -> Any:
-    return int(v) if isinstance(v, str) and v.strip().isdigit() else v
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v)
+    # a name in another case ("Bold"): the spec's names are lower case
+    return v.lower() if isinstance(v, str) and v.lower() in FONT_WEIGHTS else v
 
 
 def _num(x: float) -> float | int:
@@ -64,8 +69,24 @@ def _stroke(v: Any) -> Any:
     return _members(dashArray=lambda a: [_dimension(d) for d in a])(v)
 
 
-_layer = _members(color=_color, offsetX=_dimension, offsetY=_dimension, blur=_dimension,
-                  spread=_dimension)  # fmt: skip
+_layer_members = _members(color=_color, offsetX=_dimension, offsetY=_dimension, blur=_dimension,
+                          spread=_dimension)  # fmt: skip
+
+
+def _with_default(convert: Callable[[Any], Any], member: str, default: Any) -> Callable[[Any], Any]:
+    """``convert``, then add ``member`` (required by 2025.10) with ``default`` if it is missing.
+
+    ``default`` is the value a tolerant reader assumes: 0px spread, 0ms delay.
+    """
+
+    def apply(v: Any) -> Any:
+        out = convert(v)
+        return {**out, member: default} if isinstance(out, Mapping) and member not in out else out
+
+    return apply
+
+
+_layer = _with_default(_layer_members, "spread", {"value": 0, "unit": "px"})
 
 CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "color": _color,
@@ -74,7 +95,9 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "fontWeight": _font_weight,
     "strokeStyle": _stroke,
     "border": _members(color=_color, width=_dimension, style=_stroke),
-    "transition": _members(duration=_duration, delay=_duration),
+    "transition": _with_default(
+        _members(duration=_duration, delay=_duration), "delay", {"value": 0, "unit": "ms"}
+    ),
     "shadow": lambda v: [_layer(x) for x in v] if isinstance(v, list) else _layer(v),
     "gradient": lambda v: [_members(color=_color)(s) for s in v],
     "typography": _members(fontSize=_dimension, letterSpacing=_dimension,

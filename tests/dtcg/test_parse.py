@@ -6,16 +6,17 @@ section, ``compat-…`` for an older form real files ship and the engine accepts
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import json
+from pathlib import Path
+from typing import Any
 
+import json5
 import pytest
 
 from graphql_api.dtcg import errors as E  # noqa: N812 - the engine's own alias
 from graphql_api.dtcg.errors import DTCGError
+from graphql_api.dtcg.jsonio import json5_as_json
 from graphql_api.dtcg.parse import Document, flatten, load_json, loads, parse_document
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def parsed(data: Any, *, strict: bool = False, file: str = "t.json") -> Document:
@@ -278,7 +279,7 @@ def test_inline_pointer_prefix() -> None:
     assert doc.tokens["t"].pointer == "/sets/a/sources/0/t"
 
 
-# ------------------------------------------------------------------- flatten (resolver §4.2)
+# ------------------------------------------------------------------- flatten (resolver §6.2)
 
 
 def test_resolver_flatten_later_wins_token_replaced_whole() -> None:
@@ -317,3 +318,31 @@ def test_resolver_flatten_group_properties_merged_key_by_key() -> None:
 def test_resolver_flatten_empty() -> None:
     flat = flatten([])
     assert (flat.tokens, flat.groups) == ({}, {})
+
+
+FAST_PATH_CASES = [
+    *(p.values[0] for p in JSON5_CASES),
+    "{'q': 'say \"hi\"', r: 'it\\'s', s: \"x\\\\\"}",
+    "{a: 'b\\\\', c: 'd'}",
+    "{a: -Infinity, c: 1e5, d: -0.5e-3}",
+    "{url: 'http://x//y', 'k/*': '*/', \"c//\": 1}",
+    "{a: 'line\\\nnext', b: '\\x41'}",
+    "{a: [ // c\n 1, /* d */ ], b: {c: 1, /* e */ }, }",
+    "{$value: {unit: 'px', value: 4}, 'a b': 1}",
+]
+
+
+@pytest.mark.parametrize("text", FAST_PATH_CASES)
+def test_json5_fast_path_means_what_json5_means(text: str) -> None:
+    # loads() translates common JSON5 to JSON (10x faster on Primer) and falls back to
+    # the json5 parser for anything else: the result must always be the json5 one.
+    assert loads(text) == json5.loads(text)
+
+
+def test_json5_fast_path_on_real_files() -> None:
+    data = Path(__file__).resolve().parent.parent / "data" / "primer-primitives" / "src"
+    files = sorted(data.rglob("*.json5"))[:6]
+    assert files
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert json.loads(json5_as_json(text) or "null") == json5.loads(text), file

@@ -42,17 +42,19 @@ def problems(data: Any, file: str = "t.json") -> tuple[dict[str, ResolvedToken],
 # --------------------------------------------------------------------------- finding references
 
 FIND_CASES = [
-    pytest.param("{a.b}", [Reference("", "a.b")], id="format-7.1-whole-value"),
-    pytest.param("{ a.b }", [Reference("", "a.b")], id="format-7.1-whitespace-trimmed"),
-    pytest.param("#fff", [], id="format-7.1-no-reference"),
-    pytest.param("{", [], id="format-7.1-lone-brace"),
+    pytest.param("{a.b}", [Reference("", "a.b")], id="format-7.1.1-whole-value"),
+    pytest.param("{ a.b }", [Reference("", "a.b")], id="format-7.1.1-whitespace-trimmed"),
+    pytest.param("#fff", [], id="format-7.1.1-no-reference"),
+    pytest.param("{", [], id="format-7.1.1-lone-brace"),
     pytest.param(
-        "1px solid {c.x}", [Reference("", "c.x", interpolated=True)], id="format-7.1-interpolated"
+        "1px solid {c.x}",
+        [Reference("", "c.x", interpolated=True)],
+        id="compat-interpolation-found",
     ),
     pytest.param(
         "{a} {b}",
         [Reference("", "a", interpolated=True), Reference("", "b", interpolated=True)],
-        id="format-7.1-two-in-one-string",
+        id="compat-interpolation-two-in-one-string",
     ),
     pytest.param(
         {"color": "{c.blue}", "offsetX": "{s.1}", "blur": "4px"},
@@ -62,22 +64,22 @@ FIND_CASES = [
     pytest.param(
         [{"color": "{c.a}"}, {"color": "{c.b}"}],
         [Reference("/0/color", "c.a"), Reference("/1/color", "c.b")],
-        id="format-9-inside-array",
+        id="format-9.1-inside-array",
     ),
     pytest.param(
-        {"$ref": "#/color/blue/$value"}, [Reference("", "color.blue")], id="format-7.2-ref-value"
+        {"$ref": "#/color/blue/$value"}, [Reference("", "color.blue")], id="format-7.1.2-ref-value"
     ),
     pytest.param(
         {"$ref": "#/color/blue/$value/components/0"},
         [Reference("", "color.blue", "/components/0")],
-        id="format-7.2-ref-into-value",
+        id="format-7.3-ref-into-value",
     ),
     pytest.param(
         {"fontFamily": {"$ref": "#/font/$value"}},
         [Reference("/fontFamily", "font")],
-        id="format-7.2-ref-inside-composite",
+        id="format-7.3-ref-inside-composite",
     ),
-    pytest.param({"$ref": "other.json#/a"}, [], id="format-7.2-external-ref-not-a-token-ref"),
+    pytest.param({"$ref": "other.json#/a"}, [], id="format-7.1.2-external-ref-not-a-token-ref"),
 ]
 
 
@@ -106,31 +108,31 @@ ALIAS_CASES = [
         {"a": {"$type": "number", "$value": 3}, "b": {"$value": "{a}"}},
         "b",
         3,
-        id="format-7.1-whole-value-alias",
+        id="format-7.1.1-whole-value-alias",
     ),
     pytest.param(
         {"a": {"$value": 0}, "b": {"$value": "{a}"}},
         "b",
         0,
-        id="format-7.1-target-zero",
+        id="format-7.1.1-target-zero",
     ),
     pytest.param(
         {"a": {"$value": False}, "b": {"$value": "{a}"}},
         "b",
         False,
-        id="format-7.1-target-false",
+        id="format-7.1.1-target-false",
     ),
     pytest.param(
         {"a": {"$value": ""}, "b": {"$value": "{a}"}},
         "b",
         "",
-        id="format-7.1-target-empty-string",
+        id="format-7.1.1-target-empty-string",
     ),
     pytest.param(
         {"a": {"$value": None}, "b": {"$value": "{a}"}},
         "b",
         None,
-        id="format-7.1-target-null",
+        id="format-7.1.1-target-null",
     ),
     pytest.param(
         {
@@ -148,7 +150,7 @@ ALIAS_CASES = [
         },
         "s",
         {"color": BLUE, "offsetX": {"value": 1, "unit": "px"}, "offsetY": "0px", "blur": "2px"},
-        id="format-9.5-alias-inside-composite",
+        id="format-9.6-alias-inside-composite",
     ),
     pytest.param(
         {
@@ -160,7 +162,7 @@ ALIAS_CASES = [
         },
         "g",
         [{"color": "#000", "position": 0}, {"color": "#000", "position": 1}],
-        id="format-9.6-alias-inside-array",
+        id="format-9.7-alias-inside-array",
     ),
     pytest.param(
         {
@@ -171,7 +173,7 @@ ALIAS_CASES = [
         },
         "t",
         {"fontFamily": ["Inter", "sans-serif"], "fontSize": "16px"},
-        id="format-9.7-chain-inside-composite",
+        id="format-9.8-chain-inside-composite",
     ),
     pytest.param(
         {
@@ -183,7 +185,7 @@ ALIAS_CASES = [
         },
         "e",
         1,
-        id="format-7.1-chain-depth-4",
+        id="format-7.2.2-chain-depth-4",
     ),
     pytest.param(
         {
@@ -195,7 +197,7 @@ ALIAS_CASES = [
         },
         "e",
         "x",
-        id="format-7.1-chain-declared-backwards",
+        id="format-7.2.2-chain-declared-backwards",
     ),
     pytest.param(
         {
@@ -204,7 +206,7 @@ ALIAS_CASES = [
         },
         "x",
         BLUE,
-        id="format-7.2-ref-whole-value",
+        id="format-7.1.2-ref-whole-value",
     ),
     pytest.param(
         {
@@ -213,7 +215,7 @@ ALIAS_CASES = [
         },
         "x",
         0.4,
-        id="format-7.2-ref-into-value",
+        id="format-7.3-ref-into-value",
     ),
     pytest.param(
         {
@@ -222,7 +224,7 @@ ALIAS_CASES = [
         },
         "x",
         "#0066ff",
-        id="format-7.2-ref-into-resolved-alias",
+        id="format-7.3-ref-into-resolved-alias",
     ),
     pytest.param(
         {
@@ -234,7 +236,7 @@ ALIAS_CASES = [
         },
         "b",
         {"color": BLUE, "width": "1px", "style": "solid"},
-        id="format-7.2-ref-inside-composite",
+        id="format-7.3-ref-inside-composite",
     ),
     pytest.param(
         {"g": {"$root": {"$value": 5}, "x": {"$value": "{g.$root}"}}},
@@ -441,27 +443,27 @@ DEPRECATED_CASES = [
         {"t": {"$value": 1, "$deprecated": "use u"}}, "use u", id="format-5.2.4-own-reason"
     ),
     pytest.param(
-        {"g": {"$deprecated": True, "t": {"$value": 1}}}, True, id="format-6-inherit-true"
+        {"g": {"$deprecated": True, "t": {"$value": 1}}}, True, id="format-6.3.1-inherit-true"
     ),
     pytest.param(
         {"g": {"$deprecated": "gone", "h": {"t": {"$value": 1}}}},
         "gone",
-        id="format-6-inherit-reason",
+        id="format-6.3.1-inherit-reason",
     ),
     pytest.param(
         {"g": {"$deprecated": True, "t": {"$value": 1, "$deprecated": False}}},
         False,
-        id="format-6-override-with-false",
+        id="format-6.3.1-override-with-false",
     ),
     pytest.param(
         {"g": {"$deprecated": True, "h": {"$deprecated": False, "t": {"$value": 1}}}},
         False,
-        id="format-6-nearest-group-false",
+        id="format-6.3.1-nearest-group-false",
     ),
     pytest.param(
         {"g": {"$deprecated": "old", "t": {"$value": 1, "$deprecated": "older"}}},
         "older",
-        id="format-6-own-reason-beats-group",
+        id="format-6.3.1-own-reason-beats-group",
     ),
 ]
 
@@ -483,9 +485,12 @@ def test_format_deprecated_is_not_inherited_through_an_alias() -> None:
 # --------------------------------------------------------------------------- errors
 
 CYCLE_CASES = [
-    pytest.param({"a": {"$value": "{a}"}}, {"a"}, {"ok": 1}, id="format-7.3-self-loop"),
+    pytest.param({"a": {"$value": "{a}"}}, {"a"}, {"ok": 1}, id="format-7.2.3-self-loop"),
     pytest.param(
-        {"a": {"$value": "{b}"}, "b": {"$value": "{a}"}}, {"a", "b"}, {}, id="format-7.3-two-cycle"
+        {"a": {"$value": "{b}"}, "b": {"$value": "{a}"}},
+        {"a", "b"},
+        {},
+        id="format-7.2.3-two-cycle",
     ),
     pytest.param(
         {
@@ -496,7 +501,7 @@ CYCLE_CASES = [
         },
         {"a", "b", "c"},
         {},
-        id="format-7.3-three-cycle-tail-first",
+        id="format-7.2.3-three-cycle-tail-first",
     ),
     pytest.param(
         {
@@ -507,25 +512,25 @@ CYCLE_CASES = [
         },
         {"a", "b", "c"},
         {},
-        id="format-7.3-three-cycle-tail-last",
+        id="format-7.2.3-three-cycle-tail-last",
     ),
     pytest.param(
         {"a": {"$value": {"color": "{b}"}}, "b": {"$value": ["{a}"]}},
         {"a", "b"},
         {},
-        id="format-7.3-cycle-through-composites",
+        id="format-7.2.3-cycle-through-composites",
     ),
     pytest.param(
         {"a": {"$value": "x {b}"}, "b": {"$value": "{a}"}},
         {"a", "b"},
         {},
-        id="format-7.3-cycle-through-interpolation",
+        id="format-7.2.3-cycle-through-interpolation",
     ),
     pytest.param(
         {"a": {"$value": {"$ref": "#/b/$value"}}, "b": {"$value": "{a}"}},
         {"a", "b"},
         {},
-        id="format-7.3-cycle-through-ref",
+        id="format-7.2.3-cycle-through-ref",
     ),
 ]
 
@@ -551,70 +556,70 @@ ERROR_CASES = [
         "a",
         E.UNRESOLVABLE_REFERENCE,
         "nope",
-        id="format-7-unresolvable",
+        id="format-7.4.5-unresolvable",
     ),
     pytest.param(
         {"g": {"a": {"$value": "1px {nope.x}"}}},
         "g.a",
         E.UNRESOLVABLE_REFERENCE,
         "nope.x",
-        id="format-7-unresolvable-interpolated",
+        id="format-7.4.5-unresolvable-interpolated",
     ),
     pytest.param(
         {"a": {"$value": {"color": "{nope}"}}},
         "a",
         E.UNRESOLVABLE_REFERENCE,
         "nope",
-        id="format-7-unresolvable-inside-composite",
+        id="format-7.4.5-unresolvable-inside-composite",
     ),
     pytest.param(
         {"a": {"$value": {"$ref": "#/nope/$value"}}},
         "a",
         E.UNRESOLVABLE_REFERENCE,
         "nope",
-        id="format-7.2-ref-unresolvable",
+        id="format-7.4.5-ref-unresolvable",
     ),
     pytest.param(
         {"b": {"$value": [1]}, "a": {"$value": {"$ref": "#/b/$value/3"}}},
         "a",
         E.UNRESOLVABLE_REFERENCE,
         "/3",
-        id="format-7.2-ref-pointer-past-the-end",
+        id="format-7.4.5-ref-pointer-past-the-end",
     ),
     pytest.param(
         {"b": {"$value": {"x": 1}}, "a": {"$value": {"$ref": "#/b/$value/y"}}},
         "a",
         E.UNRESOLVABLE_REFERENCE,
         "/y",
-        id="format-7.2-ref-pointer-missing-member",
+        id="format-7.4.5-ref-pointer-missing-member",
     ),
     pytest.param(
         {"c": {"blue": {"$value": "#00f"}}, "a": {"$value": "{c}"}},
         "a",
         E.GROUP_REFERENCE,
         "{c}",
-        id="format-7-reference-to-group",
+        id="format-7.1.1-reference-to-group",
     ),
     pytest.param(
         {"c": {"d": {"blue": {"$value": "#00f"}}}, "a": {"$value": {"w": "{c.d}"}}},
         "a",
         E.GROUP_REFERENCE,
         "{c.d}",
-        id="format-7-reference-to-nested-group",
+        id="format-7.1.1-reference-to-nested-group",
     ),
     pytest.param(
         {"c": {"blue": {"$value": "#00f"}}, "a": {"$value": {"$ref": "#/c/$value"}}},
         "a",
         E.GROUP_REFERENCE,
         "c",
-        id="format-7.2-ref-to-group",
+        id="format-7.1.2-ref-to-group",
     ),
     pytest.param(
         {"c": {"blue": {"$value": "#00f"}}, "a": {"$value": "{c.blue.x}"}},
         "a",
         E.UNRESOLVABLE_REFERENCE,
         "c.blue.x",
-        id="format-7-reference-below-a-token",
+        id="format-7.5.2-reference-below-a-token",
     ),
 ]
 

@@ -2,7 +2,8 @@
 
 Every test writes its resolver document and token files into ``tmp_path``.
 Rows are named ``resolver-<section>-…`` after the part of the Resolver module
-they check (§3 sets, §4 modifiers, §4.2 resolution order / flattening, §5 inputs).
+they check (§3.1 file, §4.1.4 sets, §4.1.5 modifiers, §4.1.6 resolution order, §4.2
+reference objects, §5 inputs, §6.1 input validation, §6.2 ordering, §6.3 aliases).
 """
 
 from __future__ import annotations
@@ -137,44 +138,46 @@ def test_resolver_document_structure(system: Path) -> None:
 
 
 RESOLUTION_CASES = [
-    pytest.param({"contrast": "normal"}, "color.primary", "#0000ff", id="resolver-4.2-defaults"),
-    pytest.param({"contrast": "normal"}, "size.l", "8px", id="resolver-4.1-context-references-set"),
-    pytest.param({"contrast": "normal"}, "n", 1, id="resolver-4.2-inline-set"),
+    pytest.param({"contrast": "normal"}, "color.primary", "#0000ff", id="resolver-6.1-defaults"),
+    pytest.param(
+        {"contrast": "normal"}, "size.l", "8px", id="resolver-4.1.5.1-context-references-set"
+    ),
+    pytest.param({"contrast": "normal"}, "n", 1, id="resolver-4.1.6.1-inline-set"),
     pytest.param(
         {"contrast": "normal", "mode": "dark"},
         "color.blue",
         "#000088",
-        id="resolver-4.2-later-layer-wins",
+        id="resolver-6.2-later-layer-wins",
     ),
     pytest.param(
         {"contrast": "normal", "mode": "dark"},
         "color.primary",
         "#000088",
-        id="resolver-4.2-flatten-then-resolve",
+        id="resolver-6.3-flatten-then-resolve",
     ),
     pytest.param(
         {"contrast": "normal", "mode": "dark"},
         "color.border",
         {"color": "#000088", "width": "1px", "style": "solid"},
-        id="resolver-4.2-flatten-then-resolve-inside-composite",
+        id="resolver-6.3-flatten-then-resolve-inside-composite",
     ),
     pytest.param(
         {"contrast": "normal", "mode": "dark", "Brand": "b"},
         "color.primary",
         "#0000bb",
-        id="resolver-4.2-order-inline-modifier-after-mode",
+        id="resolver-6.2-order-inline-modifier-after-mode",
     ),
     pytest.param(
         {"contrast": "high", "mode": "dark"},
         "color.primary",
         "#000000",
-        id="resolver-4.2-token-replaced-whole",
+        id="resolver-6.2-token-replaced-whole",
     ),
     pytest.param(
         {"contrast": "high", "mode": "dark"},
         "color.border",
         {"color": "#000000", "width": "1px", "style": "solid"},
-        id="resolver-4.2-alias-follows-overridden-alias",
+        id="resolver-6.3-alias-follows-overridden-alias",
     ),
 ]
 
@@ -232,12 +235,12 @@ INPUT_CASES = [
     pytest.param(
         {"contrast": "normal"},
         {"mode": "light", "Brand": "a", "contrast": "normal"},
-        id="resolver-5-defaults-filled-in",
+        id="resolver-6.1-defaults-filled-in",
     ),
     pytest.param(
         {"MODE": "Dark", "Contrast": "HIGH", "brand": "B"},
         {"mode": "dark", "Brand": "b", "contrast": "high"},
-        id="resolver-5-case-insensitive",
+        id="resolver-5.1-case-insensitive",
     ),
 ]
 
@@ -252,16 +255,16 @@ INPUT_ERROR_CASES = [
         {"contrast": "normal", "theme": "dark"},
         E.UNKNOWN_MODIFIER,
         ["theme", "mode", "Brand", "contrast"],
-        id="resolver-5-unknown-modifier",
+        id="resolver-6.1-unknown-modifier",
     ),
     pytest.param(
         {"contrast": "normal", "mode": "dim"},
         E.UNKNOWN_CONTEXT,
         ["dim", "mode", "light", "dark"],
-        id="resolver-5-unknown-context",
+        id="resolver-6.1-unknown-context",
     ),
     pytest.param(
-        {}, E.MISSING_INPUT, ["contrast", "normal", "high"], id="resolver-5-missing-input"
+        {}, E.MISSING_INPUT, ["contrast", "normal", "high"], id="resolver-6.1-missing-input"
     ),
 ]
 
@@ -301,13 +304,13 @@ INVALID_RESOLVER_CASES = [
         {"modifiers": {"m": {"contexts": {}}}, "resolutionOrder": [{"$ref": "#/modifiers/m"}]},
         "/modifiers/m/contexts",
         "no contexts",
-        id="resolver-4-modifier-without-contexts",
+        id="resolver-4.1.5.1-modifier-without-contexts",
     ),
     pytest.param(
         {"modifiers": {"m": {"default": "a"}}, "resolutionOrder": [{"$ref": "#/modifiers/m"}]},
         "/modifiers/m/contexts",
         "no contexts",
-        id="resolver-4-modifier-contexts-missing",
+        id="resolver-4.1.5.1-modifier-contexts-missing",
     ),
     pytest.param(
         {
@@ -316,76 +319,76 @@ INVALID_RESOLVER_CASES = [
         },
         "/modifiers/m/default",
         "'c'",
-        id="resolver-4-default-not-a-context",
+        id="resolver-4.1.5.3-default-not-a-context",
     ),
     pytest.param(
         {"sets": OK_SET, "resolutionOrder": [{"$ref": "#/sets/nope"}]},
         "/resolutionOrder/0",
         "#/sets/nope",
-        id="resolver-4.2-ref-to-missing-set",
+        id="resolver-4.2.1-ref-to-missing-set",
     ),
     pytest.param(
         {"sets": OK_SET, "resolutionOrder": [{"$ref": "#/modifiers/nope"}]},
         "/resolutionOrder/0",
         "#/modifiers/nope",
-        id="resolver-4.2-ref-to-missing-modifier",
+        id="resolver-4.2.1-ref-to-missing-modifier",
     ),
     pytest.param(
         {"sets": OK_SET, "resolutionOrder": [{"$ref": "#/other/s"}]},
         "/resolutionOrder/0",
         "#/other/s",
-        id="resolver-4.2-ref-outside-sets-and-modifiers",
+        id="resolver-4.2.1-ref-outside-sets-and-modifiers",
     ),
     pytest.param(
         {"sets": [], "resolutionOrder": [{"$ref": "#/sets/s"}]},
         "/resolutionOrder/0",
         "#/sets/s",
-        id="resolver-3-sets-not-an-object",
+        id="resolver-4.1.4-sets-not-an-object",
     ),
     pytest.param(
         {"sets": OK_SET, "resolutionOrder": []},
         "/resolutionOrder",
         "non-empty",
-        id="resolver-4.2-empty-order",
+        id="resolver-4.1.6-empty-order",
     ),
     pytest.param(
-        {"sets": OK_SET}, "/resolutionOrder", "non-empty", id="resolver-4.2-missing-order"
+        {"sets": OK_SET}, "/resolutionOrder", "non-empty", id="resolver-4.1.6-missing-order"
     ),
     pytest.param(
         {"resolutionOrder": ["#/sets/s"]},
         "/resolutionOrder/0",
         "object",
-        id="resolver-4.2-item-not-an-object",
+        id="resolver-4.1.6-item-not-an-object",
     ),
     pytest.param(
         {"resolutionOrder": [{"type": "set", "sources": []}]},
         "/resolutionOrder/0",
         "name",
-        id="resolver-4.2-inline-item-without-name",
+        id="resolver-4.1.6.1-inline-item-without-name",
     ),
     pytest.param(
         {"resolutionOrder": [{"type": "theme", "name": "x"}]},
         "/resolutionOrder/0",
         "type",
-        id="resolver-4.2-inline-item-bad-type",
+        id="resolver-4.1.6.1-inline-item-bad-type",
     ),
     pytest.param(
         {"sets": OK_SET, "resolutionOrder": [{"$ref": "#/sets/s"}, {"$ref": "#/sets/s"}]},
         "/resolutionOrder/1",
         "twice",
-        id="resolver-4.2-set-twice",
+        id="resolver-4.1.6.1-set-twice",
     ),
     pytest.param(
         {"sets": {"s": {"sources": {"$ref": "a.json"}}}, "resolutionOrder": [{"$ref": "#/sets/s"}]},
         "/sets/s/sources",
         "list",
-        id="resolver-3-sources-not-a-list",
+        id="resolver-4.1.4-sources-not-a-list",
     ),
     pytest.param(
         {"sets": {"s": {"sources": ["a.json"]}}, "resolutionOrder": [{"$ref": "#/sets/s"}]},
         "/sets/s/sources/0",
         "object",
-        id="resolver-3-source-not-an-object",
+        id="resolver-4.1.4-source-not-an-object",
     ),
     pytest.param(
         {
@@ -394,7 +397,7 @@ INVALID_RESOLVER_CASES = [
         },
         "/sets/s/sources/0",
         "#/sets/nope",
-        id="resolver-3-source-ref-to-missing-set",
+        id="resolver-4.1.4-source-ref-to-missing-set",
     ),
     pytest.param(
         {
@@ -404,7 +407,7 @@ INVALID_RESOLVER_CASES = [
         },
         "/sets/s/sources/0",
         "#/modifiers/m",
-        id="resolver-3-source-ref-to-modifier",
+        id="resolver-4.1.4-source-ref-to-modifier",
     ),
     pytest.param(
         {
@@ -413,7 +416,7 @@ INVALID_RESOLVER_CASES = [
         },
         "/sets/s/sources/0",
         "itself",
-        id="resolver-3-set-includes-itself",
+        id="resolver-4.1.4-set-includes-itself",
     ),
     pytest.param(
         {
@@ -425,7 +428,7 @@ INVALID_RESOLVER_CASES = [
         },
         "/sets/b/sources/0",
         "itself",
-        id="resolver-3-sets-include-each-other",
+        id="resolver-4.1.4-sets-include-each-other",
     ),
 ]
 
@@ -505,9 +508,9 @@ def test_resolver_invalid_name_in_a_source_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "code"),
     [
-        pytest.param(None, E.FILE_NOT_FOUND, id="resolver-document-missing"),
-        pytest.param("{resolutionOrder: ", E.INVALID_JSON, id="resolver-document-invalid-json"),
-        pytest.param("[1]", E.INVALID_RESOLVER, id="resolver-document-not-an-object"),
+        pytest.param(None, E.FILE_NOT_FOUND, id="resolver-3.1-document-missing"),
+        pytest.param("{resolutionOrder: ", E.INVALID_JSON, id="resolver-3.1-document-invalid-json"),
+        pytest.param("[1]", E.INVALID_RESOLVER, id="resolver-3.1-document-not-an-object"),
     ],
 )
 def test_resolver_document_itself_unreadable(
@@ -562,3 +565,32 @@ def test_load_token_file_strict_rejects_json5(tmp_path: Path) -> None:
     with pytest.raises(DTCGErrorGroup) as info:
         load_token_file(path, strict=True)
     assert info.value.errors[0].code == E.INVALID_JSON
+
+
+def test_load_problems_collected_with_the_partial_document(tmp_path: Path) -> None:
+    resolver = {
+        "version": "2025.10",
+        "modifiers": {"m": {"contexts": {}}},
+        "sets": {"s": {"sources": [{"$ref": "missing.json"}, {"c": {"$bad": {"$value": 1},
+                                                                     "a": {"$value": "{c.a}"}}}]}},
+        "resolutionOrder": [{"$ref": "#/modifiers/m"}, {"$ref": "#/sets/s"}],
+    }  # fmt: skip
+    path = write(tmp_path / "r.json", resolver)
+    problems: list[Any] = []
+    doc = load_resolver(path, problems=problems)
+    assert sorted(e.code for e in problems) == [
+        E.FILE_NOT_FOUND,
+        E.INVALID_NAME,
+        E.INVALID_RESOLVER,
+    ]
+    assert doc.order == [("set", "s")]  # the modifier without contexts is left out
+    _, errs = resolve(flatten(doc.layers({})))
+    assert [e.code for e in errs] == [E.CIRCULAR_REFERENCE]  # reportable in the same run
+
+
+def test_load_token_file_problems_collected(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.json", {"c": {"$bad": {"$value": 1}, "ok": {"$value": 2}}})
+    problems: list[Any] = []
+    doc = load_token_file(path, problems=problems)
+    assert [e.code for e in problems] == [E.INVALID_NAME]
+    assert set(doc.sets["base"].document.tokens) == {"c.ok"}

@@ -491,21 +491,21 @@ def test_format_8_7_number_invalid(value: Any) -> None:
     invalid("number", value)
 
 
-# --------------------------------------------------------------------------- §9.2 strokeStyle
+# --------------------------------------------------------------------------- §9.3 strokeStyle
 
 STROKE_KEYWORDS = ["solid", "dashed", "dotted", "double", "groove", "ridge", "outset", "inset"]
 
 
 @pytest.mark.parametrize(
-    "keyword", [pytest.param(k, id=f"format-9.2-{k}") for k in STROKE_KEYWORDS]
+    "keyword", [pytest.param(k, id=f"format-9.3-{k}") for k in STROKE_KEYWORDS]
 )
-def test_format_9_2_stroke_style_keywords(keyword: str) -> None:
+def test_format_9_3_stroke_style_keywords(keyword: str) -> None:
     s = normalise("strokeStyle", keyword)
     assert isinstance(s, V.StrokeStyle)
     assert (s.keyword, s.css) == (keyword, keyword)
 
 
-def test_format_9_2_stroke_style_object() -> None:
+def test_format_9_3_stroke_style_object() -> None:
     s = normalise(
         "strokeStyle", {"dashArray": [{"value": 4, "unit": "px"}, "2px"], "lineCap": "round"}
     )
@@ -517,20 +517,20 @@ def test_format_9_2_stroke_style_object() -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        pytest.param("wavy", id="format-9.2-unknown-keyword"),
-        pytest.param({"dashArray": ["2px"], "lineCap": "bevel"}, id="format-9.2-bad-line-cap"),
-        pytest.param({"lineCap": "round"}, id="format-9.2-missing-dash-array"),
-        pytest.param({"dashArray": ["2"], "lineCap": "round"}, id="format-9.2-dash-without-unit"),
+        pytest.param("wavy", id="format-9.3-unknown-keyword"),
+        pytest.param({"dashArray": ["2px"], "lineCap": "bevel"}, id="format-9.3-bad-line-cap"),
+        pytest.param({"lineCap": "round"}, id="format-9.3-missing-dash-array"),
+        pytest.param({"dashArray": ["2"], "lineCap": "round"}, id="format-9.3-dash-without-unit"),
     ],
 )
-def test_format_9_2_stroke_style_invalid(value: Any) -> None:
+def test_format_9_3_stroke_style_invalid(value: Any) -> None:
     invalid("strokeStyle", value)
 
 
-# --------------------------------------------------------------------------- §9.3 border
+# --------------------------------------------------------------------------- §9.4 border
 
 
-def test_format_9_3_border() -> None:
+def test_format_9_4_border() -> None:
     b = normalise(
         "border", {"color": "#d1d9e0", "width": {"value": 1, "unit": "px"}, "style": "solid"}
     )
@@ -542,24 +542,24 @@ def test_format_9_3_border() -> None:
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
-        pytest.param({"color": "#fff", "style": "solid"}, "width", id="format-9.3-missing-width"),
+        pytest.param({"color": "#fff", "style": "solid"}, "width", id="format-9.4-missing-width"),
         pytest.param(
-            {"color": "nope", "width": "1px", "style": "solid"}, "color", id="format-9.3-bad-color"
+            {"color": "nope", "width": "1px", "style": "solid"}, "color", id="format-9.4-bad-color"
         ),
         pytest.param(
-            {"color": "#fff", "width": "1px", "style": "wavy"}, "style", id="format-9.3-bad-style"
+            {"color": "#fff", "width": "1px", "style": "wavy"}, "style", id="format-9.4-bad-style"
         ),
-        pytest.param("1px solid #fff", "object", id="format-9.3-css-string"),
+        pytest.param("1px solid #fff", "object", id="format-9.4-css-string"),
     ],
 )
-def test_format_9_3_border_invalid(value: Any, fragment: str) -> None:
+def test_format_9_4_border_invalid(value: Any, fragment: str) -> None:
     invalid("border", value, fragment)
 
 
-# --------------------------------------------------------------------------- §9.4 transition
+# --------------------------------------------------------------------------- §9.5 transition
 
 
-def test_format_9_4_transition() -> None:
+def test_format_9_5_transition() -> None:
     t = normalise(
         "transition",
         {
@@ -576,24 +576,24 @@ def test_format_9_4_transition() -> None:
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
-        pytest.param({"duration": "200ms"}, "timingFunction", id="format-9.4-missing-timing"),
+        pytest.param({"duration": "200ms"}, "timingFunction", id="format-9.5-missing-timing"),
         pytest.param(
             {"duration": "200px", "timingFunction": [0, 0, 1, 1]},
             "duration",
-            id="format-9.4-bad-duration",
+            id="format-9.5-bad-duration",
         ),
         pytest.param(
             {"duration": "1s", "timingFunction": [2, 0, 1, 1]},
             "timingFunction",
-            id="format-9.4-bad-bezier",
+            id="format-9.5-bad-bezier",
         ),
     ],
 )
-def test_format_9_4_transition_invalid(value: Any, fragment: str) -> None:
+def test_format_9_5_transition_invalid(value: Any, fragment: str) -> None:
     invalid("transition", value, fragment)
 
 
-# --------------------------------------------------------------------------- §9.5 shadow
+# --------------------------------------------------------------------------- §9.6 shadow
 
 LAYER = {
     "color": srgb(0, 0, 0, 0.2),
@@ -607,7 +607,7 @@ LAYER = {
 @pytest.mark.parametrize(
     ("value", "css", "insets"),
     [
-        pytest.param(LAYER, "0px 1px 2px 0px #00000033", (False,), id="format-9.5-object"),
+        pytest.param(LAYER, "0px 1px 2px 0px #00000033", (False,), id="format-9.6-object"),
         pytest.param(
             [
                 {**LAYER, "inset": True, "color": "#ffffff"},
@@ -615,7 +615,7 @@ LAYER = {
             ],
             "inset 0px 1px 2px 0px #ffffff, 0px 8px 24px 0px #00000033",
             (True, False),
-            id="format-9.5-list-with-inset",
+            id="format-9.6-list-with-inset",
         ),
         pytest.param(
             {k: v for k, v in LAYER.items() if k != "spread"},
@@ -625,7 +625,7 @@ LAYER = {
         ),
     ],
 )
-def test_format_9_5_shadow(value: Any, css: str, insets: tuple[bool, ...]) -> None:
+def test_format_9_6_shadow(value: Any, css: str, insets: tuple[bool, ...]) -> None:
     s = normalise("shadow", value)
     assert isinstance(s, V.Shadow)
     assert s.css == css
@@ -635,20 +635,20 @@ def test_format_9_5_shadow(value: Any, css: str, insets: tuple[bool, ...]) -> No
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
-        pytest.param([], "layer", id="format-9.5-empty-list"),
-        pytest.param({**LAYER, "inset": "yes"}, "inset", id="format-9.5-inset-not-bool"),
+        pytest.param([], "layer", id="format-9.6-empty-list"),
+        pytest.param({**LAYER, "inset": "yes"}, "inset", id="format-9.6-inset-not-bool"),
         pytest.param(
-            {k: v for k, v in LAYER.items() if k != "color"}, "color", id="format-9.5-missing-color"
+            {k: v for k, v in LAYER.items() if k != "color"}, "color", id="format-9.6-missing-color"
         ),
-        pytest.param({**LAYER, "blur": "2"}, "blur", id="format-9.5-blur-without-unit"),
-        pytest.param([LAYER, "0 1px #000"], "object", id="format-9.5-string-layer"),
+        pytest.param({**LAYER, "blur": "2"}, "blur", id="format-9.6-blur-without-unit"),
+        pytest.param([LAYER, "0 1px #000"], "object", id="format-9.6-string-layer"),
     ],
 )
-def test_format_9_5_shadow_invalid(value: Any, fragment: str) -> None:
+def test_format_9_6_shadow_invalid(value: Any, fragment: str) -> None:
     invalid("shadow", value, fragment)
 
 
-# --------------------------------------------------------------------------- §9.6 gradient
+# --------------------------------------------------------------------------- §9.7 gradient
 
 
 @pytest.mark.parametrize(
@@ -658,23 +658,23 @@ def test_format_9_5_shadow_invalid(value: Any, fragment: str) -> None:
             [{"color": "#ff0000", "position": 0}, {"color": "#0000ff", "position": 1}],
             (0, 1),
             "linear-gradient(90deg, #ff0000 0%, #0000ff 100%)",
-            id="format-9.6-two-stops",
+            id="format-9.7-two-stops",
         ),
         pytest.param(
             [{"color": "#ff0000", "position": -0.5}, {"color": "#0000ff", "position": 1.5}],
             (0, 1),
             "linear-gradient(90deg, #ff0000 0%, #0000ff 100%)",
-            id="format-9.6-position-clamped",
+            id="format-9.7-position-clamped",
         ),
         pytest.param(
             [{"color": srgb(0, 0, 0, 0.5), "position": 0.25}],
             (0.25,),
             "linear-gradient(90deg, #00000080 25%)",
-            id="format-9.6-alpha-stop",
+            id="format-9.7-alpha-stop",
         ),
     ],
 )
-def test_format_9_6_gradient(value: Any, positions: tuple[float, ...], css: str) -> None:
+def test_format_9_7_gradient(value: Any, positions: tuple[float, ...], css: str) -> None:
     g = normalise("gradient", value)
     assert isinstance(g, V.Gradient)
     assert tuple(s.position for s in g.stops) == positions
@@ -684,22 +684,22 @@ def test_format_9_6_gradient(value: Any, positions: tuple[float, ...], css: str)
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
-        pytest.param([], "non-empty", id="format-9.6-empty"),
-        pytest.param([{"color": "#fff"}], "position", id="format-9.6-missing-position"),
+        pytest.param([], "non-empty", id="format-9.7-empty"),
+        pytest.param([{"color": "#fff"}], "position", id="format-9.7-missing-position"),
         pytest.param(
-            [{"color": "#fff", "position": "50%"}], "position", id="format-9.6-position-string"
+            [{"color": "#fff", "position": "50%"}], "position", id="format-9.7-position-string"
         ),
-        pytest.param([{"color": "x", "position": 0}], "color", id="format-9.6-bad-color"),
+        pytest.param([{"color": "x", "position": 0}], "color", id="format-9.7-bad-color"),
     ],
 )
-def test_format_9_6_gradient_invalid(value: Any, fragment: str) -> None:
+def test_format_9_7_gradient_invalid(value: Any, fragment: str) -> None:
     invalid("gradient", value, fragment)
 
 
-# --------------------------------------------------------------------------- §9.7 typography
+# --------------------------------------------------------------------------- §9.8 typography
 
 
-def test_format_9_7_typography_members() -> None:
+def test_format_9_8_typography_members() -> None:
     t = normalise(
         "typography",
         {
@@ -729,14 +729,14 @@ def test_compat_typography_members_optional() -> None:
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
-        pytest.param({"fontWeight": "heavyish"}, "fontWeight", id="format-9.7-bad-weight"),
-        pytest.param({"fontSize": "12"}, "fontSize", id="format-9.7-size-without-unit"),
-        pytest.param({"lineHeight": "1.5"}, "lineHeight", id="format-9.7-line-height-string"),
-        pytest.param({"fontFamily": 3}, "fontFamily", id="format-9.7-bad-family"),
-        pytest.param("16px Inter", "object", id="format-9.7-css-string"),
+        pytest.param({"fontWeight": "heavyish"}, "fontWeight", id="format-9.8-bad-weight"),
+        pytest.param({"fontSize": "12"}, "fontSize", id="format-9.8-size-without-unit"),
+        pytest.param({"lineHeight": "1.5"}, "lineHeight", id="format-9.8-line-height-string"),
+        pytest.param({"fontFamily": 3}, "fontFamily", id="format-9.8-bad-family"),
+        pytest.param("16px Inter", "object", id="format-9.8-css-string"),
     ],
 )
-def test_format_9_7_typography_invalid(value: Any, fragment: str) -> None:
+def test_format_9_8_typography_invalid(value: Any, fragment: str) -> None:
     invalid("typography", value, fragment)
 
 

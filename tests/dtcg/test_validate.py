@@ -1,4 +1,4 @@
-"""Validation across every theme combination (Resolver §4.2, Format §7 to §9): ``dtcg.validate``.
+"""Validation across every theme combination (Resolver §6, Format §7 to §9): ``dtcg.validate``.
 
 A small resolver document with two modifiers (2 x 2 = 4 combinations) plants
 problems in the base set (seen by every combination) and in single contexts
@@ -87,14 +87,15 @@ CASES = [
     pytest.param(
         {},
         {"mode:dark": {"size": {"s": {"$value": "#fff", "$type": "color"}}}},
-        [(E.INVALID_VALUE, "shadow", "base")],
-        id="format-9.5-composite-invalid-after-override",
+        # the override makes size.s a colour: shadow.offsetX now references a colour token
+        [(E.TYPE_MISMATCH, "shadow", "base")],
+        id="format-9.6-composite-member-type-mismatch-after-override",
     ),
     pytest.param(
         {"mis": {"$type": "color", "$value": "{size.s}"}},
         {},
         [(E.TYPE_MISMATCH, "mis", "base")],
-        id="format-5.2.2-type-mismatch-everywhere",
+        id="format-7.4.5-type-mismatch-everywhere",
     ),
     pytest.param(
         {
@@ -103,7 +104,7 @@ CASES = [
         },
         {"density:b": {"v": {"$type": "color", "$value": "#fff"}}},
         [(E.TYPE_MISMATCH, "t", "base")],
-        id="format-5.2.2-type-mismatch-in-one-context",
+        id="format-7.4.5-type-mismatch-in-one-context",
     ),
     pytest.param(
         {"t": {"$type": "dimension", "$value": "{raw}"}, "raw": {"$value": "1px"}},
@@ -115,25 +116,25 @@ CASES = [
         {"a": {"$value": "{b}"}, "b": {"$value": 1}},
         {"mode:dark": {"b": {"$value": "{a}"}}},
         [(E.CIRCULAR_REFERENCE, "a", "base"), (E.CIRCULAR_REFERENCE, "b", "mode-dark")],
-        id="format-7.3-cycle-in-one-context",
+        id="format-7.2.3-cycle-in-one-context",
     ),
     pytest.param(
         {"x": {"$value": "{missing}"}},
         {},
         [(E.UNRESOLVABLE_REFERENCE, "x", "base")],
-        id="format-7-unresolvable-everywhere",
+        id="format-7.4.5-unresolvable-everywhere",
     ),
     pytest.param(
         {"x": {"$value": "{late}"}},
         {"density:a": {"late": {"$value": 1}}},
         [(E.UNRESOLVABLE_REFERENCE, "x", "base")],
-        id="format-7-unresolvable-in-some-contexts",
+        id="format-7.4.5-unresolvable-in-some-contexts",
     ),
     pytest.param(
         {"x": {"$value": "{color}"}},
         {},
         [(E.GROUP_REFERENCE, "x", "base")],
-        id="format-7-group-reference",
+        id="format-7.1.1-group-reference",
     ),
     pytest.param(
         {

@@ -271,12 +271,6 @@ def test_bad_document_prints_every_error_and_writes_nothing(
     assert served(client) == before_served
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: load-stage errors (INVALID_NAME, FILE_NOT_FOUND, INVALID_JSON) end the "
-    "import before validation, so reference and value errors of the same document are not "
-    "reported in the same run (graphql_api/dtcg/resolver.py load_token_file/load_resolver)",
-)
 def test_load_and_validation_errors_are_reported_together(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:

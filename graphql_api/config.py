@@ -15,6 +15,9 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   keyed by revision and request (``TOKENS_RESPONSE_CACHE_BYTES``; 0 turns the cache off).
 - ``HTTP_MAX_AGE`` (int, s): ``Cache-Control: max-age`` of GET responses
   (``TOKENS_HTTP_MAX_AGE``; 0: caches must revalidate with the ETag every time).
+- ``DB_POOL_SIZE``, ``DB_MAX_OVERFLOW`` (int): PostgreSQL connections kept per process and
+  allowed beyond that (``TOKENS_DB_POOL_SIZE``, ``TOKENS_DB_MAX_OVERFLOW``); with gunicorn,
+  per worker: size them to the worker's threads.
 - ``PERSISTED_QUERIES`` (str): ``apq`` (Automatic Persisted Queries: clients register
   documents by SHA-256), ``allowlist`` (only documents registered with
   ``tokens queries register`` run) or ``off`` (``TOKENS_PERSISTED_QUERIES``).
@@ -46,6 +49,8 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
     "HTTP_MAX_AGE": 0,
     "PERSISTED_QUERIES": "apq",
+    "DB_POOL_SIZE": 5,
+    "DB_MAX_OVERFLOW": 5,
 }
 
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})

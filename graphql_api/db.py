@@ -143,14 +143,23 @@ def make_engine(
 def init_app(app: Flask) -> None:
     """Build the app's engine and session factory and close each request's session.
 
-    Reads ``DATABASE_URL`` and ``SQLITE_BUSY_TIMEOUT_MS`` from ``app.config``.
+    Reads ``DATABASE_URL``, ``SQLITE_BUSY_TIMEOUT_MS`` and, for PostgreSQL,
+    ``DB_POOL_SIZE``/``DB_MAX_OVERFLOW`` (the connection pool of this process) from
+    ``app.config``.
 
     Args:
         app: The application being created.
     """
+    url = app.config["DATABASE_URL"]
+    options: dict[str, Any] = {}
+    if make_url(url).get_backend_name() == "postgresql":
+        # One pool per process (per gunicorn worker): size it to the worker's threads.
+        options = {
+            "pool_size": int(app.config["DB_POOL_SIZE"]),
+            "max_overflow": int(app.config["DB_MAX_OVERFLOW"]),
+        }
     engine = make_engine(
-        app.config["DATABASE_URL"],
-        sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+        url, sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"], **options
     )
     # expire_on_commit=False: objects stay readable after a mutation commits, without a
     # reload (which lazy="raise" relationships would refuse anyway).

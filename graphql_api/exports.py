@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, request
 from . import db
 from .dtcg.errors import DTCGError, DTCGErrorGroup
 from .exporters.dtcg_json import export_document
+from .http_cache import cache_control, etag, etag_matches, request_key
 from .repository import Catalog
 from .snapshots import SNAPSHOTS_KEY, Snapshot, SnapshotStore
 
@@ -53,7 +54,7 @@ def parse_theme_args(items: Iterable[str], catalog: Catalog) -> dict[str, str]:
     return out
 
 
-def snapshot_for_args(items: Iterable[str]) -> Snapshot:
+def snapshot_for_args(items: Iterable[str], revision: int | None = None) -> Snapshot:
     """The request's snapshot for ``theme`` arguments (see :func:`parse_theme_args`).
 
     Raises:
@@ -61,7 +62,9 @@ def snapshot_for_args(items: Iterable[str]) -> Snapshot:
     """
     store: SnapshotStore = current_app.extensions[SNAPSHOTS_KEY]
     session = db.get_session()
-    revision, catalog = store.current_catalog(session)
+    if revision is None:
+        revision = store.revision(session)
+    catalog = store.catalog(session, revision)
     return store.get(session, parse_theme_args(items, catalog), revision=revision)
 
 
@@ -81,16 +84,26 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/tokens.json")
     def tokens_json() -> Response:
+        revision = current_app.extensions[SNAPSHOTS_KEY].revision(db.get_session())
+        args = sorted(request.args.items(multi=True))
+        tag = etag(revision, request_key("/tokens.json", {"args": args}, None))
+        headers = {
+            "ETag": tag,
+            "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"])),
+        }
+        if etag_matches(request.headers.get("If-None-Match"), tag):
+            return Response(status=304, headers=headers)
         try:
-            snap = snapshot_for_args(request.args.getlist("theme"))
+            snap = snapshot_for_args(request.args.getlist("theme"), revision)
         except DTCGErrorGroup as group:
             return _error(group)
         keep = request.args.get("references") == "keep"
         doc = export_document(snap.tokens.values(), keep_references=keep)
+        headers["Content-Disposition"] = 'inline; filename="tokens.json"'
         return Response(
             json.dumps(doc, ensure_ascii=False, indent=2),
             mimetype="application/json",
-            headers={"Content-Disposition": 'inline; filename="tokens.json"'},
+            headers=headers,
         )
 
     return bp

@@ -67,6 +67,13 @@ def lookup(session: Session, sha256: str) -> str | None:
     return session.scalar(select(PersistedQuery.query).where(PersistedQuery.sha256 == sha256))
 
 
+def all_documents(session: Session) -> list[tuple[str, str]]:
+    """``(sha256, document)`` of every registered document, by hash."""
+    rows = session.execute(select(PersistedQuery.sha256, PersistedQuery.query).order_by(
+        PersistedQuery.sha256))  # fmt: skip
+    return [(r.sha256, r.query) for r in rows]
+
+
 def register(session: Session, query: str) -> str:
     """Register ``query`` (idempotent; concurrent registrations do not conflict).
 

@@ -11,6 +11,7 @@ store).
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -21,9 +22,11 @@ import orjson
 
 def request_key(query: str, variables: Mapping[str, Any] | None, operation_name: str | None) -> str:
     """SHA-256 (hex) of a GraphQL request: document text, variables and operation name."""
-    payload = orjson.dumps(
-        [query, variables or {}, operation_name], option=orjson.OPT_SORT_KEYS
-    )
+    request = [query, variables or {}, operation_name]
+    try:
+        payload = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson refuses integers beyond 64 bits; the standard library does not
+        payload = json.dumps(request, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(payload).hexdigest()
 
 

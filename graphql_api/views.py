@@ -105,6 +105,12 @@ class TokenGraphQLView(GraphQLView[Context, None]):
         g.graphql_context = context
         return context
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """GraphiQL only for a GET that names no document (not for a persisted query's hash)."""
+        if g.get("graphql_prepared") is not None:
+            return False
+        return super().should_render_graphql_ide(request)
+
     def parse_http_body(self, request: Any) -> Any:
         """The request as :func:`graphql_http.prepare` read it (persisted query filled in)."""
         prepared: graphql_http.Prepared | None = g.get("graphql_prepared")

@@ -1,0 +1,557 @@
+"""HTTP caching of ``/graphql`` and ``/tokens.json``, on SQLite and PostgreSQL.
+
+- GET responses carry an ``ETag`` (revision + request) and ``Cache-Control`` (``HTTP_MAX_AGE``);
+  ``If-None-Match`` naming it answers ``304`` with no body, reading only the revision and
+  executing nothing (Strawberry's ``execute_sync`` is counted).
+- Any request (GET or POST) is answered from the per-process response cache when the same
+  request succeeded at the same revision; errors are never cached; the cache is bounded.
+- A write (a new import) bumps the revision: old ETags stop matching, cached bodies are
+  no longer served.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from graphql_api import create_app, db, graphql_http
+from graphql_api.db import Base
+from graphql_api.schema import schema
+from graphql_api.views import snapshot_store
+from tests.helpers import SMALL_EXAMPLE, assert_num_queries, data_of, import_tokens
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from flask import Flask
+    from flask.testing import FlaskClient, FlaskCliRunner
+    from werkzeug.test import TestResponse
+
+    MakeApp = Callable[..., Flask]
+
+#: A request whose answer comes from a cache reads the revision and nothing else.
+REVISION_ONLY = 1
+
+PAGE = (
+    "query Page($first: Int, $after: String) { tokens(first: $first, after: $after) "
+    "{ totalCount edges { node { path } } } }"
+)
+TWO_OPS = (
+    "query Count { tokens { totalCount } } "
+    "query First { tokens(first: 1) { edges { node { path } } } }"
+)
+GAP = (
+    "query Gap($theme: [ThemeSelection!]) "
+    '{ token(path: "size.gap", theme: $theme) { resolvedValue } }'
+)
+DARK = [{"modifier": "theme", "context": "dark"}]
+
+
+def write_themed(folder: Path, unit: int) -> Path:
+    """A resolver document: ``size.unit`` = ``unit`` px, ``size.gap`` overridden per context
+    of the modifier ``theme`` (light x1, dark x2, dim x3; default light)."""
+    folder.mkdir(parents=True)
+    base = {
+        "size": {
+            "$type": "dimension",
+            "unit": {"$value": {"value": unit, "unit": "px"}},
+            "gap": {"$value": "{size.unit}"},
+        }
+    }
+    (folder / "base.tokens.json").write_text(json.dumps(base), encoding="utf-8")
+    contexts = {"light": 1, "dark": 2, "dim": 3}
+    for name, factor in contexts.items():
+        layer = {
+            "size": {
+                "gap": {"$type": "dimension", "$value": {"value": unit * factor, "unit": "px"}}
+            }
+        }
+        (folder / f"{name}.tokens.json").write_text(json.dumps(layer), encoding="utf-8")
+    doc = {
+        "version": "2025.10",
+        "sets": {"base": {"sources": [{"$ref": "base.tokens.json"}]}},
+        "modifiers": {
+            "theme": {
+                "contexts": {name: [{"$ref": f"{name}.tokens.json"}] for name in contexts},
+                "default": "light",
+            }
+        },
+        "resolutionOrder": [{"$ref": "#/sets/base"}, {"$ref": "#/modifiers/theme"}],
+    }
+    path = folder / "doc.resolver.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[MakeApp]:
+    """``make_app(**settings)``: another app (its own engine and caches) on the test database."""
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
+        Base.metadata.create_all(db.get_engine(application))
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        db.get_engine(application).dispose()
+
+
+@pytest.fixture
+def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents Strawberry executed during the test (``schema.execute_sync`` calls)."""
+    calls: list[str] = []
+    real = schema.execute_sync
+
+    def counting(query: str | None, *args: Any, **kwargs: Any) -> Any:
+        calls.append(query or "")
+        return real(query, *args, **kwargs)
+
+    monkeypatch.setattr(schema, "execute_sync", counting)
+    return calls
+
+
+@pytest.fixture
+def themed(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Flask:
+    """The test's app with the themed document (unit 4 px) imported."""
+    import_tokens(runner, write_themed(tmp_path / "themed4", 4))
+    return app
+
+
+def get(
+    client: FlaskClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    operation_name: str | None = None,
+    *,
+    if_none_match: str | None = None,
+    raw_variables: str | None = None,
+) -> TestResponse:
+    """GET /graphql with the request in the URL."""
+    args: dict[str, str] = {"query": query}
+    if raw_variables is not None:
+        args["variables"] = raw_variables
+    elif variables is not None:
+        args["variables"] = json.dumps(variables)
+    if operation_name is not None:
+        args["operationName"] = operation_name
+    headers = {"If-None-Match": if_none_match} if if_none_match is not None else {}
+    return client.get("/graphql", query_string=args, headers=headers)
+
+
+def post(
+    client: FlaskClient, query: str, variables: dict[str, Any] | None = None, **extra: Any
+) -> TestResponse:
+    """POST /graphql with a JSON body."""
+    body: dict[str, Any] = {"query": query, **extra}
+    if variables is not None:
+        body["variables"] = variables
+    return client.post("/graphql", json=body)
+
+
+def engine_of(app: Flask) -> Any:
+    return db.get_engine(app)
+
+
+def first_cursor(client: FlaskClient) -> str:
+    """The cursor of the first token (cursors are opaque)."""
+    result = post(client, "{ tokens(first: 1) { edges { cursor } } }").get_json()
+    cursor: str = data_of(result)["tokens"]["edges"][0]["cursor"]
+    return cursor
+
+
+# --------------------------------------------------------------------------- GET: ETag and 304
+
+
+def test_get_has_an_etag_and_cache_control(make_app: MakeApp) -> None:
+    app = make_app(HTTP_MAX_AGE=120)
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    response = get(app.test_client(), PAGE, {"first": 2})
+    assert response.status_code == 200
+    assert data_of(response.get_json())["tokens"]["totalCount"] == 56
+    tag = response.headers["ETag"]
+    assert tag.startswith('"')  # a strong, quoted entity tag
+    assert tag.endswith('"')
+    cache = response.headers["Cache-Control"]
+    assert "max-age=120" in cache
+    assert "no-store" not in cache
+
+
+def test_default_max_age_is_zero_and_must_revalidate(
+    small_example: Flask, client: FlaskClient
+) -> None:
+    response = get(client, PAGE, {"first": 1})
+    assert "max-age=0" in response.headers["Cache-Control"]
+    assert "must-revalidate" in response.headers["Cache-Control"]
+
+
+def test_if_none_match_answers_304_without_executing(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    first = get(client, PAGE, {"first": 3})
+    tag = first.headers["ETag"]
+    assert len(executions) == 1
+    with assert_num_queries(engine_of(small_example), REVISION_ONLY, at_most=True):
+        again = get(client, PAGE, {"first": 3}, if_none_match=tag)
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == tag
+    assert "max-age=" in again.headers["Cache-Control"]
+    assert len(executions) == 1  # nothing executed
+
+
+def test_304_needs_neither_response_cache_nor_snapshots(
+    make_app: MakeApp, executions: list[str]
+) -> None:
+    app = make_app(RESPONSE_CACHE_BYTES=0)
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    client = app.test_client()
+    tag = get(client, PAGE, {"first": 3}).headers["ETag"]
+    snapshot_store(app).clear()
+    with assert_num_queries(engine_of(app), REVISION_ONLY, at_most=True):
+        again = get(client, PAGE, {"first": 3}, if_none_match=tag)
+    assert again.status_code == 304
+    assert len(executions) == 1
+
+
+def test_etag_depends_on_query_variables_and_operation_name(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    after = first_cursor(client)
+    responses = {
+        "page1": get(client, PAGE, {"first": 1}),
+        "page2": get(client, PAGE, {"first": 2}),
+        "page2-after": get(client, PAGE, {"first": 2, "after": after}),
+        "other-text": get(client, PAGE + " ", {"first": 1}),
+        "count": get(client, TWO_OPS, operation_name="Count"),
+        "first": get(client, TWO_OPS, operation_name="First"),
+    }
+    for name, response in responses.items():
+        assert response.status_code == 200, name
+        data_of(response.get_json())
+    tags = {name: r.headers["ETag"] for name, r in responses.items()}
+    assert len(set(tags.values())) == len(tags), tags
+    # One request's tag does not validate another request.
+    done = len(executions)
+    other = get(client, PAGE, {"first": 2}, if_none_match=tags["page1"])
+    assert other.status_code == 200
+    assert len(data_of(other.get_json())["tokens"]["edges"]) == 2
+    by_name = get(client, TWO_OPS, operation_name="First", if_none_match=tags["count"])
+    assert by_name.status_code == 200
+    assert "edges" in data_of(by_name.get_json())["tokens"]
+    assert len(executions) == done  # both were cached responses, but not 304s
+
+
+def test_etag_does_not_depend_on_variable_key_order(
+    small_example: Flask, client: FlaskClient
+) -> None:
+    after = json.dumps(first_cursor(client))
+    one = get(client, PAGE, raw_variables=f'{{"first": 2, "after": {after}}}')
+    two = get(client, PAGE, raw_variables=f'{{"after": {after}, "first": 2}}')
+    assert one.status_code == two.status_code == 200
+    assert len(data_of(one.get_json())["tokens"]["edges"]) == 2
+    assert one.headers["ETag"] == two.headers["ETag"]
+    three = get(client, PAGE, raw_variables=f'{{"after":{after},"first":2}}',
+                if_none_match=one.headers["ETag"])  # fmt: skip
+    assert three.status_code == 304
+
+
+def test_new_import_changes_the_etag(
+    small_example: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    old = get(client, PAGE, {"first": 1})
+    old_tag = old.headers["ETag"]
+    assert data_of(old.get_json())["tokens"]["totalCount"] == 56
+    assert get(client, PAGE, {"first": 1}, if_none_match=old_tag).status_code == 304
+
+    import_tokens(runner, write_themed(tmp_path / "new", 4))
+    new = get(client, PAGE, {"first": 1}, if_none_match=old_tag)
+    assert new.status_code == 200
+    assert data_of(new.get_json())["tokens"] == {
+        "totalCount": 2,
+        "edges": [{"node": {"path": "size.gap"}}],
+    }
+    new_tag = new.headers["ETag"]
+    assert new_tag != old_tag
+    assert get(client, PAGE, {"first": 1}, if_none_match=new_tag).status_code == 304
+    assert get(client, PAGE, {"first": 1}, if_none_match=old_tag).status_code == 200
+
+
+def test_reimport_of_the_same_data_still_changes_the_etag(
+    small_example: Flask, client: FlaskClient, runner: FlaskCliRunner
+) -> None:
+    old_tag = get(client, PAGE, {"first": 1}).headers["ETag"]
+    import_tokens(runner, SMALL_EXAMPLE)  # a new revision, even with identical data
+    again = get(client, PAGE, {"first": 1}, if_none_match=old_tag)
+    assert again.status_code == 200
+    assert again.headers["ETag"] != old_tag
+
+
+@pytest.mark.parametrize(
+    ("template", "status"),
+    [
+        pytest.param("{tag}", 304, id="strong"),
+        pytest.param("W/{tag}", 304, id="weak"),
+        pytest.param("*", 304, id="star"),
+        pytest.param('"r0-000000000000000000000000", {tag}', 304, id="list"),
+        pytest.param('W/"nope",W/{tag}', 304, id="weak-list"),
+        pytest.param('"r0-000000000000000000000000"', 200, id="other"),
+        pytest.param('"nope", W/"other"', 200, id="list-without-it"),
+        pytest.param("{bare}", 200, id="unquoted"),
+    ],
+)
+def test_if_none_match_forms(
+    small_example: Flask, client: FlaskClient, executions: list[str], template: str, status: int
+) -> None:
+    tag = get(client, PAGE, {"first": 1}).headers["ETag"]
+    header = template.format(tag=tag, bare=tag.strip('"'))
+    response = get(client, PAGE, {"first": 1}, if_none_match=header)
+    assert response.status_code == status
+    if status == 304:
+        assert response.get_data() == b""
+    else:
+        assert data_of(response.get_json())["tokens"]["totalCount"] == 56
+        assert response.headers["ETag"] == tag
+    assert len(executions) == 1  # a 200 here comes from the response cache
+
+
+def test_errors_on_get_have_no_etag(themed: Flask, client: FlaskClient) -> None:
+    response = get(client, GAP, {"theme": [{"modifier": "theme", "context": "nope"}]})
+    assert response.status_code == 200
+    assert response.get_json()["errors"][0]["extensions"]["code"] == "UNKNOWN_CONTEXT"
+    assert "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_validation_errors_on_get_have_no_etag(small_example: Flask, client: FlaskClient) -> None:
+    response = get(client, "{ noSuchField }")
+    assert response.get_json()["errors"]
+    assert "ETag" not in response.headers
+
+
+# --------------------------------------------------------------------------- POST
+
+
+def test_post_has_no_etag(small_example: Flask, client: FlaskClient) -> None:
+    tag = get(client, PAGE, {"first": 1}).headers["ETag"]
+    for _ in range(2):  # executed, then from the response cache
+        response = client.post(
+            "/graphql", json={"query": PAGE, "variables": {"first": 1}},
+            headers={"If-None-Match": tag},
+        )  # fmt: skip
+        assert response.status_code == 200  # conditional requests are for GET
+        assert "ETag" not in response.headers
+        assert data_of(response.get_json())["tokens"]["totalCount"] == 56
+
+
+def test_repeated_post_is_served_from_the_response_cache(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    first = post(client, PAGE, {"first": 5})
+    assert len(executions) == 1
+    with assert_num_queries(engine_of(small_example), REVISION_ONLY):
+        second = post(client, PAGE, {"first": 5})
+    assert len(executions) == 1
+    assert second.get_data() == first.get_data()
+    assert second.mimetype == "application/json"
+    assert len(data_of(second.get_json())["tokens"]["edges"]) == 5
+    # The same request by GET shares the entry, and gets its ETag.
+    with assert_num_queries(engine_of(small_example), REVISION_ONLY):
+        by_get = get(client, PAGE, {"first": 5})
+    assert len(executions) == 1
+    assert by_get.get_data() == first.get_data()
+    assert "ETag" in by_get.headers
+
+
+def test_other_variables_are_not_served_from_the_cache(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    a = post(client, PAGE, {"first": 1})
+    b = post(client, PAGE, {"first": 2})
+    c = post(client, TWO_OPS, operationName="Count")
+    d = post(client, TWO_OPS, operationName="First")
+    assert len(executions) == 4
+    assert len({r.get_data() for r in (a, b, c, d)}) == 4
+
+
+def test_responses_with_errors_are_not_cached(
+    themed: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    bad = [{"modifier": "theme", "context": "nope"}]
+    for n in (1, 2):
+        result = post(client, GAP, {"theme": bad}).get_json()
+        assert result["errors"][0]["extensions"]["code"] == "UNKNOWN_CONTEXT"
+        assert len(executions) == n
+    assert len(themed.extensions[graphql_http.RESPONSE_CACHE_KEY]) == 0
+
+
+def test_validation_errors_are_not_cached(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    for n in (1, 2):
+        assert post(client, "{ noSuchField }").get_json()["errors"]
+        assert len(executions) == n
+
+
+def test_successful_themed_query_is_cached_per_variables(
+    themed: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    light = data_of(post(client, GAP).get_json())
+    dark = data_of(post(client, GAP, {"theme": DARK}).get_json())
+    assert light["token"]["resolvedValue"] == {"value": 4, "unit": "px"}
+    assert dark["token"]["resolvedValue"] == {"value": 8, "unit": "px"}
+    assert data_of(post(client, GAP, {"theme": DARK}).get_json()) == dark
+    assert data_of(post(client, GAP).get_json()) == light
+    assert len(executions) == 2
+
+
+def test_zero_bytes_disables_the_response_cache(make_app: MakeApp, executions: list[str]) -> None:
+    app = make_app(RESPONSE_CACHE_BYTES=0)
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    client = app.test_client()
+    first = post(client, PAGE, {"first": 2})
+    with assert_num_queries(engine_of(app), REVISION_ONLY):  # the snapshot is still cached
+        second = post(client, PAGE, {"first": 2})
+    assert len(executions) == 2
+    assert first.get_data() == second.get_data()
+    cache = app.extensions[graphql_http.RESPONSE_CACHE_KEY]
+    assert (cache.size, len(cache)) == (0, 0)
+    # GET still gets ETags and 304s.
+    tag = get(client, PAGE, {"first": 2}).headers["ETag"]
+    assert get(client, PAGE, {"first": 2}, if_none_match=tag).status_code == 304
+
+
+def test_response_cache_is_bounded(make_app: MakeApp, executions: list[str]) -> None:
+    budget = 2_000
+    app = make_app(RESPONSE_CACHE_BYTES=budget)
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    client = app.test_client()
+    cache = app.extensions[graphql_http.RESPONSE_CACHE_KEY]
+    sizes = []
+    for n in range(1, 31):
+        sizes.append(len(post(client, PAGE, {"first": n}).get_data()))
+        assert cache.size <= budget
+    assert sum(sizes) > 3 * budget  # the requests really overflow the budget
+    assert 0 < len(cache) < 30
+    done = len(executions)
+    post(client, PAGE, {"first": 30})  # the newest is kept
+    assert len(executions) == done
+    post(client, PAGE, {"first": 1})  # the oldest was evicted
+    assert len(executions) == done + 1
+    assert cache.size <= budget
+
+
+def test_response_larger_than_the_budget_is_not_cached(
+    make_app: MakeApp, executions: list[str]
+) -> None:
+    app = make_app(RESPONSE_CACHE_BYTES=200)
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    client = app.test_client()
+    big = post(client, PAGE, {"first": 50})
+    assert len(big.get_data()) > 200
+    assert post(client, PAGE, {"first": 50}).get_data() == big.get_data()
+    assert len(executions) == 2
+    assert app.extensions[graphql_http.RESPONSE_CACHE_KEY].size == 0
+
+
+def test_new_import_is_not_answered_from_the_response_cache(
+    small_example: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path,
+    executions: list[str],
+) -> None:  # fmt: skip
+    before = data_of(post(client, PAGE, {"first": 1}).get_json())
+    post(client, PAGE, {"first": 2})
+    assert before["tokens"]["totalCount"] == 56
+    import_tokens(runner, write_themed(tmp_path / "new", 4))
+    after = data_of(post(client, PAGE, {"first": 1}).get_json())
+    assert after["tokens"]["totalCount"] == 2
+    assert len(executions) == 3
+    cache = small_example.extensions[graphql_http.RESPONSE_CACHE_KEY]
+    assert len(cache) == 1  # the previous revision's entries were dropped
+
+
+def test_variables_beyond_64_bit_integers_are_a_graphql_error(
+    small_example: Flask, client: FlaskClient
+) -> None:
+    # JSON integers have no limit; the cache key must not fail on them (was a 500).
+    for response in (
+        post(client, PAGE, {"first": 2**70}),
+        get(client, PAGE, raw_variables=json.dumps({"first": 2**70})),
+    ):
+        assert response.status_code == 200
+        assert "32-bit" in response.get_json()["errors"][0]["message"]
+
+
+# --------------------------------------------------------------------------- /tokens.json
+
+
+def test_tokens_json_has_an_etag_and_answers_304(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app(HTTP_MAX_AGE=60)
+    import_tokens(app.test_cli_runner(), write_themed(tmp_path / "doc", 4))
+    client = app.test_client()
+    first = client.get("/tokens.json")
+    assert first.status_code == 200
+    assert first.get_json()["size"]["gap"]["$value"] == {"value": 4, "unit": "px"}
+    tag = first.headers["ETag"]
+    assert "max-age=60" in first.headers["Cache-Control"]
+    snapshot_store(app).clear()  # a 304 must not need the snapshot
+    with assert_num_queries(engine_of(app), REVISION_ONLY, at_most=True):
+        again = client.get("/tokens.json", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == tag
+    for header in (f"W/{tag}", "*", f'"x", {tag}'):
+        assert client.get("/tokens.json", headers={"If-None-Match": header}).status_code == 304
+    assert client.get("/tokens.json", headers={"If-None-Match": '"x"'}).status_code == 200
+
+
+def test_tokens_json_etag_depends_on_the_arguments(themed: Flask, client: FlaskClient) -> None:
+    urls = [
+        "/tokens.json",
+        "/tokens.json?theme=dark",
+        "/tokens.json?theme=dim",
+        "/tokens.json?theme=theme:dim",
+        "/tokens.json?theme=dark&references=keep",
+    ]
+    responses = {url: client.get(url) for url in urls}
+    assert all(r.status_code == 200 for r in responses.values())
+    tags = {url: r.headers["ETag"] for url, r in responses.items()}
+    assert len(set(tags.values())) == len(urls), tags
+    gap = responses["/tokens.json?theme=dark"].get_json()["size"]["gap"]["$value"]
+    assert gap == {"value": 8, "unit": "px"}
+    # The light document's tag does not validate the dark one.
+    dark = client.get("/tokens.json?theme=dark", headers={"If-None-Match": tags["/tokens.json"]})
+    assert dark.status_code == 200
+    assert dark.get_json()["size"]["gap"]["$value"] == gap
+    same = client.get(
+        "/tokens.json?theme=dark", headers={"If-None-Match": tags["/tokens.json?theme=dark"]}
+    )
+    assert same.status_code == 304
+
+
+def test_tokens_json_etag_changes_with_the_revision(
+    themed: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    old = client.get("/tokens.json?theme=dark")
+    old_tag = old.headers["ETag"]
+    import_tokens(runner, write_themed(tmp_path / "bigger", 10))
+    new = client.get("/tokens.json?theme=dark", headers={"If-None-Match": old_tag})
+    assert new.status_code == 200
+    assert new.get_json()["size"]["gap"]["$value"] == {"value": 20, "unit": "px"}
+    assert new.headers["ETag"] != old_tag
+    again = client.get("/tokens.json?theme=dark", headers={"If-None-Match": new.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_tokens_json_bad_theme_is_400_without_etag(themed: Flask, client: FlaskClient) -> None:
+    response = client.get("/tokens.json?theme=nope")
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["code"] == "UNKNOWN_CONTEXT"
+    assert "ETag" not in response.headers

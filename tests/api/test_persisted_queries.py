@@ -1,0 +1,394 @@
+"""Persisted queries on SQLite and PostgreSQL: APQ as Apollo Client speaks it, the
+operator's allow-list (``tokens queries register`` / ``list``) and the ``off`` mode.
+
+Apollo's ``createPersistedQueryLink`` sends ``extensions.persistedQuery = {version: 1,
+sha256Hash}`` without the document; on ``PersistedQueryNotFound`` it retries with hash and
+document (POST), which registers the document; later GETs carry only the hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from graphql_api import create_app, db, persisted_queries
+from graphql_api.db import Base
+from graphql_api.schema import schema
+from tests.helpers import SMALL_EXAMPLE, assert_num_queries, data_of, import_tokens
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from click.testing import Result
+    from flask import Flask
+    from flask.testing import FlaskClient
+    from werkzeug.test import TestResponse
+
+    MakeApp = Callable[..., Flask]
+
+QUERY = (
+    "query Page($first: Int) { tokens(first: $first) { totalCount edges { node { path type } } } }"
+)
+OTHER = "query Count { tokens { totalCount } }"
+VARIABLES = {"first": 3}
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pq(digest: str) -> dict[str, Any]:
+    """``extensions`` of an APQ request."""
+    return {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+
+
+def post(
+    client: FlaskClient,
+    *,
+    query: str | None = None,
+    digest: str | None = None,
+    variables: dict[str, Any] | None = None,
+) -> TestResponse:
+    body: dict[str, Any] = {}
+    if query is not None:
+        body["query"] = query
+    if digest is not None:
+        body["extensions"] = pq(digest)
+    if variables is not None:
+        body["variables"] = variables
+    return client.post("/graphql", json=body)
+
+
+def get_by_hash(
+    client: FlaskClient,
+    digest: str,
+    variables: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> TestResponse:
+    args = {"extensions": json.dumps(pq(digest))}
+    if variables is not None:
+        args["variables"] = json.dumps(variables)
+    return client.get("/graphql", query_string=args, headers=headers or {})
+
+
+def error_code(response: TestResponse) -> str:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert "data" not in body or body["data"] is None
+    code: str = body["errors"][0]["extensions"]["code"]
+    return code
+
+
+def registered(app: Flask) -> list[str]:
+    """Hashes in the database, read afresh."""
+    with db.get_state(app).sessionmaker() as session:
+        return [h for h, _ in persisted_queries.all_documents(session)]
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[MakeApp]:
+    """``make_app(**settings)``: another app (its own engine and caches) on the test database."""
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
+        Base.metadata.create_all(db.get_engine(application))
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        db.get_engine(application).dispose()
+
+
+@pytest.fixture
+def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents Strawberry executed (``schema.execute_sync`` calls)."""
+    calls: list[str] = []
+    real = schema.execute_sync
+
+    def counting(query: str | None, *args: Any, **kwargs: Any) -> Any:
+        calls.append(query or "")
+        return real(query, *args, **kwargs)
+
+    monkeypatch.setattr(schema, "execute_sync", counting)
+    return calls
+
+
+def register(app: Flask, *paths: Path) -> Result:
+    return app.test_cli_runner().invoke(args=["tokens", "queries", "register", *map(str, paths)])
+
+
+def list_hashes(app: Flask) -> Result:
+    return app.test_cli_runner().invoke(args=["tokens", "queries", "list"])
+
+
+def manifest(path: Path, operations: list[dict[str, Any]]) -> Path:
+    """An Apollo persisted-query manifest (``generate-persisted-query-manifest``)."""
+    body = {"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return path
+
+
+def operation(name: str, body: str, *, digest: str | None = None) -> dict[str, Any]:
+    return {"id": digest or sha256(body), "name": name, "type": "query", "body": body}
+
+
+# --------------------------------------------------------------------------- APQ
+
+
+def test_apq_round_trip_as_apollo_client_does_it(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    digest = sha256(QUERY)
+    expected = data_of(post(client, query=QUERY, variables=VARIABLES).get_json())
+    executions.clear()
+
+    # 1. hash only: unknown
+    miss = post(client, digest=digest, variables=VARIABLES)
+    assert error_code(miss) == persisted_queries.NOT_FOUND == "PERSISTED_QUERY_NOT_FOUND"
+    assert miss.get_json()["errors"][0]["message"] == "PersistedQueryNotFound"
+    assert executions == []
+    assert digest not in registered(small_example)
+
+    # 2. hash and document: runs and registers
+    hit = post(client, query=QUERY, digest=digest, variables=VARIABLES)
+    assert data_of(hit.get_json()) == expected
+    assert registered(small_example) == [digest]
+
+    # 3. hash only, by GET: the same data as the full query
+    by_get = get_by_hash(client, digest, VARIABLES)
+    assert by_get.status_code == 200
+    assert by_get.mimetype == "application/json"
+    assert data_of(by_get.get_json()) == expected
+    assert "ETag" in by_get.headers
+    # other variables with the same hash
+    two = data_of(get_by_hash(client, digest, {"first": 2}).get_json())
+    assert len(two["tokens"]["edges"]) == 2
+
+
+def test_hash_only_get_is_the_same_resource_as_the_full_query(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    digest = sha256(QUERY)
+    post(client, query=QUERY, digest=digest, variables=VARIABLES)
+    full = client.get("/graphql", query_string={"query": QUERY, "variables": json.dumps(VARIABLES)})
+    by_hash = get_by_hash(client, digest, VARIABLES)
+    assert by_hash.headers["ETag"] == full.headers["ETag"]
+    assert by_hash.get_data() == full.get_data()
+    done = len(executions)
+    again = get_by_hash(client, digest, VARIABLES, {"If-None-Match": full.headers["ETag"]})
+    assert again.status_code == 304
+    assert len(executions) == done
+
+
+@pytest.mark.parametrize("accept", ["*/*", "text/html,application/json;q=0.9", None])
+def test_hash_only_get_runs_whatever_the_accept_header(
+    make_app: MakeApp, accept: str | None
+) -> None:
+    # Without a ``query`` parameter Strawberry would render GraphiQL for browsers (curl
+    # and fetch() send */*); a persisted query is still a GraphQL request.
+    app = make_app(RESPONSE_CACHE_BYTES=0)  # really executed each time
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    client = app.test_client()
+    digest = sha256(OTHER)
+    post(client, query=OTHER, digest=digest)
+    response = get_by_hash(client, digest, headers={"Accept": accept} if accept else None)
+    assert response.mimetype == "application/json"
+    assert data_of(response.get_json()) == {"tokens": {"totalCount": 56}}
+
+
+def test_graphiql_is_still_served_without_a_document(
+    small_example: Flask, client: FlaskClient
+) -> None:
+    response = client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+
+
+def test_uppercase_hash_is_the_same_document(small_example: Flask, client: FlaskClient) -> None:
+    digest = sha256(OTHER)
+    post(client, query=OTHER, digest=digest.upper())
+    assert registered(small_example) == [digest]
+    assert data_of(post(client, digest=digest.upper()).get_json())["tokens"]["totalCount"] == 56
+
+
+def test_hash_mismatch_is_refused_and_registers_nothing(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    response = post(client, query=QUERY, digest=sha256(OTHER), variables=VARIABLES)
+    assert error_code(response) == "PERSISTED_QUERY_HASH_MISMATCH"
+    assert executions == []
+    assert registered(small_example) == []
+    assert error_code(post(client, digest=sha256(OTHER))) == "PERSISTED_QUERY_NOT_FOUND"
+
+
+def test_persisted_query_errors_are_not_cacheable(
+    small_example: Flask, client: FlaskClient
+) -> None:
+    miss = get_by_hash(client, sha256(QUERY))
+    assert error_code(miss) == "PERSISTED_QUERY_NOT_FOUND"
+    assert "ETag" not in miss.headers
+    assert miss.headers["Cache-Control"] == "no-store"
+
+
+def test_registering_twice_is_harmless(small_example: Flask, client: FlaskClient) -> None:
+    digest = sha256(OTHER)
+    for _ in range(2):
+        assert data_of(post(client, query=OTHER, digest=digest).get_json())
+    assert registered(small_example) == [digest]
+
+
+def test_hash_only_costs_one_lookup_when_cached(small_example: Flask, client: FlaskClient) -> None:
+    digest = sha256(QUERY)
+    post(client, query=QUERY, digest=digest, variables=VARIABLES)
+    get_by_hash(client, digest, VARIABLES)
+    with assert_num_queries(db.get_engine(small_example), 2):  # the document, the revision
+        assert data_of(get_by_hash(client, digest, VARIABLES).get_json())
+
+
+def test_registration_is_visible_to_another_app_instance(
+    small_example: Flask, client: FlaskClient, make_app: MakeApp
+) -> None:
+    other = make_app()  # another process's worth of state on the same database
+    digest = sha256(QUERY)
+    other_client = other.test_client()
+    assert error_code(get_by_hash(other_client, digest, VARIABLES)) == "PERSISTED_QUERY_NOT_FOUND"
+    expected = data_of(post(client, query=QUERY, digest=digest, variables=VARIABLES).get_json())
+    response = get_by_hash(other_client, digest, VARIABLES)
+    assert data_of(response.get_json()) == expected
+
+
+def test_tokens_queries_list_prints_the_hashes(small_example: Flask, client: FlaskClient) -> None:
+    empty = list_hashes(small_example)
+    assert empty.exit_code == 0
+    assert empty.output.strip() == ""
+    for query in (QUERY, OTHER):
+        post(client, query=query, digest=sha256(query), variables=VARIABLES)
+    result = list_hashes(small_example)
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert [line.split()[0] for line in lines] == sorted([sha256(QUERY), sha256(OTHER)])
+    assert any("query Count" in line for line in lines)
+
+
+# --------------------------------------------------------------------------- allow-list
+
+
+@pytest.fixture
+def allowlist(make_app: MakeApp) -> Flask:
+    app = make_app(PERSISTED_QUERIES="allowlist")
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    return app
+
+
+def test_allowlist_refuses_unregistered_documents(allowlist: Flask, executions: list[str]) -> None:
+    client = allowlist.test_client()
+    plain = post(client, query=QUERY, variables=VARIABLES)
+    assert error_code(plain) == "PERSISTED_QUERY_NOT_ALLOWED"
+    with_hash = post(client, query=QUERY, digest=sha256(QUERY), variables=VARIABLES)
+    assert error_code(with_hash) == "PERSISTED_QUERY_NOT_ALLOWED"
+    by_get = client.get("/graphql", query_string={"query": QUERY})
+    assert error_code(by_get) == "PERSISTED_QUERY_NOT_ALLOWED"
+    assert error_code(post(client, digest=sha256(QUERY))) == "PERSISTED_QUERY_NOT_FOUND"
+    assert executions == []
+    assert registered(allowlist) == []  # clients cannot register anything
+    assert list_hashes(allowlist).output.strip() == ""
+
+
+def test_allowlist_runs_a_registered_graphql_file(allowlist: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "page.graphql"
+    path.write_text(QUERY + "\n", encoding="utf-8")
+    document = path.read_text(encoding="utf-8")
+    result = register(allowlist, path)
+    assert result.exit_code == 0, result.output
+    digest = sha256(document)
+    assert digest in result.output
+    assert registered(allowlist) == [digest]
+
+    client = allowlist.test_client()
+    by_text = data_of(post(client, query=document, variables=VARIABLES).get_json())
+    by_hash = data_of(get_by_hash(client, digest, VARIABLES).get_json())
+    by_both = data_of(post(client, query=document, digest=digest, variables=VARIABLES).get_json())
+    assert by_text == by_hash == by_both
+    assert by_text["tokens"]["totalCount"] == 56
+    # Only that exact text: another document is still refused.
+    assert error_code(post(client, query=OTHER)) == "PERSISTED_QUERY_NOT_ALLOWED"
+
+
+def test_allowlist_runs_documents_of_an_apollo_manifest(allowlist: Flask, tmp_path: Path) -> None:
+    path = manifest(
+        tmp_path / "persisted-query-manifest.json",
+        [operation("Page", QUERY), operation("Count", OTHER)],
+    )
+    result = register(allowlist, path)
+    assert result.exit_code == 0, result.output
+    assert registered(allowlist) == sorted([sha256(QUERY), sha256(OTHER)])
+    listed = list_hashes(allowlist)
+    assert [line.split()[0] for line in listed.output.strip().splitlines()] == sorted(
+        [sha256(QUERY), sha256(OTHER)]
+    )
+
+    client = allowlist.test_client()
+    page = data_of(get_by_hash(client, sha256(QUERY), VARIABLES).get_json())
+    assert len(page["tokens"]["edges"]) == 3
+    count = data_of(post(client, digest=sha256(OTHER)).get_json())
+    assert count == {"tokens": {"totalCount": 56}}
+    assert data_of(post(client, query=OTHER).get_json()) == count
+
+
+def test_manifest_with_a_wrong_id_fails_and_registers_nothing(
+    allowlist: Flask, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.graphql"
+    good.write_text(OTHER, encoding="utf-8")
+    bad = manifest(
+        tmp_path / "bad.json",
+        [operation("Count", OTHER), operation("Page", QUERY, digest=sha256(OTHER))],
+    )
+    result = register(allowlist, good, bad)
+    assert result.exit_code != 0
+    assert "Page" in result.output
+    assert registered(allowlist) == []  # all or nothing
+    client = allowlist.test_client()
+    assert error_code(post(client, query=OTHER)) == "PERSISTED_QUERY_NOT_ALLOWED"
+
+
+def test_register_is_idempotent(allowlist: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "count.graphql"
+    path.write_text(OTHER, encoding="utf-8")
+    for _ in range(2):
+        assert register(allowlist, path).exit_code == 0
+    assert registered(allowlist) == [sha256(OTHER)]
+
+
+def test_registration_by_cli_is_visible_to_a_running_instance(
+    allowlist: Flask, make_app: MakeApp, tmp_path: Path
+) -> None:
+    client = allowlist.test_client()
+    assert error_code(post(client, query=OTHER)) == "PERSISTED_QUERY_NOT_ALLOWED"
+    path = tmp_path / "count.graphql"
+    path.write_text(OTHER, encoding="utf-8")
+    operator = make_app(PERSISTED_QUERIES="allowlist")  # e.g. `flask tokens queries register`
+    assert register(operator, path).exit_code == 0
+    assert data_of(post(client, query=OTHER).get_json()) == {"tokens": {"totalCount": 56}}
+
+
+# --------------------------------------------------------------------------- off
+
+
+def test_off_mode_does_not_support_hashes(make_app: MakeApp, executions: list[str]) -> None:
+    app = make_app(PERSISTED_QUERIES="off")
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    client = app.test_client()
+    assert error_code(post(client, digest=sha256(OTHER))) == "PERSISTED_QUERY_NOT_SUPPORTED"
+    assert error_code(get_by_hash(client, sha256(OTHER))) == "PERSISTED_QUERY_NOT_SUPPORTED"
+    assert executions == []
+    # Plain queries run; a document sent with its hash runs too, and is not registered.
+    assert data_of(post(client, query=OTHER).get_json()) == {"tokens": {"totalCount": 56}}
+    assert data_of(post(client, query=OTHER, digest=sha256(OTHER)).get_json())
+    assert registered(app) == []

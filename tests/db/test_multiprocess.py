@@ -1,0 +1,281 @@
+"""Several server processes on one database, on SQLite and PostgreSQL.
+
+Each ``create_app`` call is one process's worth of state: its own engine, snapshot cache
+and response cache. A write through one instance (an import through its CLI) must be seen
+by the others on their next request, with no restart and no cache clearing: every request
+reads the data revision, which keys both caches and the ETags. The last test runs the
+second instance in a real OS process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from graphql_api import create_app, db, graphql_http
+from graphql_api.db import Base
+from graphql_api.schema import schema
+from tests.helpers import (
+    SMALL_EXAMPLE,
+    assert_num_queries,
+    data_of,
+    import_tokens,
+    stored_state,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from flask import Flask
+    from flask.testing import FlaskClient
+    from werkzeug.test import TestResponse
+
+    MakeApp = Callable[..., Flask]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+QUERY = (
+    "query Gap($theme: [ThemeSelection!]) { "
+    'token(path: "size.gap", theme: $theme) { resolvedValue } tokens { totalCount } }'
+)
+DARK = {"theme": [{"modifier": "theme", "context": "dark"}]}
+
+
+def write_themed(folder: Path, unit: int) -> Path:
+    """A resolver document: ``size.gap`` is ``unit`` px in light, x2 in dark (the default
+    is light), ``size.unit`` is ``unit`` px."""
+    folder.mkdir(parents=True)
+    base = {
+        "size": {
+            "$type": "dimension",
+            "unit": {"$value": {"value": unit, "unit": "px"}},
+            "gap": {"$value": "{size.unit}"},
+        }
+    }
+    (folder / "base.tokens.json").write_text(json.dumps(base), encoding="utf-8")
+    contexts = {"light": 1, "dark": 2}
+    for name, factor in contexts.items():
+        layer = {
+            "size": {
+                "gap": {"$type": "dimension", "$value": {"value": unit * factor, "unit": "px"}}
+            }
+        }
+        (folder / f"{name}.tokens.json").write_text(json.dumps(layer), encoding="utf-8")
+    doc = {
+        "version": "2025.10",
+        "sets": {"base": {"sources": [{"$ref": "base.tokens.json"}]}},
+        "modifiers": {
+            "theme": {
+                "contexts": {name: [{"$ref": f"{name}.tokens.json"}] for name in contexts},
+                "default": "light",
+            }
+        },
+        "resolutionOrder": [{"$ref": "#/sets/base"}, {"$ref": "#/modifiers/theme"}],
+    }
+    path = folder / "doc.resolver.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[MakeApp]:
+    """``make_app(**settings)``: an app instance (one process's state) on the test database."""
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
+        Base.metadata.create_all(db.get_engine(application))
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        db.get_engine(application).dispose()
+
+
+@pytest.fixture
+def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents Strawberry executed, in any instance (``schema.execute_sync`` calls)."""
+    calls: list[str] = []
+    real = schema.execute_sync
+
+    def counting(query: str | None, *args: Any, **kwargs: Any) -> Any:
+        calls.append(query or "")
+        return real(query, *args, **kwargs)
+
+    monkeypatch.setattr(schema, "execute_sync", counting)
+    return calls
+
+
+def post(client: FlaskClient, variables: dict[str, Any] | None = None) -> TestResponse:
+    return client.post("/graphql", json={"query": QUERY, "variables": variables or {}})
+
+
+def get(
+    client: FlaskClient, variables: dict[str, Any] | None = None, tag: str | None = None
+) -> TestResponse:
+    args = {"query": QUERY, "variables": json.dumps(variables or {})}
+    return client.get("/graphql", query_string=args, headers={"If-None-Match": tag} if tag else {})
+
+
+def gap(response: TestResponse) -> tuple[float, int]:
+    """(``size.gap`` in px, number of tokens) of a response to :data:`QUERY`."""
+    data = data_of(response.get_json())
+    return data["token"]["resolvedValue"]["value"], data["tokens"]["totalCount"]
+
+
+@pytest.mark.parametrize(
+    "cache_bytes",
+    [
+        pytest.param(0, id="snapshots-only"),
+        pytest.param(1 << 20, id="response-cache"),
+    ],
+)
+def test_import_through_one_instance_is_seen_by_the_other(
+    make_app: MakeApp, tmp_path: Path, executions: list[str], cache_bytes: int
+) -> None:
+    a = make_app(RESPONSE_CACHE_BYTES=cache_bytes)
+    b = make_app(RESPONSE_CACHE_BYTES=cache_bytes)
+    assert db.get_engine(a) is not db.get_engine(b)
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4))
+    client_a, client_b = a.test_client(), b.test_client()
+
+    # Warm both instances: light by POST, dark by GET (with an ETag).
+    for client in (client_a, client_b):
+        assert gap(post(client)) == (4, 2)
+        assert gap(get(client, DARK)) == (8, 2)
+    old_tag = get(client_b, DARK).headers["ETag"]
+    assert get(client_b, DARK, old_tag).status_code == 304
+    done = len(executions)
+    with assert_num_queries(db.get_engine(b), 1):  # warm: the revision, nothing else
+        assert gap(post(client_b)) == (4, 2)
+    assert len(executions) == done + (1 if cache_bytes == 0 else 0)
+
+    # A writes; B was not told anything.
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10))
+
+    assert gap(post(client_b)) == (10, 2)
+    fresh = get(client_b, DARK, old_tag)
+    assert fresh.status_code == 200
+    assert gap(fresh) == (20, 2)
+    new_tag = fresh.headers["ETag"]
+    assert new_tag != old_tag
+    assert get(client_b, DARK, new_tag).status_code == 304
+    assert gap(post(client_a)) == (10, 2)
+    # Both instances hold only the new revision's responses.
+    for app in (a, b):
+        cache = app.extensions[graphql_http.RESPONSE_CACHE_KEY]
+        assert cache.size <= cache.max_bytes
+        if cache_bytes:
+            assert {rev for rev, _ in cache._entries} == {stored_state(a).revision}
+
+
+def test_other_data_shape_is_seen_by_the_other_instance(make_app: MakeApp, tmp_path: Path) -> None:
+    # The catalog (sets, modifiers) is cached per revision too: a new one replaces it.
+    a, b = make_app(), make_app()
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "themed", 4))
+    client_b = b.test_client()
+    assert gap(get(client_b, DARK)) == (8, 2)
+    modifiers = "{ modifiers { name contexts { name } } }"
+    before = data_of(client_b.post("/graphql", json={"query": modifiers}).get_json())
+    assert before["modifiers"][0]["name"] == "theme"
+
+    import_tokens(a.test_cli_runner(), SMALL_EXAMPLE)  # no modifiers at all
+    after = data_of(client_b.post("/graphql", json={"query": modifiers}).get_json())
+    assert after == {"modifiers": []}
+    result = get(client_b, DARK).get_json()
+    assert result["errors"][0]["extensions"]["code"] == "UNKNOWN_MODIFIER"
+    plain = data_of(client_b.post(
+        "/graphql", json={"query": "{ tokens { totalCount } }"}).get_json())  # fmt: skip
+    assert plain == {"tokens": {"totalCount": 56}}
+
+
+def test_tokens_json_of_the_other_instance_follows_the_import(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    a, b = make_app(), make_app()
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4))
+    client_b = b.test_client()
+    first = client_b.get("/tokens.json?theme=dark")
+    assert first.get_json()["size"]["gap"]["$value"] == {"value": 8, "unit": "px"}
+    tag = first.headers["ETag"]
+    assert (
+        client_b.get("/tokens.json?theme=dark", headers={"If-None-Match": tag}).status_code == 304
+    )
+
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10))
+    second = client_b.get("/tokens.json?theme=dark", headers={"If-None-Match": tag})
+    assert second.status_code == 200
+    assert second.get_json()["size"]["gap"]["$value"] == {"value": 20, "unit": "px"}
+    assert second.headers["ETag"] != tag
+
+
+#: The second instance, in its own OS process: warm up, wait for the parent's import, ask
+#: again with the old ETag. One JSON line per step on stdout.
+CHILD = textwrap.dedent(
+    """
+    import json, sys
+    from graphql_api import create_app
+
+    url, query, variables = sys.argv[1], sys.argv[2], sys.argv[3]
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    client = app.test_client()
+    args = {"query": query, "variables": variables}
+
+    def ask(tag=None):
+        headers = {"If-None-Match": tag} if tag else {}
+        r = client.get("/graphql", query_string=args, headers=headers)
+        body = r.get_json() if r.status_code == 200 else None
+        return {"status": r.status_code, "etag": r.headers.get("ETag"), "body": body}
+
+    def say(obj):
+        print(json.dumps(obj), flush=True)
+
+    first = ask()
+    say({"first": first, "again": ask(first["etag"])})
+    sys.stdin.readline()  # the parent has imported new data
+    say({"after": ask(first["etag"])})
+    """
+)
+
+
+def test_import_is_seen_by_another_os_process(
+    make_app: MakeApp, database_url: str, tmp_path: Path
+) -> None:
+    a = make_app()
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4))
+    child = subprocess.Popen(  # noqa: S603 - our interpreter, our script
+        [sys.executable, "-c", CHILD, database_url, QUERY, json.dumps(DARK)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdin is not None
+        line = child.stdout.readline()
+        assert line, child.stderr.read() if child.stderr else ""
+        warm = json.loads(line)
+        assert warm["first"]["status"] == 200
+        assert warm["first"]["body"]["data"]["token"]["resolvedValue"]["value"] == 8
+        assert warm["again"]["status"] == 304
+
+        import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10))
+        out, err = child.communicate("go\n", timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0, err
+    after = json.loads(out.strip().splitlines()[-1])["after"]
+    assert after["status"] == 200
+    assert after["body"]["data"]["token"]["resolvedValue"]["value"] == 20
+    assert after["etag"] != warm["first"]["etag"]

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.extensions import MaskErrors, SchemaExtension
 from graphql import GraphQLError
 
+from .execution import FastExecutionContext, fast_path_allowed
 from .queries import Query
 
 
@@ -36,12 +37,14 @@ class TokenSchema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
+EXTENSIONS = [lambda: MaskErrors(should_mask_error=should_mask_error), RecordOperationType]
+
 schema = TokenSchema(
     query=Query,
-    extensions=[
-        lambda: MaskErrors(should_mask_error=should_mask_error),
-        RecordOperationType,
-    ],
+    extensions=EXTENSIONS,
+    execution_context_class=(
+        FastExecutionContext if fast_path_allowed([MaskErrors, RecordOperationType]) else None
+    ),
 )
 
 __all__ = ["schema"]

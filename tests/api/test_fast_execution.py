@@ -1,0 +1,68 @@
+"""The fast leaf path gives exactly the results and errors of graphql-core's own executor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import strawberry
+
+from graphql_api.schema import EXTENSIONS, schema
+from graphql_api.schema.execution import FastExecutionContext, fast_path_allowed
+from graphql_api.schema.queries import Query
+
+STANDARD = strawberry.Schema(query=Query, extensions=EXTENSIONS)
+
+QUERIES = {
+    "whole-theme": 'query { tokens(theme: [{modifier: "theme", context: "dark"}]) '
+    "{ totalCount edges { cursor node { path name type resolvedValue rawValue } } } }",
+    "aliases-typename-and-metadata": "query { tokens(first: 40) { edges { node { __typename "
+    "p: path t: type description extensions deprecated { reason } "
+    "value { __typename ... on ColorValue { hex css components alpha } "
+    "... on DimensionValue { px rem unit } ... on UnknownValue { json css } } } } "
+    "pageInfo { hasNextPage endCursor startCursor } } }",
+    "alias-graph": 'query { token(path: "button.primary.bgColor.rest") { path aliasOf { path '
+    "type } aliasChain { path resolvedValue referencedBy { path } } referencedBy { name } } }",
+    "skip-include": "query($no: Boolean = false) { tokens(first: 3) { edges { node { path "
+    "type @include(if: $no) name @skip(if: $no) } } } }",
+    "fragments": "query { tokens(first: 5) { edges { node { ...F path } } } } "
+    "fragment F on Token { path type resolvedValue }",
+    "errors": 'query { a: token(path: "x", theme: [{modifier: "nope", context: "x"}]) '
+    '{ path } b: modifiers { name default contexts { name description } } }',
+}
+
+
+def _run(target: strawberry.Schema, query: str, context: Any) -> dict[str, Any]:
+    result = target.execute_sync(query, context_value=context)
+    errors = [(e.message, e.path) for e in result.errors or []]
+    return {"data": result.data, "errors": errors}
+
+
+def test_the_app_schema_uses_the_fast_path() -> None:
+    assert schema.execution_context_class is FastExecutionContext
+    assert fast_path_allowed(EXTENSIONS[1:])
+
+
+def test_an_extension_with_a_resolve_hook_turns_the_fast_path_off() -> None:
+    class Tracing(strawberry.extensions.SchemaExtension):
+        def resolve(self, _next, root, info, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return _next(root, info, *args, **kwargs)
+
+    assert not fast_path_allowed([Tracing])
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_same_result_as_graphql_core(name: str, primer: Any) -> None:
+    from graphql_api import db
+    from graphql_api.schema.context import Context
+    from graphql_api.snapshots import SNAPSHOTS_KEY
+
+    app = primer.app
+    with app.app_context():
+        def context() -> Context:
+            return Context(session=db.get_session(), snapshots=app.extensions[SNAPSHOTS_KEY])
+
+        fast = _run(schema, QUERIES[name], context())
+        slow = _run(STANDARD, QUERIES[name], context())
+    assert fast == slow
+    assert fast["data"] is not None

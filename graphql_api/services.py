@@ -170,12 +170,24 @@ def _write_layer(
         session.execute(insert(TokenGroup), groups)
     if not rows:
         return counts
-    value_ids = session.execute(
-        insert(TokenValue).returning(TokenValue.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
+    # Plain executemany (RETURNING would make SQLite run one statement per row), then
+    # one SELECT to learn the ids: a token has one value per layer.
+    session.execute(insert(TokenValue), rows)
+    column = TokenValue.set_id if layer["set_id"] is not None else TokenValue.theme_id
+    layer_id = layer["set_id"] if layer["set_id"] is not None else layer["theme_id"]
+    value_ids: dict[int, int] = {
+        token_id: value_id
+        for value_id, token_id in session.execute(
+            select(TokenValue.id, TokenValue.token_id).where(column == layer_id)
+        )
+    }
     aliases = [
-        {"token_value_id": vid, "target_token_id": token_ids[r.target], "pointer": r.pointer}
-        for vid, t in zip(value_ids, d.tokens.values(), strict=True)
+        {
+            "token_value_id": value_ids[token_ids[t.path]],
+            "target_token_id": token_ids[r.target],
+            "pointer": r.pointer,
+        }
+        for t in d.tokens.values()
         for r in find_references(t.value)
         if r.target in token_ids
     ]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
 from .errors import DTCGError
@@ -102,13 +102,32 @@ def _type_mismatches(tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> 
             yield DTCGError(E.TYPE_MISMATCH, msg, node.file, node.pointer, node.path)
 
 
-def _value_errors(resolved: dict[str, ResolvedToken], strict: bool = False) -> list[DTCGError]:
+def _value_errors(
+    resolved: dict[str, ResolvedToken],
+    strict: bool = False,
+    memo: dict[tuple[Any, ...], tuple[Any, Any, list[DTCGError]]] | None = None,
+) -> list[DTCGError]:
     """Problems of every token, leaving out tokens that reference a token with a problem.
 
     Like :func:`~graphql_api.dtcg.references.resolve`, an error is reported where it
     is, not again at every alias or composite that uses the broken token.
     """
-    found = {p: list(check_token(t, resolved, strict=strict)) for p, t in resolved.items()}
+    found: dict[str, list[DTCGError]] = {}
+    for p, t in resolved.items():
+        if memo is None:
+            found[p] = list(check_token(t, resolved, strict=strict))
+            continue
+        # The result depends only on the node, its resolved value, its type and the types
+        # of its references' targets; across combinations most tokens repeat all four.
+        target_types = tuple(
+            resolved[r.target].type if r.target in resolved else None for r in t.references
+        )
+        key = (id(t.node), id(t.value), t.type, target_types)
+        hit = memo.get(key)
+        if hit is None:  # the entry keeps node and value alive, so their ids stay unique
+            hit = (t.node, t.value, list(check_token(t, resolved, strict=strict)))
+            memo[key] = hit
+        found[p] = hit[2]
     return [
         err
         for p, errs in found.items()
@@ -141,10 +160,11 @@ def validate_document(
         ``MISSING_TYPE``; empty if valid.
     """
     seen: dict[tuple[str, str, str, str], DTCGError] = {}
+    memo: dict[tuple[Any, ...], tuple[Any, Any, list[DTCGError]]] = {}
     combos = combinations(doc, max_combinations)
     for i, selection in enumerate(combos, 1):
         resolved, errs = resolve(flatten(doc.layers(selection)))
-        errs.extend(_value_errors(resolved, strict))
+        errs.extend(_value_errors(resolved, strict, memo))
         for err in errs:
             # once per token and kind, even if its (resolved) value differs between themes
             seen.setdefault((err.code, err.file, err.pointer, err.path), err)

@@ -10,9 +10,11 @@ committed.
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+import orjson
 from flask import current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
@@ -83,6 +85,23 @@ class DatabaseState:
     sessionmaker: sessionmaker[Session]
 
 
+def json_loads(text: str | bytes) -> Any:
+    """JSON columns' decoder: orjson, or the standard library for what orjson refuses
+    (integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def json_dumps(value: Any) -> str:
+    """JSON columns' encoder: orjson (key order kept), or the standard library."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
 def _is_sqlite_file(url: URL) -> bool:
     """Tell whether an SQLite URL names a file (WAL needs one), not an in-memory database."""
     database = url.database or ""
@@ -115,6 +134,8 @@ def make_engine(
         A new engine; the caller disposes of it.
     """
     parsed = make_url(url)
+    engine_options.setdefault("json_deserializer", json_loads)
+    engine_options.setdefault("json_serializer", json_dumps)
     if parsed.get_backend_name() != "sqlite":
         engine_options.setdefault("pool_pre_ping", True)
         return create_engine(parsed, **engine_options)

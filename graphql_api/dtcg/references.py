@@ -98,6 +98,7 @@ class _Resolver:
         self.done: dict[str, ResolvedToken] = {}
         self.failed: set[str] = set()
         self.errors: list[DTCGError] = []
+        self._memo: dict[tuple[str, str], Any] = {}
 
     def run(self) -> None:
         self._cycles()
@@ -242,21 +243,24 @@ class _Resolver:
         return css_text(t.type, t.value)
 
     def _group_type(self, path: str) -> str | None:
-        for g in ancestors(path):
-            group = self.doc.groups.get(g)
-            if group is not None and group.type is not None:
-                return group.type
-        return None
+        return self._inherited(path.rpartition(".")[0], "type")
 
     def _deprecated(self, node: TokenNode) -> bool | str | None:
         if node.deprecated is not None:
             return node.deprecated
-        for g in ancestors(node.path):
-            group = self.doc.groups.get(g)
-            if group is not None and group.deprecated is not None:
-                return group.deprecated
-        return None
+        return self._inherited(node.path.rpartition(".")[0], "deprecated")
 
+    def _inherited(self, group_path: str, attr: str) -> Any:
+        """``attr`` of the nearest group at or above ``group_path`` that sets it (memoised)."""
+        key = (group_path, attr)
+        if key in self._memo:
+            return self._memo[key]
+        group = self.doc.groups.get(group_path)
+        value = getattr(group, attr) if group is not None else None
+        if value is None and group_path:
+            value = self._inherited(group_path.rpartition(".")[0], attr)
+        self._memo[key] = value
+        return value
 
 def resolve(doc: Document) -> tuple[dict[str, ResolvedToken], list[DTCGError]]:
     """Apply ``$extends``, then resolve every token of a flattened document.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from graphql import GraphQLError
 
 from .execution import FastExecutionContext, fast_path_allowed
@@ -37,13 +37,22 @@ class TokenSchema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
-EXTENSIONS = [lambda: MaskErrors(should_mask_error=should_mask_error), RecordOperationType]
+EXTENSIONS = [
+    lambda: MaskErrors(should_mask_error=should_mask_error),
+    RecordOperationType,
+    # A document seen before skips parsing and validation (the costliest steps of a small
+    # query with many aliases); LRUs keyed by the document text, per process.
+    lambda: ParserCache(maxsize=256),
+    lambda: ValidationCache(maxsize=256),
+]
 
 schema = TokenSchema(
     query=Query,
     extensions=EXTENSIONS,
     execution_context_class=(
-        FastExecutionContext if fast_path_allowed([MaskErrors, RecordOperationType]) else None
+        FastExecutionContext
+        if fast_path_allowed([MaskErrors, RecordOperationType, ParserCache, ValidationCache])
+        else None
     ),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -86,6 +87,7 @@ class Token:
     tok: strawberry.Private[ResolvedToken]
     index: strawberry.Private[dict[str, Token]]
     snap: strawberry.Private[Snapshot]
+    values: strawberry.Private[dict[float, Any]]
 
     @strawberry.field(
         description="The resolved value normalised to its `$type`'s GraphQL type, with "
@@ -94,10 +96,14 @@ class Token:
     )
     def value(self, info: strawberry.Info) -> TokenValue:
         root_px = getattr(info.context, "root_px", 16.0)
-        try:
-            return to_graphql(normalise(self.tok.type, self.tok.value), root_px)
-        except ValueError:
-            return UnknownValue(json=self.tok.value, css=str(self.tok.value))
+        cached = self.values.get(root_px)
+        if cached is None:  # once per token, snapshot and root size
+            try:
+                cached = to_graphql(normalise(self.tok.type, self.tok.value), root_px)
+            except ValueError:
+                cached = UnknownValue(json=self.tok.value, css=str(self.tok.value))
+            self.values[root_px] = cached
+        return cached
 
     @strawberry.field(
         description="The token this one aliases when its whole value is one reference; null "
@@ -138,6 +144,7 @@ def token_objects(snap: Snapshot) -> dict[str, Token]:
                 path=path, name=node.name, type=tok.type, description=node.description,
                 deprecated=_deprecation(tok.deprecated), extensions=node.extensions,
                 raw_value=node.value, resolved_value=tok.value, tok=tok, index=index, snap=snap,
+                values={},
             )  # fmt: skip
         snap.memo["graphql_tokens"] = index
     return index

@@ -50,9 +50,7 @@ schema = TokenSchema(
     query=Query,
     extensions=EXTENSIONS,
     execution_context_class=(
-        FastExecutionContext
-        if fast_path_allowed([MaskErrors, RecordOperationType, ParserCache, ValidationCache])
-        else None
+        FastExecutionContext if fast_path_allowed(EXTENSIONS) else None
     ),
 )
 

@@ -33,10 +33,19 @@ _plans: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Leaf]] = {}
 
 
 def fast_path_allowed(extensions: list[Any]) -> bool:
-    """True when no schema extension hooks into field resolution (``resolve``)."""
+    """True when no schema extension hooks into field resolution (``resolve``).
+
+    Args:
+        extensions: extension classes, instances or factories (called once here).
+    """
     for ext in extensions:
-        cls = ext if isinstance(ext, type) else type(ext)
-        if isinstance(cls, type) and cls.resolve is not SchemaExtension.resolve:
+        if isinstance(ext, type):
+            cls = ext
+        elif isinstance(ext, SchemaExtension):
+            cls = type(ext)
+        else:  # a factory, as Strawberry recommends passing them: look at what it makes
+            cls = type(ext())
+        if cls.resolve is not SchemaExtension.resolve:
             return False
     return True
 

@@ -40,7 +40,7 @@ def _run(target: strawberry.Schema, query: str, context: Any) -> dict[str, Any]:
 
 def test_the_app_schema_uses_the_fast_path() -> None:
     assert schema.execution_context_class is FastExecutionContext
-    assert fast_path_allowed(EXTENSIONS[1:])
+    assert fast_path_allowed(EXTENSIONS)
 
 
 def test_an_extension_with_a_resolve_hook_turns_the_fast_path_off() -> None:
@@ -49,6 +49,7 @@ def test_an_extension_with_a_resolve_hook_turns_the_fast_path_off() -> None:
             return _next(root, info, *args, **kwargs)
 
     assert not fast_path_allowed([Tracing])
+    assert not fast_path_allowed([lambda: Tracing()])
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

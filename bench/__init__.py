@@ -1,0 +1,1 @@
+"""Benchmarks of the design-token server: ``bash bench/run`` (see README.md)."""

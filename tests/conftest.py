@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import secrets
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
@@ -29,9 +29,10 @@ from sqlalchemy.engine import make_url
 from graphql_api import create_app, db
 from graphql_api import models as _models  # noqa: F401 - registers the tables
 from graphql_api.db import Base
+from graphql_api.schema import schema
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from flask import Flask
@@ -138,3 +139,33 @@ def session(app: Flask) -> Iterator[Session]:
     """Yield a session on the app's engine (the app's session factory); closed afterwards."""
     with db.get_state(app).sessionmaker() as new_session:
         yield new_session
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """``make_app(**settings)``: another app (its own engine and caches) on the test database."""
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
+        Base.metadata.create_all(db.get_engine(application))
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        db.get_engine(application).dispose()
+
+
+@pytest.fixture
+def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents Strawberry executed during the test (``schema.execute_sync`` calls)."""
+    calls: list[str] = []
+    real = schema.execute_sync
+
+    def counting(query: str | None, *args: Any, **kwargs: Any) -> Any:
+        calls.append(query or "")
+        return real(query, *args, **kwargs)
+
+    monkeypatch.setattr(schema, "execute_sync", counting)
+    return calls

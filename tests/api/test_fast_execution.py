@@ -7,9 +7,12 @@ from typing import Any
 import pytest
 import strawberry
 
+from graphql_api import db
 from graphql_api.schema import EXTENSIONS, schema
+from graphql_api.schema.context import Context
 from graphql_api.schema.execution import FastExecutionContext, fast_path_allowed
 from graphql_api.schema.queries import Query
+from graphql_api.snapshots import SNAPSHOTS_KEY
 
 STANDARD = strawberry.Schema(query=Query, extensions=EXTENSIONS)
 
@@ -49,15 +52,11 @@ def test_an_extension_with_a_resolve_hook_turns_the_fast_path_off() -> None:
             return _next(root, info, *args, **kwargs)
 
     assert not fast_path_allowed([Tracing])
-    assert not fast_path_allowed([lambda: Tracing()])
+    assert not fast_path_allowed([lambda: Tracing()])  # noqa: PLW0108 - a factory, on purpose
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_same_result_as_graphql_core(name: str, primer: Any) -> None:
-    from graphql_api import db
-    from graphql_api.schema.context import Context
-    from graphql_api.snapshots import SNAPSHOTS_KEY
-
     app = primer.app
     with app.app_context():
         def context() -> Context:

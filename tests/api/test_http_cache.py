@@ -16,14 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api import create_app, db, graphql_http
-from graphql_api.db import Base
-from graphql_api.schema import schema
+from graphql_api import db, graphql_http
 from graphql_api.views import snapshot_store
 from tests.helpers import SMALL_EXAMPLE, assert_num_queries, data_of, import_tokens
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from pathlib import Path
 
     from flask import Flask
@@ -87,36 +85,6 @@ def write_themed(folder: Path, unit: int) -> Path:
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def make_app(database_url: str) -> Iterator[MakeApp]:
-    """``make_app(**settings)``: another app (its own engine and caches) on the test database."""
-    made: list[Flask] = []
-
-    def make(**settings: Any) -> Flask:
-        application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
-        Base.metadata.create_all(db.get_engine(application))
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        db.get_engine(application).dispose()
-
-
-@pytest.fixture
-def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The documents Strawberry executed during the test (``schema.execute_sync`` calls)."""
-    calls: list[str] = []
-    real = schema.execute_sync
-
-    def counting(query: str | None, *args: Any, **kwargs: Any) -> Any:
-        calls.append(query or "")
-        return real(query, *args, **kwargs)
-
-    monkeypatch.setattr(schema, "execute_sync", counting)
-    return calls
 
 
 @pytest.fixture

@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api import create_app, db, persisted_queries
-from graphql_api.db import Base
-from graphql_api.schema import schema
+from graphql_api import db, persisted_queries
 from tests.helpers import SMALL_EXAMPLE, assert_num_queries, data_of, import_tokens
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from pathlib import Path
 
     from click.testing import Result
@@ -87,36 +85,6 @@ def registered(app: Flask) -> list[str]:
     """Hashes in the database, read afresh."""
     with db.get_state(app).sessionmaker() as session:
         return [h for h, _ in persisted_queries.all_documents(session)]
-
-
-@pytest.fixture
-def make_app(database_url: str) -> Iterator[MakeApp]:
-    """``make_app(**settings)``: another app (its own engine and caches) on the test database."""
-    made: list[Flask] = []
-
-    def make(**settings: Any) -> Flask:
-        application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
-        Base.metadata.create_all(db.get_engine(application))
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        db.get_engine(application).dispose()
-
-
-@pytest.fixture
-def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The documents Strawberry executed (``schema.execute_sync`` calls)."""
-    calls: list[str] = []
-    real = schema.execute_sync
-
-    def counting(query: str | None, *args: Any, **kwargs: Any) -> Any:
-        calls.append(query or "")
-        return real(query, *args, **kwargs)
-
-    monkeypatch.setattr(schema, "execute_sync", counting)
-    return calls
 
 
 def register(app: Flask, *paths: Path) -> Result:

@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api import create_app, db, graphql_http
-from graphql_api.db import Base
-from graphql_api.schema import schema
+from graphql_api import db, graphql_http
 from tests.helpers import (
     SMALL_EXAMPLE,
     assert_num_queries,
@@ -30,7 +28,7 @@ from tests.helpers import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from flask import Flask
     from flask.testing import FlaskClient
@@ -81,36 +79,6 @@ def write_themed(folder: Path, unit: int) -> Path:
     path = folder / "doc.resolver.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def make_app(database_url: str) -> Iterator[MakeApp]:
-    """``make_app(**settings)``: an app instance (one process's state) on the test database."""
-    made: list[Flask] = []
-
-    def make(**settings: Any) -> Flask:
-        application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
-        Base.metadata.create_all(db.get_engine(application))
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        db.get_engine(application).dispose()
-
-
-@pytest.fixture
-def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The documents Strawberry executed, in any instance (``schema.execute_sync`` calls)."""
-    calls: list[str] = []
-    real = schema.execute_sync
-
-    def counting(query: str | None, *args: Any, **kwargs: Any) -> Any:
-        calls.append(query or "")
-        return real(query, *args, **kwargs)
-
-    monkeypatch.setattr(schema, "execute_sync", counting)
-    return calls
 
 
 def post(client: FlaskClient, variables: dict[str, Any] | None = None) -> TestResponse:

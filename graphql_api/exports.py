@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request
 from . import db
 from .dtcg.errors import DTCGError, DTCGErrorGroup
 from .exporters.dtcg_json import export_document
-from .http_cache import cache_control, etag, etag_matches, request_key
+from .http_cache import cache_control, etag, etag_matches, request_key, stamped
 from .repository import Catalog
 from .snapshots import SNAPSHOTS_KEY, Snapshot, SnapshotStore
 
@@ -84,9 +84,9 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/tokens.json")
     def tokens_json() -> Response:
-        revision = current_app.extensions[SNAPSHOTS_KEY].revision(db.get_session())
+        revision, stamp = current_app.extensions[SNAPSHOTS_KEY].revision_stamp(db.get_session())
         args = sorted(request.args.items(multi=True))
-        tag = etag(revision, request_key("/tokens.json", {"args": args}, None))
+        tag = etag(revision, stamped(request_key("/tokens.json", {"args": args}, None), stamp))
         headers = {
             "ETag": tag,
             "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"])),

@@ -18,7 +18,7 @@ from flask import Request, Response, current_app
 from strawberry.http import GraphQLRequestData
 
 from . import db, persisted_queries
-from .http_cache import ResponseCache, cache_control, etag, etag_matches, request_key
+from .http_cache import ResponseCache, cache_control, etag, etag_matches, request_key, stamped
 from .snapshots import SNAPSHOTS_KEY, SnapshotStore
 
 RESPONSE_CACHE_KEY = "tokens_response_cache"
@@ -102,9 +102,9 @@ def prepare(request: Request) -> Prepared | Response | None:
     if outcome.query is None:
         return None
     store: SnapshotStore = current_app.extensions[SNAPSHOTS_KEY]
-    revision = store.revision(session)
+    revision, stamp = store.revision_stamp(session)
     variables, op_name = raw.get("variables") or {}, raw.get("operationName")
-    key = request_key(outcome.query, variables, op_name)
+    key = stamped(request_key(outcome.query, variables, op_name), stamp)
     prepared = Prepared(
         GraphQLRequestData(
             query=outcome.query, variables=variables or None, operation_name=op_name,

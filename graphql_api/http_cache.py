@@ -30,6 +30,12 @@ def request_key(query: str, variables: Mapping[str, Any] | None, operation_name:
     return hashlib.sha256(payload).hexdigest()
 
 
+def stamped(key: str, stamp: str) -> str:
+    """``key`` bound to a revision's write time, so that a revision number reused after the
+    database was recreated makes different ETags and response-cache keys."""
+    return hashlib.sha256(f"{key}:{stamp}".encode()).hexdigest() if stamp else key
+
+
 def etag(revision: int, key: str) -> str:
     """A strong ETag for a response at ``revision``: ``"r<revision>-<24 hex digits>"``."""
     return f'"r{revision}-{key[:24]}"'

@@ -66,6 +66,18 @@ def current_revision(session: Session) -> int:
     return session.scalar(select(func.coalesce(func.max(Revision.id), 0))) or 0
 
 
+def current_revision_stamp(session: Session) -> tuple[int, str]:
+    """(current revision, when it was written as ISO text); (0, "") before any write.
+
+    One statement. The time tells a revision number reused after the database was
+    recreated from the one a client saw before (HTTP validators must not collide).
+    """
+    row = session.execute(
+        select(Revision.id, Revision.created_at).order_by(Revision.id.desc()).limit(1)
+    ).first()
+    return (row.id, row.created_at.isoformat()) if row else (0, "")
+
+
 def load_catalog(session: Session) -> Catalog:
     """Sets, modifiers and their contexts. Two statements."""
     sets = tuple(

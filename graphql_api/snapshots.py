@@ -97,6 +97,11 @@ class SnapshotStore:
         """The current data revision (one statement)."""
         return repository.current_revision(session)
 
+    @staticmethod
+    def revision_stamp(session: Session) -> tuple[int, str]:
+        """(current revision, its write time): one statement, for HTTP validators."""
+        return repository.current_revision_stamp(session)
+
     def current_catalog(self, session: Session) -> tuple[int, repository.Catalog]:
         """(current revision, its sets and modifiers): one statement when cached."""
         revision = repository.current_revision(session)

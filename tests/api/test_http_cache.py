@@ -12,11 +12,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import func, select, update
 
 from graphql_api import db, graphql_http
+from graphql_api.models import Revision
 from graphql_api.views import snapshot_store
 from tests.helpers import SMALL_EXAMPLE, assert_num_queries, data_of, import_tokens
 
@@ -523,3 +526,21 @@ def test_tokens_json_bad_theme_is_400_without_etag(themed: Flask, client: FlaskC
     assert response.status_code == 400
     assert response.get_json()["errors"][0]["code"] == "UNKNOWN_CONTEXT"
     assert "ETag" not in response.headers
+
+
+def test_a_revision_number_reused_after_a_reset_gets_a_new_etag(make_app: MakeApp) -> None:
+    # A database recreated and written again restarts at revision 1: the write time of
+    # the revision keeps the validators of the old and the new data apart.
+    app = make_app()
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    first = get(app.test_client(), PAGE, {"first": 2})
+    with app.app_context():
+        session = db.get_session()
+        assert session.scalar(select(func.max(Revision.id))) == 1
+        session.execute(update(Revision).values(created_at=datetime(2001, 2, 3, tzinfo=UTC)))
+        session.commit()
+    # The same process: neither the 304 check nor its response cache may take the old data.
+    again = get(app.test_client(), PAGE, {"first": 2}, if_none_match=first.headers["ETag"])
+    assert again.status_code == 200
+    assert again.headers["ETag"] != first.headers["ETag"]
+    assert again.headers["ETag"].startswith('"r1-')

@@ -86,8 +86,10 @@ class DatabaseState:
 
 
 def json_loads(text: str | bytes) -> Any:
-    """JSON columns' decoder: orjson, or the standard library for what orjson refuses
-    (integers beyond 64 bits)."""
+    """JSON columns' decoder: orjson, or the standard library for what orjson refuses.
+
+    The standard library takes what orjson refuses: integers beyond 64 bits.
+    """
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

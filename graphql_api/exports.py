@@ -7,7 +7,7 @@ that context name belongs to exactly one modifier; modifiers not named take thei
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, request
 
@@ -15,9 +15,12 @@ from . import db
 from .dtcg.errors import DTCGError, DTCGErrorGroup
 from .exporters.dtcg_json import export_document
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
-from .repository import Catalog
 from .snapshots import SNAPSHOTS_KEY, Snapshot, SnapshotStore
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .repository import Catalog
 
 
 def parse_theme_args(items: Iterable[str], catalog: Catalog) -> dict[str, str]:

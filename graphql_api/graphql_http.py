@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 import orjson
@@ -78,7 +79,8 @@ def _error_response(code: str, message: str) -> Response:
 
 def response_cache() -> ResponseCache:
     """The process's response cache."""
-    return current_app.extensions[RESPONSE_CACHE_KEY]
+    cache: ResponseCache = current_app.extensions[RESPONSE_CACHE_KEY]
+    return cache
 
 
 def prepare(request: Request) -> Prepared | Response | None:
@@ -131,7 +133,7 @@ def _cache_headers(prepared: Prepared) -> dict[str, str]:
 
 def finish(prepared: Prepared, response: Response, *, cacheable: bool) -> Response:
     """Store a cacheable 200 response's bytes and add the GET caching headers."""
-    if response.status_code != 200:
+    if response.status_code != HTTPStatus.OK:
         return response
     if cacheable:
         response_cache().put(prepared.revision, prepared.key, response.get_data())

@@ -14,10 +14,12 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 
 def request_key(query: str, variables: Mapping[str, Any] | None, operation_name: str | None) -> str:
@@ -31,8 +33,11 @@ def request_key(query: str, variables: Mapping[str, Any] | None, operation_name:
 
 
 def stamped(key: str, stamp: str) -> str:
-    """``key`` bound to a revision's write time, so that a revision number reused after the
-    database was recreated makes different ETags and response-cache keys."""
+    """``key`` bound to a revision's write time.
+
+    A revision number reused after the database was recreated then makes different ETags
+    and response-cache keys.
+    """
     return hashlib.sha256(f"{key}:{stamp}".encode()).hexdigest() if stamp else key
 
 

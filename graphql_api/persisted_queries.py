@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from .models import PersistedQuery
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
@@ -101,18 +103,34 @@ def resolve_request(
     """
     digest = requested_hash(extensions)
     if mode == "off":
-        if digest is not None and query is None:
-            return Outcome(None, (NOT_SUPPORTED, "PersistedQueryNotSupported"))
-        return Outcome(query)
+        return _resolve_off(query, digest)
     if digest is None:
-        if mode == "allowlist" and query is not None and lookup(session, sha256_hex(query)) is None:
-            return Outcome(None, (NOT_ALLOWED, "this document is not in the allow-list"))
-        return Outcome(query)
+        return _resolve_plain(session, mode, query)
     if query is None:
-        known = lookup(session, digest)
-        if known is None:
-            return Outcome(None, (NOT_FOUND, "PersistedQueryNotFound"))
-        return Outcome(known)
+        return _resolve_hash_only(session, digest)
+    return _resolve_hash_and_document(session, mode, query, digest)
+
+
+def _resolve_off(query: str | None, digest: str | None) -> Outcome:
+    if digest is not None and query is None:
+        return Outcome(None, (NOT_SUPPORTED, "PersistedQueryNotSupported"))
+    return Outcome(query)
+
+
+def _resolve_plain(session: Session, mode: str, query: str | None) -> Outcome:
+    if mode == "allowlist" and query is not None and lookup(session, sha256_hex(query)) is None:
+        return Outcome(None, (NOT_ALLOWED, "this document is not in the allow-list"))
+    return Outcome(query)
+
+
+def _resolve_hash_only(session: Session, digest: str) -> Outcome:
+    known = lookup(session, digest)
+    if known is None:
+        return Outcome(None, (NOT_FOUND, "PersistedQueryNotFound"))
+    return Outcome(known)
+
+
+def _resolve_hash_and_document(session: Session, mode: str, query: str, digest: str) -> Outcome:
     if sha256_hex(query) != digest:
         return Outcome(None, (HASH_MISMATCH, "provided sha256Hash does not match the query"))
     if mode == "allowlist":

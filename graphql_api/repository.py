@@ -5,14 +5,18 @@ Functions take a :class:`~sqlalchemy.orm.Session`; none commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from .dtcg.parse import Document, GroupNode, TokenNode
 from .models import Modifier, Revision, Theme, Token, TokenGroup, TokenSet, TokenValue
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +115,15 @@ def load_layers(
     """The stored layers as DTCG documents, in the order given. Two statements.
 
     Args:
+        session: Where to read.
         layers: ``("set" | "theme", id)`` pairs (see :meth:`Catalog.layer_ids`).
 
     Returns:
         (one document per layer, token path → token id).
     """
     order = list(layers)
-    docs = {key: Document() for key in order}
+    # Keys read from rows below are typed (str, int | None): the id columns are nullable.
+    docs: dict[tuple[str, int | None], Document] = {key: Document() for key in order}
     set_ids = [i for k, i in order if k == "set"]
     theme_ids = [i for k, i in order if k == "theme"]
     ids: dict[str, int] = {}

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
 
-from .dtcg.parse import Document
 from .dtcg.references import find_references
-from .dtcg.resolver import ResolverDocument
 from .models import Alias, Modifier, Revision, Theme, Token, TokenGroup, TokenSet, TokenValue
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .dtcg.parse import Document
+    from .dtcg.resolver import ResolverDocument
 
 Step = Callable[[str], None]
 
@@ -100,9 +103,8 @@ def import_document(
     say(f"writing {len(paths)} tokens")
     if paths:
         session.execute(insert(Token), [{"path": p, "name": p.rsplit(".", 1)[-1]} for p in paths])
-    token_ids: dict[str, int] = {
-        path: id_ for path, id_ in session.execute(select(Token.path, Token.id))
-    }
+    # .all(): a Result has keys(), so dict() would take the Result itself for a mapping.
+    token_ids: dict[str, int] = dict(session.execute(select(Token.path, Token.id)).tuples().all())
     say("writing values and aliases")
     n_values = n_aliases = 0
     for kind, name, modifier, d in layers:
@@ -117,9 +119,11 @@ def import_document(
     )
 
 
-def _write_structure(session: Session, doc: ResolverDocument) -> dict[tuple[str, Any, str], dict]:
+def _write_structure(
+    session: Session, doc: ResolverDocument
+) -> dict[tuple[str, Any, str], dict[str, int | None]]:
     positions = {item: i for i, item in enumerate(doc.order)}
-    ids: dict[tuple[str, Any, str], dict] = {}
+    ids: dict[tuple[str, Any, str], dict[str, int | None]] = {}
     for s in doc.sets.values():
         row = TokenSet(
             name=s.name, description=s.description, position=positions[("set", s.name)],

@@ -13,17 +13,19 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, Self
 
 from . import repository
 from .dtcg.errors import DTCGErrorGroup
 from .dtcg.parse import flatten
 from .dtcg.references import ResolvedToken, resolve
 from .dtcg.resolver import normalise_input
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sqlalchemy.orm import Session
 
 #: Key of the app's :class:`SnapshotStore` in ``app.extensions`` (one store per process).
 SNAPSHOTS_KEY = "tokens_snapshots"
@@ -51,7 +53,9 @@ class Snapshot:
     memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, revision: int, selection: dict[str, str], tokens: dict[str, ResolvedToken]):
+    def build(
+        cls, revision: int, selection: dict[str, str], tokens: dict[str, ResolvedToken]
+    ) -> Self:
         """Index resolved tokens (sorted paths, reverse references)."""
         back: dict[str, list[str]] = {}
         for path, tok in tokens.items():

@@ -10,21 +10,20 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from cross_web import HTTPException  # what Strawberry 0.341 views raise and catch
 import orjson
+from cross_web import HTTPException  # what Strawberry 0.341 views raise and catch
 from flask import Flask, Request, Response, current_app, g, request
 from graphql import GraphQLError, OperationDefinitionNode, parse
-from strawberry.types import ExecutionResult
 from strawberry.flask.views import GraphQLView
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 
 from . import db, exports, graphql_http
-from .http_cache import ResponseCache
 from .graphiql import create_blueprint, render_graphiql_page
+from .http_cache import ResponseCache
 from .schema import schema
 from .schema.context import Context
 from .snapshots import SNAPSHOTS_KEY, SnapshotStore
-
 
 EXAMPLE_QUERY = """\
 # Design tokens resolved per theme. Press ▶.
@@ -74,7 +73,7 @@ def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
     except GraphQLError:
         return None  # Strawberry reports the syntax error itself
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if len(operations) < 2:
+    if len(operations) <= 1:
         return None
     names = ", ".join(o.name.value if o.name else "(anonymous)" for o in operations)
     message = f"the document has several operations ({names}): give operationName"
@@ -83,13 +82,14 @@ def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
 
 def snapshot_store(app: Flask | None = None) -> SnapshotStore:
     """The app's snapshot cache (one per process)."""
-    return (app or current_app).extensions[SNAPSHOTS_KEY]
+    store: SnapshotStore = (app or current_app).extensions[SNAPSHOTS_KEY]
+    return store
 
 
 class TokenGraphQLView(GraphQLView[Context, None]):
     """Strawberry's Flask view with a typed context and an offline GraphiQL."""
 
-    def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+    def get_context(self, request: Request, response: Response) -> Context:
         """One context per request: the request's session and the process-wide cache."""
         cfg = current_app.config
         prepared: graphql_http.Prepared | None = g.get("graphql_prepared")
@@ -166,7 +166,7 @@ class TokenGraphQLView(GraphQLView[Context, None]):
             graphql_http.finish(prepared, response, cacheable=cacheable)
         return response
 
-    def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+    def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL with every asset served by this app (no CDN), opening on an example."""
         return Response(render_graphiql_page(EXAMPLE_QUERY), mimetype="text/html")
 

@@ -243,12 +243,14 @@ class _Resolver:
         return css_text(t.type, t.value)
 
     def _group_type(self, path: str) -> str | None:
-        return self._inherited(path.rpartition(".")[0], "type")
+        type_: str | None = self._inherited(path.rpartition(".")[0], "type")
+        return type_
 
     def _deprecated(self, node: TokenNode) -> bool | str | None:
         if node.deprecated is not None:
             return node.deprecated
-        return self._inherited(node.path.rpartition(".")[0], "deprecated")
+        deprecated: bool | str | None = self._inherited(node.path.rpartition(".")[0], "deprecated")
+        return deprecated
 
     def _inherited(self, group_path: str, attr: str) -> Any:
         """``attr`` of the nearest group at or above ``group_path`` that sets it (memoised)."""

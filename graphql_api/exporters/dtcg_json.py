@@ -13,10 +13,12 @@ form exists for them). Every token carries its effective ``$type`` explicitly.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..dtcg.references import ResolvedToken
 from ..dtcg.types import FONT_WEIGHTS, color, dimension, duration
+
+if TYPE_CHECKING:
+    from ..dtcg.references import ResolvedToken
 
 
 def _color(v: Any) -> Any:
@@ -100,8 +102,9 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     ),
     "shadow": lambda v: [_layer(x) for x in v] if isinstance(v, list) else _layer(v),
     "gradient": lambda v: [_members(color=_color)(s) for s in v],
-    "typography": _members(fontSize=_dimension, letterSpacing=_dimension,
-                           fontWeight=_font_weight),  # fmt: skip
+    "typography": _members(
+        fontSize=_dimension, letterSpacing=_dimension, fontWeight=_font_weight
+    ),
 }
 
 

@@ -1,13 +1,20 @@
-"""The GraphQL schema (Strawberry): ``schema`` is what the view serves and `schema.graphql` prints."""
+"""The GraphQL schema (Strawberry): the view serves ``schema``; `schema.graphql` prints it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import strawberry
-from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 
 from .execution import FastExecutionContext, fast_path_allowed
 from .queries import Query
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from strawberry.types import ExecutionContext
 
 
 def should_mask_error(error: GraphQLError) -> bool:
@@ -19,7 +26,7 @@ def should_mask_error(error: GraphQLError) -> bool:
 class RecordOperationType(SchemaExtension):
     """Tell the context which operation type runs (the view caches only queries)."""
 
-    def on_execute(self):  # type: ignore[no-untyped-def]
+    def on_execute(self) -> Iterator[None]:
         """Record ``execution_context.operation_type`` on the context before execution."""
         context = self.execution_context.context
         if hasattr(context, "operation_type"):
@@ -30,14 +37,16 @@ class RecordOperationType(SchemaExtension):
 class TokenSchema(strawberry.Schema):
     """The schema; logs only unexpected errors (expected ones are the client's business)."""
 
-    def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         """Log errors caused by unexpected exceptions, with their traceback."""
         unexpected = [e for e in errors if should_mask_error(e)]
         if unexpected:
             super().process_errors(unexpected, execution_context)
 
 
-EXTENSIONS = [
+EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
     lambda: MaskErrors(should_mask_error=should_mask_error),
     RecordOperationType,
     # A document seen before skips parsing and validation (the costliest steps of a small

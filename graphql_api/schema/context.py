@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
-from sqlalchemy.orm import Session
 
 from .. import repository
 from ..dtcg.errors import DTCGErrorGroup
-from ..snapshots import Snapshot, SnapshotStore
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sqlalchemy.orm import Session
+
+    from ..snapshots import Snapshot, SnapshotStore
 
 
 def graphql_error(group: DTCGErrorGroup) -> GraphQLError:

@@ -14,7 +14,7 @@ fields, so :func:`fast_path_allowed` must be checked when the schema is built.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     GraphQLEnumType,
@@ -39,6 +39,7 @@ def fast_path_allowed(extensions: list[Any]) -> bool:
         extensions: extension classes, instances or factories (called once here).
     """
     for ext in extensions:
+        cls: type[SchemaExtension]
         if isinstance(ext, type):
             cls = ext
         elif isinstance(ext, SchemaExtension):
@@ -81,7 +82,7 @@ def _plan(parent_type: GraphQLObjectType, grouped: Any) -> dict[str, Leaf]:
 class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with the basic-leaf fast path (module docstring)."""
 
-    def execute_fields(  # type: ignore[override]
+    def execute_fields(
         self,
         parent_type: GraphQLObjectType,
         source_value: Any,
@@ -110,7 +111,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         continue
                     results[response_name] = serialize(value)
                     continue
-                except Exception:  # noqa: BLE001 - graphql-core reports it properly
+                except Exception:  # noqa: BLE001, S110 - graphql-core runs it again and reports it
                     pass
             results[response_name] = None  # keeps the response's field order
             slow[response_name] = details
@@ -118,5 +119,5 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             done = super().execute_fields(parent_type, source_value, path, slow, position_context)
             if self.is_awaitable(done):
                 raise TypeError("resolvers of this schema must be synchronous")
-            results.update(done)
+            results.update(cast("dict[str, Any]", done))
         return results

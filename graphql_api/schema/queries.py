@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import bisect
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from graphql import GraphQLError
 
-from ..snapshots import Snapshot
-from . import types as T
+from . import types as T  # noqa: N812 - short alias, like the engine's E and V
 from .context import Context
+
+if TYPE_CHECKING:
+    from ..snapshots import Snapshot
 
 Info = strawberry.Info[Context, None]
 
@@ -56,28 +58,40 @@ def _matches(snap: Snapshot, path: str, flt: T.TokenFilter) -> bool:
 
 @strawberry.type(description="Read design tokens resolved for a theme.")
 class Query:
-    @strawberry.field(description="Every modifier with its contexts, in resolutionOrder.")
+    """The root type. Resolvers read snapshots through the :class:`~.context.Context`."""
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+        description="Every modifier with its contexts, in resolutionOrder."
+    )
     def modifiers(self, info: Info) -> list[T.Modifier]:
+        """From the request's catalog (:meth:`.context.Context.catalog`)."""
         catalog = info.context.catalog()
         return [
             T.Modifier(
-                name=m.name, description=m.description, default=m.default,
+                name=m.name,
+                description=m.description,
+                default=m.default,
                 contexts=[T.Context(name=c.name, description=c.description) for c in m.contexts],
-            )  # fmt: skip
+            )
             for m in catalog.modifiers.values()
         ]
 
-    @strawberry.field(description="One token by dotted path, resolved in a theme; null if unknown.")
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+        description="One token by dotted path, resolved in a theme; null if unknown."
+    )
     def token(
         self,
         info: Info,
-        path: Annotated[str, strawberry.argument(description="Dotted path, e.g. `fgColor.default`.")],
+        path: Annotated[
+            str, strawberry.argument(description="Dotted path, e.g. `fgColor.default`.")
+        ],
         theme: ThemeArg = None,
     ) -> T.Token | None:
+        """A lookup in the snapshot's token objects (:func:`.types.token_objects`)."""
         snap = info.context.snapshot(theme_input(theme))
         return T.token_objects(snap).get(path)
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="Tokens resolved in a theme, in path order, one page at a time (Relay "
         "connection). Without `first`, a page holds up to the server's maximum page size "
         "(10,000 by default), so a whole design system comes in one request."
@@ -97,6 +111,7 @@ class Query:
             strawberry.argument(description="Cursor of the edge after which the page starts."),
         ] = None,
     ) -> T.TokenConnection:
+        """A keyset page over the snapshot's sorted paths, after ``filter``."""
         ctx = info.context
         limit = ctx.max_page_size if first is None else first
         if not 0 <= limit <= ctx.max_page_size:

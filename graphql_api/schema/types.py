@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -16,12 +16,16 @@ from .values import TokenValue, UnknownValue, to_graphql
 
 @strawberry.input(description="Pick one context of one modifier (DTCG Resolver module inputs).")
 class ThemeSelection:
+    """One item of a ``theme`` argument; see :func:`graphql_api.schema.queries.theme_input`."""
+
     modifier: str = strawberry.field(description="Modifier name, e.g. `theme` (case-insensitive).")
     context: str = strawberry.field(description="Context name, e.g. `dark` (case-insensitive).")
 
 
 @strawberry.input(description="Narrow a token list; all given conditions must hold.")
 class TokenFilter:
+    """The ``filter`` argument of ``Query.tokens``."""
+
     types: list[str] | None = strawberry.field(
         default=None, description="Keep tokens whose effective `$type` is one of these."
     )
@@ -37,12 +41,16 @@ class TokenFilter:
 
 @strawberry.type(description="A context of a modifier (DTCG Resolver module), e.g. `dark`.")
 class Context:
+    """Built from :class:`graphql_api.repository.ContextInfo`."""
+
     name: str = strawberry.field(description="Context name.")
     description: str | None = strawberry.field(description="Description, if the source has one.")
 
 
 @strawberry.type(description="A modifier of the resolver document, e.g. `theme` or `pointer`.")
 class Modifier:
+    """Built from :class:`graphql_api.repository.ModifierInfo`."""
+
     name: str = strawberry.field(description="Modifier name.")
     description: str | None = strawberry.field(description="Description, if any.")
     default: str | None = strawberry.field(
@@ -53,6 +61,8 @@ class Modifier:
 
 @strawberry.type(description="Why a token is deprecated (DTCG `$deprecated`).")
 class Deprecation:
+    """Built from a token's effective ``$deprecated`` (a string or ``true``)."""
+
     reason: str | None = strawberry.field(
         description="The reason given, or null when `$deprecated` is just `true`."
     )
@@ -89,12 +99,13 @@ class Token:
     snap: strawberry.Private[Snapshot]
     values: strawberry.Private[dict[float, Any]]
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="The resolved value normalised to its `$type`'s GraphQL type, with "
         "derived fields (hex, css, px, rem…). `UnknownValue` for types the spec does not "
         "define or values that do not fit their type."
     )
     def value(self, info: strawberry.Info) -> TokenValue:
+        """Converted once per token, snapshot and root size (kept in ``values``)."""
         root_px = getattr(info.context, "root_px", 16.0)
         cached = self.values.get(root_px)
         if cached is None:  # once per token, snapshot and root size
@@ -105,25 +116,28 @@ class Token:
             self.values[root_px] = cached
         return cached
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="The token this one aliases when its whole value is one reference; null "
         "otherwise."
     )
     def alias_of(self) -> Token | None:
+        """The target's object in the same snapshot."""
         target = self.tok.alias_of
         return self.index[target] if target else None
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="Every token an alias passes through, nearest first, ending with the "
         "token that holds the value; empty when this token is not an alias."
     )
     def alias_chain(self) -> list[Token]:
+        """See :meth:`graphql_api.snapshots.Snapshot.alias_chain`."""
         return [self.index[p] for p in self.snap.alias_chain(self.path)]
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="Tokens whose value references this one (directly), in path order."
     )
     def referenced_by(self) -> list[Token]:
+        """From the snapshot's reverse index (:attr:`Snapshot.referenced_by`)."""
         return [self.index[p] for p in self.snap.referenced_by.get(self.path, [])]
 
 
@@ -142,7 +156,8 @@ def token_objects(snap: Snapshot) -> dict[str, Token]:
             node = tok.node
             index[path] = Token(
                 path=path, name=node.name, type=tok.type, description=node.description,
-                deprecated=_deprecation(tok.deprecated), extensions=node.extensions,
+                deprecated=_deprecation(tok.deprecated),
+                extensions=cast("JSON | None", node.extensions),
                 raw_value=node.value, resolved_value=tok.value, tok=tok, index=index, snap=snap,
                 values={},
             )  # fmt: skip
@@ -152,20 +167,28 @@ def token_objects(snap: Snapshot) -> dict[str, Token]:
 
 @strawberry.type(description="Relay page information.")
 class PageInfo:
+    """Built by ``Query.tokens`` for the page it returns."""
+
     has_next_page: bool = strawberry.field(description="More tokens follow this page.")
     has_previous_page: bool = strawberry.field(description="Tokens precede this page.")
     start_cursor: str | None = strawberry.field(description="Cursor of the first edge.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the last edge; pass as `after`.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last edge; pass as `after`."
+    )
 
 
 @strawberry.type(description="A token and its cursor.")
 class TokenEdge:
+    """Built by ``Query.tokens``; the cursor is :func:`encode_cursor` of the path."""
+
     cursor: str = strawberry.field(description="Opaque cursor of this token.")
     node: Token = strawberry.field(description="The token.")
 
 
 @strawberry.type(description="A page of tokens, in path order (Relay connection).")
 class TokenConnection:
+    """What ``Query.tokens`` returns."""
+
     edges: list[TokenEdge] = strawberry.field(description="The tokens of this page.")
     page_info: PageInfo = strawberry.field(description="Where this page stands.")
     total_count: int = strawberry.field(description="Tokens matching the filter, on all pages.")

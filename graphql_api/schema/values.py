@@ -10,13 +10,15 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from ..dtcg import values as V
+from ..dtcg import values as V  # noqa: N812 - the engine's own alias
 
 CSS = "The value as CSS text, ready to use in a stylesheet."
 
 
 @strawberry.type(description="A colour (DTCG Color module; Format §8.1).")
 class ColorValue:
+    """Built from :class:`graphql_api.dtcg.values.Color`."""
+
     color_space: str = strawberry.field(description="DTCG colorSpace, e.g. `srgb`, `hsl`, `oklch`.")
     components: list[float | None] = strawberry.field(
         description="The 3 components in the space's own ranges (hsl: h 0–360, s/l 0–100); "
@@ -32,6 +34,8 @@ class ColorValue:
 
 @strawberry.type(description="A distance (Format §8.2): px, rem, or the older `em`.")
 class DimensionValue:
+    """Built from :class:`graphql_api.dtcg.values.Dimension` for a root font size."""
+
     value: float = strawberry.field(description="The number, in `unit`.")
     unit: str = strawberry.field(description="`px`, `rem` or `em`.")
     px: float = strawberry.field(description="In CSS pixels (rem/em × the root font size).")
@@ -41,6 +45,8 @@ class DimensionValue:
 
 @strawberry.type(description="A length of time (Format §8.5).")
 class DurationValue:
+    """Built from :class:`graphql_api.dtcg.values.Duration`."""
+
     value: float = strawberry.field(description="The number, in `unit`.")
     unit: str = strawberry.field(description="`ms` or `s`.")
     ms: float = strawberry.field(description="In milliseconds.")
@@ -49,18 +55,24 @@ class DurationValue:
 
 @strawberry.type(description="Font families in order of preference (Format §8.3).")
 class FontFamilyValue:
+    """Built from :class:`graphql_api.dtcg.values.FontFamily`."""
+
     families: list[str] = strawberry.field(description="Family names, most preferred first.")
     css: str = strawberry.field(description=CSS)
 
 
 @strawberry.type(description="A font weight (Format §8.4), names mapped to numbers.")
 class FontWeightValue:
+    """Built from :class:`graphql_api.dtcg.values.FontWeight`."""
+
     weight: float = strawberry.field(description="1–1000 (400 normal, 700 bold).")
     css: str = strawberry.field(description=CSS)
 
 
 @strawberry.type(description="An easing curve (Format §8.6): P1 (x1, y1) and P2 (x2, y2).")
 class CubicBezierValue:
+    """Built from :class:`graphql_api.dtcg.values.CubicBezier`."""
+
     x1: float = strawberry.field(description="P1 x, in [0, 1].")
     y1: float = strawberry.field(description="P1 y.")
     x2: float = strawberry.field(description="P2 x, in [0, 1].")
@@ -70,12 +82,16 @@ class CubicBezierValue:
 
 @strawberry.type(description="A plain number (Format §8.7).")
 class NumberValue:
+    """Built from :class:`graphql_api.dtcg.values.Number`."""
+
     value: float = strawberry.field(description="The number.")
     css: str = strawberry.field(description=CSS)
 
 
 @strawberry.type(description="A line style (Format §9.2): a keyword or a dash pattern.")
 class StrokeStyleValue:
+    """Built from :class:`graphql_api.dtcg.values.StrokeStyle`."""
+
     keyword: str | None = strawberry.field(description="`solid`, `dashed`, … or null.")
     dash_array: list[DimensionValue] = strawberry.field(description="Dash and gap lengths.")
     line_cap: str | None = strawberry.field(description="`round`, `butt` or `square`.")
@@ -84,6 +100,8 @@ class StrokeStyleValue:
 
 @strawberry.type(description="A border (Format §9.3).")
 class BorderValue:
+    """Built from :class:`graphql_api.dtcg.values.Border`."""
+
     color: ColorValue = strawberry.field(description="Border colour.")
     width: DimensionValue = strawberry.field(description="Border width.")
     style: StrokeStyleValue = strawberry.field(description="Line style.")
@@ -92,6 +110,8 @@ class BorderValue:
 
 @strawberry.type(description="An animated transition (Format §9.4).")
 class TransitionValue:
+    """Built from :class:`graphql_api.dtcg.values.Transition`."""
+
     duration: DurationValue = strawberry.field(description="How long it runs.")
     delay: DurationValue = strawberry.field(description="Wait before it starts (0ms if unset).")
     timing_function: CubicBezierValue = strawberry.field(description="Easing curve.")
@@ -100,6 +120,8 @@ class TransitionValue:
 
 @strawberry.type(description="One layer of a shadow (Format §9.5).")
 class ShadowLayer:
+    """Built from :class:`graphql_api.dtcg.values.ShadowLayer`."""
+
     color: ColorValue = strawberry.field(description="Shadow colour.")
     offset_x: DimensionValue = strawberry.field(description="Horizontal offset.")
     offset_y: DimensionValue = strawberry.field(description="Vertical offset.")
@@ -111,24 +133,34 @@ class ShadowLayer:
 
 @strawberry.type(description="A shadow of one or more layers (Format §9.5).")
 class ShadowValue:
+    """Built from :class:`graphql_api.dtcg.values.Shadow`."""
+
     layers: list[ShadowLayer] = strawberry.field(description="Layers, top first.")
     css: str = strawberry.field(description="CSS `box-shadow` text.")
 
 
 @strawberry.type(description="A colour stop of a gradient.")
 class GradientStop:
+    """Built from :class:`graphql_api.dtcg.values.GradientStop`."""
+
     color: ColorValue = strawberry.field(description="Stop colour.")
     position: float = strawberry.field(description="Position in [0, 1] (clamped).")
 
 
 @strawberry.type(description="A gradient (Format §9.6).")
 class GradientValue:
+    """Built from :class:`graphql_api.dtcg.values.Gradient`."""
+
     stops: list[GradientStop] = strawberry.field(description="Stops in order.")
     css: str = strawberry.field(description="A CSS `linear-gradient(90deg, …)`.")
 
 
-@strawberry.type(description="A typographic style (Format §9.7); members the source omits are null.")
+@strawberry.type(
+    description="A typographic style (Format §9.7); members the source omits are null."
+)
 class TypographyValue:
+    """Built from :class:`graphql_api.dtcg.values.Typography`."""
+
     font_family: FontFamilyValue | None = strawberry.field(description="Font families.")
     font_size: DimensionValue | None = strawberry.field(description="Font size.")
     font_weight: FontWeightValue | None = strawberry.field(description="Font weight.")
@@ -139,6 +171,8 @@ class TypographyValue:
 
 @strawberry.type(description="A value of a `$type` the DTCG spec does not define, or untyped.")
 class UnknownValue:
+    """Built from :class:`graphql_api.dtcg.values.Unknown`, or for a misfit value."""
+
     json: JSON | None = strawberry.field(description="The resolved value as JSON.")
     css: str = strawberry.field(description="Strings and numbers as text, else compact JSON.")
 
@@ -184,7 +218,7 @@ def _layer(s: V.ShadowLayer, r: float) -> ShadowLayer:
     )  # fmt: skip
 
 
-def to_graphql(v: V.TokenValue, root_px: float = 16.0) -> TokenValue:  # noqa: PLR0911
+def to_graphql(v: V.TokenValue, root_px: float = 16.0) -> TokenValue:  # noqa: PLR0911, PLR0912
     """The GraphQL object for a normalised value; rem/px conversions use ``root_px``."""
     r = root_px
     if isinstance(v, V.Color):
@@ -219,8 +253,10 @@ def to_graphql(v: V.TokenValue, root_px: float = 16.0) -> TokenValue:  # noqa: P
         return GradientValue(stops=stops, css=v.css)
     if isinstance(v, V.Typography):
         return TypographyValue(
-            font_family=FontFamilyValue(families=list(v.font_family.families), css=v.font_family.css)
-            if v.font_family else None,
+            font_family=(
+                FontFamilyValue(families=list(v.font_family.families), css=v.font_family.css)
+                if v.font_family else None
+            ),
             font_size=_dim(v.font_size, r) if v.font_size else None,
             font_weight=FontWeightValue(weight=v.font_weight.weight, css=v.font_weight.css)
             if v.font_weight else None,

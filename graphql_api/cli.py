@@ -15,19 +15,21 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import db, importers, persisted_queries, services
+from . import auth, db, importers, persisted_queries, services
 from .dtcg.errors import DTCGError, DTCGErrorGroup
-from .dtcg.resolver import ResolverDocument
 from .dtcg.validate import validate_document
 from .exporters.dtcg_json import export_document
 from .exports import parse_theme_args
 from .snapshots import SnapshotStore
+
+if TYPE_CHECKING:
+    from .dtcg.resolver import ResolverDocument
 
 tokens_cli = AppGroup("tokens", help="Import, validate and export design tokens.")
 
@@ -203,8 +205,10 @@ queries_cli = AppGroup("queries", help="Persisted queries (APQ and the allow-lis
 
 
 def documents_in(path: Path) -> list[str]:
-    """GraphQL documents in ``path``: a ``.graphql`` file is one document; a JSON file is an
-    Apollo persisted-query manifest (``{"operations": [{"id", "body", …}]}``).
+    """GraphQL documents in ``path``.
+
+    A ``.graphql`` file is one document; a JSON file is an Apollo persisted-query manifest
+    (``{"operations": [{"id", "body", …}]}``).
 
     Raises:
         click.ClickException: a manifest entry whose ``id`` is not the SHA-256 of its body.
@@ -217,7 +221,8 @@ def documents_in(path: Path) -> list[str]:
     for op in operations:
         body = op["body"]
         if op.get("id") and op["id"] != persisted_queries.sha256_hex(body):
-            raise click.ClickException(f"{path}: operation {op.get('name')!r}: id is not sha256(body)")
+            msg = f"{path}: operation {op.get('name')!r}: id is not sha256(body)"
+            raise click.ClickException(msg)
         bodies.append(body)
     return bodies
 
@@ -241,7 +246,46 @@ def list_command() -> None:
         click.echo(f"{digest}  {query.strip().splitlines()[0][:60] if query.strip() else ''}")
 
 
+keys_cli = AppGroup("keys", help="API keys: create, list, revoke.")
+
+
+@keys_cli.command("create")
+@click.option("--name", required=True, help="A unique name; it is recorded with every write.")
+@click.option("--scope", type=click.Choice(auth.SCOPES), default="read", show_default=True,
+              help="read < write < admin.")  # fmt: skip
+def create_key_command(name: str, scope: str) -> None:
+    """Create a key and print it once: it cannot be shown again."""
+    session = db.get_session()
+    try:
+        key = auth.create_key(session, name, scope)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    session.commit()
+    click.echo(key)
+    click.echo(f"Key {name!r} ({scope}) created. Store it now: it is not shown again.", err=True)
+
+
+@keys_cli.command("revoke")
+@click.argument("name")
+def revoke_key_command(name: str) -> None:
+    """Revoke the key called NAME: requests with it are refused from now on."""
+    session = db.get_session()
+    if not auth.revoke_key(session, name):
+        raise click.ClickException(f"no active key named {name!r}")
+    session.commit()
+    click.echo(f"Key {name!r} revoked.")
+
+
+@keys_cli.command("list")
+def list_keys_command() -> None:
+    """Name, scope, creation time and state of every key (never the secret)."""
+    for key in auth.list_keys(db.get_session()):
+        state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+        click.echo(f"{key.name}\t{key.scope}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t{state}")
+
+
 def init_app(app: Flask) -> None:
     """Register the ``tokens`` command group."""
     tokens_cli.add_command(queries_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(keys_cli)

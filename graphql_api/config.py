@@ -15,6 +15,8 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   keyed by revision and request (``TOKENS_RESPONSE_CACHE_BYTES``; 0 turns the cache off).
 - ``HTTP_MAX_AGE`` (int, s): ``Cache-Control: max-age`` of GET responses
   (``TOKENS_HTTP_MAX_AGE``; 0: caches must revalidate with the ETag every time).
+- ``READ_REQUIRES_KEY`` (bool): reads need an API key of scope ``read`` or more
+  (``TOKENS_READ_REQUIRES_KEY``; default off: reading is open, writes always need a key).
 - ``DB_POOL_SIZE``, ``DB_MAX_OVERFLOW`` (int): PostgreSQL connections kept per process and
   allowed beyond that (``TOKENS_DB_POOL_SIZE``, ``TOKENS_DB_MAX_OVERFLOW``); with gunicorn,
   per worker: size them to the worker's threads.
@@ -49,6 +51,7 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
     "HTTP_MAX_AGE": 0,
     "PERSISTED_QUERIES": "apq",
+    "READ_REQUIRES_KEY": False,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 5,
 }

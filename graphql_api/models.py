@@ -203,3 +203,23 @@ class PersistedQuery(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)  # lower-case hex
     query: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())
+
+
+class ApiKey(Base):
+    """An API key: shown once at creation, stored as a salted SHA-256 of its secret.
+
+    A key reads ``tk_<prefix>_<secret>``; ``prefix`` finds the row, the secret is checked
+    against ``secret_hash`` in constant time. ``scope`` is ``read``, ``write`` or ``admin``
+    (each includes the ones before it). A revoked key stays, for the change log's names.
+    """
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    salt: Mapped[str] = mapped_column(String(64))  # hex
+    secret_hash: Mapped[str] = mapped_column(String(64))  # hex sha256(salt + secret)
+    scope: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(TZDateTime())

@@ -44,7 +44,7 @@ MODEL_TABLES = frozenset(Base.metadata.tables)
 EXPECTED_TABLES = frozenset(
     {
         "revision", "token_set", "modifier", "theme", "token", "token_value", "token_group",
-        "alias", "persisted_query",
+        "alias", "persisted_query", "api_key",
     }
 )
 

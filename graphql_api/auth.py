@@ -1,0 +1,188 @@
+"""API keys: creation, revocation, and who a request is (``Authorization: Bearer …``).
+
+A key is ``tk_<prefix>_<secret>``: 8 random hex characters that find its row, and 43
+characters of URL-safe randomness (256 bits). Only a salted SHA-256 of the secret is
+stored; it is compared with :func:`hmac.compare_digest` (constant time). A slow password
+hash would add milliseconds to every request and buys nothing against 256-bit secrets.
+
+Scopes: ``read`` < ``write`` < ``admin``. Reading is open unless the setting
+``READ_REQUIRES_KEY`` is on; writes need ``write``. A request that sends a key that is
+unknown, malformed or revoked is refused with 401 even where no key is needed, so a
+client with a broken key finds out at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING, cast
+
+from flask import Flask, Request, Response, current_app, g, request
+from sqlalchemy import CursorResult, select, update
+
+from . import db
+from .models import ApiKey
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+SCOPES = ("read", "write", "admin")
+KEY_PREFIX = "tk_"
+PROTECTED_ENDPOINTS = ("graphql", "exports.tokens_json")
+
+
+class AuthError(Exception):
+    """A key problem: ``status`` 401 (no valid key) or 403 (key lacks the scope)."""
+
+    def __init__(self, message: str, status: int = HTTPStatus.UNAUTHORIZED) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who sent a request: the key's name and scope."""
+
+    name: str
+    scope: str
+
+    def allows(self, scope: str) -> bool:
+        """Whether this key's scope includes ``scope``."""
+        return SCOPES.index(self.scope) >= SCOPES.index(scope)
+
+
+def _digest(salt: str, secret: str) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
+
+
+def create_key(session: Session, name: str, scope: str) -> str:
+    """Store a new key and return its full text (the only time it is available).
+
+    Raises:
+        ValueError: unknown scope, or the name is taken.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {scope!r}")
+    if session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
+        raise ValueError(f"a key named {name!r} exists already")
+    prefix, secret, salt = secrets.token_hex(4), secrets.token_urlsafe(32), secrets.token_hex(16)
+    session.add(
+        ApiKey(name=name, prefix=prefix, salt=salt, secret_hash=_digest(salt, secret), scope=scope)
+    )
+    session.flush()
+    return f"{KEY_PREFIX}{prefix}_{secret}"
+
+
+def revoke_key(session: Session, name: str) -> bool:
+    """Revoke the key called ``name``; False when there is no such active key."""
+    result = cast("CursorResult[object]", session.execute(
+        update(ApiKey)
+        .where(ApiKey.name == name, ApiKey.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    ))  # fmt: skip
+    return bool(result.rowcount)
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    """Every key, oldest first (secrets are not stored, so none is shown)."""
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def verify(session: Session, token: str) -> Principal:
+    """The principal of a bearer token. One statement.
+
+    Raises:
+        AuthError: malformed, unknown or revoked key (401).
+    """
+    body = token.removeprefix(KEY_PREFIX)
+    prefix, _, secret = body.partition("_")
+    if not token.startswith(KEY_PREFIX) or not prefix or not secret:
+        raise AuthError("malformed API key")
+    row = session.execute(
+        select(ApiKey.name, ApiKey.scope, ApiKey.salt, ApiKey.secret_hash, ApiKey.revoked_at)
+        .where(ApiKey.prefix == prefix)
+    ).first()  # fmt: skip
+    expected = row.secret_hash if row else "0" * 64
+    ok = hmac.compare_digest(_digest(row.salt if row else "00", secret), expected)
+    if row is None or not ok:
+        raise AuthError("unknown API key")
+    if row.revoked_at is not None:
+        raise AuthError("this API key was revoked")
+    return Principal(row.name, row.scope)
+
+
+def principal_of(req: Request) -> Principal | None:
+    """The request's principal from ``Authorization: Bearer …``, or None without one.
+
+    Raises:
+        AuthError: the header is there but not a valid key.
+    """
+    header = req.headers.get("Authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("use Authorization: Bearer <API key>")
+    return verify(db.get_session(), token.strip())
+
+
+def current_principal() -> Principal | None:
+    """The principal of the current request (set by the app's before-request hook)."""
+    principal: Principal | None = g.get("principal")
+    return principal
+
+
+def require(scope: str) -> Principal:
+    """The current principal if its key has ``scope``.
+
+    Raises:
+        AuthError: no key (401) or a key without the scope (403).
+    """
+    principal = current_principal()
+    if principal is None:
+        raise AuthError(f"this needs an API key with scope {scope!r}")
+    if not principal.allows(scope):
+        raise AuthError(f"the key {principal.name!r} lacks scope {scope!r}", HTTPStatus.FORBIDDEN)
+    return principal
+
+
+def _refusal(error: AuthError) -> Response:
+    unauthenticated = error.status == HTTPStatus.UNAUTHORIZED
+    code = "UNAUTHENTICATED" if unauthenticated else "FORBIDDEN"
+    body = {"errors": [{"message": str(error), "extensions": {"code": code}}]}
+    response = cast("Response", current_app.json.response(body))
+    response.status_code = error.status
+    if unauthenticated:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="tokens"'
+    return response
+
+
+def _authenticate() -> Response | None:
+    if request.endpoint not in PROTECTED_ENDPOINTS:
+        return None
+    try:
+        g.principal = principal_of(request)
+        if current_app.config["READ_REQUIRES_KEY"] and not _is_ide_page():
+            require("read")
+    except AuthError as error:
+        return _refusal(error)
+    return None
+
+
+def _is_ide_page() -> bool:
+    """The GraphiQL page itself (a browser GET without a document) stays reachable."""
+    return (
+        request.method == "GET"
+        and "text/html" in request.headers.get("Accept", "")
+        and not request.args.get("query")
+        and not request.args.get("extensions")
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Authenticate every request to ``/graphql`` and the exports before they run."""
+    app.before_request(_authenticate)

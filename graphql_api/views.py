@@ -7,6 +7,7 @@ GraphiQL from locally installed assets instead of a CDN.
 
 from __future__ import annotations
 
+import functools
 from http import HTTPStatus
 from typing import Any
 
@@ -58,6 +59,25 @@ query Example($theme: [ThemeSelection!] = [
 """
 
 
+@functools.lru_cache(maxsize=256)
+def _operation_names(query: str) -> tuple[str, ...]:
+    """Names of a document's operations (``(anonymous)`` for unnamed ones).
+
+    () when the document does not parse: Strawberry reports the syntax error itself.
+    Memoised by document text, like Strawberry's ParserCache: a repeated document is
+    not parsed a second time on the request path.
+    """
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return ()
+    return tuple(
+        d.name.value if d.name else "(anonymous)"
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
+
+
 def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
     """A request error when a document has several operations and no operationName.
 
@@ -68,15 +88,10 @@ def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
     query = getattr(request_data, "query", None)
     if not query or getattr(request_data, "operation_name", None) is not None:
         return None
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return None  # Strawberry reports the syntax error itself
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if len(operations) <= 1:
+    names = _operation_names(query)
+    if len(names) <= 1:
         return None
-    names = ", ".join(o.name.value if o.name else "(anonymous)" for o in operations)
-    message = f"the document has several operations ({names}): give operationName"
+    message = f"the document has several operations ({', '.join(names)}): give operationName"
     return ExecutionResult(data=None, errors=[GraphQLError(message)])
 
 

@@ -15,7 +15,7 @@ from . import db
 from .dtcg.errors import DTCGError, DTCGErrorGroup
 from .exporters.dtcg_json import export_document
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
-from .snapshots import SNAPSHOTS_KEY, Snapshot, SnapshotStore
+from .snapshots import Snapshot, snapshot_store
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -63,7 +63,7 @@ def snapshot_for_args(items: Iterable[str], revision: int | None = None) -> Snap
     Raises:
         DTCGErrorGroup: an unknown modifier or context.
     """
-    store: SnapshotStore = current_app.extensions[SNAPSHOTS_KEY]
+    store = snapshot_store()
     session = db.get_session()
     if revision is None:
         revision = store.revision(session)
@@ -87,7 +87,7 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/tokens.json")
     def tokens_json() -> Response:
-        revision, stamp = current_app.extensions[SNAPSHOTS_KEY].revision_stamp(db.get_session())
+        revision, stamp = snapshot_store().revision_stamp(db.get_session())
         args = sorted(request.args.items(multi=True))
         tag = etag(revision, stamped(request_key("/tokens.json", {"args": args}, None), stamp))
         headers = {

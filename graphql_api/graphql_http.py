@@ -20,7 +20,7 @@ from strawberry.http import GraphQLRequestData
 
 from . import db, persisted_queries
 from .http_cache import ResponseCache, cache_control, etag, etag_matches, request_key, stamped
-from .snapshots import SNAPSHOTS_KEY, SnapshotStore
+from .snapshots import snapshot_store
 
 RESPONSE_CACHE_KEY = "tokens_response_cache"
 GRAPHQL_JSON = "application/json"
@@ -103,8 +103,7 @@ def prepare(request: Request) -> Prepared | Response | None:
         session.commit()
     if outcome.query is None:
         return None
-    store: SnapshotStore = current_app.extensions[SNAPSHOTS_KEY]
-    revision, stamp = store.revision_stamp(session)
+    revision, stamp = snapshot_store().revision_stamp(session)
     variables, op_name = raw.get("variables") or {}, raw.get("operationName")
     key = stamped(request_key(outcome.query, variables, op_name), stamp)
     prepared = Prepared(

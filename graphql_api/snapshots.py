@@ -10,11 +10,12 @@ so every process sees it on its next request. The cache is an LRU of bounded siz
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
+
+from flask import Flask, current_app
 
 from . import repository
 from .dtcg.errors import DTCGErrorGroup
@@ -73,10 +74,6 @@ class Snapshot:
             chain.append(cur)
             cur = self.tokens[cur].alias_of if cur in self.tokens else None
         return chain
-
-    def page_start(self, after: str | None) -> int:
-        """Index in :attr:`paths` of the first path after ``after`` (keyset pagination)."""
-        return 0 if after is None else bisect.bisect_right(self.paths, after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +172,9 @@ class SnapshotStore:
         with self._lock:
             self._snapshots.clear()
             self._catalog = None
+
+
+def snapshot_store(app: Flask | None = None) -> SnapshotStore:
+    """The app's snapshot cache (one per process), made by ``views.init_app``."""
+    store: SnapshotStore = (app or current_app).extensions[SNAPSHOTS_KEY]
+    return store

@@ -24,7 +24,7 @@ from .graphiql import create_blueprint, render_graphiql_page
 from .http_cache import ResponseCache
 from .schema import schema
 from .schema.context import Context
-from .snapshots import SNAPSHOTS_KEY, SnapshotStore
+from .snapshots import SNAPSHOTS_KEY, SnapshotStore, snapshot_store
 
 EXAMPLE_QUERY = """\
 # Design tokens resolved per theme. Press ▶.
@@ -93,12 +93,6 @@ def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
         return None
     message = f"the document has several operations ({', '.join(names)}): give operationName"
     return ExecutionResult(data=None, errors=[GraphQLError(message)])
-
-
-def snapshot_store(app: Flask | None = None) -> SnapshotStore:
-    """The app's snapshot cache (one per process)."""
-    store: SnapshotStore = (app or current_app).extensions[SNAPSHOTS_KEY]
-    return store
 
 
 class TokenGraphQLView(GraphQLView[Context, None]):

@@ -157,3 +157,52 @@ def load_oracle(path: Path) -> dict[str, dict[str, Any]]:
     """An oracle file: ``{path: {"type", "value"}}``."""
     data: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def write_themed(
+    folder: Path, unit: int, contexts: tuple[str, ...] = ("light", "dark", "dim")
+) -> Path:
+    """A resolver document: ``size.unit`` = ``unit`` px, ``size.gap`` overridden per context
+    of the modifier ``theme``: the n-th context gives n x ``unit`` px (default: the first)."""
+    folder.mkdir(parents=True)
+    base = {
+        "size": {
+            "$type": "dimension",
+            "unit": {"$value": {"value": unit, "unit": "px"}},
+            "gap": {"$value": "{size.unit}"},
+        }
+    }
+    (folder / "base.tokens.json").write_text(json.dumps(base), encoding="utf-8")
+    for factor, name in enumerate(contexts, 1):
+        layer = {
+            "size": {
+                "gap": {"$type": "dimension", "$value": {"value": unit * factor, "unit": "px"}}
+            }
+        }
+        (folder / f"{name}.tokens.json").write_text(json.dumps(layer), encoding="utf-8")
+    doc = {
+        "version": "2025.10",
+        "sets": {"base": {"sources": [{"$ref": "base.tokens.json"}]}},
+        "modifiers": {
+            "theme": {
+                "contexts": {name: [{"$ref": f"{name}.tokens.json"}] for name in contexts},
+                "default": contexts[0],
+            }
+        },
+        "resolutionOrder": [{"$ref": "#/sets/base"}, {"$ref": "#/modifiers/theme"}],
+    }
+    path = folder / "doc.resolver.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def tokens_of(document: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """``(path, token)`` for every token of a nested DTCG document."""
+    for name, node in document.items():
+        if name.startswith("$") or not isinstance(node, dict):
+            continue
+        path = f"{prefix}.{name}" if prefix else name
+        if "$value" in node:
+            yield path, node
+        else:
+            yield from tokens_of(node, path)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.helpers import PRIMER_ORACLE, canonical, data_of, load_oracle
+from tests.helpers import PRIMER_ORACLE, canonical, data_of, load_oracle, tokens_of
 from tests.helpers import gql as post_gql
 
 if TYPE_CHECKING:
@@ -155,18 +155,6 @@ def needs_no_conversion(type_: str, value: Any) -> bool:
     """
     check = _FORMS.get(type_)
     return check is None or bool(check(value))
-
-
-def tokens_of(document: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """``(path, token)`` for every token of a nested DTCG document."""
-    for name, node in document.items():
-        if name.startswith("$") or not isinstance(node, dict):
-            continue
-        path = f"{prefix}.{name}" if prefix else name
-        if "$value" in node:
-            yield path, node
-        else:
-            yield from tokens_of(node, path)
 
 
 def flat(document: Mapping[str, Any]) -> dict[str, Any]:

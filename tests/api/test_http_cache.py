@@ -21,7 +21,13 @@ from sqlalchemy import func, select, update
 from graphql_api import db, graphql_http
 from graphql_api.models import Revision
 from graphql_api.views import snapshot_store
-from tests.helpers import SMALL_EXAMPLE, assert_num_queries, data_of, import_tokens
+from tests.helpers import (
+    SMALL_EXAMPLE,
+    assert_num_queries,
+    data_of,
+    import_tokens,
+    write_themed,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,42 +55,6 @@ GAP = (
     '{ token(path: "size.gap", theme: $theme) { resolvedValue } }'
 )
 DARK = [{"modifier": "theme", "context": "dark"}]
-
-
-def write_themed(folder: Path, unit: int) -> Path:
-    """A resolver document: ``size.unit`` = ``unit`` px, ``size.gap`` overridden per context
-    of the modifier ``theme`` (light x1, dark x2, dim x3; default light)."""
-    folder.mkdir(parents=True)
-    base = {
-        "size": {
-            "$type": "dimension",
-            "unit": {"$value": {"value": unit, "unit": "px"}},
-            "gap": {"$value": "{size.unit}"},
-        }
-    }
-    (folder / "base.tokens.json").write_text(json.dumps(base), encoding="utf-8")
-    contexts = {"light": 1, "dark": 2, "dim": 3}
-    for name, factor in contexts.items():
-        layer = {
-            "size": {
-                "gap": {"$type": "dimension", "$value": {"value": unit * factor, "unit": "px"}}
-            }
-        }
-        (folder / f"{name}.tokens.json").write_text(json.dumps(layer), encoding="utf-8")
-    doc = {
-        "version": "2025.10",
-        "sets": {"base": {"sources": [{"$ref": "base.tokens.json"}]}},
-        "modifiers": {
-            "theme": {
-                "contexts": {name: [{"$ref": f"{name}.tokens.json"}] for name in contexts},
-                "default": "light",
-            }
-        },
-        "resolutionOrder": [{"$ref": "#/sets/base"}, {"$ref": "#/modifiers/theme"}],
-    }
-    path = folder / "doc.resolver.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    return path
 
 
 # --------------------------------------------------------------------------- fixtures

@@ -25,6 +25,7 @@ from tests.helpers import (
     data_of,
     import_tokens,
     stored_state,
+    write_themed,
 )
 
 if TYPE_CHECKING:
@@ -43,42 +44,6 @@ QUERY = (
     'token(path: "size.gap", theme: $theme) { resolvedValue } tokens { totalCount } }'
 )
 DARK = {"theme": [{"modifier": "theme", "context": "dark"}]}
-
-
-def write_themed(folder: Path, unit: int) -> Path:
-    """A resolver document: ``size.gap`` is ``unit`` px in light, x2 in dark (the default
-    is light), ``size.unit`` is ``unit`` px."""
-    folder.mkdir(parents=True)
-    base = {
-        "size": {
-            "$type": "dimension",
-            "unit": {"$value": {"value": unit, "unit": "px"}},
-            "gap": {"$value": "{size.unit}"},
-        }
-    }
-    (folder / "base.tokens.json").write_text(json.dumps(base), encoding="utf-8")
-    contexts = {"light": 1, "dark": 2}
-    for name, factor in contexts.items():
-        layer = {
-            "size": {
-                "gap": {"$type": "dimension", "$value": {"value": unit * factor, "unit": "px"}}
-            }
-        }
-        (folder / f"{name}.tokens.json").write_text(json.dumps(layer), encoding="utf-8")
-    doc = {
-        "version": "2025.10",
-        "sets": {"base": {"sources": [{"$ref": "base.tokens.json"}]}},
-        "modifiers": {
-            "theme": {
-                "contexts": {name: [{"$ref": f"{name}.tokens.json"}] for name in contexts},
-                "default": "light",
-            }
-        },
-        "resolutionOrder": [{"$ref": "#/sets/base"}, {"$ref": "#/modifiers/theme"}],
-    }
-    path = folder / "doc.resolver.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    return path
 
 
 def post(client: FlaskClient, variables: dict[str, Any] | None = None) -> TestResponse:
@@ -111,7 +76,7 @@ def test_import_through_one_instance_is_seen_by_the_other(
     a = make_app(RESPONSE_CACHE_BYTES=cache_bytes)
     b = make_app(RESPONSE_CACHE_BYTES=cache_bytes)
     assert db.get_engine(a) is not db.get_engine(b)
-    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4))
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4, ("light", "dark")))
     client_a, client_b = a.test_client(), b.test_client()
 
     # Warm both instances: light by POST, dark by GET (with an ETag).
@@ -126,7 +91,7 @@ def test_import_through_one_instance_is_seen_by_the_other(
     assert len(executions) == done + (1 if cache_bytes == 0 else 0)
 
     # A writes; B was not told anything.
-    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10))
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10, ("light", "dark")))
 
     assert gap(post(client_b)) == (10, 2)
     fresh = get(client_b, DARK, old_tag)
@@ -147,7 +112,7 @@ def test_import_through_one_instance_is_seen_by_the_other(
 def test_other_data_shape_is_seen_by_the_other_instance(make_app: MakeApp, tmp_path: Path) -> None:
     # The catalog (sets, modifiers) is cached per revision too: a new one replaces it.
     a, b = make_app(), make_app()
-    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "themed", 4))
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "themed", 4, ("light", "dark")))
     client_b = b.test_client()
     assert gap(get(client_b, DARK)) == (8, 2)
     modifiers = "{ modifiers { name contexts { name } } }"
@@ -168,7 +133,7 @@ def test_tokens_json_of_the_other_instance_follows_the_import(
     make_app: MakeApp, tmp_path: Path
 ) -> None:
     a, b = make_app(), make_app()
-    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4))
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4, ("light", "dark")))
     client_b = b.test_client()
     first = client_b.get("/tokens.json?theme=dark")
     assert first.get_json()["size"]["gap"]["$value"] == {"value": 8, "unit": "px"}
@@ -177,7 +142,7 @@ def test_tokens_json_of_the_other_instance_follows_the_import(
         client_b.get("/tokens.json?theme=dark", headers={"If-None-Match": tag}).status_code == 304
     )
 
-    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10))
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10, ("light", "dark")))
     second = client_b.get("/tokens.json?theme=dark", headers={"If-None-Match": tag})
     assert second.status_code == 200
     assert second.get_json()["size"]["gap"]["$value"] == {"value": 20, "unit": "px"}
@@ -217,7 +182,7 @@ def test_import_is_seen_by_another_os_process(
     make_app: MakeApp, database_url: str, tmp_path: Path
 ) -> None:
     a = make_app()
-    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4))
+    import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4, ("light", "dark")))
     child = subprocess.Popen(  # noqa: S603 - our interpreter, our script
         [sys.executable, "-c", CHILD, database_url, QUERY, json.dumps(DARK)],
         cwd=ROOT,
@@ -236,7 +201,7 @@ def test_import_is_seen_by_another_os_process(
         assert warm["first"]["body"]["data"]["token"]["resolvedValue"]["value"] == 8
         assert warm["again"]["status"] == 304
 
-        import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10))
+        import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10, ("light", "dark")))
         out, err = child.communicate("go\n", timeout=120)
     finally:
         if child.poll() is None:

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.helpers import SMALL_EXAMPLE, data_of, gql, import_tokens
+from tests.helpers import SMALL_EXAMPLE, data_of, gql, import_tokens, tokens_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Mapping
     from pathlib import Path
 
     from click.testing import Result
@@ -255,18 +255,6 @@ def exported(runner: FlaskCliRunner, path: Path, *themes: str, keep: bool = Fals
     result = export(runner, path, *themes, keep=keep)
     assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def tokens_of(document: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """``(path, token)`` for every token of a nested DTCG document."""
-    for name, node in document.items():
-        if name.startswith("$") or not isinstance(node, dict):
-            continue
-        path = f"{prefix}.{name}" if prefix else name
-        if "$value" in node:
-            yield path, node
-        else:
-            yield from tokens_of(node, path)
 
 
 def flat(document: Mapping[str, Any]) -> dict[str, Any]:

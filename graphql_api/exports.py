@@ -57,7 +57,7 @@ def parse_theme_args(items: Iterable[str], catalog: Catalog) -> dict[str, str]:
     return out
 
 
-def snapshot_for_args(items: Iterable[str], revision: int | None = None) -> Snapshot:
+def snapshot_for_args(items: Iterable[str], revision: int) -> Snapshot:
     """The request's snapshot for ``theme`` arguments (see :func:`parse_theme_args`).
 
     Raises:
@@ -65,8 +65,6 @@ def snapshot_for_args(items: Iterable[str], revision: int | None = None) -> Snap
     """
     store = snapshot_store()
     session = db.get_session()
-    if revision is None:
-        revision = store.revision(session)
     catalog = store.catalog(session, revision)
     return store.get(session, parse_theme_args(items, catalog), revision=revision)
 

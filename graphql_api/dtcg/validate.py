@@ -20,7 +20,7 @@ least once).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
@@ -142,6 +142,7 @@ def validate_document(
     progress: Progress | None = None,
     max_combinations: int = 512,
     strict: bool = False,
+    selections: Iterable[dict[str, str]] | None = None,
 ) -> list[DTCGError]:
     """Every problem of a loaded resolver document, each reported once.
 
@@ -152,6 +153,8 @@ def validate_document(
         max_combinations: above this, check one combination per context.
         strict: reject the tolerated value forms (:mod:`graphql_api.dtcg.types`) and
             tokens without a type.
+        selections: check only these theme selections (complete: one context per
+            modifier), e.g. those a write touched; default: :func:`combinations`.
 
     Returns:
         Errors with codes ``CIRCULAR_REFERENCE``, ``UNRESOLVABLE_REFERENCE``,
@@ -161,7 +164,7 @@ def validate_document(
     """
     seen: dict[tuple[str, str, str, str], DTCGError] = {}
     memo: dict[tuple[Any, ...], tuple[Any, Any, list[DTCGError]]] = {}
-    combos = combinations(doc, max_combinations)
+    combos = combinations(doc, max_combinations) if selections is None else list(selections)
     for i, selection in enumerate(combos, 1):
         resolved, errs = resolve(flatten(doc.layers(selection)))
         errs.extend(_value_errors(resolved, strict, memo))

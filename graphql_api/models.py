@@ -49,6 +49,48 @@ class Revision(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())
     message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Name of the API key that wrote it; '' for the command line (no key).
+    author: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class Change(Base):
+    """One token touched by a write, in one layer: the change log.
+
+    ``before``/``after`` are the token as written in that layer (``{"$value": …,
+    "$type": …, …}``, references unresolved), or NULL when it did not / no longer exists
+    there. A rename records ``previous_path``. ``layer`` names the set (``"foundation"``)
+    or the context (``"theme:dark"``, modifier and context joined by a colon).
+    """
+
+    __tablename__ = "change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revision.id", ondelete="CASCADE"), index=True
+    )
+    path: Mapped[str] = mapped_column(String(1000), index=True)
+    previous_path: Mapped[str | None] = mapped_column(String(1000))
+    layer: Mapped[str] = mapped_column(String(401))
+    before: Mapped[Any | None] = mapped_column(_json())
+    after: Mapped[Any | None] = mapped_column(_json())
+
+
+class Release(Base):
+    """A named, frozen revision (``createRelease``): what every token was at that point.
+
+    ``content`` holds the whole stored resolver (sets, modifiers, every layer's tokens and
+    groups, see :mod:`graphql_api.state`), so time travel reads it without replaying history.
+    """
+
+    __tablename__ = "release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    author: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())
+    content: Mapped[Any] = mapped_column(_json(), nullable=False)
 
 
 class TokenSet(Base):

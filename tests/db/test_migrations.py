@@ -43,8 +43,18 @@ ROOT = Path(__file__).resolve().parents[2]
 MODEL_TABLES = frozenset(Base.metadata.tables)
 EXPECTED_TABLES = frozenset(
     {
-        "revision", "token_set", "modifier", "theme", "token", "token_value", "token_group",
-        "alias", "persisted_query", "api_key",
+        "revision",
+        "token_set",
+        "modifier",
+        "theme",
+        "token",
+        "token_value",
+        "token_group",
+        "alias",
+        "persisted_query",
+        "api_key",
+        "change",
+        "release",
     }
 )
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 from flask import current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -237,3 +237,24 @@ def close_session(_: BaseException | None = None) -> None:
             session.rollback()
     finally:
         session.close()
+
+
+WRITE_LOCK_KEY = 0x70C3E5  # pg_advisory_xact_lock key serialising writers
+
+
+def lock_writes(session: Session) -> None:
+    """Serialise writers until the transaction ends, so revisions commit in id order.
+
+    PostgreSQL hands out sequence ids before commit; without the lock two writers could
+    commit out of order and ``max(revision.id)`` would not move for the later commit.
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``: the write lock is taken
+    before the first read, so what a writer reads (the revision it checks, the rows it
+    compares) cannot change before it commits; other writers wait up to the busy timeout.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+        return
+    connection = session.connection()
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is not None and not getattr(dbapi, "in_transaction", True):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,15 +6,26 @@ Functions take a :class:`~sqlalchemy.orm.Session`; none commits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from .dtcg.parse import Document, GroupNode, TokenNode
-from .models import Modifier, Revision, Theme, Token, TokenGroup, TokenSet, TokenValue
+from .models import (
+    Change,
+    Modifier,
+    Release,
+    Revision,
+    Theme,
+    Token,
+    TokenGroup,
+    TokenSet,
+    TokenValue,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import datetime
 
     from sqlalchemy.orm import Session
 
@@ -156,3 +167,98 @@ def load_layers(
             g.source_pointer, g.extends,
         )  # fmt: skip
     return [docs[k] for k in order], ids
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseInfo:
+    """A release without its content."""
+
+    id: int
+    name: str
+    notes: str
+    revision: int
+    author: str
+    created_at: datetime
+
+
+def release_info(session: Session, name: str) -> ReleaseInfo | None:
+    """The release called ``name``, or None. One statement."""
+    row = session.execute(
+        select(Release.id, Release.name, Release.notes, Release.revision_id, Release.author,
+               Release.created_at).where(Release.name == name)
+    ).first()  # fmt: skip
+    return ReleaseInfo(*row) if row else None
+
+
+def releases(session: Session) -> list[ReleaseInfo]:
+    """Every release, oldest first. One statement."""
+    rows = session.execute(
+        select(Release.id, Release.name, Release.notes, Release.revision_id, Release.author,
+               Release.created_at).order_by(Release.id)
+    )  # fmt: skip
+    return [ReleaseInfo(*r) for r in rows]
+
+
+def release_content(session: Session, release_id: int) -> Any:
+    """The frozen resolver of a release (see :mod:`graphql_api.state`). One statement."""
+    return session.scalar(select(Release.content).where(Release.id == release_id))
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRow:
+    """A change-log row with its revision's time, author and message."""
+
+    id: int
+    revision: int
+    path: str
+    previous_path: str | None
+    layer: str
+    before: Any
+    after: Any
+    created_at: datetime
+    author: str
+    message: str
+
+
+def changes(
+    session: Session, since: int, *, after_id: int = 0, limit: int = 100
+) -> tuple[list[ChangeRow], int]:
+    """Change-log rows of revisions after ``since``, in write order; and how many in all.
+
+    Args:
+        session: where to read.
+        since: a revision; only later writes are listed (0: all).
+        after_id: keyset cursor, the last row id already seen.
+        limit: page size.
+    """
+    base = select(Change.id).where(Change.revision_id > since)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.execute(
+        select(Change.id, Change.revision_id, Change.path, Change.previous_path, Change.layer,
+               Change.before, Change.after, Revision.created_at, Revision.author,
+               Revision.message)
+        .join(Revision, Revision.id == Change.revision_id)
+        .where(Change.revision_id > since, Change.id > after_id)
+        .order_by(Change.id)
+        .limit(limit)
+    )  # fmt: skip
+    return [ChangeRow(*r) for r in rows], total
+
+
+def renames_between(session: Session, start: int, end: int) -> dict[str, str]:
+    """Renames made by revisions in (start, end]: old path → new path, chains collapsed."""
+    rows = session.execute(
+        select(Change.previous_path, Change.path)
+        .where(Change.revision_id > start, Change.revision_id <= end,
+               Change.previous_path.is_not(None))
+        .order_by(Change.id)
+    )  # fmt: skip
+    out: dict[str, str] = {}
+    for old, new in rows:
+        if old is None or old == new:
+            continue
+        for k, v in list(out.items()):
+            if v == old:
+                out[k] = new
+        out.setdefault(old, new)
+    return out

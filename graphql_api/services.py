@@ -10,15 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 
+from . import repository
+from .db import lock_writes
+from .dtcg.nodes import Document
 from .dtcg.references import find_references
-from .models import Alias, Modifier, Revision, Theme, Token, TokenGroup, TokenSet, TokenValue
+from .models import Alias, Modifier, Theme, Token, TokenGroup, TokenSet, TokenValue
+from .writes.workspace import Workspace, layer_changes, record
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from .dtcg.parse import Document
     from .dtcg.resolver import ResolverDocument
 
 Step = Callable[[str], None]
@@ -34,6 +37,7 @@ class ImportResult:
         values: token values stored (one per token per layer).
         aliases: reference edges stored.
         sets, modifiers, contexts: counts of the resolver's structure.
+        changes: change-log entries written (one per token and layer that differs).
     """
 
     revision: int
@@ -43,6 +47,7 @@ class ImportResult:
     sets: int
     modifiers: int
     contexts: int
+    changes: int = 0
 
 
 def _layers(doc: ResolverDocument) -> list[tuple[str, str, str | None, Document]]:
@@ -55,28 +60,27 @@ def _layers(doc: ResolverDocument) -> list[tuple[str, str, str | None, Document]
     return out
 
 
-WRITE_LOCK_KEY = 0x70C3E5  # pg_advisory_xact_lock key serialising writers
-
-
-def lock_writes(session: Session) -> None:
-    """Serialise writers until the transaction ends, so revisions commit in id order.
-
-    PostgreSQL hands out sequence ids before commit; without the lock two writers could
-    commit out of order and ``max(revision.id)`` would not move for the later commit.
-    SQLite serialises writers by itself (one write transaction at a time).
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
-
-
 def clear_all(session: Session) -> None:
     """Delete every token, set and modifier (not the revision history)."""
     for model in (Alias, TokenValue, TokenGroup, Token, Theme, Modifier, TokenSet):
         session.execute(delete(model))
 
 
+def _stored_layers(session: Session) -> dict[str, Document]:
+    """Every stored layer by change-log label (``"foundation"``, ``"theme:dark"``)."""
+    ws = Workspace(session, repository.load_catalog(session))
+    layers = ws.layers()
+    ws.ensure(layers)
+    return {lay.label: ws.document(lay) for lay in layers}
+
+
 def import_document(
-    session: Session, doc: ResolverDocument, *, message: str = "", step: Step | None = None
+    session: Session,
+    doc: ResolverDocument,
+    *,
+    message: str = "",
+    author: str = "",
+    step: Step | None = None,
 ) -> ImportResult:
     """Replace all stored tokens, sets and modifiers with a validated resolver document.
 
@@ -87,6 +91,7 @@ def import_document(
         session: the transaction to write in.
         doc: a loaded resolver document that passed validation.
         message: recorded on the new revision.
+        author: the API key's name ('' from the command line), recorded on the revision.
         step: called with a short label before each phase (progress output).
 
     Returns:
@@ -94,6 +99,8 @@ def import_document(
     """
     say = step or (lambda _label: None)
     lock_writes(session)
+    say("reading the data it replaces")
+    before = _stored_layers(session)
     say("clearing previous data")
     clear_all(session)
     say("writing sets and modifiers")
@@ -110,13 +117,21 @@ def import_document(
     for kind, name, modifier, d in layers:
         layer = layer_ids[(kind, modifier, name)]
         n_values, n_aliases = _write_layer(session, d, layer, token_ids, (n_values, n_aliases))
-    revision = Revision(message=message or f"import {doc.name}")
-    session.add(revision)
-    session.flush()
+    say("writing the change log")
+    after = {
+        (name if modifier is None else f"{modifier}:{name}"): d for _, name, modifier, d in layers
+    }
+    records = [
+        rec
+        for label in [*before, *(k for k in after if k not in before)]
+        for rec in layer_changes(label, before.get(label, Document()), after.get(label, Document()))
+    ]
+    result = record(session, records, message=message or f"import {doc.name}", author=author)
     contexts = sum(len(m.contexts) for m in doc.modifiers.values())
     return ImportResult(
-        revision.id, len(paths), n_values, n_aliases, len(doc.sets), len(doc.modifiers), contexts
-    )
+        result.revision, len(paths), n_values, n_aliases, len(doc.sets), len(doc.modifiers),
+        contexts, len(records),
+    )  # fmt: skip
 
 
 def _write_structure(

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, Self
 
 from flask import Flask, current_app
 
-from . import repository
+from . import repository, state
 from .dtcg.errors import DTCGErrorGroup
 from .dtcg.parse import flatten
 from .dtcg.references import ResolvedToken, resolve
-from .dtcg.resolver import normalise_input
+from .dtcg.resolver import ResolverDocument, normalise_input
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 #: Key of the app's :class:`SnapshotStore` in ``app.extensions`` (one store per process).
 SNAPSHOTS_KEY = "tokens_snapshots"
+#: Releases whose frozen resolver stays decoded in memory (a few MB each for a large system).
+RELEASE_DOCUMENTS = 4
 
 
 @dataclass(slots=True)
@@ -92,6 +94,8 @@ class SnapshotStore:
             OrderedDict()
         )
         self._catalog: _CatalogEntry | None = None
+        self._release_docs: OrderedDict[tuple[int, str], ResolverDocument] = OrderedDict()
+        self._release_snaps: OrderedDict[tuple[Any, ...], Snapshot] = OrderedDict()
 
     @staticmethod
     def revision(session: Session) -> int:
@@ -159,6 +163,49 @@ class SnapshotStore:
             return snap
         raise RuntimeError("the data changed during every attempt to read it")
 
+    def release(
+        self, session: Session, name: str, theme: Mapping[str, str] | None = None
+    ) -> tuple[ResolverDocument, Snapshot]:
+        """The frozen resolver of release ``name`` and its snapshot for a theme input.
+
+        Releases never change, so both are cached (keyed by the release's row id and
+        creation time, so a recreated database cannot hand out an old one). One statement
+        on a hit; the release's content is read and resolved on a miss.
+
+        Raises:
+            LookupError: no such release.
+            DTCGErrorGroup: a bad theme input (as :meth:`get`).
+        """
+        info = repository.release_info(session, name)
+        if info is None:
+            raise LookupError(name)
+        doc_key = (info.id, info.created_at.isoformat())
+        with self._lock:
+            doc = self._release_docs.get(doc_key)
+        if doc is None:
+            doc = state.load(repository.release_content(session, info.id), name)
+            with self._lock:
+                self._release_docs[doc_key] = doc
+                while len(self._release_docs) > RELEASE_DOCUMENTS:
+                    self._release_docs.popitem(last=False)
+        contexts = {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()}
+        selection = normalise_input(contexts, theme or {})
+        key = (*doc_key, tuple(sorted(selection.items())))
+        with self._lock:
+            snap = self._release_snaps.get(key)
+            if snap is not None:
+                self._release_snaps.move_to_end(key)
+                return doc, snap
+        tokens, errors = resolve(flatten(doc.layers(selection)))
+        if errors:
+            raise DTCGErrorGroup(errors)
+        snap = Snapshot.build(info.revision, selection, tokens)
+        with self._lock:
+            self._release_snaps[key] = snap
+            while len(self._release_snaps) > self.max_size:
+                self._release_snaps.popitem(last=False)
+        return doc, snap
+
     def _store(self, key: tuple[int, tuple[tuple[str, str], ...]], snap: Snapshot) -> None:
         with self._lock:
             for old in [k for k in self._snapshots if k[0] < key[0]]:
@@ -172,6 +219,8 @@ class SnapshotStore:
         with self._lock:
             self._snapshots.clear()
             self._catalog = None
+            self._release_docs.clear()
+            self._release_snaps.clear()
 
 
 def snapshot_store(app: Flask | None = None) -> SnapshotStore:

@@ -1,0 +1,175 @@
+"""Modifier and context operations (DTCG Resolver module §4.1.5 modifiers and contexts).
+
+Rows of ``modifier`` and ``theme`` change here directly; values change through the
+:class:`~.workspace.Workspace` so the check and the change log see them. A context or
+modifier that goes away takes its values with it (``ON DELETE CASCADE``); each of those
+values is written to the change log first.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+
+from ..dtcg import errors as E  # noqa: N812 - the engine's alias
+from ..dtcg.errors import DTCGError
+from ..dtcg.nodes import Document
+from ..dtcg.parse import name_problem
+from ..dtcg.resolver import Modifier as ModifierDoc
+from ..models import Modifier, Theme, TokenSet
+from .errors import Conflict, Invalid, NotFound
+from .workspace import Layer, Workspace, layer_changes, theme_row_id
+
+
+def _invalid(message: str) -> Invalid:
+    return Invalid([DTCGError(E.INVALID_INPUT, message)])
+
+
+def _check_name(kind: str, name: str) -> None:
+    problem = name_problem(name) if name.strip() else "empty name"
+    if problem or ":" in name:
+        raise _invalid(f"{kind} name {name!r}: {problem or 'must not contain :'}")
+
+
+def _modifier(ws: Workspace, name: str) -> ModifierDoc:
+    mod = ws.doc.modifiers.get(name)
+    if mod is None:
+        raise NotFound(f"no modifier {name!r}", "modifier")
+    return mod
+
+
+def _row(ws: Workspace, name: str) -> Modifier:
+    row = ws.session.scalar(select(Modifier).where(Modifier.name == name))
+    if row is None:  # pragma: no cover - the workspace was read in the same transaction
+        raise NotFound(f"no modifier {name!r}", "modifier")
+    return row
+
+
+def create_modifier(
+    ws: Workspace, name: str, contexts: list[str], default: str | None, description: str | None
+) -> str:
+    """Add a modifier with empty contexts, last in resolution order (its values win).
+
+    Raises:
+        Conflict: ``ALREADY_EXISTS``.
+        Invalid: no contexts, a repeated or invalid name, a default that is not a context.
+    """
+    _check_name("modifier", name)
+    if name in ws.doc.modifiers or name in ws.doc.sets:
+        raise Conflict(f"a modifier or set {name!r} exists already", 0, "ALREADY_EXISTS")
+    if not contexts or len(set(contexts)) != len(contexts):
+        raise _invalid(f"modifier {name!r} needs one or more distinct contexts")
+    for ctx in contexts:
+        _check_name("context", ctx)
+    if default is not None and default not in contexts:
+        raise _invalid(f"default {default!r} is not one of the contexts {contexts}")
+    session = ws.session
+    last = max(
+        session.scalar(select(func.coalesce(func.max(Modifier.position), -1))) or -1,
+        session.scalar(select(func.coalesce(func.max(TokenSet.position), -1))) or -1,
+    )
+    row = Modifier(name=name, description=description, default_context=default, position=last + 1)
+    session.add(row)
+    session.flush()
+    session.add_all(Theme(modifier_id=row.id, name=c, position=i) for i, c in enumerate(contexts))
+    session.flush()
+    ws.doc.modifiers[name] = ModifierDoc(name, {c: Document() for c in contexts}, default)
+    ws.doc.order.append(("modifier", name))
+    return f"create modifier {name}"
+
+
+def rename_modifier(ws: Workspace, name: str, new_name: str) -> str:
+    """Rename a modifier (theme inputs must use the new name afterwards)."""
+    _modifier(ws, name)
+    _check_name("modifier", new_name)
+    if new_name in ws.doc.modifiers or new_name in ws.doc.sets:
+        raise Conflict(f"a modifier or set {new_name!r} exists already", 0, "ALREADY_EXISTS")
+    _row(ws, name).name = new_name
+    return f"rename modifier {name} to {new_name}"
+
+
+def delete_modifier(ws: Workspace, name: str) -> str:
+    """Remove a modifier, its contexts and their values; every combination is checked again.
+
+    Raises:
+        Invalid: tokens elsewhere reference tokens only its contexts define.
+    """
+    mod = _modifier(ws, name)
+    layers = [Layer(name, c) for c in mod.contexts]
+    ws.ensure(layers)
+    for lay in layers:
+        ws.extra.extend(layer_changes(lay.label, ws.document(lay), Document()))
+    del ws.doc.modifiers[name]
+    ws.doc.order.remove(("modifier", name))
+    ws.structural = True
+    ws.session.delete(_row(ws, name))
+    return f"delete modifier {name}"
+
+
+def set_default(ws: Workspace, name: str, context: str) -> str:
+    """Change the context a modifier takes when a theme input does not name it."""
+    mod = _modifier(ws, name)
+    if context not in mod.contexts:
+        raise NotFound(f"modifier {name!r} has no context {context!r}", "context")
+    _row(ws, name).default_context = context
+    return f"default of {name} is {context}"
+
+
+def create_context(ws: Workspace, modifier: str, name: str, copy_from: str | None) -> str:
+    """Add a context, empty or holding a copy of another context's values.
+
+    Raises:
+        NotFound: the modifier or ``copy_from`` does not exist.
+        Conflict: ``ALREADY_EXISTS``.
+        Invalid: the combinations with the new context do not resolve (an empty context
+            where sets reference tokens that only contexts define).
+    """
+    mod = _modifier(ws, modifier)
+    _check_name("context", name)
+    if name in mod.contexts:
+        raise Conflict(f"modifier {modifier!r} has a context {name!r}", 0, "ALREADY_EXISTS")
+    document = Document()
+    if copy_from is not None:
+        source = ws.document(ws.layer(context=(modifier, copy_from)))
+        document = Document(dict(source.tokens), dict(source.groups))
+    row = _row(ws, modifier)
+    ws.session.add(Theme(modifier_id=row.id, name=name, position=len(mod.contexts)))
+    ws.session.flush()
+    mod.contexts[name] = Document()
+    ws.add_layer(Layer(modifier, name), "theme", theme_row_id(ws.session, row.id, name), document)
+    return f"create context {modifier}:{name}"
+
+
+def rename_context(ws: Workspace, modifier: str, name: str, new_name: str) -> str:
+    """Rename a context (and the modifier's default, if it was this one)."""
+    mod = _modifier(ws, modifier)
+    ws.layer(context=(modifier, name))
+    _check_name("context", new_name)
+    if new_name in mod.contexts:
+        raise Conflict(f"modifier {modifier!r} has a context {new_name!r}", 0, "ALREADY_EXISTS")
+    row = _row(ws, modifier)
+    ws.session.execute(
+        update(Theme).where(Theme.modifier_id == row.id, Theme.name == name).values(name=new_name)
+    )
+    if row.default_context == name:
+        row.default_context = new_name
+    return f"rename context {modifier}:{name} to {new_name}"
+
+
+def delete_context(ws: Workspace, modifier: str, name: str) -> str:
+    """Remove a context and its values.
+
+    Raises:
+        NotFound: no such context.
+        Invalid: it is the modifier's only context, or its default (change that first).
+    """
+    mod = _modifier(ws, modifier)
+    lay = ws.layer(context=(modifier, name))
+    if len(mod.contexts) == 1:
+        raise _invalid(f"{name!r} is the only context of {modifier!r}; delete the modifier")
+    if mod.default == name:
+        raise _invalid(f"{name!r} is the default of {modifier!r}; set another default first")
+    ws.extra.extend(layer_changes(lay.label, ws.document(lay), Document()))
+    del mod.contexts[name]
+    row = _row(ws, modifier)
+    ws.session.execute(delete(Theme).where(Theme.modifier_id == row.id, Theme.name == name))
+    return f"delete context {modifier}:{name}"

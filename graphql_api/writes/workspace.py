@@ -1,0 +1,428 @@
+"""The unit of work of one write: the stored resolver loaded as needed, edited, checked, stored.
+
+A :class:`Workspace` holds the stored sets and modifiers as a
+:class:`~graphql_api.dtcg.resolver.ResolverDocument` whose layers are read from the
+database only when an operation or the check needs them. Operations edit layers in
+memory; :meth:`Workspace.check` resolves again every theme combination that contains
+an edited layer (DTCG Resolver module §4.2, :func:`~graphql_api.dtcg.validate.
+validate_document`) and :meth:`Workspace.store` writes only the rows that differ, one
+change-log row per token and layer touched, and a new revision. The caller holds the
+write lock (:func:`graphql_api.db.lock_writes`) and owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, exists, insert, select
+
+from .. import repository
+from ..dtcg.edits import same_token, token_object
+from ..dtcg.nodes import Document
+from ..dtcg.references import find_references
+from ..dtcg.resolver import VERSION, Modifier, ResolverDocument, TokenSet
+from ..dtcg.validate import combinations, validate_document
+from ..models import Alias, Change, Revision, Theme, Token, TokenGroup, TokenValue
+from .errors import Invalid, NotFound
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy.orm import Session
+
+    from ..dtcg.errors import DTCGError
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Layer:
+    """A place values live: a set (``modifier`` None) or a context of a modifier."""
+
+    modifier: str | None
+    name: str
+
+    @property
+    def label(self) -> str:
+        """``"foundation"`` for a set, ``"theme:dark"`` for a context (the change log's form)."""
+        return self.name if self.modifier is None else f"{self.modifier}:{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    """One change-log entry: a token in one layer, before and after (DTCG objects or None)."""
+
+    path: str
+    layer: str
+    before: Any  # dict or None
+    after: Any  # dict or None
+    previous_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What a write stored: its revision and the change-log entries it recorded."""
+
+    revision: int
+    changes: list[ChangeRecord] = field(default_factory=list)
+    message: str = ""
+
+
+def _empty() -> Document:
+    return Document()
+
+
+class Workspace:
+    """The stored resolver as one write sees it; see the module docstring."""
+
+    def __init__(self, session: Session, catalog: repository.Catalog) -> None:
+        self.session = session
+        self.doc = ResolverDocument("stored", None, VERSION)
+        self._ids: dict[Layer, tuple[str, int]] = {}
+        items: list[tuple[int, str, str]] = []
+        for set_id, name, position in catalog.sets:
+            self.doc.sets[name] = TokenSet(name, _empty())
+            self._ids[Layer(None, name)] = ("set", set_id)
+            items.append((position, "set", name))
+        for m in catalog.modifiers.values():
+            contexts = {c.name: _empty() for c in m.contexts}
+            self.doc.modifiers[m.name] = Modifier(m.name, contexts, m.default, m.description)
+            for c in m.contexts:
+                self._ids[Layer(m.name, c.name)] = ("theme", c.id)
+            items.append((m.position, "modifier", m.name))
+        self.doc.order = [(kind, name) for _, kind, name in sorted(items)]
+        self.catalog = catalog
+        self._original: dict[Layer, Document] = {}
+        self.touched: set[Layer] = set()
+        self.renames: dict[str, str] = {}
+        self.structural = False  # a modifier went away: check every combination
+        self.extra: list[ChangeRecord] = []  # entries of layers dropped outright
+
+    # -- layers ---------------------------------------------------------------------------
+
+    def layers(self) -> list[Layer]:
+        """Every layer, in resolution order (sets, then each modifier's contexts)."""
+        out: list[Layer] = []
+        for kind, name in self.doc.order:
+            if kind == "set":
+                out.append(Layer(None, name))
+            else:
+                out.extend(Layer(name, c) for c in self.doc.modifiers[name].contexts)
+        return out
+
+    def layer(self, set_name: str | None = None, context: tuple[str, str] | None = None) -> Layer:
+        """The layer named by a set or a (modifier, context) pair.
+
+        Raises:
+            NotFound: no such set, modifier or context.
+        """
+        if context is not None:
+            modifier, name = context
+            mod = self.doc.modifiers.get(modifier)
+            if mod is None:
+                raise NotFound(f"no modifier {modifier!r}", "modifier")
+            if name not in mod.contexts:
+                raise NotFound(f"modifier {modifier!r} has no context {name!r}", "context")
+            return Layer(modifier, name)
+        if set_name is None or set_name not in self.doc.sets:
+            raise NotFound(f"no set {set_name!r}", "set")
+        return Layer(None, set_name)
+
+    def _slot(self, layer: Layer) -> Document:
+        if layer.modifier is None:
+            return self.doc.sets[layer.name].document
+        return self.doc.modifiers[layer.modifier].contexts[layer.name]
+
+    def _put(self, layer: Layer, document: Document) -> None:
+        if layer.modifier is None:
+            self.doc.sets[layer.name].document = document
+        else:
+            self.doc.modifiers[layer.modifier].contexts[layer.name] = document
+
+    def ensure(self, layers: Iterable[Layer]) -> None:
+        """Read the layers not read yet (two statements for any number of them)."""
+        missing = [lay for lay in dict.fromkeys(layers) if lay not in self._original]
+        stored = [lay for lay in missing if lay in self._ids]
+        if stored:
+            docs, _ids = repository.load_layers(self.session, [self._ids[x] for x in stored])
+            for lay, d in zip(stored, docs, strict=True):
+                self._original[lay] = d
+                self._put(lay, Document(dict(d.tokens), dict(d.groups)))
+        for lay in missing:
+            self._original.setdefault(lay, Document())
+
+    def document(self, layer: Layer) -> Document:
+        """The layer as this write sees it (read on first use); edit through :meth:`edit`."""
+        self.ensure([layer])
+        return self._slot(layer)
+
+    def edit(self, layer: Layer) -> Document:
+        """The layer's document, to change in place; the layer is checked and stored."""
+        self.touched.add(layer)
+        return self.document(layer)
+
+    def add_layer(self, layer: Layer, kind: str, row_id: int, document: Document) -> None:
+        """Register a layer whose row an operation has just inserted (a new set or context)."""
+        self._ids[layer] = (kind, row_id)
+        self._original[layer] = Document()
+        self._put(layer, document)
+        self.touched.add(layer)
+
+    def where_defined(self, path: str) -> list[Layer]:
+        """The layers that give ``path`` a value, as this write sees them."""
+        kinds = {v: k for k, v in self._ids.items()}
+        rows = self.session.execute(
+            select(TokenValue.set_id, TokenValue.theme_id)
+            .join(Token, Token.id == TokenValue.token_id)
+            .where(Token.path == path)
+        )
+        found = {
+            kinds[("set", r.set_id) if r.set_id is not None else ("theme", r.theme_id)]
+            for r in rows
+        }
+        for lay in self._original:  # what this write has read may have changed since
+            found.discard(lay)
+            if path in self._slot(lay).tokens:
+                found.add(lay)
+        return [lay for lay in self.layers() if lay in found]
+
+    def referencing_layers(self, paths: Iterable[str]) -> list[Layer]:
+        """Layers holding a token whose stored value references one of ``paths``."""
+        wanted = list(paths)
+        kinds = {v: k for k, v in self._ids.items()}
+        rows = self.session.execute(
+            select(TokenValue.set_id, TokenValue.theme_id)
+            .join(Alias, Alias.token_value_id == TokenValue.id)
+            .join(Token, Token.id == Alias.target_token_id)
+            .where(Token.path.in_(wanted))
+            .distinct()
+        )
+        found = {
+            kinds[("set", r.set_id) if r.set_id is not None else ("theme", r.theme_id)]
+            for r in rows
+        }
+        found.update(self._original)
+        return [lay for lay in self.layers() if lay in found]
+
+    # -- check ----------------------------------------------------------------------------
+
+    def selections(self) -> list[dict[str, str]]:
+        """Theme combinations a change can affect: those containing an edited layer."""
+        every = combinations(self.doc)
+        if self.structural or any(lay.modifier is None for lay in self.touched):
+            return every
+        edited = {(lay.modifier, lay.name) for lay in self.touched}
+        return [s for s in every if any((m, c) in edited for m, c in s.items())]
+
+    def check(self) -> None:
+        """Resolve every affected combination again.
+
+        Raises:
+            Invalid: with every problem (cycles, dangling references, type mismatches,
+                invalid values…), each with its catalogue code, path and JSON Pointer.
+        """
+        if not self.touched and not self.structural:
+            return
+        selections = self.selections()
+        needed = [
+            Layer(None, name) if kind == "set" else Layer(name, s[name])
+            for s in selections
+            for kind, name in self.doc.order
+        ]
+        self.ensure(needed)
+        problems = validate_document(self.doc, selections=selections)
+        if problems:
+            raise Invalid(problems)
+
+    # -- store ----------------------------------------------------------------------------
+
+    def changes(self) -> list[ChangeRecord]:
+        """Change-log entries for every token that differs in an edited layer."""
+        out = list(self.extra)
+        for lay in sorted(self.touched, key=self.layers().index):
+            out.extend(layer_changes(lay.label, self._original[lay], self._slot(lay), self.renames))
+        return out
+
+    def store(self, *, message: str, author: str) -> WriteResult:
+        """Write what differs, the change log and a new revision (flushed, not committed)."""
+        records = self.changes()
+        paths = {p for lay in self.touched for p in self._slot(lay).tokens}
+        paths |= {p for lay in self.touched for p in self._original[lay].tokens}
+        token_ids = _ensure_tokens(self.session, paths)
+        gone: set[str] = set()
+        for lay in self.touched:
+            gone |= self._store_layer(lay, token_ids)
+        if gone:
+            self.session.execute(
+                delete(Token).where(
+                    Token.path.in_(sorted(gone)),
+                    ~exists().where(TokenValue.token_id == Token.id),
+                )
+            )
+        return record(self.session, records, message=message, author=author)
+
+    def _store_layer(self, lay: Layer, token_ids: dict[str, int]) -> set[str]:
+        old, new = self._original[lay], self._slot(lay)
+        kind, layer_id = self._ids[lay]
+        column = TokenValue.set_id if kind == "set" else TokenValue.theme_id
+        changed = [p for p in new.tokens if not same_token(old.tokens.get(p), new.tokens[p])]
+        removed = [p for p in old.tokens if p not in new.tokens]
+        stale = [token_ids[p] for p in changed if p in old.tokens]
+        stale += [token_ids[p] for p in removed]
+        if stale:
+            self.session.execute(
+                delete(TokenValue).where(column == layer_id, TokenValue.token_id.in_(stale))
+            )
+        layer_cols = {"set_id": layer_id if kind == "set" else None,
+                      "theme_id": layer_id if kind == "theme" else None}  # fmt: skip
+        write_values(self.session, [new.tokens[p] for p in changed], layer_cols, token_ids)
+        groups_changed = [p for p in set(old.groups) | set(new.groups)
+                          if old.groups.get(p) != new.groups.get(p)]  # fmt: skip
+        if groups_changed:
+            group_column = TokenGroup.set_id if kind == "set" else TokenGroup.theme_id
+            self.session.execute(
+                delete(TokenGroup).where(
+                    group_column == layer_id, TokenGroup.path.in_(groups_changed)
+                )
+            )
+            rows = [group_row(new.groups[p], layer_cols) for p in groups_changed
+                    if p in new.groups]  # fmt: skip
+            if rows:
+                self.session.execute(insert(TokenGroup), rows)
+        return set(removed)
+
+
+def _ensure_tokens(session: Session, paths: set[str]) -> dict[str, int]:
+    """Token ids of ``paths``, inserting the rows of new paths."""
+    ids = _known(session, paths)
+    new = sorted(p for p in paths if p not in ids)
+    if new:
+        session.execute(insert(Token), [{"path": p, "name": p.rsplit(".", 1)[-1]} for p in new])
+        ids.update(_known(session, set(new)))
+    return ids
+
+
+def group_row(g: Any, layer_cols: dict[str, int | None]) -> dict[str, Any]:
+    """The ``token_group`` row of a group node in a layer."""
+    return {
+        **layer_cols, "path": g.path, "type": g.type, "description": g.description,
+        "deprecated": g.deprecated, "extensions": g.extensions, "source_file": g.file,
+        "source_pointer": g.pointer, "extends": g.extends,
+    }  # fmt: skip
+
+
+def write_values(
+    session: Session,
+    nodes: list[Any],
+    layer_cols: dict[str, int | None],
+    token_ids: dict[str, int],
+) -> int:
+    """Insert the values of ``nodes`` in one layer and their alias edges; returns aliases written.
+
+    Plain executemany (RETURNING would make SQLite run one statement per row), then one
+    SELECT for the new ids: a token has one value per layer.
+    """
+    if not nodes:
+        return 0
+    rows = [
+        {
+            "token_id": token_ids[t.path], **layer_cols, "type": t.type, "value": t.value,
+            "description": t.description, "deprecated": t.deprecated,
+            "extensions": t.extensions, "source_file": t.file, "source_pointer": t.pointer,
+        }
+        for t in nodes
+    ]  # fmt: skip
+    session.execute(insert(TokenValue), rows)
+    kind = "set_id" if layer_cols["set_id"] is not None else "theme_id"
+    column = TokenValue.set_id if kind == "set_id" else TokenValue.theme_id
+    wanted = {token_ids[t.path] for t in nodes}
+    value_ids: dict[int, int] = {
+        token_id: value_id
+        for value_id, token_id in session.execute(
+            select(TokenValue.id, TokenValue.token_id).where(column == layer_cols[kind])
+        )
+        if token_id in wanted
+    }
+    targets = {r.target for t in nodes for r in find_references(t.value)}
+    missing = targets - token_ids.keys()
+    if missing:
+        token_ids = {**token_ids, **_known(session, missing)}
+    aliases = [
+        {"token_value_id": value_ids[token_ids[t.path]], "target_token_id": token_ids[r.target],
+         "pointer": r.pointer}
+        for t in nodes
+        for r in find_references(t.value)
+        if r.target in token_ids
+    ]  # fmt: skip
+    if aliases:
+        session.execute(insert(Alias), aliases)
+    return len(aliases)
+
+
+def _known(session: Session, paths: set[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    ordered = sorted(paths)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        out.update(session.execute(select(Token.path, Token.id).where(Token.path.in_(chunk)))
+                   .tuples().all())  # fmt: skip
+    return out
+
+
+def layer_changes(
+    label: str, old: Document, new: Document, renames: dict[str, str] | None = None
+) -> list[ChangeRecord]:
+    """Change-log entries of one layer: added, changed and removed tokens; renames paired."""
+    renames = renames or {}
+    moved = {o: n for o, n in renames.items() if o in old.tokens and n in new.tokens
+             and o not in new.tokens and n not in old.tokens}  # fmt: skip
+    moved_to = set(moved.values())
+    out: list[ChangeRecord] = []
+    for path, node in new.tokens.items():
+        if path in moved_to:
+            continue
+        before = old.tokens.get(path)
+        if not same_token(before, node):
+            was = token_object(before) if before is not None else None
+            out.append(ChangeRecord(path, label, was, token_object(node)))
+    for path, node in old.tokens.items():
+        if path in moved:
+            target = moved[path]
+            out.append(ChangeRecord(target, label, token_object(node),
+                                    token_object(new.tokens[target]), path))  # fmt: skip
+        elif path not in new.tokens:
+            out.append(ChangeRecord(path, label, token_object(node), None))
+    return out
+
+
+def record(
+    session: Session, records: list[ChangeRecord], *, message: str, author: str
+) -> WriteResult:
+    """Add a revision and its change-log rows (flushed); returns them."""
+    revision = Revision(message=message, author=author)
+    session.add(revision)
+    session.flush()
+    if records:
+        session.execute(
+            insert(Change),
+            [
+                {"revision_id": revision.id, "path": r.path, "previous_path": r.previous_path,
+                 "layer": r.layer, "before": r.before, "after": r.after}
+                for r in records
+            ],
+        )  # fmt: skip
+    return WriteResult(revision.id, records, message)
+
+
+def theme_row_id(session: Session, modifier_id: int, name: str) -> int:
+    """Id of a context's row (for operations that insert one)."""
+    row_id = session.scalar(
+        select(Theme.id).where(Theme.modifier_id == modifier_id, Theme.name == name)
+    )
+    if row_id is None:  # pragma: no cover - called right after the insert
+        raise NotFound(f"no context {name!r}", "context")
+    return row_id
+
+
+def problems_of(errors: Iterable[DTCGError]) -> Invalid:
+    """An :class:`Invalid` for a list of problems (helper for operations)."""
+    return Invalid(list(errors))

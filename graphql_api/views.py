@@ -19,7 +19,7 @@ from strawberry.flask.views import GraphQLView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from . import db, exports, graphql_http
+from . import auth, db, exports, graphql_http
 from .graphiql import create_blueprint, render_graphiql_page
 from .http_cache import ResponseCache
 from .schema import schema
@@ -110,6 +110,7 @@ class TokenGraphQLView(GraphQLView[Context, None]):
             request=request,
             response=response,
             _revision=prepared.revision if prepared else None,
+            principal=auth.current_principal(),
         )
         g.graphql_context = context
         return context

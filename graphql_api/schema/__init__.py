@@ -9,7 +9,18 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 
 from .execution import FastExecutionContext, fast_path_allowed
-from .queries import Query
+from .history import CHANGE_TYPES, HistoryQuery
+from .mutations import Mutation
+from .queries import TokenQuery
+
+
+@strawberry.type(
+    description="Read design tokens resolved for a theme, and their history: change log, "
+    "releases (time travel), diffs and impact."
+)
+class Query(TokenQuery, HistoryQuery):
+    """The root type: token reads (:mod:`.queries`) and history (:mod:`.history`)."""
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -57,10 +68,10 @@ EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
 
 schema = TokenSchema(
     query=Query,
+    mutation=Mutation,
+    types=list(CHANGE_TYPES),
     extensions=EXTENSIONS,
-    execution_context_class=(
-        FastExecutionContext if fast_path_allowed(EXTENSIONS) else None
-    ),
+    execution_context_class=(FastExecutionContext if fast_path_allowed(EXTENSIONS) else None),
 )
 
 __all__ = ["schema"]

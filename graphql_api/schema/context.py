@@ -15,7 +15,29 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from ..auth import Principal
     from ..snapshots import Snapshot, SnapshotStore
+
+
+def require_scope(context: Context, scope: str) -> Principal:
+    """The request's principal if its API key has ``scope``.
+
+    Raises:
+        GraphQLError: ``UNAUTHENTICATED`` without a key, ``FORBIDDEN`` with a key lacking
+            the scope; nothing has been written.
+    """
+    principal = context.principal
+    if principal is None:
+        raise GraphQLError(
+            f"this needs an API key with scope {scope!r}: send Authorization: Bearer <key>",
+            extensions={"code": "UNAUTHENTICATED"},
+        )
+    if not principal.allows(scope):
+        raise GraphQLError(
+            f"the key {principal.name!r} has scope {principal.scope!r}, this needs {scope!r}",
+            extensions={"code": "FORBIDDEN"},
+        )
+    return principal
 
 
 def graphql_error(group: DTCGErrorGroup) -> GraphQLError:
@@ -50,6 +72,12 @@ class Context:
     _memo: dict[tuple[tuple[str, str], ...], Snapshot] = field(default_factory=dict)
     _revision: int | None = None
     operation_type: str | None = None  # "query" / "mutation", set when execution starts
+    principal: Principal | None = None  # the request's API key, if it sent one
+
+    def written(self, revision: int) -> None:
+        """After a write committed: later fields of this request read ``revision``."""
+        self._revision = revision
+        self._memo.clear()
 
     def revision(self) -> int:
         """The data revision this request reads (one statement, the first time only)."""
@@ -61,12 +89,32 @@ class Context:
         """The stored sets and modifiers at this request's revision."""
         return self.snapshots.catalog(self.session, self.revision())
 
-    def snapshot(self, theme: Mapping[str, str] | None) -> Snapshot:
-        """The resolved snapshot for a theme input, once per request and input.
+    def release(self, name: str, theme: Mapping[str, str] | None = None) -> tuple[Any, Snapshot]:
+        """(frozen resolver document, snapshot) of release ``name`` for a theme input.
 
         Raises:
-            GraphQLError: with ``extensions.code`` ``UNKNOWN_MODIFIER``/``UNKNOWN_CONTEXT``.
+            GraphQLError: ``RELEASE_NOT_FOUND``, or a bad theme input as :meth:`snapshot`.
         """
+        try:
+            return self.snapshots.release(self.session, name, theme)
+        except LookupError:
+            raise GraphQLError(
+                f"no release {name!r}", extensions={"code": "RELEASE_NOT_FOUND"}
+            ) from None
+        except DTCGErrorGroup as group:
+            raise graphql_error(group) from None
+
+    def snapshot(self, theme: Mapping[str, str] | None, release: str | None = None) -> Snapshot:
+        """The resolved snapshot for a theme input, once per request and input.
+
+        ``release``: read that release's frozen tokens instead of the current ones.
+
+        Raises:
+            GraphQLError: with ``extensions.code`` ``UNKNOWN_MODIFIER``/``UNKNOWN_CONTEXT``,
+                or ``RELEASE_NOT_FOUND``.
+        """
+        if release is not None:
+            return self.release(release, theme)[1]
         key = tuple(sorted((theme or {}).items()))
         snap = self._memo.get(key)
         if snap is None:

@@ -12,6 +12,8 @@ from . import types as T  # noqa: N812 - short alias, like the engine's E and V
 from .context import Context
 
 if TYPE_CHECKING:
+    from ..dtcg.resolver import ResolverDocument
+    from ..repository import Catalog
     from ..snapshots import Snapshot
 
 Info = strawberry.Info[Context, None]
@@ -22,6 +24,38 @@ THEME_ARG = (
 )
 
 ThemeArg = Annotated[list[T.ThemeSelection] | None, strawberry.argument(description=THEME_ARG)]
+ReleaseArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Read the tokens as they were in this release (time travel), e.g. "
+        "`1.4.0`; default: the current tokens. Unknown: error `RELEASE_NOT_FOUND`."
+    ),
+]
+
+
+def modifier_objects(catalog: Catalog) -> list[T.Modifier]:
+    """GraphQL modifiers of a stored catalog."""
+    return [
+        T.Modifier(
+            name=m.name,
+            description=m.description,
+            default=m.default,
+            contexts=[T.Context(name=c.name, description=c.description) for c in m.contexts],
+        )
+        for m in catalog.modifiers.values()
+    ]
+
+
+def release_modifiers(doc: ResolverDocument) -> list[T.Modifier]:
+    """GraphQL modifiers of a release's frozen resolver, in resolution order."""
+    return [
+        T.Modifier(
+            name=m.name, description=m.description, default=m.default,
+            contexts=[T.Context(name=c, description=None) for c in m.contexts],
+        )
+        for kind, name in doc.order if kind == "modifier"
+        for m in [doc.modifiers[name]]
+    ]  # fmt: skip
 
 
 def theme_input(theme: list[T.ThemeSelection] | None) -> dict[str, str]:
@@ -57,24 +91,17 @@ def _matches(snap: Snapshot, path: str, flt: T.TokenFilter) -> bool:
 
 
 @strawberry.type(description="Read design tokens resolved for a theme.")
-class Query:
+class TokenQuery:
     """The root type. Resolvers read snapshots through the :class:`~.context.Context`."""
 
     @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="Every modifier with its contexts, in resolutionOrder."
     )
-    def modifiers(self, info: Info) -> list[T.Modifier]:
-        """From the request's catalog (:meth:`.context.Context.catalog`)."""
-        catalog = info.context.catalog()
-        return [
-            T.Modifier(
-                name=m.name,
-                description=m.description,
-                default=m.default,
-                contexts=[T.Context(name=c.name, description=c.description) for c in m.contexts],
-            )
-            for m in catalog.modifiers.values()
-        ]
+    def modifiers(self, info: Info, release: ReleaseArg = None) -> list[T.Modifier]:
+        """From the request's catalog (:meth:`.context.Context.catalog`) or the release."""
+        if release is not None:
+            return release_modifiers(info.context.release(release)[0])
+        return modifier_objects(info.context.catalog())
 
     @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="One token by dotted path, resolved in a theme; null if unknown."
@@ -86,9 +113,10 @@ class Query:
             str, strawberry.argument(description="Dotted path, e.g. `fgColor.default`.")
         ],
         theme: ThemeArg = None,
+        release: ReleaseArg = None,
     ) -> T.Token | None:
         """A lookup in the snapshot's token objects (:func:`.types.token_objects`)."""
-        snap = info.context.snapshot(theme_input(theme))
+        snap = info.context.snapshot(theme_input(theme), release)
         return T.token_objects(snap).get(path)
 
     @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
@@ -96,7 +124,7 @@ class Query:
         "connection). Without `first`, a page holds up to the server's maximum page size "
         "(10,000 by default), so a whole design system comes in one request."
     )
-    def tokens(
+    def tokens(  # noqa: PLR0917 - GraphQL arguments
         self,
         info: Info,
         theme: ThemeArg = None,
@@ -110,6 +138,7 @@ class Query:
             str | None,
             strawberry.argument(description="Cursor of the edge after which the page starts."),
         ] = None,
+        release: ReleaseArg = None,
     ) -> T.TokenConnection:
         """A keyset page over the snapshot's sorted paths, after ``filter``."""
         ctx = info.context
@@ -119,7 +148,7 @@ class Query:
                 f"first must be between 0 and {ctx.max_page_size}, got {first}",
                 extensions={"code": "INVALID_PAGE_SIZE"},
             )
-        snap = ctx.snapshot(theme_input(theme))
+        snap = ctx.snapshot(theme_input(theme), release)
         paths = snap.paths
         if filter is not None:
             paths = [p for p in paths if _matches(snap, p, filter)]
@@ -139,4 +168,3 @@ class Query:
             end_cursor=edges[-1].cursor if edges else None,
         )
         return T.TokenConnection(edges=edges, page_info=info_, total_count=len(paths))
-

@@ -103,16 +103,25 @@ def primer(
     _loaded_documents: dict[tuple[Path, str], ResolverDocument],
 ) -> Iterator[SharedDB]:
     """Primer imported through the CLI into a session-wide database of each backend."""
+    with shared_app(request.param, tmp_path_factory) as app:
+        with pytest.MonkeyPatch.context() as mp:
+            result = import_primer_once(app, mp, _loaded_documents)
+        yield SharedDB(app, app.test_client(), result.stdout)
+
+
+def import_primer_once(
+    app: Flask,
+    mp: pytest.MonkeyPatch,
+    loaded: dict[tuple[Path, str], ResolverDocument],
+) -> Any:
+    """``tokens import PRIMER`` into ``app``, parsing Primer once per test session."""
     real_load = cli.load_any
 
     def load_once(path: Path, fmt: str, **options: Any) -> ResolverDocument:
         key = (Path(path).resolve(), fmt)
-        if key not in _loaded_documents:
-            _loaded_documents[key] = real_load(path, fmt, **options)
-        return _loaded_documents[key]
+        if key not in loaded:
+            loaded[key] = real_load(path, fmt, **options)
+        return loaded[key]
 
-    with shared_app(request.param, tmp_path_factory) as app:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(cli, "load_any", load_once)
-            result = import_tokens(app.test_cli_runner(), PRIMER)
-        yield SharedDB(app, app.test_client(), result.stdout)
+    mp.setattr(cli, "load_any", load_once)
+    return import_tokens(app.test_cli_runner(), PRIMER)

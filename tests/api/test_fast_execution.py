@@ -8,10 +8,9 @@ import pytest
 import strawberry
 
 from graphql_api import db
-from graphql_api.schema import EXTENSIONS, schema
+from graphql_api.schema import EXTENSIONS, Query, schema
 from graphql_api.schema.context import Context
 from graphql_api.schema.execution import FastExecutionContext, fast_path_allowed
-from graphql_api.schema.queries import Query
 from graphql_api.snapshots import SNAPSHOTS_KEY
 
 STANDARD = strawberry.Schema(query=Query, extensions=EXTENSIONS)
@@ -31,7 +30,7 @@ QUERIES = {
     "fragments": "query { tokens(first: 5) { edges { node { ...F path } } } } "
     "fragment F on Token { path type resolvedValue }",
     "errors": 'query { a: token(path: "x", theme: [{modifier: "nope", context: "x"}]) '
-    '{ path } b: modifiers { name default contexts { name description } } }',
+    "{ path } b: modifiers { name default contexts { name description } } }",
 }
 
 
@@ -59,6 +58,7 @@ def test_an_extension_with_a_resolve_hook_turns_the_fast_path_off() -> None:
 def test_same_result_as_graphql_core(name: str, primer: Any) -> None:
     app = primer.app
     with app.app_context():
+
         def context() -> Context:
             return Context(session=db.get_session(), snapshots=app.extensions[SNAPSHOTS_KEY])
 

@@ -1,0 +1,382 @@
+"""History reads: the change log, releases, diffs between releases or themes, impact.
+
+Resolvers delegate: the change log and releases come from :mod:`graphql_api.repository`,
+diffs from :func:`graphql_api.dtcg.diff.diff_tokens` over two snapshots, impact from the
+snapshots' reverse references.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.scalars import JSON
+
+from .. import repository
+from ..dtcg.diff import TokenChange as DiffChange
+from ..dtcg.diff import bump_version, diff_tokens, semver_bump
+from . import types as T  # noqa: N812 - short alias
+from .context import Context
+from .payloads import Change, Release
+from .queries import ReleaseArg, ThemeArg, theme_input
+
+if TYPE_CHECKING:
+    from ..snapshots import Snapshot
+
+Info = strawberry.Info[Context, None]
+#: Largest page of ``Query.changes``.
+MAX_CHANGES_PAGE = 1000
+
+
+@strawberry.enum(description="Semantic-version bump a set of token changes calls for.")
+class SemverBump(Enum):
+    """Removal, rename or type change: MAJOR; addition or (un)deprecation: MINOR; value: PATCH."""
+
+    NONE = "none"
+    PATCH = "patch"
+    MINOR = "minor"
+    MAJOR = "major"
+
+
+@strawberry.enum(description="What happened to a token between two versions or themes.")
+class ChangeKind(Enum):
+    """The kinds of :mod:`graphql_api.dtcg.diff`."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    RENAMED = "renamed"
+    VALUE_CHANGED = "value_changed"
+    TYPE_CHANGED = "type_changed"
+    DEPRECATED = "deprecated"
+    UNDEPRECATED = "undeprecated"
+
+
+@strawberry.interface(description="One change of one token in a diff.")
+class TokenChange:
+    """Fields every change has; the implementing type tells the kind."""
+
+    kind: ChangeKind = strawberry.field(description="The kind (also told by `__typename`).")
+    path: str = strawberry.field(description="Path on the `to` side (removed: the `from` side).")
+    previous_path: str | None = strawberry.field(
+        description="For a renamed token (and its other changes): its path on the `from` side."
+    )
+
+
+@strawberry.type(description="A token only on the `to` side.")
+class TokenAdded(TokenChange):
+    """``added``."""
+
+    value: JSON = strawberry.field(description="Its resolved value.")
+    token: T.Token | None = strawberry.field(description="The token on the `to` side.")
+
+
+@strawberry.type(description="A token only on the `from` side.")
+class TokenRemoved(TokenChange):
+    """``removed``."""
+
+    value: JSON = strawberry.field(description="Its resolved value before.")
+
+
+@strawberry.type(description="A token moved from `previousPath` to `path`.")
+class TokenRenamed(TokenChange):
+    """``renamed``."""
+
+
+@strawberry.type(description="The resolved value changed.")
+class TokenValueChanged(TokenChange):
+    """``value_changed``."""
+
+    before: JSON = strawberry.field(description="Resolved value on the `from` side.")
+    after: JSON = strawberry.field(description="Resolved value on the `to` side.")
+    token: T.Token | None = strawberry.field(description="The token on the `to` side.")
+
+
+@strawberry.type(description="The effective `$type` changed.")
+class TokenTypeChanged(TokenChange):
+    """``type_changed``."""
+
+    before: str | None = strawberry.field(description="Type on the `from` side.")
+    after: str | None = strawberry.field(description="Type on the `to` side.")
+
+
+@strawberry.type(description="The token became deprecated.")
+class TokenDeprecated(TokenChange):
+    """``deprecated``."""
+
+    reason: str | None = strawberry.field(description="The reason, or null for plain `true`.")
+
+
+@strawberry.type(description="The token is no longer deprecated.")
+class TokenUndeprecated(TokenChange):
+    """``undeprecated``."""
+
+
+@strawberry.type(description="Typed changes between two versions or two themes, and the bump.")
+class TokenDiff:
+    """Result of ``Query.diff``."""
+
+    from_release: str | None = strawberry.field(description="`from` release (null: current).")
+    to_release: str | None = strawberry.field(description="`to` release (null: current).")
+    bump: SemverBump = strawberry.field(description="The semver bump the changes call for.")
+    suggested_version: str | None = strawberry.field(
+        description="`from` bumped accordingly when it is a MAJOR.MINOR.PATCH name."
+    )
+    changes: list[TokenChange] = strawberry.field(description="Every change, by path.")
+
+
+@strawberry.type(description="A change-log entry in a connection.")
+class ChangeEdge:
+    """Relay edge."""
+
+    cursor: str = strawberry.field(description="Opaque cursor for `after`.")
+    node: Change = strawberry.field(description="The entry.")
+
+
+@strawberry.type(description="Change-log entries, oldest first (Relay connection).")
+class ChangeConnection:
+    """Result of ``Query.changes``."""
+
+    edges: list[ChangeEdge] = strawberry.field(description="This page.")
+    page_info: T.PageInfo = strawberry.field(description="Paging.")
+    total_count: int = strawberry.field(description="Entries after `since`, in all pages.")
+
+
+@strawberry.type(description="A context chosen for a modifier.")
+class SelectedContext:
+    """One modifier → context pair of a theme combination."""
+
+    modifier: str = strawberry.field(description="Modifier name.")
+    context: str = strawberry.field(description="Context name.")
+
+
+@strawberry.type(description="The tokens one theme combination would change.")
+class ImpactedTheme:
+    """One combination of ``Query.impact``."""
+
+    theme: list[SelectedContext] = strawberry.field(description="The combination.")
+    tokens: list[T.Token] = strawberry.field(
+        description="Tokens whose resolved value derives from the token (references, "
+        "chains, composites, `$extends` copies), in path order; the token itself excluded."
+    )
+
+
+@strawberry.type(description="Where a change to a token would show.")
+class Impact:
+    """Result of ``Query.impact``."""
+
+    path: str = strawberry.field(description="The token asked about.")
+    total_count: int = strawberry.field(
+        description="Distinct tokens affected in at least one combination."
+    )
+    themes: list[ImpactedTheme] = strawberry.field(
+        description="Every theme combination that has the token, with what it would change."
+    )
+
+
+def _cursor(change_id: int) -> str:
+    return base64.urlsafe_b64encode(f"change:{change_id}".encode()).decode()
+
+
+def _decode(cursor: str) -> int:
+    try:
+        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "change":
+            raise ValueError(kind)
+        return int(number)
+    except ValueError:
+        raise GraphQLError(f"invalid cursor {cursor!r}", extensions={"code": "INVALID_CURSOR"}) \
+            from None  # fmt: skip
+
+
+def _change_object(c: DiffChange, right: Snapshot) -> TokenChange:  # noqa: PLR0911 - one per kind
+    kind = ChangeKind(c.kind)
+    common: dict[str, Any] = {"kind": kind, "path": c.path, "previous_path": c.previous_path}
+    token = T.token_objects(right).get(c.path)
+    if kind is ChangeKind.ADDED:
+        return TokenAdded(**common, value=c.after, token=token)
+    if kind is ChangeKind.REMOVED:
+        return TokenRemoved(**common, value=c.after if c.after is not None else c.before)
+    if kind is ChangeKind.RENAMED:
+        return TokenRenamed(**common)
+    if kind is ChangeKind.VALUE_CHANGED:
+        return TokenValueChanged(**common, before=c.before, after=c.after, token=token)
+    if kind is ChangeKind.TYPE_CHANGED:
+        return TokenTypeChanged(**common, before=c.before, after=c.after)
+    if kind is ChangeKind.DEPRECATED:
+        reason = c.after if isinstance(c.after, str) else None
+        return TokenDeprecated(**common, reason=reason)
+    return TokenUndeprecated(**common)
+
+
+def dependents(snap: Snapshot, path: str) -> list[str]:
+    """Paths whose resolved value derives from ``path`` in one snapshot, sorted.
+
+    Follows reverse references transitively, and tokens copied from it by a group's
+    ``$extends`` (DTCG Format §6.4), which carry it as ``extended_from``.
+    """
+    copies: dict[str, list[str]] | None = snap.memo.get("extended_by")
+    if copies is None:
+        copies = {}
+        for p, tok in snap.tokens.items():
+            if tok.node.extended_from is not None:
+                copies.setdefault(tok.node.extended_from, []).append(p)
+        snap.memo["extended_by"] = copies
+    seen: set[str] = set()
+    todo = [path]
+    while todo:
+        current = todo.pop()
+        for nxt in (*snap.referenced_by.get(current, ()), *copies.get(current, ())):
+            if nxt not in seen and nxt != path:
+                seen.add(nxt)
+                todo.append(nxt)
+    return sorted(seen)
+
+
+FromArg = Annotated[
+    str | None,
+    strawberry.argument(name="from", description="Release on the left (default: the current)."),
+]
+ToArg = Annotated[
+    str | None, strawberry.argument(description="Release on the right (default: the current).")
+]
+
+
+@strawberry.type(description="History: change log, releases, diffs and impact.")
+class HistoryQuery:
+    """Read-only history fields (merged into ``Query``)."""
+
+    @strawberry.field(description="The current data revision (0 before any write).")  # type: ignore[untyped-decorator]
+    def revision(self, info: Info) -> int:
+        """One statement (memoised for the request)."""
+        return info.context.revision()
+
+    @strawberry.field(description="Every release, oldest first.")  # type: ignore[untyped-decorator]
+    def releases(self, info: Info) -> list[Release]:
+        """From :func:`graphql_api.repository.releases`."""
+        return [
+            Release(name=r.name, notes=r.notes, revision=r.revision, created_at=r.created_at,
+                    author=r.author)
+            for r in repository.releases(info.context.session)
+        ]  # fmt: skip
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The change log: one entry per token and layer each write touched, "
+        "oldest first."
+    )
+    def changes(
+        self,
+        info: Info,
+        since: Annotated[
+            int, strawberry.argument(description="Only writes after this revision.")
+        ] = 0,
+        first: Annotated[int, strawberry.argument(description="Page size, 0-1000.")] = 100,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor of the last entry seen.")
+        ] = None,
+    ) -> ChangeConnection:
+        """A keyset page of :func:`graphql_api.repository.changes`."""
+        if not 0 <= first <= MAX_CHANGES_PAGE:
+            raise GraphQLError(f"first must be between 0 and {MAX_CHANGES_PAGE}, got {first}",
+                               extensions={"code": "INVALID_PAGE_SIZE"})  # fmt: skip
+        after_id = _decode(after) if after else 0
+        rows, total = repository.changes(info.context.session, since, after_id=after_id,
+                                         limit=first + 1)  # fmt: skip
+        page = rows[:first]
+        edges = [
+            ChangeEdge(cursor=_cursor(r.id), node=Change(
+                path=r.path, previous_path=r.previous_path, layer=r.layer, before=r.before,
+                after=r.after, revision=r.revision, created_at=r.created_at, author=r.author,
+                message=r.message))
+            for r in page
+        ]  # fmt: skip
+        page_info = T.PageInfo(
+            has_next_page=len(rows) > first, has_previous_page=after_id > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )  # fmt: skip
+        return ChangeConnection(edges=edges, page_info=page_info, total_count=total)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Typed changes from one release (or theme) to another, with the semver "
+        "bump they imply. Between releases, renames recorded in the change log are shown "
+        "as renames; others are detected (same type and value under a new path). With "
+        "`fromTheme`/`toTheme`, compares two themes of the same version."
+    )
+    def diff(  # noqa: PLR0917 - GraphQL arguments
+        self,
+        info: Info,
+        from_: FromArg = None,
+        to: ToArg = None,
+        theme: ThemeArg = None,
+        from_theme: Annotated[
+            list[T.ThemeSelection] | None,
+            strawberry.argument(description="Theme on the left (default: `theme`)."),
+        ] = None,
+        to_theme: Annotated[
+            list[T.ThemeSelection] | None,
+            strawberry.argument(description="Theme on the right (default: `theme`)."),
+        ] = None,
+    ) -> TokenDiff:
+        """:func:`graphql_api.dtcg.diff.diff_tokens` over the two snapshots."""
+        ctx = info.context
+        left = ctx.snapshot(theme_input(from_theme or theme), from_)
+        right = ctx.snapshot(theme_input(to_theme or theme), to)
+        if left.revision < right.revision:
+            renames = repository.renames_between(ctx.session, left.revision, right.revision)
+        elif left.revision > right.revision:
+            back = repository.renames_between(ctx.session, right.revision, left.revision)
+            renames = {new: old for old, new in back.items()}
+        else:
+            renames = {}
+        changes = diff_tokens(left.tokens, right.tokens, renames=renames)
+        bump = semver_bump(changes)
+        return TokenDiff(
+            from_release=from_, to_release=to, bump=SemverBump(bump),
+            suggested_version=bump_version(from_, bump) if from_ else None,
+            changes=[_change_object(c, right) for c in changes],
+        )  # fmt: skip
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Every token, in every theme combination, whose resolved value would "
+        "change if the token at `path` changed."
+    )
+    def impact(
+        self,
+        info: Info,
+        path: Annotated[str, strawberry.argument(description="Dotted path of the token.")],
+        release: ReleaseArg = None,
+    ) -> Impact:
+        """Reverse references of each combination's snapshot (:func:`dependents`)."""
+        ctx = info.context
+        if release is not None:
+            doc = ctx.release(release)[0]
+            mods = [(m.name, list(m.contexts)) for m in doc.modifiers.values()]
+        else:
+            mods = [(m.name, [c.name for c in m.contexts])
+                    for m in ctx.catalog().modifiers.values()]  # fmt: skip
+        names = [name for name, _ in mods]
+        themes: list[ImpactedTheme] = []
+        affected: set[str] = set()
+        for combo in itertools.product(*(contexts for _, contexts in mods)):
+            selection = dict(zip(names, combo, strict=True))
+            snap = ctx.snapshot(selection, release)
+            if path not in snap.tokens:
+                continue
+            paths = dependents(snap, path)
+            affected.update(paths)
+            index = T.token_objects(snap)
+            themes.append(ImpactedTheme(
+                theme=[SelectedContext(modifier=m, context=c) for m, c in selection.items()],
+                tokens=[index[p] for p in paths]))  # fmt: skip
+        return Impact(path=path, total_count=len(affected), themes=themes)
+
+
+#: Types reachable only through the ``TokenChange`` interface (the schema must list them).
+CHANGE_TYPES = (
+    TokenAdded, TokenRemoved, TokenRenamed, TokenValueChanged, TokenTypeChanged,
+    TokenDeprecated, TokenUndeprecated,
+)  # fmt: skip

@@ -1,0 +1,136 @@
+"""The issue's walk-through on real Primer: edit, impact, releases, diff, time travel.
+
+A write key changes ``base.color.blue.5``; ``impact`` must name exactly the tokens whose
+resolved value then changed, in every theme combination (measured by reading every
+token before and after); release ``1.0.1`` against ``1.0.0`` must list exactly those
+changed values with a ``PATCH`` bump; ``release: "1.0.0"`` must return what was there.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.api.conftest import import_primer_once
+from tests.writing import Writer, make_key
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from flask import Flask
+
+    from graphql_api.dtcg.resolver import ResolverDocument
+
+BLUE = "base.color.blue.5"
+NEW_BLUE = {"colorSpace": "srgb", "components": [0, 0.2, 1], "hex": "#0033ff"}
+
+
+@pytest.fixture
+def primer_writer(
+    app: Flask, monkeypatch: pytest.MonkeyPatch,
+    _loaded_documents: dict[tuple[Path, str], ResolverDocument],
+) -> Writer:  # fmt: skip
+    """Primer in the test's own database (parsed once per session), and a write key."""
+    import_primer_once(app, monkeypatch, _loaded_documents)
+    return Writer(app.test_client(), make_key(app, "designer", "write"))
+
+
+def combinations(w: Writer) -> list[list[dict[str, str]]]:
+    mods = w.read("{ modifiers { name contexts { name } } }")["modifiers"]
+    return [
+        [{"modifier": m["name"], "context": c} for m, c in zip(mods, combo, strict=True)]
+        for combo in itertools.product(*([c["name"] for c in m["contexts"]] for m in mods))
+    ]
+
+
+def test_edit_impact_release_diff_and_time_travel(primer_writer: Writer) -> None:
+    w = primer_writer
+    made = w.call("createRelease", "CreateReleaseInput", name="1.0.0", notes="as imported")
+    assert made["__typename"] == "ReleaseSuccess", made
+    themes = combinations(w)
+    assert len(themes) == 28
+    before = {i: w.all_tokens(t) for i, t in enumerate(themes)}
+
+    edit = w.call("updateToken", "UpdateTokenInput", path=BLUE, value=NEW_BLUE)
+    assert edit["__typename"] == "TokenSuccess", edit
+    assert len(edit["changes"]) == 14  # one value per theme context
+
+    after = {i: w.all_tokens(t) for i, t in enumerate(themes)}
+    impact = w.read(
+        "query($p: String!) { impact(path: $p) { totalCount themes { theme { modifier context } "
+        "tokens { path } } } }",
+        {"p": BLUE},
+    )["impact"]
+    assert len(impact["themes"]) == 28
+    anywhere: set[str] = set()
+    for i, theme in enumerate(themes):
+        changed = {p for p in after[i] if after[i][p] != before[i].get(p)}
+        entry = next(e for e in impact["themes"] if e["theme"] == theme)
+        assert changed == {BLUE} | {t["path"] for t in entry["tokens"]}, theme
+        anywhere |= changed - {BLUE}
+    assert impact["totalCount"] == len(anywhere) > 0
+
+    made = w.call("createRelease", "CreateReleaseInput", name="1.0.1")
+    assert made["release"]["revision"] == edit["revision"]
+    for i in (0, 13):  # two themes: (fine, light) and (fine, dark)…
+        theme = themes[i]
+        diff = w.read(
+            'query($t: [ThemeSelection!]) { diff(from: "1.0.0", to: "1.0.1", theme: $t) '
+            "{ bump suggestedVersion changes { __typename path "
+            "... on TokenValueChanged { before after } } } }",
+            {"t": theme},
+        )["diff"]
+        changed = {p for p in after[i] if after[i][p] != before[i][p]}
+        assert {c["__typename"] for c in diff["changes"]} == {"TokenValueChanged"}
+        assert [c["path"] for c in diff["changes"]] == sorted(changed)
+        assert all(c["after"] == after[i][c["path"]][1] for c in diff["changes"])
+        assert (diff["bump"], diff["suggestedVersion"]) == ("PATCH", "1.0.1")
+
+    # time travel: exactly what was there, while the current data moved on
+    for i in (0, 27):
+        assert w.all_tokens(themes[i], release="1.0.0") == before[i]
+        assert w.all_tokens(themes[i], release="1.0.1") == after[i]
+    assert w.resolved(BLUE, themes[0], release="1.0.0") == before[0][BLUE][1]
+    missing = w.post('{ tokens(release: "9.9.9") { totalCount } }')
+    assert missing["errors"][0]["extensions"]["code"] == "RELEASE_NOT_FOUND"
+    taken = w.call("createRelease", "CreateReleaseInput", name="1.0.1")
+    assert (taken["__typename"], taken["code"]) == ("Conflict", "ALREADY_EXISTS")
+
+
+def test_rename_is_a_major_change_shown_as_a_rename(primer_writer: Writer) -> None:
+    w = primer_writer
+    w.call("createRelease", "CreateReleaseInput", name="2.3.0")
+    moved = w.call("renameToken", "RenameTokenInput", path=BLUE, newPath="base.color.azure.5")
+    assert moved["__typename"] == "TokenSuccess", moved
+    deprecated = w.call("updateToken", "UpdateTokenInput", path="base.color.red.5",
+                        deprecated="use base.color.red.6")  # fmt: skip
+    assert deprecated["__typename"] == "TokenSuccess", deprecated
+    diff = w.read(
+        '{ diff(from: "2.3.0") { toRelease bump suggestedVersion '
+        "changes { kind path previousPath ... on TokenDeprecated { reason } } } }"
+    )["diff"]
+    assert diff["toRelease"] is None  # against the current data
+    assert diff["changes"] == [
+        {"kind": "RENAMED", "path": "base.color.azure.5", "previousPath": BLUE},
+        {"kind": "DEPRECATED", "path": "base.color.red.5", "previousPath": None,
+         "reason": "use base.color.red.6"},
+    ]  # fmt: skip
+    assert (diff["bump"], diff["suggestedVersion"]) == ("MAJOR", "3.0.0")
+
+
+def test_theme_diff_lists_what_a_theme_changes(primer_writer: Writer) -> None:
+    w = primer_writer
+    light = [{"modifier": "theme", "context": "light"}]
+    dark = [{"modifier": "theme", "context": "dark"}]
+    diff = w.read(
+        "query($a: [ThemeSelection!], $b: [ThemeSelection!]) { diff(fromTheme: $a, toTheme: $b)"
+        " { bump changes { kind path } } }",
+        {"a": light, "b": dark},
+    )["diff"]
+    a, b = w.all_tokens(light), w.all_tokens(dark)
+    expected = sorted(p for p in a if a[p] != b[p])
+    assert [c["path"] for c in diff["changes"]] == expected
+    assert {c["kind"] for c in diff["changes"]} == {"VALUE_CHANGED"}
+    assert diff["bump"] == "PATCH"

@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 
+from .color import ColorQuery
 from .execution import FastExecutionContext, fast_path_allowed
 from .history import CHANGE_TYPES, HistoryQuery
 from .mutations import Mutation
@@ -18,7 +19,7 @@ from .queries import TokenQuery
     description="Read design tokens resolved for a theme, and their history: change log, "
     "releases (time travel), diffs and impact."
 )
-class Query(TokenQuery, HistoryQuery):
+class Query(TokenQuery, HistoryQuery, ColorQuery):
     """The root type: token reads (:mod:`.queries`) and history (:mod:`.history`)."""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from ..dtcg.references import ResolvedToken
 from ..dtcg.types import normalise
 from ..snapshots import Snapshot
+from .colorspace import Contrast, contrast_of
 from .values import TokenValue, UnknownValue, to_graphql
 
 
@@ -98,6 +99,20 @@ class Token:
     index: strawberry.Private[dict[str, Token]]
     snap: strawberry.Private[Snapshot]
     values: strawberry.Private[dict[float, Any]]
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+        description="For a colour token: its contrast against another colour token of the "
+        "same theme (WCAG 2.x ratio and APCA Lc, this token as the text colour); null when "
+        "either is not a colour or `against` does not exist."
+    )
+    def contrast(
+        self,
+        against: Annotated[
+            str, strawberry.argument(description="Path of the background colour token.")
+        ],
+    ) -> Contrast | None:
+        """Delegates to :func:`.colorspace.contrast_of` in this token's snapshot."""
+        return contrast_of(self.snap, self.path, against)
 
     @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="The resolved value normalised to its `$type`'s GraphQL type, with "

@@ -11,6 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from ..dtcg import values as V  # noqa: N812 - the engine's own alias
+from .colorspace import ColorInSpace, ColorSpace, color_in
 
 CSS = "The value as CSS text, ready to use in a stylesheet."
 
@@ -30,6 +31,19 @@ class ColorValue:
         "(the source's `hex` fallback when given)."
     )
     css: str = strawberry.field(description=CSS)
+    source: strawberry.Private[V.Color]
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+        name="in",
+        description="This colour in another DTCG colour space (coloraide), with components "
+        "in that space's ranges and whether it is in gamut, e.g. `in(space: OKLCH)`.",
+    )
+    def in_(
+        self,
+        space: Annotated[ColorSpace, strawberry.argument(description="Target colour space.")],
+    ) -> ColorInSpace:
+        """Converted on request (not gamut-mapped); see :func:`.colorspace.color_in`."""
+        return color_in(self.source, space)
 
 
 @strawberry.type(description="A distance (Format §8.2): px, rem, or the older `em`.")
@@ -188,7 +202,7 @@ TokenValue = Annotated[
 def _color(c: V.Color) -> ColorValue:
     return ColorValue(
         color_space=c.color_space, components=list(c.components), alpha=c.alpha, hex=c.hex,
-        css=c.css,
+        css=c.css, source=c,
     )  # fmt: skip
 
 

@@ -1,0 +1,99 @@
+"""``contrastReport``: foreground/background pairs checked in every theme combination.
+
+Delegates to :func:`.colorspace.contrast_of` (coloraide) per pair and combination.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Annotated
+
+import strawberry
+
+from .colorspace import REQUIRED, WcagLevel, contrast_of
+from .context import Context
+from .history import SelectedContext
+from .queries import ThemeArg, theme_input
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.input(description="A text colour token and the background it is used on.")
+class ContrastPair:
+    """One pair of ``contrastReport``."""
+
+    foreground: str = strawberry.field(description="Path of the text (foreground) colour.")
+    background: str = strawberry.field(description="Path of the background colour.")
+    large_text: bool = strawberry.field(
+        default=False, description="Large text (≥ 24px, or ≥ 18.66px bold): lower minimum."
+    )
+
+
+@strawberry.type(description="A pair below the required contrast in one theme combination.")
+class ContrastFailure:
+    """One failure of ``contrastReport``."""
+
+    foreground: str = strawberry.field(description="Foreground token path.")
+    background: str = strawberry.field(description="Background token path.")
+    theme: list[SelectedContext] = strawberry.field(description="The theme combination.")
+    ratio: float | None = strawberry.field(
+        description="WCAG 2.x ratio; null when a token is missing or not a colour there."
+    )
+    apca: float | None = strawberry.field(description="APCA Lc; null as for `ratio`.")
+    required: float = strawberry.field(description="The minimum ratio for the level.")
+
+
+@strawberry.type(description="Result of a contrast check over theme combinations.")
+class ContrastReport:
+    """Result of ``Query.contrastReport``."""
+
+    level: WcagLevel = strawberry.field(description="The level checked.")
+    checked: int = strawberry.field(description="Pair × theme combinations checked.")
+    failures: list[ContrastFailure] = strawberry.field(description="Every failing check.")
+
+
+def _selections(info: Info, theme: ThemeArg) -> list[dict[str, str]]:
+    if theme:
+        return [theme_input(theme)]
+    mods = [
+        (m.name, [c.name for c in m.contexts]) for m in info.context.catalog().modifiers.values()
+    ]
+    names = [n for n, _ in mods]
+    return [dict(zip(names, combo, strict=True))
+            for combo in itertools.product(*(c for _, c in mods))]  # fmt: skip
+
+
+@strawberry.type(description="Accessibility checks of colour tokens.")
+class ColorQuery:
+    """Query fields about colour (merged into ``Query``)."""
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Check foreground/background pairs in every theme combination (or the "
+        "given theme) against WCAG 2.x; list every failure with its ratio and APCA Lc."
+    )
+    def contrast_report(
+        self,
+        info: Info,
+        pairs: Annotated[list[ContrastPair], strawberry.argument(description="Pairs to check.")],
+        level: Annotated[
+            WcagLevel, strawberry.argument(description="AA (4.5:1) or AAA (7:1).")
+        ] = WcagLevel.AA,
+        theme: ThemeArg = None,
+    ) -> ContrastReport:
+        """One snapshot per combination (cached); :func:`contrast_of` per pair."""
+        failures: list[ContrastFailure] = []
+        checked = 0
+        for selection in _selections(info, theme):
+            snap = info.context.snapshot(selection)
+            where = [SelectedContext(modifier=m, context=c) for m, c in snap.selection.items()]
+            for pair in pairs:
+                checked += 1
+                need = REQUIRED[(level.value, pair.large_text)]
+                result = contrast_of(snap, pair.foreground, pair.background)
+                if result is None or result.ratio < need:
+                    failures.append(ContrastFailure(
+                        foreground=pair.foreground, background=pair.background, theme=where,
+                        ratio=result.ratio if result else None,
+                        apca=result.apca if result else None,
+                        required=need))  # fmt: skip
+        return ContrastReport(level=level, checked=checked, failures=failures)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from graphql_api import auth, cli, db, views
+from graphql_api import auth, cli, cors, db, views
 from graphql_api.config import load_config
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)
     views.init_app(app)
+    cors.init_app(app)
     cli.init_app(app)
 
     return app

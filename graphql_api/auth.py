@@ -162,8 +162,8 @@ def _refusal(error: AuthError) -> Response:
 
 
 def _authenticate() -> Response | None:
-    if request.endpoint not in PROTECTED_ENDPOINTS:
-        return None
+    if request.endpoint not in PROTECTED_ENDPOINTS or request.method == "OPTIONS":
+        return None  # a CORS preflight carries no credentials
     try:
         g.principal = principal_of(request)
         if current_app.config["READ_REQUIRES_KEY"] and not _is_ide_page():

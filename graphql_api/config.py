@@ -24,6 +24,10 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   documents by SHA-256), ``allowlist`` (only documents registered with
   ``tokens queries register`` run) or ``off`` (``TOKENS_PERSISTED_QUERIES``).
 
+- ``CORS_ORIGINS`` (str): origins browsers may call the API from, comma-separated exact
+  origins or regular expressions, ``*`` for any, empty for none (``TOKENS_CORS_ORIGINS``;
+  default: any port of localhost, for dev servers). See :mod:`graphql_api.cors`.
+
 Environment variables with the ``TOKENS_`` prefix that name no known setting are ignored
 (tests use ``TOKENS_TEST_*`` and ``TOKENS_REQUIRE_POSTGRES`` for their own purposes).
 """
@@ -54,6 +58,7 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "READ_REQUIRES_KEY": False,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 5,
+    "CORS_ORIGINS": r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$",
 }
 
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})

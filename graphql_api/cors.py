@@ -1,0 +1,45 @@
+"""Cross-origin requests (CORS) for browser apps on other origins, with flask-cors.
+
+``CORS_ORIGINS`` (``TOKENS_CORS_ORIGINS``) lists the allowed origins, comma-separated:
+exact origins (``https://app.example.com``), regular expressions, or ``*``; empty turns
+CORS off. The default allows any port of ``localhost``/``127.0.0.1``/``[::1]`` over http or
+https, so a dev server (Vite on :5173…) can query a local token server; set it explicitly
+in production. Applies to ``/graphql`` and the exports; ``Authorization``,
+``Content-Type`` and ``If-None-Match`` may be sent, ``ETag`` is readable, credentials
+(cookies) are not used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from flask_cors import CORS
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+#: Any port of the local machine (dev servers).
+LOCAL_ORIGINS: Final = r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$"
+RESOURCES: Final = (r"/graphql", r"/tokens\..*")
+
+
+def origins(setting: str) -> list[str]:
+    """The allowed origins of a ``CORS_ORIGINS`` value (empty list: CORS off)."""
+    return [o.strip() for o in setting.split(",") if o.strip()]
+
+
+def init_app(app: Flask) -> None:
+    """Answer preflights and add CORS headers on the API's routes, per ``CORS_ORIGINS``."""
+    allowed = origins(str(app.config["CORS_ORIGINS"]))
+    if not allowed:
+        return
+    CORS(
+        app,
+        resources={pattern: {"origins": allowed} for pattern in RESOURCES},
+        methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "If-None-Match",
+                       "apollographql-client-name", "apollographql-client-version"],
+        expose_headers=["ETag"],
+        max_age=600,
+        supports_credentials=False,
+    )  # fmt: skip

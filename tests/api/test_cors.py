@@ -1,0 +1,58 @@
+"""CORS: configurable allowed origins; local dev servers allowed by default."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flask import Flask
+
+PREFLIGHT = {"Access-Control-Request-Method": "POST",
+             "Access-Control-Request-Headers": "content-type, authorization"}  # fmt: skip
+QUERY = {"query": "{ revision }"}
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:5173", "http://127.0.0.1:4173",
+                                    "https://localhost"])  # fmt: skip
+def test_local_dev_servers_are_allowed_by_default(app: Flask, origin: str) -> None:
+    client = app.test_client()
+    pre = client.options("/graphql", headers={"Origin": origin, **PREFLIGHT})
+    assert pre.status_code == 200
+    assert pre.headers["Access-Control-Allow-Origin"] == origin
+    assert "authorization" in pre.headers["Access-Control-Allow-Headers"].lower()
+    response = client.post("/graphql", json=QUERY, headers={"Origin": origin})
+    assert response.headers["Access-Control-Allow-Origin"] == origin
+    assert response.headers["Access-Control-Expose-Headers"] == "ETag"
+
+
+def test_other_origins_get_no_cors_headers(app: Flask) -> None:
+    response = app.test_client().post("/graphql", json=QUERY,
+                                      headers={"Origin": "https://evil.example"})  # fmt: skip
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_origins_are_configurable(make_app: Callable[..., Flask]) -> None:
+    app = make_app(CORS_ORIGINS="https://app.example.com, https://admin.example.com")
+    client = app.test_client()
+    ok = client.post("/graphql", json=QUERY, headers={"Origin": "https://admin.example.com"})
+    assert ok.headers["Access-Control-Allow-Origin"] == "https://admin.example.com"
+    local = client.post("/graphql", json=QUERY, headers={"Origin": "http://localhost:5173"})
+    assert "Access-Control-Allow-Origin" not in local.headers
+    off = make_app(CORS_ORIGINS="").test_client()
+    assert (
+        "Access-Control-Allow-Origin"
+        not in off.post("/graphql", json=QUERY, headers={"Origin": "http://localhost:5173"}).headers
+    )
+
+
+def test_a_preflight_needs_no_key_even_when_reads_do(make_app: Callable[..., Flask]) -> None:
+    client = make_app(READ_REQUIRES_KEY=True).test_client()
+    pre = client.options("/graphql", headers={"Origin": "http://localhost:5173", **PREFLIGHT})
+    assert pre.status_code == 200
+    assert pre.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    refused = client.post("/graphql", json=QUERY, headers={"Origin": "http://localhost:5173"})
+    assert refused.status_code == 401  # the request itself still needs the key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from enum import Enum
 from typing import Annotated, Any, cast
 
 import strawberry
@@ -69,6 +70,30 @@ class Deprecation:
     )
 
 
+@strawberry.enum(
+    description="The 13 types of the DTCG Format module (§8 types, §9 composite types), "
+    "spelled as in `$type`."
+)
+class TokenType(Enum):
+    """:data:`graphql_api.dtcg.types.SPEC_TYPES` as a GraphQL enum (names equal values)."""
+
+    color = "color"
+    dimension = "dimension"
+    fontFamily = "fontFamily"  # noqa: N815 - the DTCG spelling
+    fontWeight = "fontWeight"  # noqa: N815
+    duration = "duration"
+    cubicBezier = "cubicBezier"  # noqa: N815
+    number = "number"
+    strokeStyle = "strokeStyle"  # noqa: N815
+    border = "border"
+    transition = "transition"
+    shadow = "shadow"
+    gradient = "gradient"
+    typography = "typography"
+
+
+_STANDARD = {t.value: t for t in TokenType}
+
 TYPE_DESCRIPTION = (
     "Effective `$type`: the token's own, else its alias target's, else the nearest group's "
     "(DTCG §5.2.2); types the spec does not define are kept as written; null if none applies."
@@ -82,6 +107,10 @@ class Token:
     path: str = strawberry.field(description="Dotted path, e.g. `fgColor.default`.")
     name: str = strawberry.field(description="Last segment of the path.")
     type: str | None = strawberry.field(description=TYPE_DESCRIPTION)
+    standard_type: TokenType | None = strawberry.field(
+        description="The effective `$type` as an enum when it is one of the DTCG types; "
+        "null for custom types and untyped tokens (then `type` tells what was written)."
+    )
     description: str | None = strawberry.field(description="`$description`, if any.")
     deprecated: Deprecation | None = strawberry.field(
         description="Set when the token (or a group above it) is `$deprecated`; null otherwise."
@@ -170,7 +199,8 @@ def token_objects(snap: Snapshot) -> dict[str, Token]:
         for path, tok in snap.tokens.items():
             node = tok.node
             index[path] = Token(
-                path=path, name=node.name, type=tok.type, description=node.description,
+                path=path, name=node.name, type=tok.type,
+                standard_type=_STANDARD.get(tok.type or ""), description=node.description,
                 deprecated=_deprecation(tok.deprecated),
                 extensions=cast("JSON | None", node.extensions),
                 raw_value=node.value, resolved_value=tok.value, tok=tok, index=index, snap=snap,

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from graphql_api.dtcg.contrast import SPACES
+from graphql_api.dtcg.types import SPEC_TYPES as TYPES
 from graphql_api.schema.colorspace import ColorSpace
+from graphql_api.schema.types import TokenType
 from tests.helpers import PRIMER_ORACLE, data_of, load_oracle
 
 if TYPE_CHECKING:
@@ -118,3 +120,11 @@ def test_contrast_report_names_a_pair_that_is_not_colour(primer: SharedDB) -> No
         ' theme: [{modifier: "theme", context: "dark"}]) '
         "{ failures { foreground ratio } } }"))  # fmt: skip
     assert report["contrastReport"]["failures"] == [{"foreground": "base.size.4", "ratio": None}]
+
+
+def test_standard_type_is_the_type_as_an_enum(primer: SharedDB) -> None:
+    assert {t.value for t in TokenType} == set(TYPES)
+    edges = data_of(primer.gql("{ tokens { edges { node { type standardType } } } }"))
+    pairs = {(e["node"]["type"], e["node"]["standardType"]) for e in edges["tokens"]["edges"]}
+    assert all(std == (t if t in TYPES else None) for t, std in pairs)
+    assert ("color", "color") in pairs

@@ -95,6 +95,17 @@ def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
     return ExecutionResult(data=None, errors=[GraphQLError(message)])
 
 
+def _json_request_error(response: Response) -> None:
+    """Give a plain-text request error of Strawberry (unknown operationName, bad body…) a
+    GraphQL response body, ``{"errors": [{"message": …}]}``, keeping its status: clients
+    such as GraphiQL parse every response as JSON (GraphQL over HTTP §7.1.2)."""
+    if response.status_code < HTTPStatus.BAD_REQUEST or response.mimetype != "text/plain":
+        return
+    message = response.get_data(as_text=True).strip() or HTTPStatus(response.status_code).phrase
+    response.set_data(orjson.dumps({"errors": [{"message": message}]}))
+    response.mimetype = "application/json"
+
+
 class TokenGraphQLView(GraphQLView[Context, None]):
     """Strawberry's Flask view with a typed context and an offline GraphiQL."""
 
@@ -166,6 +177,8 @@ class TokenGraphQLView(GraphQLView[Context, None]):
         response = super().dispatch_request()
         if isinstance(response, Response) and response.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
             response.headers["Allow"] = "POST"
+        if isinstance(response, Response):
+            _json_request_error(response)
         if prepared is not None and isinstance(response, Response):
             context: Context | None = g.get("graphql_context")
             cacheable = (

@@ -777,7 +777,8 @@ def test_get_with_an_unknown_operation_name_is_refused(
         "/graphql", query_string={"query": "query A { __typename }", "operationName": "B"}
     )
     assert response.status_code == 400
-    assert '"B"' in response.get_data(as_text=True)
+    assert response.mimetype == "application/json"  # a GraphQL response body, not plain text
+    assert response.get_json()["errors"][0]["message"] == 'Unknown operation named "B".'
 
 
 def test_several_operations_need_an_operation_name(small_example: object, gql: Gql) -> None:

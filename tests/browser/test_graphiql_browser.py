@@ -1,0 +1,35 @@
+"""GraphiQL at /graphql in a real browser, offline: loads, runs a typed query, shows the result."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import expect
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.browser.conftest import Server
+
+QUERY = '{ token(path: "fgColor.default") { path resolvedValue } }'
+
+
+def test_graphiql_loads_offline_and_runs_a_typed_query(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/graphql")
+    editor = page.locator(".graphiql-query-editor .CodeMirror")
+    expect(editor).to_be_visible(timeout=20_000)
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(QUERY)
+    typed = page.evaluate(
+        "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getValue()"
+    )
+    assert " ".join(typed.split()) == QUERY  # auto-closed brackets were typed over
+    page.wait_for_timeout(1000)  # GraphiQL re-reads the document's operations after a pause
+    page.locator(".graphiql-execute-button").click()
+    response = page.locator(".graphiql-response")
+    expect(response).to_contain_text('"resolvedValue"', timeout=20_000)
+    text = response.inner_text()
+    assert '"path": "fgColor.default"' in text
+    assert "#1f2328" in text.lower()  # Primer's light fgColor.default (the default theme)

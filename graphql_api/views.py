@@ -96,9 +96,11 @@ def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
 
 
 def _json_request_error(response: Response) -> None:
-    """Give a plain-text request error of Strawberry (unknown operationName, bad body…) a
-    GraphQL response body, ``{"errors": [{"message": …}]}``, keeping its status: clients
-    such as GraphiQL parse every response as JSON (GraphQL over HTTP §7.1.2)."""
+    """Turn a plain-text request error of Strawberry into a GraphQL response body.
+
+    An unknown operationName, a bad body…: ``{"errors": [{"message": …}]}``, same status.
+    Clients such as GraphiQL parse every response as JSON (GraphQL over HTTP §7.1.2).
+    """
     if response.status_code < HTTPStatus.BAD_REQUEST or response.mimetype != "text/plain":
         return
     message = response.get_data(as_text=True).strip() or HTTPStatus(response.status_code).phrase

@@ -1,0 +1,15 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// `npm run dev` and `npm run preview` forward /graphql to the API server, so the page and the
+// API share an origin and the server needs no CORS. GRAPHQL_PROXY_TARGET picks another server.
+const target = process.env.GRAPHQL_PROXY_TARGET || 'http://127.0.0.1:5000';
+const proxy = { '/graphql': { target, changeOrigin: true } };
+
+export default defineConfig({
+  plugins: [react()],
+  // Relative asset URLs: `dist/` works from any static server, at any path.
+  base: './',
+  server: { proxy },
+  preview: { proxy },
+});

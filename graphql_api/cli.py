@@ -2,7 +2,8 @@
 
 - ``tokens import PATH``: load, validate and store tokens, all or nothing.
 - ``tokens validate PATH``: the same checks, nothing written; ``--format json`` for CI.
-- ``tokens export PATH``: write one theme as a DTCG 2025.10 document.
+- ``tokens export PATH``: write one theme as a DTCG 2025.10 document, or (``--format``) as
+  CSS custom properties, SCSS variables or a JS/TS module, as ``GET /tokens.<format>``.
 
 PATH may be a DTCG resolver document, a DTCG token file, a Tokens Studio file or
 folder, Style Dictionary files, or a folder with one DTCG file per context; the
@@ -22,10 +23,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import auth, db, importers, persisted_queries, services
-from .dtcg.errors import DTCGError, DTCGErrorGroup
+from .dtcg.errors import DTCGError, DTCGErrorGroup, raise_if_any
 from .dtcg.validate import validate_document
 from .exporters.dtcg_json import export_document
-from .exports import parse_theme_args
+from .exporters.files import FORMATS, ExportOptions, json_option_errors, render
+from .exporters.naming import STYLES
+from .exporters.themes import parse_theme_args
 from .snapshots import SnapshotStore
 
 if TYPE_CHECKING:
@@ -174,31 +177,74 @@ def validate_command(path: Path, output: str, **opts: Any) -> None:
         raise SystemExit(1)
 
 
+EXPORT_FORMATS = click.Choice(["json", *FORMATS])
+
+
+def _export_options(func: Any) -> Any:
+    """The options of ``export``: the format, the theme, and (css, scss, js, ts) names."""
+    options = [
+        click.option("--format", "fmt", type=EXPORT_FORMATS, default="json", show_default=True,
+                     help="json: a DTCG document; css, scss, js, ts: as GET /tokens.<format>."),
+        click.option("--theme", "themes", multiple=True, metavar="MODIFIER:CONTEXT",
+                     help="Context per modifier (repeatable); a bare context name works when "
+                          "only one modifier has it. Others take their default."),
+        click.option("--keep-references", is_flag=True,
+                     help="json: raw values with their references."),
+        click.option("--name", "style", type=click.Choice(STYLES), default=None,
+                     help="Names: kebab (css, scss default), camel (js, ts default), snake."),
+        click.option("--prefix", default="", help="Put before every name: gh → --gh-…."),
+        click.option("--modifier", default=None,
+                     help="css: every context of this modifier, its default as the base."),
+        click.option("--contexts", multiple=True, metavar="A,B,…",
+                     help="css: contexts of one modifier; the first is :root, the others "
+                          "[data-<modifier>] blocks of what differs."),
+        click.option("--light-dark", "light_dark", default=None, metavar="LIGHT,DARK",
+                     help="css: colours as light-dark(), the rest in [data-*] blocks."),
+        click.option("--attribute", default=None,
+                     help="css, several contexts: the selectors' attribute."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @tokens_cli.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--theme", "themes", multiple=True, metavar="MODIFIER:CONTEXT",
-              help="Context per modifier (repeatable); a bare context name works when only "
-                   "one modifier has it. Others take their default.")  # fmt: skip
-@click.option("--keep-references", is_flag=True, help="Write raw values with their references.")
-def export_command(path: Path, themes: tuple[str, ...], keep_references: bool) -> None:
-    """Write the stored tokens of one theme to PATH ('-' for stdout) as DTCG 2025.10 JSON."""
+@_export_options
+def export_command(  # click passes options by keyword
+    path: Path, *, fmt: str, themes: tuple[str, ...], keep_references: bool, style: str | None,
+    prefix: str, modifier: str | None, contexts: tuple[str, ...], light_dark: str | None,
+    attribute: str | None,
+) -> None:  # fmt: skip
+    """Write the stored tokens of one theme to PATH ('-' for stdout).
+
+    The file is byte for byte what GET /tokens.<format> answers for the same arguments.
+    """
+    options = ExportOptions(
+        fmt, themes, style, prefix, modifier, contexts, (light_dark,) if light_dark else (),
+        attribute,
+    )  # fmt: skip
     session = db.get_session()
     store = SnapshotStore(1)
     try:
+        raise_if_any(json_option_errors(options, keep_references=keep_references))
         revision, catalog = store.current_catalog(session)
-        snap = store.get(session, parse_theme_args(themes, catalog), revision=revision)
+        if fmt != "json":
+            out = render(options, catalog, lambda t: store.get(session, t, revision=revision))
+            text, what = out.text, f"{out.variables} variables"
+        else:
+            snap = store.get(session, parse_theme_args(themes, catalog), revision=revision)
+            document = export_document(snap.tokens.values(), keep_references=keep_references)
+            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+            what = f"{len(snap.tokens)} tokens ({dict(snap.selection)})"
     except DTCGErrorGroup as group:
         _print_errors(group.errors, written=True)
         raise SystemExit(1) from None
-    text = json.dumps(
-        export_document(snap.tokens.values(), keep_references=keep_references),
-        ensure_ascii=False, indent=2,
-    )  # fmt: skip
     if str(path) == "-":
-        click.echo(text)
+        click.echo(text, nl=False)
     else:
-        path.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"Wrote {len(snap.tokens)} tokens ({dict(snap.selection)}) to {path}.")
+        path.write_bytes(text.encode("utf-8"))
+        click.echo(f"Wrote {what} to {path}.")
 
 
 queries_cli = AppGroup("queries", help="Persisted queries (APQ and the allow-list).")

@@ -1,7 +1,12 @@
-"""Plain-HTTP exports for build pipelines: ``GET /tokens.json?theme=…``.
+"""Plain-HTTP exports for build pipelines: ``GET /tokens.{json,css,scss,js,ts}?theme=…``.
 
 Theme arguments: ``theme=<modifier>:<context>`` (repeatable), or ``theme=<context>`` when
-that context name belongs to exactly one modifier; modifiers not named take their default.
+that context name belongs to exactly one modifier; modifiers not named take their default
+(:func:`~graphql_api.exporters.themes.parse_theme_args`).
+
+Every format answers with an ``ETag`` (the data revision and the query arguments) and
+``Cache-Control``, and ``304`` to a matching ``If-None-Match`` without reading any token. A
+bad argument answers ``400`` with ``{"errors": [{code, message, …}]}`` and no ``ETag``.
 """
 
 from __future__ import annotations
@@ -12,49 +17,29 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Response, current_app, request
 
 from . import db
-from .dtcg.errors import DTCGError, DTCGErrorGroup
+from .dtcg.errors import DTCGErrorGroup
 from .exporters.dtcg_json import export_document
+from .exporters.files import FORMATS, ExportOptions, render
+from .exporters.themes import parse_theme_args
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
 from .snapshots import Snapshot, snapshot_store
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
-    from .repository import Catalog
+    from werkzeug.datastructures import MultiDict
 
+__all__ = ["MEDIA_TYPES", "create_blueprint", "options_from_args", "parse_theme_args"]
 
-def parse_theme_args(items: Iterable[str], catalog: Catalog) -> dict[str, str]:
-    """``["theme:dark", "coarse"]`` → ``{"theme": "dark", "pointer": "coarse"}``.
-
-    Raises:
-        DTCGErrorGroup: ``UNKNOWN_CONTEXT`` for a bare context that no modifier (or
-            several) has; unknown names in ``modifier:context`` are left to the resolver.
-    """
-    out: dict[str, str] = {}
-    errors: list[DTCGError] = []
-    for item in items:
-        for part in filter(None, (p.strip() for p in item.split(","))):
-            if ":" in part:
-                mod, _, ctx = part.partition(":")
-                out[mod.strip()] = ctx.strip()
-                continue
-            owners = [
-                m.name for m in catalog.modifiers.values()
-                if any(c.name.lower() == part.lower() for c in m.contexts)
-            ]  # fmt: skip
-            if len(owners) == 1:
-                out[owners[0]] = part
-            else:
-                what = "no modifier" if not owners else f"several modifiers ({', '.join(owners)})"
-                errors.append(
-                    DTCGError(
-                        "UNKNOWN_CONTEXT",
-                        f"context {part!r} belongs to {what}; write theme=<modifier>:<context>",
-                    )
-                )
-    if errors:
-        raise DTCGErrorGroup(errors)
-    return out
+#: Content-Type per format. TypeScript has no registered type: ``application/typescript``
+#: is the one TypeScript tooling (Deno, esbuild) uses.
+MEDIA_TYPES: dict[str, str] = {
+    "json": "application/json",
+    "css": "text/css; charset=utf-8",
+    "scss": "text/x-scss; charset=utf-8",
+    "js": "text/javascript; charset=utf-8",
+    "ts": "application/typescript; charset=utf-8",
+}
 
 
 def snapshot_for_args(items: Iterable[str], revision: int) -> Snapshot:
@@ -69,42 +54,81 @@ def snapshot_for_args(items: Iterable[str], revision: int) -> Snapshot:
     return store.get(session, parse_theme_args(items, catalog), revision=revision)
 
 
+def options_from_args(fmt: str, args: MultiDict[str, str]) -> ExportOptions:
+    """:class:`ExportOptions` from query arguments.
+
+    ``theme`` (repeatable), ``name``, ``prefix``, ``modifier``, ``contexts`` and
+    ``light-dark`` (repeatable or comma lists), ``attribute``.
+    """
+    return ExportOptions(
+        format=fmt,
+        themes=tuple(args.getlist("theme")),
+        name=args.get("name"),
+        prefix=args.get("prefix", ""),
+        modifier=args.get("modifier") or None,
+        contexts=tuple(args.getlist("contexts")),
+        light_dark=tuple(args.getlist("light-dark")),
+        attribute=args.get("attribute"),
+    )
+
+
 def _error(group: DTCGErrorGroup) -> Response:
     body = {"errors": [e.as_dict() for e in group.errors]}
     return Response(json.dumps(body), status=400, mimetype="application/json")
 
 
-def create_blueprint() -> Blueprint:
-    """``GET /tokens.json``: the selected theme as a DTCG document.
+def _cached(path: str, fmt: str, build: Callable[[int], str]) -> Response:
+    """ETag/304 handling around ``build(revision)`` → body; a DTCGErrorGroup → 400."""
+    revision, stamp = snapshot_store().revision_stamp(db.get_session())
+    args = sorted(request.args.items(multi=True))
+    tag = etag(revision, stamped(request_key(path, {"args": args}, None), stamp))
+    headers = {
+        "ETag": tag,
+        "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"])),
+    }
+    if etag_matches(request.headers.get("If-None-Match"), tag):
+        return Response(status=304, headers=headers)
+    try:
+        body = build(revision)
+    except DTCGErrorGroup as group:
+        return _error(group)
+    headers["Content-Disposition"] = f'inline; filename="tokens.{fmt}"'
+    return Response(body, content_type=MEDIA_TYPES[fmt], headers=headers)
 
-    Query arguments: ``theme`` (repeatable, see module docstring); ``references=keep``
-    writes raw values with their references instead of resolved values. An unknown
-    modifier or context answers 400 with ``{"errors": [{code, message, …}]}``.
+
+def _json_body(revision: int) -> str:
+    snap = snapshot_for_args(request.args.getlist("theme"), revision)
+    keep = request.args.get("references") == "keep"
+    doc = export_document(snap.tokens.values(), keep_references=keep)
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def create_blueprint() -> Blueprint:
+    """``GET /tokens.json`` and ``GET /tokens.{css,scss,js,ts}``.
+
+    ``/tokens.json``: the selected theme as a DTCG document; ``references=keep`` writes raw
+    values with their references instead of resolved values.
+
+    ``/tokens.<format>``: see :mod:`graphql_api.exporters.files` and :func:`options_from_args`.
     """
     bp = Blueprint("exports", __name__)
 
-    @bp.get("/tokens.json")
-    def tokens_json() -> Response:
-        revision, stamp = snapshot_store().revision_stamp(db.get_session())
-        args = sorted(request.args.items(multi=True))
-        tag = etag(revision, stamped(request_key("/tokens.json", {"args": args}, None), stamp))
-        headers = {
-            "ETag": tag,
-            "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"])),
-        }
-        if etag_matches(request.headers.get("If-None-Match"), tag):
-            return Response(status=304, headers=headers)
-        try:
-            snap = snapshot_for_args(request.args.getlist("theme"), revision)
-        except DTCGErrorGroup as group:
-            return _error(group)
-        keep = request.args.get("references") == "keep"
-        doc = export_document(snap.tokens.values(), keep_references=keep)
-        headers["Content-Disposition"] = 'inline; filename="tokens.json"'
-        return Response(
-            json.dumps(doc, ensure_ascii=False, indent=2),
-            mimetype="application/json",
-            headers=headers,
-        )
+    # One endpoint for every format, named as ``auth.PROTECTED_ENDPOINTS`` names it, so a
+    # key is required for all of them when reads require one.
+    @bp.get("/tokens.json", endpoint="tokens_json", defaults={"fmt": "json"})
+    @bp.get(f"/tokens.<any({', '.join(FORMATS)}):fmt>", endpoint="tokens_json")
+    def tokens_export(fmt: str) -> Response:
+        if fmt == "json":
+            return _cached("/tokens.json", fmt, _json_body)
+
+        def build(revision: int) -> str:
+            store, session = snapshot_store(), db.get_session()
+            catalog = store.catalog(session, revision)
+            options = options_from_args(fmt, request.args)
+            return render(
+                options, catalog, lambda theme: store.get(session, theme, revision=revision)
+            ).text
+
+        return _cached(f"/tokens.{fmt}", fmt, build)
 
     return bp

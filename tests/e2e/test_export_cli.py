@@ -551,3 +551,75 @@ def test_round_trip_of_each_context(
             args=["tokens", "import", "--context-per-file", str(CONTEXT_FOLDER)]
         )
         assert result.exit_code == 0, result.output  # the original again, for the next one
+
+
+# --------------------------------------------------------------------------- other formats
+
+
+@pytest.mark.parametrize("fmt", ["css", "scss", "js", "ts"])
+def test_formats_write_the_http_bytes(
+    contexts: FlaskCliRunner, client: FlaskClient, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"light.{fmt}"
+    result = contexts.invoke(args=["tokens", "export", "--format", fmt, "--theme", "light",
+                                   str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    # 16 tokens, none typography: one variable each.
+    assert re.search(r"\bWrote 16 variables\b", result.stdout), result.stdout
+    assert out.read_bytes() == client.get(f"/tokens.{fmt}?theme=light").get_data()
+
+
+def test_css_variables_from_the_source(contexts: FlaskCliRunner) -> None:
+    result = contexts.invoke(args=["tokens", "export", "--format", "css", "--theme",
+                                   "high-contrast", "--prefix", "ds", "-"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    # high-contrast.json: accent = {palette.yellow.300} = #fde047, focus.width = 4px;
+    # base.json: space.md = 16px.
+    for line in ("  --ds-color-accent: #fde047;", "  --ds-focus-width: 4px;",
+                 "  --ds-space-md: 16px;", "  --ds-color-focus-ring: #fde047;"):  # fmt: skip
+        assert line in lines, result.stdout
+    assert lines[1] == ":root {"
+    assert lines[-1] == "}"
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--format", "json", "--name", "camel"], "not for json"),
+        (["--format", "json", "--contexts", "light,dark"], "not for json"),
+        (["--format", "css", "--keep-references"], "json only"),
+        (["--format", "scss", "--light-dark", "light,dark"], "CSS only"),
+        (["--format", "css", "--contexts", "light,sepia"], "sepia"),
+        (["--format", "css", "--prefix", "--"], "prefix"),
+    ],
+)
+def test_bad_format_options(
+    contexts: FlaskCliRunner, tmp_path: Path, args: list[str], words: str
+) -> None:
+    out = tmp_path / "out"
+    result = contexts.invoke(args=["tokens", "export", *args, str(out)])
+    assert result.exit_code == 1, result.output
+    lines = error_lines(result)
+    assert len(lines) == 1, result.stderr
+    assert words in lines[0]
+    assert not out.exists()
+
+
+def test_name_collision_fails(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    tokens = {"gap": {"$type": "dimension", "x_y": {"$value": "1px"}, "x-y": {"$value": "2px"}}}
+    import_tokens(runner, write(tmp_path, "gap.json", tokens))
+    out = tmp_path / "gap.css"
+    result = runner.invoke(args=["tokens", "export", "--format", "css", str(out)])
+    assert result.exit_code == 1
+    lines = error_lines(result)
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("[NAME_COLLISION]")
+    assert "gap.x_y" in lines[0]
+    assert "gap.x-y" in lines[0]
+    assert "gap-x-y" in lines[0]
+    assert not out.exists()
+    # Every style merges them: gap_x_y in snake case, gapXY in camel case.
+    for style in ("snake", "camel"):
+        again = runner.invoke(args=["tokens", "export", "--format", "js", "--name", style, "-"])
+        assert again.exit_code == 1

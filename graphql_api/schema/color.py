@@ -5,7 +5,6 @@ Delegates to :func:`.colorspace.contrast_of` (coloraide) per pair and combinatio
 
 from __future__ import annotations
 
-import itertools
 from typing import Annotated
 
 import strawberry
@@ -53,14 +52,7 @@ class ContrastReport:
 
 
 def _selections(info: Info, theme: ThemeArg) -> list[dict[str, str]]:
-    if theme:
-        return [theme_input(theme)]
-    mods = [
-        (m.name, [c.name for c in m.contexts]) for m in info.context.catalog().modifiers.values()
-    ]
-    names = [n for n, _ in mods]
-    return [dict(zip(names, combo, strict=True))
-            for combo in itertools.product(*(c for _, c in mods))]  # fmt: skip
+    return [theme_input(theme)] if theme else info.context.theme_combinations()
 
 
 @strawberry.type(description="Accessibility checks of colour tokens.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -11,12 +12,20 @@ from .. import repository
 from ..dtcg.errors import DTCGErrorGroup
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from sqlalchemy.orm import Session
 
     from ..auth import Principal
     from ..snapshots import Snapshot, SnapshotStore
+
+
+def combinations(modifiers: Iterable[tuple[str, Iterable[str]]]) -> list[dict[str, str]]:
+    """Every theme selection: one context per modifier, ``(modifier, contexts)`` in order."""
+    mods = [(name, list(contexts)) for name, contexts in modifiers]
+    names = [name for name, _ in mods]
+    return [dict(zip(names, combo, strict=True))
+            for combo in itertools.product(*(contexts for _, contexts in mods))]  # fmt: skip
 
 
 def require_scope(context: Context, scope: str) -> Principal:
@@ -88,6 +97,11 @@ class Context:
     def catalog(self) -> repository.Catalog:
         """The stored sets and modifiers at this request's revision."""
         return self.snapshots.catalog(self.session, self.revision())
+
+    def theme_combinations(self) -> list[dict[str, str]]:
+        """Every theme selection of the stored modifiers (the product of their contexts)."""
+        mods = self.catalog().modifiers.values()
+        return combinations((m.name, [c.name for c in m.contexts]) for m in mods)
 
     def release(self, name: str, theme: Mapping[str, str] | None = None) -> tuple[Any, Snapshot]:
         """(frozen resolver document, snapshot) of release ``name`` for a theme input.

@@ -8,7 +8,6 @@ snapshots' reverse references.
 from __future__ import annotations
 
 import base64
-import itertools
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,7 +19,7 @@ from .. import repository
 from ..dtcg.diff import TokenChange as DiffChange
 from ..dtcg.diff import bump_version, diff_tokens, semver_bump
 from . import types as T  # noqa: N812 - short alias
-from .context import Context
+from .context import Context, combinations
 from .payloads import Change, Release
 from .queries import ReleaseArg, ThemeArg, theme_input
 
@@ -354,15 +353,12 @@ class HistoryQuery:
         ctx = info.context
         if release is not None:
             doc = ctx.release(release)[0]
-            mods = [(m.name, list(m.contexts)) for m in doc.modifiers.values()]
+            selections = combinations((m.name, m.contexts) for m in doc.modifiers.values())
         else:
-            mods = [(m.name, [c.name for c in m.contexts])
-                    for m in ctx.catalog().modifiers.values()]  # fmt: skip
-        names = [name for name, _ in mods]
+            selections = ctx.theme_combinations()
         themes: list[ImpactedTheme] = []
         affected: set[str] = set()
-        for combo in itertools.product(*(contexts for _, contexts in mods)):
-            selection = dict(zip(names, combo, strict=True))
+        for selection in selections:
             snap = ctx.snapshot(selection, release)
             if path not in snap.tokens:
                 continue

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from graphql_api import auth, cli, cors, db, views
+from graphql_api import auth, cli, cors, db, operations, views
 from graphql_api.config import load_config
 
 if TYPE_CHECKING:
@@ -32,8 +32,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)  # noqa: PTH103 - flaskr idiom
     app.config.update(load_config(app.instance_path, config))
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])  # 413 above it
 
     db.init_app(app)
+    operations.init_app(app)  # first: request ids and logs for every later hook
+    operations.check_migrations(db.get_engine(app))
     auth.init_app(app)
     views.init_app(app)
     cors.init_app(app)

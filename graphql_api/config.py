@@ -24,6 +24,13 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   documents by SHA-256), ``allowlist`` (only documents registered with
   ``tokens queries register`` run) or ``off`` (``TOKENS_PERSISTED_QUERIES``).
 
+- Query limits (see :mod:`graphql_api.schema.limits`; 0 turns one off):
+  ``MAX_QUERY_DEPTH`` (fields nested, 15), ``MAX_QUERY_ALIASES`` (500), ``MAX_QUERY_COST``
+  (estimated fields resolved, 10,000,000), ``MAX_QUERY_TOKENS`` (lexical tokens of a
+  document, 20,000), ``MAX_BATCH_SIZE`` (operations in one batched request, 10; 0 refuses
+  batches), ``INTROSPECTION`` (bool, on: codegen needs it), each from ``TOKENS_<NAME>``.
+- ``MAX_BODY_BYTES`` (int, bytes): largest request body (``TOKENS_MAX_BODY_BYTES``,
+  16 MiB; Flask answers 413 above it).
 - ``CORS_ORIGINS`` (str): origins browsers may call the API from, comma-separated exact
   origins or regular expressions, ``*`` for any, empty for none (``TOKENS_CORS_ORIGINS``;
   default: any port of localhost, for dev servers). See :mod:`graphql_api.cors`.
@@ -58,6 +65,13 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "READ_REQUIRES_KEY": False,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 5,
+    "MAX_QUERY_DEPTH": 15,
+    "MAX_QUERY_ALIASES": 500,
+    "MAX_QUERY_COST": 10_000_000,
+    "MAX_QUERY_TOKENS": 20_000,
+    "MAX_BATCH_SIZE": 10,
+    "MAX_BODY_BYTES": 16 * 1024 * 1024,
+    "INTROSPECTION": True,
     "CORS_ORIGINS": r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$",
 }
 

@@ -7,7 +7,10 @@ GraphiQL from locally installed assets instead of a CDN.
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -19,10 +22,10 @@ from strawberry.flask.views import GraphQLView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from . import auth, db, exports, graphql_http
+from . import auth, db, exports, graphql_http, operations
 from .graphiql import create_blueprint, render_graphiql_page
 from .http_cache import ResponseCache
-from .schema import schema
+from .schema import BATCH_CEILING, schema
 from .schema.context import Context
 from .snapshots import SNAPSHOTS_KEY, SnapshotStore, snapshot_store
 
@@ -78,6 +81,18 @@ def _operation_names(query: str) -> tuple[str, ...]:
     )
 
 
+def _operation_name(request_data: Any) -> str | None:
+    """The name of the operation a request runs, for the logs.
+
+    Its operationName, else the name of the document's only operation; None if anonymous.
+    """
+    given = getattr(request_data, "operation_name", None)
+    if given is not None:
+        return str(given)
+    names = _operation_names(getattr(request_data, "query", None) or "")
+    return names[0] if len(names) == 1 and names[0] != "(anonymous)" else None
+
+
 def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
     """A request error when a document has several operations and no operationName.
 
@@ -93,6 +108,41 @@ def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
         return None
     message = f"the document has several operations ({', '.join(names)}): give operationName"
     return ExecutionResult(data=None, errors=[GraphQLError(message)])
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def graphiql_csp(page: str) -> str:
+    """The CSP of a rendered GraphiQL page (its inline scripts allowed by SHA-256)."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        for s in _INLINE_SCRIPT.findall(page)
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+
+
+def _batch_refusal(req: Request) -> Response | None:
+    """400 for a batch (a JSON array of requests) over ``MAX_BATCH_SIZE`` (0: no batches)."""
+    if req.method != "POST" or not req.is_json:
+        return None
+    body = req.get_json(silent=True)
+    if not isinstance(body, list):
+        return None
+    limit = min(int(current_app.config["MAX_BATCH_SIZE"]), BATCH_CEILING)
+    if len(body) <= limit:
+        return None
+    message = (
+        f"a batch of {len(body)} operations is over the limit of {limit}"
+        if limit > 0 else "batched requests are disabled on this server"
+    )  # fmt: skip
+    payload = {"errors": [{"message": message, "extensions": {"code": "BATCH_TOO_LARGE"}}]}
+    return Response(orjson.dumps(payload), status=HTTPStatus.BAD_REQUEST,
+                    mimetype="application/json")  # fmt: skip
 
 
 def _json_request_error(response: Response) -> None:
@@ -172,15 +222,22 @@ class TokenGraphQLView(GraphQLView[Context, None]):
 
         A 405 names the method that is allowed (RFC 9110 §15.5.6).
         """
+        refused = _batch_refusal(request)
+        if refused is not None:
+            return refused
         prepared = graphql_http.prepare(request)
         if isinstance(prepared, Response):
             return prepared
         g.graphql_prepared = prepared
+        g.operation_name = _operation_name(prepared.data if prepared else None)
         response = super().dispatch_request()
         if isinstance(response, Response) and response.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
             response.headers["Allow"] = "POST"
         if isinstance(response, Response):
             _json_request_error(response)
+            if g.get("database_unavailable"):
+                response.status_code = HTTPStatus.SERVICE_UNAVAILABLE
+                response.headers["Retry-After"] = str(operations.RETRY_AFTER_S)
         if prepared is not None and isinstance(response, Response):
             context: Context | None = g.get("graphql_context")
             cacheable = (
@@ -192,8 +249,15 @@ class TokenGraphQLView(GraphQLView[Context, None]):
         return response
 
     def render_graphql_ide(self, request: Request) -> Response:
-        """GraphiQL with every asset served by this app (no CDN), opening on an example."""
-        return Response(render_graphiql_page(EXAMPLE_QUERY), mimetype="text/html")
+        """GraphiQL with every asset served by this app (no CDN), opening on an example.
+
+        Its Content-Security-Policy allows this origin only, the page's one inline script
+        by hash, inline styles (CodeMirror sets them) and data: images (the favicon).
+        """
+        page = render_graphiql_page(EXAMPLE_QUERY)
+        response = Response(page, mimetype="text/html")
+        response.headers["Content-Security-Policy"] = graphiql_csp(page)
+        return response
 
 
 def init_app(app: Flask) -> None:

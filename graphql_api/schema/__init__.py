@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import strawberry
+from flask import g, has_request_context
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 
+from ..operations import is_unavailable, request_id, unavailable_message
 from .color import ColorQuery
 from .execution import FastExecutionContext, fast_path_allowed
 from .history import CHANGE_TYPES, HistoryQuery
+from .limits import QueryLimits
 from .mutations import Mutation
 from .queries import TokenQuery
+
+LOG = logging.getLogger("graphql_api")
 
 
 @strawberry.type(
@@ -27,6 +34,27 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from strawberry.types import ExecutionContext
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Mask unexpected errors; the client gets the request id, the log gets the traceback.
+
+    A database that cannot be reached becomes ``DATABASE_UNAVAILABLE`` (the view then
+    answers 503), anything else ``INTERNAL_SERVER_ERROR``; no message, SQL or stack of
+    the original reaches the client.
+    """
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        """The masked error, with ``extensions.code`` and ``extensions.requestId``."""
+        original = error.original_error
+        if original is not None and is_unavailable(original):
+            if has_request_context():
+                g.database_unavailable = True
+            message, code = unavailable_message(original), "DATABASE_UNAVAILABLE"
+        else:
+            message, code = "Unexpected error.", "INTERNAL_SERVER_ERROR"
+        return GraphQLError(message, nodes=error.nodes, path=error.path,
+                            extensions={"code": code, "requestId": request_id()})  # fmt: skip
 
 
 def should_mask_error(error: GraphQLError) -> bool:
@@ -55,12 +83,17 @@ class TokenSchema(strawberry.Schema):
         """Log errors caused by unexpected exceptions, with their traceback."""
         unexpected = [e for e in errors if should_mask_error(e)]
         if unexpected:
+            LOG.error("unexpected error in request %s", request_id() or "(none)")
             super().process_errors(unexpected, execution_context)
 
 
+#: Largest batch Strawberry itself accepts (``MAX_BATCH_SIZE`` above it is capped here).
+BATCH_CEILING = 100
+
 EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-    lambda: MaskErrors(should_mask_error=should_mask_error),
+    lambda: MaskUnexpectedErrors(should_mask_error=should_mask_error),
     RecordOperationType,
+    QueryLimits,  # before the caches: they key on its parse option and rule
     # A document seen before skips parsing and validation (the costliest steps of a small
     # query with many aliases); LRUs keyed by the document text, per process.
     lambda: ParserCache(maxsize=256),
@@ -71,8 +104,10 @@ schema = TokenSchema(
     query=Query,
     mutation=Mutation,
     types=list(CHANGE_TYPES),
+    # Batches are allowed up to this ceiling; the app's MAX_BATCH_SIZE is checked first.
+    config=StrawberryConfig(batching_config={"max_operations": BATCH_CEILING}),
     extensions=EXTENSIONS,
     execution_context_class=(FastExecutionContext if fast_path_allowed(EXTENSIONS) else None),
 )
 
-__all__ = ["schema"]
+__all__ = ["BATCH_CEILING", "schema"]

@@ -124,8 +124,11 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 
     context.route("**/*", only_local)
     pg = context.new_page()
+    csp: list[str] = []
+    pg.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
     yield pg
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
     assert not blocked, f"the page tried to reach other hosts: {blocked}"
+    assert not csp, f"the Content-Security-Policy blocked something: {csp}"

@@ -1,0 +1,187 @@
+"""Operations: request ids, one log line per request, security headers, health, database faults.
+
+- Every response carries ``X-Request-Id`` (the client's, if it sent a sane one, else a new
+  one); logs and masked errors carry the same id.
+- One structured log line per request (logger ``graphql_api.access``, JSON): id, method,
+  path, GraphQL operation name, status, duration in ms and the number of SQL statements.
+  No bodies, no headers, no keys.
+- Headers: ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``, and a
+  Content-Security-Policy (``default-src 'none'`` on data; GraphiQL's page sets its own).
+- ``GET /healthz``: the process is up (no database access). ``GET /readyz``: the database
+  answers and its schema is at the migrations' head; 503 with the reason otherwise.
+- A database that cannot be reached (or stays locked past the busy timeout) gives ``503``
+  with a JSON GraphQL error ``DATABASE_UNAVAILABLE`` and ``Retry-After``; the next request
+  tries again, so the server recovers without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from http import HTTPStatus
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, Response, current_app, g, has_request_context, request
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from . import db
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+ACCESS_LOG: Final = logging.getLogger("graphql_api.access")
+LOG: Final = logging.getLogger("graphql_api")
+_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
+DATA_CSP: Final = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+ALEMBIC_DIR: Final = Path(__file__).resolve().parents[1] / "alembic"
+RETRY_AFTER_S: Final = 5
+
+
+def request_id() -> str:
+    """The current request's id ('' outside a request)."""
+    return str(g.get("request_id", "")) if has_request_context() else ""
+
+
+def json_error(message: str, code: str, status: int, **headers: str) -> Response:
+    """A GraphQL-shaped JSON error response carrying the request id."""
+    body = {"errors": [{"message": message,
+                        "extensions": {"code": code, "requestId": request_id()}}]}  # fmt: skip
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    response.headers.update(headers)
+    return response
+
+
+def _start() -> None:
+    incoming = request.headers.get("X-Request-Id", "")
+    g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+    g.sql_count = 0
+
+
+def _finish(response: Response) -> Response:
+    response.headers["X-Request-Id"] = request_id()
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Content-Security-Policy", DATA_CSP)
+    line = {
+        "id": request_id(), "method": request.method, "path": request.path,
+        "operation": g.get("operation_name"), "status": response.status_code,
+        "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+        "sql": g.get("sql_count", 0),
+    }  # fmt: skip
+    ACCESS_LOG.info(json.dumps(line))
+    return response
+
+
+def _count_statements(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_args: Any) -> None:
+        if has_request_context():
+            g.sql_count = g.get("sql_count", 0) + 1
+
+
+def unavailable_message(error: BaseException) -> str:
+    """What to tell a client about a database fault (never the driver's own text)."""
+    if "locked" in str(error).lower():
+        return "the database is busy (locked by another writer past the busy timeout); retry"
+    return "the database is unavailable; retry later"
+
+
+def database_unavailable(error: Exception) -> Response:
+    """503 for a database that cannot be reached or stays locked (logged with the id)."""
+    LOG.error("database unavailable (request %s): %s", request_id(), type(error).__name__)
+    retry = {"Retry-After": str(RETRY_AFTER_S)}
+    return json_error(unavailable_message(error), "DATABASE_UNAVAILABLE",
+                      HTTPStatus.SERVICE_UNAVAILABLE, **retry)  # fmt: skip
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database is unreachable or locked (not a bad query)."""
+    if isinstance(error, OperationalError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def _body_too_large(_error: RequestEntityTooLarge) -> Response:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    return json_error(f"the request body is larger than {limit} bytes", "BODY_TOO_LARGE",
+                      HTTPStatus.REQUEST_ENTITY_TOO_LARGE)  # fmt: skip
+
+
+def migration_state(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's Alembic revision or None, the code's head revision)."""
+    head = ScriptDirectory(str(ALEMBIC_DIR)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head
+
+
+def healthz() -> Response:
+    """The process answers (no database access)."""
+    return Response('{"status": "ok"}', mimetype="application/json")
+
+
+def readyz() -> Response:
+    """The database answers and is at the migrations' head, else 503 with the reason."""
+    engine = db.get_engine()
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        current, head = migration_state(engine)
+    except DBAPIError as error:
+        return json_error(f"the database is unreachable ({type(error.orig).__name__})",
+                          "DATABASE_UNAVAILABLE", HTTPStatus.SERVICE_UNAVAILABLE)  # fmt: skip
+    if current != head:
+        return json_error(f"the database schema is at {current or 'no revision'}, the code "
+                          f"needs {head}: run `alembic upgrade head`", "MIGRATIONS_PENDING",
+                          HTTPStatus.SERVICE_UNAVAILABLE)  # fmt: skip
+    return Response(json.dumps({"status": "ready", "migration": head}),
+                    mimetype="application/json")  # fmt: skip
+
+
+class MigrationsBehindError(RuntimeError):
+    """The database was migrated by Alembic, but not to the code's head."""
+
+
+def check_migrations(engine: Engine) -> None:
+    """Refuse to start on a database behind the migrations (one created by Alembic).
+
+    An unreachable database or one without Alembic's table is left to ``/readyz``; an
+    SQLite file that does not exist yet is not created here.
+
+    Raises:
+        MigrationsBehindError: with the command that fixes it.
+    """
+    url = engine.url
+    sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if sqlite_file and not Path(str(url.database)).exists():
+        return
+    try:
+        current, head = migration_state(engine)
+    except DBAPIError:
+        return
+    if current is not None and current != head:
+        msg = (
+            f"the database schema is at migration {current}, this code needs {head}: "
+            "run `alembic upgrade head` (with the same DATABASE_URL), then start again"
+        )
+        raise MigrationsBehindError(msg)
+
+
+def init_app(app: Flask) -> None:
+    """Install the hooks, the health endpoints and the database-fault handler."""
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/readyz", "readyz", readyz)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(RequestEntityTooLarge, _body_too_large)
+    _count_statements(db.get_engine(app))

@@ -126,6 +126,43 @@ def graphiql_csp(page: str) -> str:
     )
 
 
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+def wants_graphql_response_json(req: Request) -> bool:
+    """Whether the client names ``application/graphql-response+json`` and prefers it.
+
+    GraphQL over HTTP §4.2; ``*/*`` or no Accept header keeps ``application/json``.
+    """
+    accept = req.accept_mimetypes
+    named = {value for value, _quality in accept}
+    if GRAPHQL_RESPONSE_JSON not in named:
+        return False
+    json_quality = accept.quality("application/json") if "application/json" in named else 0
+    return accept.quality(GRAPHQL_RESPONSE_JSON) >= json_quality
+
+
+def negotiate(response: Response) -> Response:
+    """Serve ``application/graphql-response+json`` to clients that ask for it.
+
+    With that media type a request error (a document that does not parse or validate:
+    ``data`` null and no error with a ``path``) is 400 (GraphQL over HTTP §6.4.2); with
+    ``application/json`` it stays 200, as the spec requires for that media type.
+    """
+    if response.mimetype != "application/json" or not wants_graphql_response_json(request):
+        return response
+    response.mimetype = GRAPHQL_RESPONSE_JSON
+    if response.status_code == HTTPStatus.OK:
+        try:
+            body = orjson.loads(response.get_data())
+        except orjson.JSONDecodeError:
+            return response
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if errors and body.get("data") is None and not any("path" in e for e in errors):
+            response.status_code = HTTPStatus.BAD_REQUEST
+    return response
+
+
 def _batch_refusal(req: Request) -> Response | None:
     """400 for a batch (a JSON array of requests) over ``MAX_BATCH_SIZE`` (0: no batches)."""
     if req.method != "POST" or not req.is_json:
@@ -156,6 +193,8 @@ def _json_request_error(response: Response) -> None:
     message = response.get_data(as_text=True).strip() or HTTPStatus(response.status_code).phrase
     response.set_data(orjson.dumps({"errors": [{"message": message}]}))
     response.mimetype = "application/json"
+    if message == "Unsupported content type":  # GraphQL over HTTP §5.1.2: 415
+        response.status_code = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 
 class TokenGraphQLView(GraphQLView[Context, None]):
@@ -227,7 +266,7 @@ class TokenGraphQLView(GraphQLView[Context, None]):
             return refused
         prepared = graphql_http.prepare(request)
         if isinstance(prepared, Response):
-            return prepared
+            return negotiate(prepared)
         g.graphql_prepared = prepared
         g.operation_name = _operation_name(prepared.data if prepared else None)
         response = super().dispatch_request()
@@ -246,7 +285,7 @@ class TokenGraphQLView(GraphQLView[Context, None]):
                 and not g.get("graphql_had_errors", False)
             )
             graphql_http.finish(prepared, response, cacheable=cacheable)
-        return response
+        return negotiate(response) if isinstance(response, Response) else response
 
     def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL with every asset served by this app (no CDN), opening on an example.
@@ -260,6 +299,16 @@ class TokenGraphQLView(GraphQLView[Context, None]):
         return response
 
 
+def _method_not_allowed(error: Any) -> Response:
+    """405 as a GraphQL JSON error on /graphql (PUT, DELETE…), with the allowed methods."""
+    body = {"errors": [{"message": f"{request.method} is not allowed; use GET or POST"}]}
+    response = Response(orjson.dumps(body), status=HTTPStatus.METHOD_NOT_ALLOWED,
+                        mimetype="application/json")  # fmt: skip
+    allowed = getattr(error, "valid_methods", None) or ["GET", "POST"]
+    response.headers["Allow"] = ", ".join(sorted(set(allowed) - {"HEAD", "OPTIONS"}))
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Mount ``/graphql`` (POST and GET; GET runs queries only) and the GraphiQL assets."""
     app.extensions[SNAPSHOTS_KEY] = SnapshotStore(int(app.config["SNAPSHOT_CACHE_SIZE"]))
@@ -268,5 +317,6 @@ def init_app(app: Flask) -> None:
     )
     view: Any = TokenGraphQLView.as_view("graphql", schema=schema, graphql_ide="graphiql")
     app.add_url_rule("/graphql", view_func=view, methods=["GET", "POST"])
+    app.register_error_handler(HTTPStatus.METHOD_NOT_ALLOWED, _method_not_allowed)
     app.register_blueprint(create_blueprint())
     app.register_blueprint(exports.create_blueprint())

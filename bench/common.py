@@ -192,15 +192,25 @@ def gunicorn_config() -> list[str]:
 class Server:
     """A gunicorn server started by the harness, stopped by :meth:`stop` (or on exit).
 
-    ``gunicorn [-c python:graphql_api.gunicorn_conf] -w WORKERS -b 127.0.0.1:PORT TARGET``
+    ``gunicorn [-c python:graphql_api.gunicorn_conf] [-w WORKERS] -b 127.0.0.1:PORT TARGET``
+    (``workers=None``: as many as the configuration says). Its output goes to
+    ``log_dir/gunicorn-PORT.log`` (default :data:`WORK`).
     """
 
-    def __init__(self, target: str, url: str, *, workers: int, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        target: str,
+        url: str,
+        *,
+        workers: int | None,
+        env: dict[str, str],
+        log_dir: Path = WORK,
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = WORK / f"gunicorn-{self.port}.log"
+        self.log_path = log_dir / f"gunicorn-{self.port}.log"
         self.cmd = [
-            *("gunicorn", *gunicorn_config(), "-w", str(workers)),
+            *("gunicorn", *gunicorn_config(), *(("-w", str(workers)) if workers else ())),
             *("-b", f"127.0.0.1:{self.port}", "--chdir", str(ROOT), target),
         ]
         cmd = [sys.executable, "-m", *self.cmd]

@@ -239,6 +239,27 @@ def close_session(_: BaseException | None = None) -> None:
         session.close()
 
 
+def begin_snapshot(session: Session) -> None:
+    """Start a read transaction that sees one committed state until it ends (no torn read).
+
+    Everything a request reads after this (the revision, the layers of every theme it
+    resolves) comes from the same committed state, so a write committing meanwhile can
+    never be half seen. Whatever transaction was open (an API-key lookup) is committed
+    first, since the isolation of a transaction is set before its first statement.
+    PostgreSQL: ``REPEATABLE READ``. SQLite: a deferred ``BEGIN``; WAL gives the
+    transaction a snapshot at its first read. A write in the same request must end this
+    transaction before taking the write lock (:func:`lock_writes` after a commit).
+    """
+    if session.in_transaction():
+        session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return
+    dbapi = session.connection().connection.dbapi_connection
+    if dbapi is not None and not getattr(dbapi, "in_transaction", True):
+        dbapi.execute("BEGIN")  # on the DB-API connection: not a statement of the request
+
+
 WRITE_LOCK_KEY = 0x70C3E5  # pg_advisory_xact_lock key serialising writers
 
 

@@ -79,7 +79,9 @@ def _error(group: DTCGErrorGroup) -> Response:
 
 def _cached(path: str, fmt: str, build: Callable[[int], str]) -> Response:
     """ETag/304 handling around ``build(revision)`` → body; a DTCGErrorGroup → 400."""
-    revision, stamp = snapshot_store().revision_stamp(db.get_session())
+    session = db.get_session()
+    db.begin_snapshot(session)  # one committed state for the ETag and the body
+    revision, stamp = snapshot_store().revision_stamp(session)
     args = sorted(request.args.items(multi=True))
     tag = etag(revision, stamped(request_key(path, {"args": args}, None), stamp))
     headers = {

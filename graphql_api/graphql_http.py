@@ -103,6 +103,7 @@ def prepare(request: Request) -> Prepared | Response | None:
         session.commit()
     if outcome.query is None:
         return None
+    db.begin_snapshot(session)  # the revision and every later read: one committed state
     revision, stamp = snapshot_store().revision_stamp(session)
     variables, op_name = raw.get("variables") or {}, raw.get("operationName")
     key = stamped(request_key(outcome.query, variables, op_name), stamp)

@@ -13,6 +13,7 @@ fields, so :func:`fast_path_allowed` must be checked when the schema is built.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -29,7 +30,9 @@ BACKREF = "strawberry-definition"
 # (attribute name, serialize, non-null) of a basic leaf field; None: let graphql-core run it.
 Leaf = tuple[str, Callable[[Any], Any], bool] | None
 
-_plans: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Leaf]] = {}
+#: Plans by (type, response names); bounded, since response names are the client's aliases.
+_plans: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Leaf]] = OrderedDict()
+MAX_PLANS = 2048
 
 
 def fast_path_allowed(extensions: list[Any]) -> bool:
@@ -76,6 +79,8 @@ def _plan(parent_type: GraphQLObjectType, grouped: Any) -> dict[str, Leaf]:
     if plan is None:
         plan = {rn: _leaf(parent_type, fname) for rn, fname in key[1]}
         _plans[key] = plan
+        if len(_plans) > MAX_PLANS:
+            _plans.popitem(last=False)
     return plan
 
 

@@ -287,6 +287,7 @@ def _write(info: Info, operation: Callable[[writes.Workspace], str], expected: i
     ctx = info.context
     principal = require_scope(ctx, "write")
     session = ctx.session
+    session.commit()  # end the request's read snapshot: the write reads what is current
     try:
         result = writes.run(session, operation, author=principal.name,
                             expected_revision=expected)  # fmt: skip
@@ -448,6 +449,7 @@ class Mutation:
         ctx = info.context
         principal = require_scope(ctx, "write")
         doc, problems = _upload(input)
+        ctx.session.commit()  # end the read snapshot before the write lock
         if problems or doc is None:
             return P.ValidationError(message=f"{len(problems)} problem(s); nothing written",
                                      problems=problems)  # fmt: skip
@@ -554,6 +556,7 @@ class Mutation:
         """Delegates to :func:`graphql_api.writes.releases.create_release`."""
         ctx = info.context
         principal = require_scope(ctx, "write")
+        ctx.session.commit()  # end the read snapshot before the write lock
         try:
             row = releases.create_release(ctx.session, input.name, input.notes,
                                           author=principal.name)  # fmt: skip

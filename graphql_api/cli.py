@@ -64,6 +64,9 @@ def _input_options(func: Any) -> Any:
                      help="With --context-per-file: the default context."),
         click.option("--strict", is_flag=True,
                      help="Reject the non-standard forms that are otherwise accepted."),
+        click.option("--allow-outside-refs", is_flag=True,
+                     help="Read files that a $ref (or a symlink in a folder) names outside "
+                          "the folder of PATH; refused by default. URLs are always refused."),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
@@ -79,6 +82,8 @@ def _read(path: Path, opts: dict[str, Any], problems: list[DTCGError]) -> Resolv
     fmt = "context-per-file" if opts.pop("context_per_file") else opts.pop("fmt")
     opts.pop("fmt", None)
     kwargs: dict[str, Any] = {"strict": True} if opts.pop("strict") else {}
+    if opts.pop("allow_outside_refs", False):
+        kwargs["allow_outside_refs"] = True
     modifier, base, default = opts.pop("modifier"), opts.pop("base"), opts.pop("default")
     if fmt == "auto":
         fmt = importers.detect_format(path)

@@ -26,6 +26,11 @@ named colours), read with coloraide; a hue of exactly 360; XYZ components
 outside [0, 1] (the table's range excludes real colours: the D65 white point is
 ``[0.9505, 1, 1.0888]``, and CSS Color 4 leaves XYZ unbounded); members other
 than the four above (ignored).
+
+Hostile input: a ``colorSpace`` that is a list or an object is refused like any
+unknown space (it raised ``TypeError``, unhashable, in the lookup); a component or
+``alpha`` that is an integer too large for a float is not a finite number (it raised
+``OverflowError``); messages quote values through :func:`~graphql_api.dtcg.errors.brief`.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from typing import Any
 from coloraide import Color as _Color
 
 from . import values as V  # noqa: N812 - the engine's own alias
+from .errors import brief
+from .primitives import is_finite
 
 COLOR_SPACES = {
     "srgb": "srgb", "srgb-linear": "srgb-linear", "hsl": "hsl", "hwb": "hwb", "lab": "lab",
@@ -78,8 +85,8 @@ _HEX6 = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def _number(v: Any, what: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise ValueError(f"{what} must be a finite number, got {v!r}")
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not is_finite(v):
+        raise ValueError(f"{what} must be a finite number, got {brief(v)}")
     return v
 
 
@@ -95,15 +102,16 @@ def color(v: Any, *, strict: bool = False) -> V.Color:
     """
     if isinstance(v, str):
         if strict:
-            raise ValueError(f"a colour must be an object {{colorSpace, components}}, got {v!r}")
+            msg = f"a colour must be an object {{colorSpace, components}}, got {brief(v)}"
+            raise ValueError(msg)
         return _from_css(v)
     if not isinstance(v, Mapping):
-        raise ValueError(f"a colour must be an object or a hex string, got {v!r}")
+        raise ValueError(f"a colour must be an object or a hex string, got {brief(v)}")
     if strict and v.keys() - _MEMBERS:
         raise ValueError(f"unknown colour members {sorted(v.keys() - _MEMBERS)} (§4.1)")
     space = v.get("colorSpace")
-    if space not in COLOR_SPACES:
-        raise ValueError(f".colorSpace: unknown {space!r} (one of {', '.join(COLOR_SPACES)})")
+    if not isinstance(space, str) or space not in COLOR_SPACES:  # a list or object: unhashable
+        raise ValueError(f".colorSpace: unknown {brief(space)} (one of {', '.join(COLOR_SPACES)})")
     comps_in = v.get("components")
     if not isinstance(comps_in, list) or len(comps_in) != _N_COMPONENTS:
         raise ValueError(".components: must be a list of 3 numbers or 'none'")
@@ -117,7 +125,7 @@ def color(v: Any, *, strict: bool = False) -> V.Color:
         raise ValueError(f".alpha: alpha must be in [0, 1], got {alpha}")
     hex_in = v.get("hex")
     if hex_in is not None and not (isinstance(hex_in, str) and _HEX6.fullmatch(hex_in)):
-        raise ValueError(f".hex: hex must be #rrggbb (6 digits), got {hex_in!r}")
+        raise ValueError(f".hex: hex must be #rrggbb (6 digits), got {brief(hex_in)}")
     coords = [math.nan if x is None else x for x in comps]
     if space in _PERCENT_SPACES:
         coords = [coords[0], coords[1] / 100, coords[2] / 100]
@@ -146,7 +154,7 @@ def _from_css(v: str) -> V.Color:
     try:
         c = _Color(v.strip())
     except ValueError:
-        raise ValueError(f"not a colour: {v!r}") from None
+        raise ValueError(f"not a colour: {brief(v)}") from None
     comps = tuple(None if math.isnan(x) else x for x in c.coords())
     if c.space() in _PERCENT_SPACES:  # coloraide: 0 to 1; DTCG: 0 to 100
         comps = (comps[0], *(None if x is None else x * 100 for x in comps[1:]))

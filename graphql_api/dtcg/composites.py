@@ -15,6 +15,7 @@ from typing import Any
 
 from . import values as V  # noqa: N812 - the engine's own alias
 from .colors import color
+from .errors import brief
 from .primitives import (
     ZERO_PX,
     at,
@@ -34,7 +35,7 @@ Parse = Callable[..., Any]
 
 def _object(v: Any, what: str, members: tuple[str, ...], strict: bool) -> Mapping[str, Any]:
     if not isinstance(v, Mapping):
-        raise ValueError(f"a {what} value must be an object, got {v!r}")
+        raise ValueError(f"a {what} value must be an object, got {brief(v)}")
     if strict and v.keys() - set(members):
         extra = sorted(v.keys() - set(members))
         raise ValueError(f"{what} has members the spec does not define: {extra} (§9.2)")
@@ -56,13 +57,14 @@ def stroke_style(v: Any, *, strict: bool = False) -> V.StrokeStyle:
     """§9.3 strokeStyle: a keyword or ``{dashArray, lineCap}``."""
     if isinstance(v, str):
         if v not in STROKE_KEYWORDS:
-            raise ValueError(f"unknown strokeStyle {v!r}")
+            raise ValueError(f"unknown strokeStyle {brief(v)}")
         return V.StrokeStyle(v)
     if not isinstance(v, Mapping) or not isinstance(v.get("dashArray"), list):
-        raise ValueError(f"a strokeStyle must be a keyword or {{dashArray, lineCap}}, got {v!r}")
+        msg = f"a strokeStyle must be a keyword or {{dashArray, lineCap}}, got {brief(v)}"
+        raise ValueError(msg)
     _object(v, "strokeStyle", ("dashArray", "lineCap"), strict)
     if v.get("lineCap") not in LINE_CAPS:
-        raise ValueError(f".lineCap: must be round, butt or square, got {v.get('lineCap')!r}")
+        raise ValueError(f".lineCap: must be round, butt or square, got {brief(v.get('lineCap'))}")
     dashes = []
     for i, d in enumerate(v["dashArray"]):
         try:
@@ -99,7 +101,7 @@ def _shadow_layer(v: Any, strict: bool) -> V.ShadowLayer:
     o = _object(v, "shadow layer", _LAYER, strict)
     inset = o.get("inset", False)
     if not isinstance(inset, bool):
-        raise ValueError(f".inset: must be true or false, got {inset!r}")
+        raise ValueError(f".inset: must be true or false, got {brief(inset)}")
     return V.ShadowLayer(
         _member(o, "color", color, strict),
         _member(o, "offsetX", dimension, strict),
@@ -141,7 +143,7 @@ def shadow(v: Any, *, strict: bool = False) -> V.Shadow:
 def gradient(v: Any, *, strict: bool = False) -> V.Gradient:
     """§9.7 gradient: a non-empty list of ``{color, position}``; positions clamped to [0, 1]."""
     if not isinstance(v, list) or not v:
-        raise ValueError(f"a gradient must be a non-empty list of stops, got {v!r}")
+        raise ValueError(f"a gradient must be a non-empty list of stops, got {brief(v)}")
     stops = []
     for where, s in _items(v, strict, "gradient"):
         try:

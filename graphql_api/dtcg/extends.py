@@ -24,15 +24,37 @@ Decisions where the spec leaves room:
   is allowed. Groups in a loop keep their local content only.
 * A copied token keeps its source ``file``/``pointer`` and records
   ``extended_from``, so errors about it point to where it is written.
+
+Limits (hostile input; ``INVALID_EXTENDS`` on the extending group, see
+:mod:`graphql_api.dtcg.limits`): expanding a group expands its target and the
+extending groups nested in it first, recursively, so a chain of more than
+``MAX_EXTENDS_DEPTH`` groups is refused (a chain of 2,000 groups raised
+``RecursionError``); ``$extends`` copies tokens, so groups ``a`` and ``b`` that both
+extend the level below double the tokens at every level, and copying more than
+``MAX_EXTENDED_TOKENS`` tokens and groups in one document is refused, once, and then no
+``$extends`` of the document is applied (18 such levels took 71 s and 860 MB).
+Subtrees are found by bisecting sorted paths, and overridden or owned tokens with
+one pass over ancestors, so the work is proportional to the tokens copied, not to
+extenders times tokens.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from . import errors as E  # noqa: N812 - the engine's own alias
+from . import limits
 from .errors import DTCGError, pointer_parts
-from .nodes import Document, GroupNode, TokenNode, ancestors, merge_group
+from .nodes import (
+    Document,
+    GroupNode,
+    TokenNode,
+    ancestors,
+    group_paths,
+    iter_ancestors,
+    merge_group,
+)
 from .refsyntax import REFERENCE, reference_problem
 
 
@@ -53,6 +75,35 @@ def _rebase(path: str, old: str, new: str) -> str:
     return ".".join(p for p in (new, rel) if p)
 
 
+def _below(sorted_paths: list[str], prefix: str) -> list[str]:
+    """The paths of ``sorted_paths`` under ``prefix`` (all of them for the root ``""``).
+
+    Every string starting with ``prefix + "."`` sorts between ``prefix + "."`` and
+    ``prefix + "/"`` (``/`` is the character after ``.``).
+    """
+    if not prefix:
+        return sorted_paths
+    lo = bisect_left(sorted_paths, prefix + ".")
+    return sorted_paths[lo : bisect_left(sorted_paths, prefix + "/", lo)]
+
+
+def _owner(
+    path: str, owners: set[str], stop: str | None = None, *, itself: bool = True
+) -> str | None:
+    """The nearest of ``path`` (unless not ``itself``) and its ancestors in ``owners``.
+
+    The walk up stops before ``stop``.
+    """
+    if itself and path in owners:
+        return path
+    for a in iter_ancestors(path):
+        if a == stop:
+            return None
+        if a in owners:
+            return a
+    return None
+
+
 def target_path(ref: str) -> str:
     """The dotted group path an ``$extends`` value names (``"{a.b}"``, ``"#/a/b"`` → ``a.b``)."""
     if ref.startswith("{") and ref.endswith("}"):
@@ -64,32 +115,53 @@ class _Extender:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.extenders = {p for p, g in doc.groups.items() if g.extends is not None}
-        self.group_paths = {a for p in doc.tokens for a in ancestors(p)} | set(doc.groups)
+        self.group_paths = group_paths(doc.tokens) | set(doc.groups)
         self.memo: dict[str, _Tree] = {}
         self.stack: list[str] = []
         self.errors: list[DTCGError] = []
         self.failed: set[str] = set()
+        self.copied = 0  # tokens and groups copied so far (limits.MAX_EXTENDED_TOKENS)
+        self.too_many = False  # the copies passed the limit
+        self.token_order = {p: i for i, p in enumerate(doc.tokens)}
+        self.group_order = {p: i for i, p in enumerate(doc.groups)}
+        self.sorted_tokens = sorted(doc.tokens)
+        self.sorted_groups = sorted(doc.groups)
+        self.sorted_extenders = sorted(self.extenders)
 
     def error(self, code: str, group: GroupNode, message: str) -> None:
         self.errors.append(DTCGError(code, message, group.file, group.pointer, group.path))
 
+    def written(self, g: str) -> _Tree:
+        """The subtree of ``g`` as written (document order)."""
+        tokens = sorted(_below(self.sorted_tokens, g), key=self.token_order.__getitem__)
+        groups = _below(self.sorted_groups, g)
+        if g and g in self.doc.groups:
+            groups = [g, *groups]
+        groups.sort(key=self.group_order.__getitem__)
+        return _Tree(
+            {p: self.doc.tokens[p] for p in tokens}, {p: self.doc.groups[p] for p in groups}
+        )
+
     def local(self, g: str) -> _Tree:
         """The subtree of ``g`` as written, with nested extending groups expanded."""
-        tree = _Tree(
-            {p: t for p, t in self.doc.tokens.items() if _under(p, g)},
-            {p: n for p, n in self.doc.groups.items() if p == g or _under(p, g)},
-        )
-        for c in sorted(self.extenders):
-            if (
-                c != g
-                and _under(c, g)
-                and not any(a in self.extenders and a != g and _under(a, g) for a in ancestors(c))
-            ):
-                inner = self.expanded(c)
-                tree.tokens = {p: t for p, t in tree.tokens.items() if not _under(p, c)}
-                tree.groups = {p: n for p, n in tree.groups.items() if p != c and not _under(p, c)}
-                tree.tokens.update(inner.tokens)
-                tree.groups.update(inner.groups)
+        tree = self.written(g)
+        nested = [
+            c
+            for c in _below(self.sorted_extenders, g)
+            if c != g
+            and not any(a in self.extenders and a != g and _under(a, g) for a in ancestors(c))
+        ]
+        if not nested:
+            return tree
+        inner = {c: self.expanded(c) for c in nested}
+        owners = set(nested)
+        tree.tokens = {
+            p: t for p, t in tree.tokens.items() if _owner(p, owners, g, itself=False) is None
+        }
+        tree.groups = {p: n for p, n in tree.groups.items() if _owner(p, owners, g) is None}
+        for c in nested:
+            tree.tokens.update(inner[c].tokens)
+            tree.groups.update(inner[c].groups)
         return tree
 
     def expanded(self, g: str) -> _Tree:
@@ -99,6 +171,16 @@ class _Extender:
         if g in self.stack:
             self.cycle(g)
             return self.local(g)
+        if len(self.stack) >= limits.MAX_EXTENDS_DEPTH:
+            owner = next(p for p in reversed(self.stack) if p in self.extenders)
+            if owner not in self.failed:
+                self.failed.add(owner)
+                msg = (
+                    f"$extends chains more than {limits.MAX_EXTENDS_DEPTH} groups "
+                    f"(… → {' → '.join(self.stack[-3:])} → {g})"
+                )
+                self.error(E.INVALID_EXTENDS, self.doc.groups[owner], msg)
+            return self.written(g)
         self.stack.append(g)
         tree = self.local(g)
         group = self.doc.groups.get(g)
@@ -146,6 +228,18 @@ class _Extender:
     def merge(self, group: GroupNode, base: tuple[str, _Tree], local: _Tree) -> _Tree:
         t, tree = base
         g = group.path
+        self.copied += len(tree.tokens) + len(tree.groups)
+        if self.copied > limits.MAX_EXTENDED_TOKENS:
+            if not self.too_many:  # reported once: the document keeps no copies at all
+                self.too_many = True
+                msg = (
+                    f"$extends would copy more than {limits.MAX_EXTENDED_TOKENS} tokens and "
+                    "groups in all (groups that extend groups that extend … several times "
+                    "each?); "
+                    "no $extends of this document is applied"
+                )
+                self.error(E.INVALID_EXTENDS, group, msg)
+            return local
         out = _Tree()
         outer_type = self.outer_type(t)
         for p, node in tree.tokens.items():
@@ -159,11 +253,12 @@ class _Extender:
         for p, gn in tree.groups.items():
             new = _rebase(p, t, g)
             out.groups[new] = replace(gn, path=new, extends=None if p == t else gn.extends)
-        for p in local.tokens:  # a local token replaces whatever was inherited at or below it
-            out.tokens = {
-                q: n for q, n in out.tokens.items() if q != p and not q.startswith(p + ".")
-            }
-            for a in ancestors(p):
+        # a local token replaces whatever was inherited at or below it, and an inherited
+        # token at one of its ancestors (one pass over the inherited tokens' ancestors)
+        mine = set(local.tokens)
+        out.tokens = {q: n for q, n in out.tokens.items() if _owner(q, mine, g) is None}
+        for p in local.tokens:
+            for a in iter_ancestors(p):
                 if a == g or not _under(a, g):
                     break
                 out.tokens.pop(a, None)
@@ -183,7 +278,7 @@ class _Extender:
 
     @staticmethod
     def type_inside(path: str, t: str, tree: _Tree) -> str | None:
-        for a in ancestors(path):
+        for a in iter_ancestors(path):
             if not (a == t or _under(a, t)):
                 return None
             gn = tree.groups.get(a)
@@ -220,10 +315,13 @@ def apply_extends(doc: Document) -> tuple[Document, list[DTCGError]]:
         and not (g and "" in ext.extenders)
     ]  # fmt: skip
     trees = {g: ext.expanded(g) for g in outermost}
+    if ext.too_many:
+        return doc, ext.errors  # what was copied is not kept: it would be as large
     out = Document()
     placed: set[str] = set()
+    owners = set(outermost)  # never nested in one another: a path has one owner at most
     for path, node in doc.tokens.items():
-        owner = next((g for g in outermost if _under(path, g)), None)
+        owner = _owner(path, owners, itself=False)
         if owner is None:
             out.tokens[path] = node
         elif owner not in placed:
@@ -233,7 +331,7 @@ def apply_extends(doc: Document) -> tuple[Document, list[DTCGError]]:
         if g not in placed:
             out.tokens.update(trees[g].tokens)
     for path, gn in doc.groups.items():
-        if not any(path == g or _under(path, g) for g in outermost):
+        if _owner(path, owners) is None:
             out.groups[path] = gn
     for g in outermost:
         out.groups.update(trees[g].groups)

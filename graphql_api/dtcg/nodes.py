@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,5 +114,29 @@ def merge_group(old: GroupNode, new: GroupNode) -> GroupNode:
 
 def ancestors(path: str) -> Sequence[str]:
     """Group paths above ``path``, nearest first, ending with the root ``""``."""
-    parts = path.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts) - 1, -1, -1)]
+    return list(iter_ancestors(path))
+
+
+def iter_ancestors(path: str) -> Iterator[str]:
+    """:func:`ancestors`, lazily: stop early and only the strings used are built."""
+    i = path.rfind(".")
+    while i != -1:
+        yield path[:i]
+        i = path.rfind(".", 0, i)
+    yield ""
+
+
+def group_paths(paths: Iterable[str]) -> set[str]:
+    """Every group path above any of ``paths`` (``""`` included when there is one).
+
+    Linear in the total length of ``paths``: the walk up from a path stops at the first
+    group already found (its own ancestors were added with it), where building every
+    ancestor of every path costs depth x length per token.
+    """
+    out: set[str] = set()
+    for path in paths:
+        for a in iter_ancestors(path):
+            if a in out:
+                break
+            out.add(a)
+    return out

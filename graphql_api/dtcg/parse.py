@@ -42,6 +42,17 @@ code in brackets, when ``strict=True``:
 Value forms (colour/dimension/duration strings, ``em``…) are listed in
 :mod:`graphql_api.dtcg.types`; resolver-document forms in
 :mod:`graphql_api.dtcg.resolver`.
+
+Limits (hostile input), in both modes: a group or token nested deeper than
+``limits.MAX_DEPTH`` levels, or a token whose value reaches
+past that depth, is ``INVALID_NODE`` and left out (the walk over groups and every
+later walk over values recurse, one frame or two per level: a document 600
+groups deep used to raise ``RecursionError`` here). Files are already held to the
+same depth by the reader; this guards data given directly (API writes, importers).
+A dotted path longer than ``limits.MAX_PATH_LENGTH`` characters is ``INVALID_NAME``
+and its subtree is left out: every token below a group stores the group's path,
+so a group with a megabyte-long name and a thousand tokens would hold a gigabyte
+of paths.
 """
 
 from __future__ import annotations
@@ -50,7 +61,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
-from .errors import DTCGError, pointer_join
+from . import limits
+from .errors import DTCGError, brief, pointer_join
 from .jsonio import load_json, loads, read_json
 from .nodes import Document, GroupNode, TokenNode, ancestors, flatten, merge_group
 from .refsyntax import syntax_problems
@@ -59,7 +71,7 @@ from .types import SPEC_TYPES
 __all__ = [
     "GROUP_PROPERTIES", "ROOT_TOKEN", "TOKEN_PROPERTIES", "Document", "GroupNode", "TokenNode",
     "ancestors", "flatten", "load_json", "loads", "merge_group", "name_problem",
-    "parse_document", "read_json",
+    "parse_document", "read_json", "value_depth",
 ]  # fmt: skip
 
 TOKEN_PROPERTIES = frozenset(
@@ -105,6 +117,14 @@ class _Walk:
     def child(self, key: str, child: Any, path: tuple[str, ...], pointer: str) -> None:
         child_pointer = pointer_join(pointer, key)
         child_path = ".".join((*path, key))
+        if isinstance(child, Mapping) and len(path) >= limits.MAX_DEPTH - 1:
+            msg = f"nested deeper than {limits.MAX_DEPTH} levels"
+            self.error(E.INVALID_NODE, msg, child_pointer, child_path)
+            return
+        if len(child_path) > limits.MAX_PATH_LENGTH:
+            msg = f"the path is longer than {limits.MAX_PATH_LENGTH} characters"
+            self.error(E.INVALID_NAME, msg, child_pointer, child_path)
+            return
         if not isinstance(child, Mapping):
             if self.strict:
                 what = type(child).__name__
@@ -133,6 +153,10 @@ class _Walk:
                 self.error(E.INVALID_PROPERTY, msg, pointer_join(pointer, "$ref"), dotted)
         else:  # §7.1.2: {"$ref": "#/…", "$type": …} is a token aliasing the pointer
             value, value_pointer = {"$ref": node["$ref"]}, pointer
+        if len(path) + 1 + value_depth(value) > limits.MAX_DEPTH:
+            msg = f"the value is nested deeper than {limits.MAX_DEPTH} levels"
+            self.error(E.INVALID_NODE, msg, value_pointer, dotted)
+            return
         self.doc.tokens[dotted] = TokenNode(dotted, value, file=self.file, pointer=pointer, **props)
         if self.strict:  # the resolver reports the problems of both modes
             for where, msg, strict_only in syntax_problems(value):
@@ -165,7 +189,7 @@ class _Walk:
                 continue
             raw = node[key]
             if self.strict and not isinstance(raw, kind):
-                msg = f"{key} must be {what}, got {raw!r}"
+                msg = f"{key} must be {what}, got {brief(raw)}"
                 self.error(E.INVALID_PROPERTY, msg, pointer_join(pointer, key), path)
             if raw is None:
                 continue
@@ -177,7 +201,8 @@ class _Walk:
             else:
                 out[attr] = str(raw)
         if self.strict and isinstance(node.get("$type"), str) and node["$type"] not in SPEC_TYPES:
-            msg = f"$type {node['$type']!r} is not a type of the spec ({', '.join(SPEC_TYPES)})"
+            types = ", ".join(SPEC_TYPES)
+            msg = f"$type {brief(node['$type'])} is not a type of the spec ({types})"
             self.error(E.UNKNOWN_TYPE, msg, pointer_join(pointer, "$type"), path)
         return out
 
@@ -193,7 +218,7 @@ class _Walk:
             (raw.startswith("{") and raw.endswith("}")) or raw.startswith("#/")
         ):
             return raw
-        msg = f"{key} must be a group reference ('{{group}}' or '#/group'), got {raw!r}"
+        msg = f"{key} must be a group reference ('{{group}}' or '#/group'), got {brief(raw)}"
         self.error(E.INVALID_EXTENDS, msg, pointer_join(pointer, key), path)
         return None
 
@@ -203,6 +228,24 @@ def _is_ref_token(node: Mapping[str, Any]) -> bool:
     return isinstance(node.get("$ref"), str) and not any(
         not k.startswith("$") and isinstance(v, Mapping) for k, v in node.items()
     )
+
+
+def value_depth(value: Any) -> int:
+    """Levels of objects and arrays in ``value`` (0 for a string, number…), iteratively."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Mapping):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > limits.MAX_DEPTH:
+            break  # deep enough to refuse; do not walk the rest
+    return deepest
 
 
 def name_problem(name: str) -> str | None:

@@ -6,6 +6,11 @@ dimension, duration, fontFamily, fontWeight, cubicBezier, number; colour is in
 Each function takes a *resolved* value and ``strict`` (reject the tolerated forms
 listed in :mod:`graphql_api.dtcg.types`) and returns a
 :mod:`graphql_api.dtcg.values` dataclass, or raises :class:`ValueError`.
+
+Hostile input: a JSON integer too large for a float (400 digits) is not a finite
+number (:func:`is_finite`; ``math.isfinite`` raised ``OverflowError`` on it), and
+messages quote values through :func:`~graphql_api.dtcg.errors.brief`, so a 20 MB
+string does not make a 20 MB message.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import values as V  # noqa: N812 - the engine's own alias
+from .errors import brief
 
 DIMENSION_UNITS = ("px", "rem", "em")  # em: tolerant only
 DURATION_UNITS = ("ms", "s")
@@ -32,14 +38,25 @@ _BEZIER_POINTS = 4
 
 
 def finite(v: Any, what: str) -> float:
-    """``v`` if it is a finite JSON number (not a boolean).
+    """``v`` if it is a finite JSON number (not a boolean) that fits a float.
+
+    An integer too large for a float (``1`` followed by 400 zeros) is not finite here:
+    ``math.isfinite`` would raise ``OverflowError`` on it.
 
     Raises:
         ValueError: naming ``what``.
     """
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise ValueError(f"{what} must be a finite number, got {v!r}")
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not is_finite(v):
+        raise ValueError(f"{what} must be a finite number, got {brief(v)}")
     return v
+
+
+def is_finite(v: float) -> bool:
+    """``math.isfinite`` that answers False, not ``OverflowError``, for a huge integer."""
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
 
 
 def at(where: str, exc: ValueError) -> ValueError:
@@ -54,14 +71,14 @@ def dimension(v: Any, *, strict: bool = False) -> V.Dimension:
     if isinstance(v, str) and not strict:
         m = _NUM_UNIT.match(v)
         if not m or (m.group(2) or "px") not in units:
-            raise ValueError(f"not a dimension: {v!r}")
+            raise ValueError(f"not a dimension: {brief(v)}")
         if not m.group(2) and float(m.group(1)) != 0:
-            raise ValueError(f"a dimension needs a unit: {v!r}")
+            raise ValueError(f"a dimension needs a unit: {brief(v)}")
         return V.Dimension(float(m.group(1)), m.group(2) or "px")
     if isinstance(v, (int, float)) and not isinstance(v, bool) and v == 0 and not strict:
         return ZERO_PX
     if not isinstance(v, Mapping):
-        raise ValueError(f"a dimension must be {{value, unit}}, got {v!r}")
+        raise ValueError(f"a dimension must be {{value, unit}}, got {brief(v)}")
     if v.get("unit") not in units:
         raise ValueError(f"unit must be {' or '.join(units)}, got {v.get('unit')!r}")
     if strict and v.keys() - {"value", "unit"}:
@@ -74,10 +91,10 @@ def duration(v: Any, *, strict: bool = False) -> V.Duration:
     if isinstance(v, str) and not strict:
         m = _NUM_UNIT.match(v)
         if not m or m.group(2) not in DURATION_UNITS:
-            raise ValueError(f"not a duration: {v!r}")
+            raise ValueError(f"not a duration: {brief(v)}")
         return V.Duration(float(m.group(1)), m.group(2))
     if not isinstance(v, Mapping) or v.get("unit") not in DURATION_UNITS:
-        raise ValueError(f"a duration must be {{value, unit: ms|s}}, got {v!r}")
+        raise ValueError(f"a duration must be {{value, unit: ms|s}}, got {brief(v)}")
     if strict and v.keys() - {"value", "unit"}:
         raise ValueError(f"unknown duration members {sorted(v.keys() - {'value', 'unit'})}")
     return V.Duration(finite(v.get("value"), "value"), v["unit"])
@@ -89,7 +106,7 @@ def font_family(v: Any, *, strict: bool = False) -> V.FontFamily:
         return V.FontFamily((v,))
     if isinstance(v, list) and v and all(isinstance(x, str) for x in v):
         return V.FontFamily(tuple(v))
-    raise ValueError(f"a fontFamily must be a string or a list of strings, got {v!r}")
+    raise ValueError(f"a fontFamily must be a string or a list of strings, got {brief(v)}")
 
 
 def font_weight(v: Any, *, strict: bool = False) -> V.FontWeight:
@@ -99,7 +116,7 @@ def font_weight(v: Any, *, strict: bool = False) -> V.FontWeight:
         if name in FONT_WEIGHTS:
             return V.FontWeight(FONT_WEIGHTS[name])
         if strict or not v.strip().isdigit():
-            raise ValueError(f"unknown font weight {v!r}")
+            raise ValueError(f"unknown font weight {brief(v)}")
         v = int(v)
     w = finite(v, "fontWeight")
     if not _MIN_WEIGHT <= w <= _MAX_WEIGHT:
@@ -110,10 +127,10 @@ def font_weight(v: Any, *, strict: bool = False) -> V.FontWeight:
 def cubic_bezier(v: Any, *, strict: bool = False) -> V.CubicBezier:
     """§8.6 cubicBezier: ``[x1, y1, x2, y2]`` with x1, x2 in [0, 1]."""
     if not isinstance(v, list) or len(v) != _BEZIER_POINTS:
-        raise ValueError(f"a cubicBezier must be 4 numbers, got {v!r}")
+        raise ValueError(f"a cubicBezier must be 4 numbers, got {brief(v)}")
     x1, y1, x2, y2 = (finite(x, "cubicBezier") for x in v)
     if not (0 <= x1 <= 1 and 0 <= x2 <= 1):
-        raise ValueError(f"cubicBezier x values must be in [0, 1], got {v!r}")
+        raise ValueError(f"cubicBezier x values must be in [0, 1], got {brief(v)}")
     return V.CubicBezier(x1, y1, x2, y2)
 
 

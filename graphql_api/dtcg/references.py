@@ -15,6 +15,21 @@ A token's type is its own ``$type``, else (for a whole-value alias) the
 referenced token's type, else the nearest group's ``$type`` (§5.2.2).
 ``$deprecated`` is the token's own, else the nearest group's that sets it
 (``false`` on a token or a nearer group stops the inheritance, §6.3.1).
+
+Reference bombs (hostile input): a reference shares its target's value, so
+resolving is linear, but what a resolved value *means* can be exponentially larger
+than the file: 30 levels of tokens that each reference the previous level twice
+(``["{l29}", "{l29}"]``) are 2**30 leaves once written out (API, export), and
+interpolated strings (``"{l29} {l29}"``) really are built, doubling at every level
+(a 60-token file took 6 GB and 17 s before this check). Each token's resolved size
+(JSON nodes plus string characters) and depth are computed from its targets' before
+its value is built, and a token is ``INVALID_VALUE`` when resolving it would pass
+``limits.MAX_RESOLVED_SIZE`` for the whole theme, nest deeper than
+``limits.MAX_DEPTH`` (a chain of one-item lists 100,000 long), or interpolate a
+string longer than ``limits.MAX_INTERPOLATED_LENGTH``; the tokens that use it are
+left out silently, as for any upstream error. Circular references are reported with
+at most ``limits.LOOP_SEARCHES`` shortest-loop searches per cycle (a dense cycle of
+8,000 tokens took 23 s, quadratic), and group paths are collected in linear time.
 """
 
 from __future__ import annotations
@@ -24,10 +39,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
+from . import limits
 from .errors import DTCGError, pointer_join, pointer_parts
 from .extends import apply_extends
 from .graph import loop_text, loop_through, strongly_connected
-from .nodes import Document, TokenNode, ancestors
+from .nodes import Document, TokenNode, group_paths
 from .refsyntax import (
     REFERENCE,
     Reference,
@@ -94,11 +110,15 @@ class _Resolver:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.refs = {p: tuple(find_references(t.value)) for p, t in doc.tokens.items()}
-        self.groups = {a for p in doc.tokens for a in ancestors(p)}
+        self.groups = group_paths(doc.tokens)
         self.done: dict[str, ResolvedToken] = {}
         self.failed: set[str] = set()
         self.errors: list[DTCGError] = []
         self._memo: dict[tuple[str, str], Any] = {}
+        # resolved size (JSON nodes + string characters) and depth of every done token
+        self._size: dict[str, tuple[int, int]] = {}
+        self._budget = limits.MAX_RESOLVED_SIZE  # what the theme's values may still add
+        self._css_text: dict[str, str] = {}
 
     def run(self) -> None:
         self._cycles()
@@ -158,10 +178,17 @@ class _Resolver:
             if len(comp) == 1 and comp[0] not in succ[comp[0]]:
                 continue
             members = set(comp)
+            searches = 0
             for p in sorted(comp, key=order.__getitem__):
-                if p not in self.failed:
+                if p in self.failed:
+                    continue
+                if searches < limits.LOOP_SEARCHES:
+                    searches += 1
                     loop = loop_through(p, succ, members)
                     self._report_loop(loop[:-1], loop_text(loop))
+                else:  # a dense cycle: one search per token would be quadratic
+                    text = f"{p} is in a cycle of {len(comp)} tokens that reference one another"
+                    self._report_loop([p], text)
 
     def _finish(self, path: str) -> None:
         node = self.doc.tokens[path]
@@ -188,6 +215,11 @@ class _Resolver:
                 self._error(code, node, f"reference {{{ref.target}}} is {what}")
                 self.failed.add(path)
                 return
+        problem = self._too_large(path, node, refs)
+        if problem:
+            self._error(E.INVALID_VALUE, node, problem)
+            self.failed.add(path)
+            return
         try:
             value = self._substitute(node.value, "", {r.pointer: r for r in refs})
         except KeyError as exc:
@@ -239,8 +271,63 @@ class _Resolver:
         return _get_pointer(source, ref.into) if ref.into else source
 
     def _css(self, target: str) -> str:
-        t = self.done[target]
-        return css_text(t.type, t.value)
+        text = self._css_text.get(target)
+        if text is None:
+            t = self.done[target]
+            text = self._css_text[target] = css_text(t.type, t.value)
+        return text
+
+    def _too_large(self, path: str, node: TokenNode, refs: tuple[Reference, ...]) -> str | None:
+        """Why resolving ``path`` would pass a limit (see the module docstring), or None.
+
+        Computed from the raw value and the targets' sizes, before anything is built;
+        records the token's size and depth and takes its size from the theme's budget.
+        """
+        whole = bool(refs) and refs[0].pointer == "" and not refs[0].interpolated
+        size, depth = (0, 0) if whole else _measure(node.value)  # an alias is its target
+        if not refs:
+            if size > self._budget:
+                return self._over_budget()
+            self._budget -= size
+            self._size[path] = (size, depth)
+            return None
+        for ref in refs:
+            if ref.interpolated:
+                continue
+            if ref.prop == "$value":
+                t_size, t_depth = self._size[ref.target]
+            else:
+                t_size, t_depth = _measure(getattr(self.done[ref.target].node, ref.prop[1:], None))
+            size += t_size
+            depth = max(depth, ref.pointer.count("/") + t_depth)
+        for text in _interpolated(node.value, refs):
+            length = len(text)
+            for m in REFERENCE.finditer(text):
+                target = m.group(1).strip()
+                if self._size[target][0] > 2 * limits.MAX_INTERPOLATED_LENGTH:
+                    length = -1  # too long to even write out as CSS text
+                    break
+                length += len(self._css(target)) - len(m.group(0))
+            if length < 0 or length > max(limits.MAX_INTERPOLATED_LENGTH, len(text)):
+                return (
+                    "interpolating the references of a string would make it longer than "
+                    f"{limits.MAX_INTERPOLATED_LENGTH} characters (a reference bomb?)"
+                )
+            size += length
+        if depth > limits.MAX_DEPTH:
+            return f"the resolved value would be nested deeper than {limits.MAX_DEPTH} levels"
+        if size > self._budget:
+            return self._over_budget()
+        self._budget -= size
+        self._size[path] = (size, depth)
+        return None
+
+    @staticmethod
+    def _over_budget() -> str:
+        return (
+            f"the resolved values of this theme would pass {limits.MAX_RESOLVED_SIZE} "
+            "JSON nodes and characters: references repeat large values (a reference bomb?)"
+        )
 
     def _group_type(self, path: str) -> str | None:
         type_: str | None = self._inherited(path.rpartition(".")[0], "type")
@@ -263,6 +350,41 @@ class _Resolver:
             value = self._inherited(group_path.rpartition(".")[0], attr)
         self._memo[key] = value
         return value
+
+
+def _measure(value: Any) -> tuple[int, int]:
+    """``(size, depth)`` of raw JSON: nodes plus characters of strings and keys; levels."""
+    if isinstance(value, str):  # most values: no walk
+        return 1 + len(value), 0
+    if not isinstance(value, (Mapping, list)):
+        return 1, 0
+    size = deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        size += 1
+        if isinstance(node, str):
+            size += len(node)
+        elif isinstance(node, Mapping):
+            size += sum(len(k) for k in node)
+            stack.extend((v, depth + 1) for v in node.values())
+            deepest = max(deepest, depth + 1)
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+            deepest = max(deepest, depth + 1)
+    return size, deepest
+
+
+def _interpolated(value: Any, refs: tuple[Reference, ...]) -> list[str]:
+    """The strings of ``value`` that interpolate references (their refs are ``interpolated``)."""
+    out = []
+    for pointer in dict.fromkeys(r.pointer for r in refs if r.interpolated):
+        part = value
+        for seg in pointer_parts(pointer):
+            part = part[int(seg)] if isinstance(part, list) else part[seg]
+        out.append(part)
+    return out
+
 
 def resolve(doc: Document) -> tuple[dict[str, ResolvedToken], list[DTCGError]]:
     """Apply ``$extends``, then resolve every token of a flattened document.

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
-from .errors import DTCGError, pointer_join, pointer_parts
+from .errors import DTCGError, brief, pointer_join, pointer_parts
 from .inputs import normalise_input
 from .jsonio import read_json
 from .parse import parse_document
@@ -108,7 +108,11 @@ class ResolverDocument:
 
 
 def load_resolver(
-    path: str | Path, *, strict: bool = False, problems: list[DTCGError] | None = None
+    path: str | Path,
+    *,
+    strict: bool = False,
+    problems: list[DTCGError] | None = None,
+    allow_outside_refs: bool = False,
 ) -> ResolverDocument:
     """Load a resolver document (``*.resolver.json``) and every token file it references.
 
@@ -121,6 +125,10 @@ def load_resolver(
             the document is returned without what could not be read (an unreadable
             file is an empty layer, an invalid set or modifier is left out), so that a
             caller can validate it too and report every problem of one run together.
+        allow_outside_refs: read files that sources ``$ref`` outside the document's
+            folder (after ``..`` and symlinks); by default they are ``FILE_NOT_FOUND``.
+            Remote URLs are refused either way (see :mod:`~graphql_api.dtcg.
+            resolver_sources`).
 
     Raises:
         DTCGErrorGroup: every problem found (``INVALID_RESOLVER``, ``FILE_NOT_FOUND``,
@@ -134,11 +142,11 @@ def load_resolver(
         raise E.DTCGErrorGroup([exc]) from None
     if not isinstance(data, Mapping):
         raise E.DTCGErrorGroup([DTCGError(E.INVALID_RESOLVER, "not a JSON object", str(file))])
-    ld = SourceLoader(file, data, strict)
+    ld = SourceLoader(file, data, strict, allow_outside_refs)
     ld.errors.extend(found)
     version = data.get("version")
     if strict and version != VERSION:
-        ld.fail(f"version must be {VERSION!r}, got {version!r} (§4.1.2)", "/version")
+        ld.fail(f"version must be {VERSION!r}, got {brief(version)} (§4.1.2)", "/version")
     doc = ResolverDocument(
         str(data.get("name") or file.stem), data.get("description"), str(version or "")
     )
@@ -146,8 +154,9 @@ def load_resolver(
     if not isinstance(order, list) or not order:
         ld.fail("resolutionOrder must be a non-empty list", "/resolutionOrder")
         order = []
+    seen: set[tuple[str, str]] = set()
     for i, item in enumerate(order):
-        _order_item(ld, doc, item, pointer_join("/resolutionOrder", i))
+        _order_item(ld, doc, item, pointer_join("/resolutionOrder", i), seen)
     if problems is None:
         E.raise_if_any(ld.errors)
     else:
@@ -155,15 +164,23 @@ def load_resolver(
     return doc
 
 
-def _order_item(ld: SourceLoader, doc: ResolverDocument, item: Any, pointer: str) -> None:
-    """One ``resolutionOrder`` item: a reference object or an inline set/modifier (§4.1.6)."""
+def _order_item(
+    ld: SourceLoader, doc: ResolverDocument, item: Any, pointer: str, seen: set[tuple[str, str]]
+) -> None:
+    """One ``resolutionOrder`` item: a reference object or an inline set/modifier (§4.1.6).
+
+    ``seen`` holds the items already read (a set: ``resolutionOrder`` may be long).
+    """
     if not isinstance(item, Mapping):
         ld.fail("a resolutionOrder item must be an object", pointer)
         return
     if "$ref" in item:
         ref = item["$ref"]
         if not isinstance(ref, str) or not ref.startswith("#"):
-            msg = f"{ref!r}: resolutionOrder may only reference this document's sets and modifiers"
+            msg = (
+                f"{brief(ref)}: resolutionOrder may only reference this document's sets "
+                "and modifiers"
+            )
             ld.fail(msg, pointer)
             return
         parts = pointer_parts(ref)
@@ -174,7 +191,7 @@ def _order_item(ld: SourceLoader, doc: ResolverDocument, item: Any, pointer: str
         if isinstance(target, Mapping) and kind is None:  # e.g. #/$defs/…
             kind = "modifier" if "contexts" in target else "set" if "sources" in target else None
         if not isinstance(target, Mapping) or kind is None or len(parts) == 1:
-            ld.fail(f"{ref} does not name a set or modifier of this document", pointer)
+            ld.fail(f"{brief(ref)} does not name a set or modifier of this document", pointer)
             return
         overrides = {k: v for k, v in item.items() if k != "$ref"}
         body: Mapping[str, Any] = {**target, **overrides}  # §4.2.2: siblings override shallowly
@@ -186,9 +203,10 @@ def _order_item(ld: SourceLoader, doc: ResolverDocument, item: Any, pointer: str
             return
         kind, name = str(raw_kind), raw_name
         body, home, overrides = item, pointer, {}
-    if (kind, name) in doc.order:
-        ld.fail(f"{kind} {name!r} appears twice in resolutionOrder", pointer)
+    if (kind, name) in seen:
+        ld.fail(f"{kind} {brief(name)} appears twice in resolutionOrder", pointer)
         return
+    seen.add((kind, name))
 
     def at(key: str) -> str:
         """Where ``key`` of the item's body is written: the item (override) or the target."""
@@ -218,7 +236,7 @@ def _modifier(
         ld.fail(f"modifier {name!r} has a single context (§4.1.5.1)", at("contexts"))
     default = body.get("default")
     if default is not None and (not isinstance(default, str) or default not in contexts):
-        ld.fail(f"default {default!r} is not a context of modifier {name!r}", at("default"))
+        ld.fail(f"default {brief(default)} is not a context of modifier {name!r}", at("default"))
         default = None
     layers: dict[str, Document] = {}
     info: dict[str, dict[str, Any]] = {}
@@ -237,7 +255,11 @@ def _modifier(
 
 
 def load_token_file(
-    path: str | Path, *, strict: bool = False, problems: list[DTCGError] | None = None
+    path: str | Path,
+    *,
+    strict: bool = False,
+    problems: list[DTCGError] | None = None,
+    allow_outside_refs: bool = False,  # a token file follows no file reference
 ) -> ResolverDocument:
     """Wrap one DTCG token file as a resolver document with a single set ``base``.
 
@@ -247,6 +269,9 @@ def load_token_file(
             parse_document`.
         problems: when given, the file's problems are appended to it and the document
             (without the invalid nodes) is returned, as for :func:`load_resolver`.
+        allow_outside_refs: accepted for the same calls as :func:`load_resolver`; a
+            token file references no other file (a ``$ref`` to another file is kept
+            as data, and is ``INVALID_REFERENCE`` in strict mode).
 
     Raises:
         DTCGErrorGroup: if the file cannot be read or has invalid names/nodes (and, when

@@ -102,12 +102,15 @@ def normalise(type_: str | None, value: Any, *, strict: bool = False) -> V.Token
 def css_text(type_: str | None, value: Any) -> str:
     """CSS text of a resolved value, used to interpolate ``{ref}`` inside longer strings.
 
-    Falls back to the JSON text when the value does not fit its type.
+    Falls back to the JSON text when the value does not fit its type (and never raises:
+    ``{"value": null, "unit": "px"}`` used to raise ``TypeError`` here).
     """
     try:
         return normalise(type_, value).css
     except ValueError:
         pass
-    if isinstance(value, Mapping) and "value" in value and "unit" in value:
-        return f"{V.fmt_number(value['value'])}{value['unit']}"
+    if isinstance(value, Mapping) and isinstance(value.get("unit"), str):
+        number = value.get("value")  # anything but a number is written as JSON below
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            return f"{V.fmt_number(number)}{value['unit']}"
     return V.Unknown(value).css

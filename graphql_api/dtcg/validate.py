@@ -15,6 +15,12 @@ values are normalised strictly (no strings for colours/dimensions/durations, no
 With more combinations than ``max_combinations``, each context is checked once
 with the other modifiers at their defaults (every layer is still resolved at
 least once).
+
+Limit (hostile input): before anything is resolved, the work is counted as, per
+combination checked, :data:`COMBINATION_COST` plus the tokens of its layers; past
+``limits.MAX_RESOLUTIONS`` the document is ``INVALID_RESOLVER`` and nothing is
+resolved (thousands of contexts that each list one big file would otherwise
+resolve that file thousands of times).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
+from . import limits
 from .errors import DTCGError
 from .members import member_label, type_at
 from .parse import flatten
@@ -34,6 +41,8 @@ if TYPE_CHECKING:
     from .resolver import ResolverDocument
 
 Progress = Callable[[int, int], None]
+#: What checking one theme combination costs besides its tokens, in token resolutions.
+COMBINATION_COST = 100
 
 
 def combinations(doc: ResolverDocument, max_combinations: int = 512) -> list[dict[str, str]]:
@@ -136,6 +145,21 @@ def _value_errors(
     ]
 
 
+def _too_much_work(doc: ResolverDocument, combos: list[dict[str, str]]) -> DTCGError | None:
+    """An ``INVALID_RESOLVER`` error when checking ``combos`` passes ``limits.MAX_RESOLUTIONS``."""
+    work = 0
+    for selection in combos:
+        work += COMBINATION_COST + sum(len(d.tokens) for d in doc.layers(selection))
+        if work > limits.MAX_RESOLUTIONS:
+            msg = (
+                f"validating {len(combos)} theme combinations would resolve more than "
+                f"{limits.MAX_RESOLUTIONS} tokens (limits.MAX_RESOLUTIONS): too many contexts, "
+                "or the same large files listed by many of them"
+            )
+            return DTCGError(E.INVALID_RESOLVER, msg, path="")
+    return None
+
+
 def validate_document(
     doc: ResolverDocument,
     *,
@@ -165,6 +189,9 @@ def validate_document(
     seen: dict[tuple[str, str, str, str], DTCGError] = {}
     memo: dict[tuple[Any, ...], tuple[Any, Any, list[DTCGError]]] = {}
     combos = combinations(doc, max_combinations) if selections is None else list(selections)
+    too_much = _too_much_work(doc, combos)
+    if too_much is not None:
+        return [too_much]
     for i, selection in enumerate(combos, 1):
         resolved, errs = resolve(flatten(doc.layers(selection)))
         errs.extend(_value_errors(resolved, strict, memo))

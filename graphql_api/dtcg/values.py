@@ -12,9 +12,15 @@ from typing import Any
 
 
 def fmt_number(x: float) -> str:
-    """Shortest text of a number: ``16.0`` → ``"16"``, ``0.5`` → ``"0.5"``."""
+    """Shortest text of a number: ``16.0`` → ``"16"``, ``0.5`` → ``"0.5"``.
+
+    An integer is written as is: ``float()`` of one too large for a float (a custom-typed
+    ``1e400`` written out in digits) raised ``OverflowError``.
+    """
     if isinstance(x, bool):
         return str(int(x))
+    if isinstance(x, int):
+        return str(x)  # also an integer too large for a float (no OverflowError)
     if float(x).is_integer():
         return str(int(x))
     return repr(float(x))

@@ -15,7 +15,9 @@ named after their relative path without the extension (``base/color.json`` →
 its stem: ``.json``, ``.json5``, ``.tokens`` and ``.tokens.json`` are token-file
 endings (DTCG Format module §3 file extensions); ``*.resolver.json`` files and
 names starting with ``.`` or ``$`` are skipped. The files are read as DTCG
-(older forms as accepted by :mod:`graphql_api.dtcg.parse`).
+(older forms as accepted by :mod:`graphql_api.dtcg.parse`). A file that is a
+symlink leading out of the folder is ``FILE_NOT_FOUND`` unless
+``allow_outside_refs`` (see :mod:`graphql_api.dtcg.resolver_sources`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from graphql_api.dtcg.errors import (
 )
 from graphql_api.dtcg.parse import Document, load_json, parse_document
 from graphql_api.dtcg.resolver import Modifier, ResolverDocument, TokenSet
+from graphql_api.dtcg.resolver_sources import outside_file
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -68,6 +71,7 @@ def load_context_folder(
     base: Sequence[str] = DEFAULT_BASE,
     default: str | None = None,
     strict: bool = False,
+    allow_outside_refs: bool = False,
 ) -> ResolverDocument:
     """Load a folder with one DTCG file per context as a resolver document.
 
@@ -77,6 +81,7 @@ def load_context_folder(
         base: glob patterns (relative to ``folder``) of the base files.
         default: the default context; None = the first context in sorted order.
         strict: read the files with the engine's strict DTCG rules.
+        allow_outside_refs: read files that are symlinks leading out of the folder.
 
     Returns:
         Base sets (sorted) then modifier ``modifier`` with one context per other
@@ -102,6 +107,10 @@ def load_context_folder(
         if not is_base and "/" in rel:
             continue
         target = base_files if is_base else context_files
+        refused = outside_file(files[rel], root, allow_outside_refs=allow_outside_refs)
+        if refused is not None:
+            errs.append(refused)
+            continue
         if name in target:
             msg = f"{rel} and {target[name].name} both give {name!r}"
             errs.append(DTCGError(INVALID_RESOLVER, msg, str(files[rel])))

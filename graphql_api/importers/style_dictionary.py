@@ -25,7 +25,9 @@ Mapping, per token:
 A folder is read as every ``.json``/``.json5`` file below it, merged in sorted
 path order: groups merge key by key and a later token replaces an earlier one
 whole (DTCG flattening; Style Dictionary warns about such collisions). The
-result is one base set ``base``. JavaScript sources (``.js``) are not read.
+result is one base set ``base``. JavaScript sources (``.js``) are not read. In a
+folder, a file that is a symlink leading out of it is ``FILE_NOT_FOUND`` unless
+``allow_outside_refs``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from typing import Any
 from graphql_api.dtcg.errors import FILE_NOT_FOUND, INVALID_NODE, DTCGError, raise_if_any
 from graphql_api.dtcg.parse import Document, flatten, load_json, parse_document
 from graphql_api.dtcg.resolver import ResolverDocument, TokenSet
+from graphql_api.dtcg.resolver_sources import outside_file
 
 EXTENSION = "style-dictionary"
 SUFFIXES = (".json", ".json5")
@@ -120,7 +123,11 @@ def token_files(path: Path) -> list[Path]:
 
 
 def load_style_dictionary(
-    path: str | Path, *, strict: bool = False, set_name: str = "base"
+    path: str | Path,
+    *,
+    strict: bool = False,
+    set_name: str = "base",
+    allow_outside_refs: bool = False,
 ) -> ResolverDocument:
     """Load a Style Dictionary source file or folder as a resolver with one set.
 
@@ -128,6 +135,7 @@ def load_style_dictionary(
         path: a ``.json``/``.json5`` file, or a folder of them (read recursively).
         strict: read the converted files with the engine's strict DTCG rules.
         set_name: name of the single base set.
+        allow_outside_refs: in a folder, read files that are symlinks leading out of it.
 
     Returns:
         A resolver document with one set ``set_name`` (the files merged in order)
@@ -145,6 +153,12 @@ def load_style_dictionary(
     if not files:
         errs.append(DTCGError(FILE_NOT_FOUND, "no .json or .json5 files here", str(root)))
     for f in files:
+        refused = (
+            None if f == root else outside_file(f, root, allow_outside_refs=allow_outside_refs)
+        )
+        if refused is not None:
+            errs.append(refused)
+            continue
         try:
             data = load_json(f)
         except DTCGError as exc:

@@ -26,7 +26,11 @@ context per modifier in the order the groups first appear in ``$themes``; the
 plugin orders the union of selected sets by ``tokenSetOrder`` alone, so a token
 defined both in a base set and in a later theme set resolves the same only when
 the theme's set also comes later in ``tokenSetOrder``. Math expressions are
-reported (``INVALID_VALUE``), not evaluated.
+reported (``INVALID_VALUE``), not evaluated. In a folder, a file that is a symlink
+leading out of it is ``FILE_NOT_FOUND`` unless ``allow_outside_refs``.
+
+Hostile input: set and theme names are looked up in sets, not lists (100,000 of each
+was quadratic); ``tokenSetOrder`` entries that are not strings are ignored.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from graphql_api.dtcg.errors import (
 )
 from graphql_api.dtcg.parse import Document, flatten, load_json, parse_document
 from graphql_api.dtcg.resolver import Modifier, ResolverDocument, TokenSet
+from graphql_api.dtcg.resolver_sources import outside_file
 
 from .studio_values import EXTENSION, StudioValueError, convert_token
 
@@ -137,7 +142,11 @@ class _SetConverter:
         return out
 
 
-def _read(path: Path, errs: list[DTCGError]) -> Any:
+def _read(path: Path, errs: list[DTCGError], root: Path | None = None, allow: bool = False) -> Any:
+    refused = None if root is None else outside_file(path, root, allow_outside_refs=allow)
+    if refused is not None:
+        errs.append(refused)
+        return None
     try:
         return load_json(path)
     except DTCGError as exc:
@@ -146,7 +155,7 @@ def _read(path: Path, errs: list[DTCGError]) -> Any:
 
 
 def _sources(
-    path: Path, errs: list[DTCGError]
+    path: Path, errs: list[DTCGError], allow: bool = False
 ) -> tuple[dict[str, tuple[Any, str, str]], Any, Any, str]:
     """``({set: (data, file, pointer)}, themes, metadata, file of the themes)``.
 
@@ -160,11 +169,12 @@ def _sources(
                 part.startswith(".") for part in f.relative_to(path).parts
             ):
                 continue
-            data = _read(f, errs)
+            data = _read(f, errs, path, allow)
             if data is not None:
                 sets[rel.removesuffix(".json")] = (data, str(f), "")
-        themes = _read(path / THEMES_FILE, errs) if (path / THEMES_FILE).is_file() else None
-        meta = _read(path / METADATA_FILE, errs) if (path / METADATA_FILE).is_file() else None
+        themes_path, meta_path = path / THEMES_FILE, path / METADATA_FILE
+        themes = _read(themes_path, errs, path, allow) if themes_path.is_file() else None
+        meta = _read(meta_path, errs, path, allow) if meta_path.is_file() else None
         return sets, themes, meta, str(path / THEMES_FILE)
     data = _read(path, errs)
     if not isinstance(data, Mapping):
@@ -179,7 +189,10 @@ def _sources(
 
 def _set_order(names: list[str], meta: Any) -> list[str]:
     listed = meta.get("tokenSetOrder") if isinstance(meta, Mapping) else None
-    first = [n for n in listed if n in names] if isinstance(listed, list) else []
+    known = set(names)  # tokenSetOrder and the sets may both be long: no list lookups
+    first = (
+        [n for n in listed if isinstance(n, str) and n in known] if isinstance(listed, list) else []
+    )
     return list(dict.fromkeys(first + names))
 
 
@@ -188,6 +201,8 @@ def _themes(
 ) -> dict[str, list[tuple[str, set[str], dict[str, Any]]]]:
     """``{modifier: [(context, selected sets, theme as written)]}`` in ``$themes`` order."""
     out: dict[str, list[tuple[str, set[str], dict[str, Any]]]] = {}
+    names: dict[str, set[str]] = {}  # per group, the theme names read (no list lookups)
+    known = set(sets)
     if themes is None:
         return out
     if not isinstance(themes, list):
@@ -202,26 +217,31 @@ def _themes(
             errs.append(DTCGError(INVALID_RESOLVER, msg, file, p))
             continue
         selected = {s for s, status in chosen.items() if status in SELECTED}
-        for missing in sorted(selected - set(sets)):
+        for missing in sorted(selected - known):
             msg = f"theme {name!r} selects token set {missing!r}, which does not exist"
             errs.append(DTCGError(INVALID_RESOLVER, msg, file, p + "/selectedTokenSets"))
         group = theme.get("group") or DEFAULT_MODIFIER
         entries = out.setdefault(str(group), [])
-        if any(n == name for n, _, _ in entries):
+        seen = names.setdefault(str(group), set())
+        if name in seen:
             msg = f"theme {name!r} appears twice in group {group!r}"
             errs.append(DTCGError(INVALID_RESOLVER, msg, file, p))
             continue
+        seen.add(name)
         entries.append((name, selected, dict(theme)))
     return out
 
 
-def load_tokens_studio(path: str | Path, *, strict: bool = False) -> ResolverDocument:
+def load_tokens_studio(
+    path: str | Path, *, strict: bool = False, allow_outside_refs: bool = False
+) -> ResolverDocument:
     """Load a Tokens Studio export (a single JSON file or a folder of set files).
 
     Args:
         path: the ``.json`` file, or the folder holding the set files,
             ``$themes.json`` and ``$metadata.json``.
         strict: read the converted sets with the engine's strict DTCG rules.
+        allow_outside_refs: in a folder, read files that are symlinks leading out of it.
 
     Returns:
         A resolver document: base sets (selected by every theme) then one
@@ -235,7 +255,7 @@ def load_tokens_studio(path: str | Path, *, strict: bool = False) -> ResolverDoc
     """
     root = Path(path)
     errs: list[DTCGError] = []
-    sources, themes, meta, themes_file = _sources(root, errs)
+    sources, themes, meta, themes_file = _sources(root, errs, allow_outside_refs)
     docs: dict[str, Document] = {}
     for name, (data, file, pointer) in sources.items():
         tree, conv_errs = convert_set(data, file=file, pointer=pointer)

@@ -65,8 +65,20 @@ def read_upload(
             doc, problems = _load(path, fmt, strict)
         except DTCGErrorGroup as group:
             doc, problems = None, group.errors
-        prefix = str(root) + "/"
-        return doc, [replace(p, file=p.file.replace(prefix, "")) for p in problems]
+        # The temporary folder is the server's business: name files as the request did.
+        prefix = str(root.resolve()) + "/"
+        plain = str(root) + "/"
+        return doc, [
+            replace(p, file=_relative(p.file, prefix, plain),
+                    message=_relative(p.message, prefix, plain))
+            for p in problems
+        ]  # fmt: skip
+
+
+def _relative(text: str, *prefixes: str) -> str:
+    for prefix in prefixes:
+        text = text.replace(prefix, "")
+    return text
 
 
 def _load(path: Path, fmt: str, strict: bool) -> tuple[ResolverDocument | None, list[DTCGError]]:

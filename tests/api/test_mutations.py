@@ -6,6 +6,7 @@ must leave the revision and the values exactly as they were.
 
 from __future__ import annotations
 
+import tempfile
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -85,6 +86,18 @@ def test_an_upload_cannot_name_a_file_outside_itself(writer: Writer) -> None:
     payload = writer.call("validateTokens", "TokenSourceInput", files=files)
     assert payload["valid"] is False
     assert payload["problems"][0]["code"] == "FILE_NOT_FOUND"
+
+
+def test_upload_problems_never_show_the_server_s_temporary_folder(writer: Writer) -> None:
+    resolver = ('{"version": "2025.10", "sets": {"s": {"sources": [{"$ref": "missing.json"}]}}, '
+                '"resolutionOrder": [{"$ref": "#/sets/s"}]}')  # fmt: skip
+    payload = writer.call("validateTokens", "TokenSourceInput",
+                          files=[{"path": "doc.resolver.json", "content": resolver}])  # fmt: skip
+    assert payload["valid"] is False
+    text = str(payload["problems"])
+    assert "missing.json" in text
+    assert "tokens-upload-" not in text  # the temporary folder's name
+    assert tempfile.gettempdir() not in text
 
 
 def test_validate_tokens_reports_every_problem_and_writes_nothing(writer: Writer) -> None:

@@ -306,12 +306,8 @@ def _write(info: Info, operation: Callable[[writes.Workspace], str], expected: i
 
 def _token_success(info: Info, path: str | None) -> Callable[..., P.TokenSuccess]:
     def build(result: writes.WriteResult, changes: list[P.Change]) -> P.TokenSuccess:
-        token = None
-        if path is not None:
-            snap = info.context.snapshot(None)
-            token = T.token_objects(snap).get(path)
         return P.TokenSuccess(revision=result.revision, message=result.message,
-                              changes=changes, token=token)  # fmt: skip
+                              changes=changes, path=path)  # fmt: skip
 
     return build
 

@@ -132,10 +132,18 @@ class WriteSuccess:
 class TokenSuccess(WriteSuccess):
     """Success of a token mutation."""
 
-    token: T.Token | None = strawberry.field(
+    path: strawberry.Private[str | None]
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="The token resolved in the default theme after the write (null if "
-        "the write removed it)."
+        "the write removed it). Resolved only when selected: a write that does not ask "
+        "for it costs no snapshot rebuild."
     )
+    def token(self, info: strawberry.Info) -> T.Token | None:
+        """The default theme's snapshot at the request's revision (now the new one)."""
+        if self.path is None:
+            return None
+        return T.token_objects(info.context.snapshot(None)).get(self.path)
 
 
 @strawberry.type(description="The modifier or context change was stored.")

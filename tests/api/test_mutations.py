@@ -465,3 +465,26 @@ def test_changes_lists_writes_after_a_revision_page_by_page(writer: Writer) -> N
     assert nodes[0]["message"] == "update color.gray.1 in base"
     bad = writer.post('{ changes(after: "nonsense") { totalCount } }')
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+
+
+def test_the_payload_token_is_resolved_only_when_selected(app: Flask, writer: Writer) -> None:
+    from graphql_api import db  # noqa: PLC0415
+    from tests.helpers import count_statements  # noqa: PLC0415
+
+    def statements(selection: str, value: str) -> int:
+        query = (
+            'mutation($v: JSON!) { updateToken(input: {path: "color.gray.1", value: $v}) '
+            f"{{ __typename ... on TokenSuccess {{ revision {selection} }} }} }}"
+        )
+        with count_statements(db.get_engine(app)) as log:
+            result = writer.post(query, {"v": value})
+        assert result["data"]["updateToken"]["__typename"] == "TokenSuccess", result
+        return len(log)
+
+    without = statements("", "#111111")
+    with_token = statements("token { resolvedValue }", "#222222")
+    assert with_token > without  # the new revision's theme is loaded only for `token`
+    data = writer.post('mutation { updateToken(input: {path: "color.gray.1", value: "#333333"})'
+                       " { ... on TokenSuccess { token { path resolvedValue } } } }")  # fmt: skip
+    assert data["data"]["updateToken"]["token"] == {"path": "color.gray.1",
+                                                    "resolvedValue": "#333333"}  # fmt: skip

@@ -18,6 +18,7 @@ from strawberry.scalars import JSON
 from .. import writes
 from ..dtcg.errors import DTCGErrorGroup
 from ..models import Revision
+from ..services import ImportResult
 from ..writes import releases, structure, tokens
 from ..writes.documents import document_files, read_upload
 from . import payloads as P  # noqa: N812 - short alias
@@ -281,16 +282,16 @@ def _refusal(exc: Exception) -> Refusal:
     raise exc
 
 
-def _write(info: Info, operation: Callable[[writes.Workspace], str], expected: int | None,
-           success: Callable[[writes.WriteResult, list[P.Change]], S]) -> S | Refusal:  # fmt: skip
-    """Run one operation in the request's session: commit, or roll back and refuse."""
-    ctx = info.context
-    principal = require_scope(ctx, "write")
+def _transaction(ctx: Context, work: Callable[[], S]) -> S | Refusal:
+    """Run ``work`` in a write transaction of the request's session.
+
+    Commits it, or rolls it back and returns the refusal as a payload member (any other
+    exception is re-raised after the rollback).
+    """
     session = ctx.session
     session.commit()  # end the request's read snapshot: the write reads what is current
     try:
-        result = writes.run(session, operation, author=principal.name,
-                            expected_revision=expected)  # fmt: skip
+        result = work()
         session.commit()
     except writes.WriteRefused as exc:
         session.rollback()
@@ -298,13 +299,25 @@ def _write(info: Info, operation: Callable[[writes.Workspace], str], expected: i
     except BaseException:
         session.rollback()
         raise
+    return result
+
+
+def _write(info: Info, operation: Callable[[writes.Workspace], str], expected: int | None,
+           success: Callable[[writes.WriteResult, list[P.Change]], S]) -> S | Refusal:  # fmt: skip
+    """Run one workspace operation (:func:`graphql_api.writes.run`) in a write transaction."""
+    ctx = info.context
+    principal = require_scope(ctx, "write")
+    result = _transaction(ctx, lambda: writes.run(
+        ctx.session, operation, author=principal.name, expected_revision=expected))  # fmt: skip
+    if not isinstance(result, writes.WriteResult):
+        return result
     ctx.written(result.revision)
     changes = [P.Change.of(c, result.revision, principal.name, result.message)
                for c in result.changes]  # fmt: skip
     return success(result, changes)
 
 
-def _token_success(info: Info, path: str | None) -> Callable[..., P.TokenSuccess]:
+def _token_success(path: str | None) -> Callable[..., P.TokenSuccess]:
     def build(result: writes.WriteResult, changes: list[P.Change]) -> P.TokenSuccess:
         return P.TokenSuccess(revision=result.revision, message=result.message,
                               changes=changes, path=path)  # fmt: skip
@@ -327,16 +340,18 @@ def _write_success(result: writes.WriteResult, changes: list[P.Change]) -> P.Wri
     return P.WriteSuccess(revision=result.revision, message=result.message, changes=changes)
 
 
+def _dtcg(data: CreateTokenInput | UpdateTokenInput) -> dict[str, Any]:
+    """The input's token properties under their DTCG names."""
+    return {"$value": data.value, "$type": data.type, "$description": data.description,
+            "$deprecated": data.deprecated, "$extensions": data.extensions}  # fmt: skip
+
+
 def _properties(data: UpdateTokenInput) -> dict[str, Any]:
-    fields = {"$value": data.value, "$type": data.type, "$description": data.description,
-              "$deprecated": data.deprecated, "$extensions": data.extensions}  # fmt: skip
-    return {k: v for k, v in fields.items() if v is not UNSET}
+    return {k: v for k, v in _dtcg(data).items() if v is not UNSET}
 
 
 def _object(data: CreateTokenInput) -> dict[str, Any]:
-    fields = {"$value": data.value, "$type": data.type, "$description": data.description,
-              "$deprecated": data.deprecated, "$extensions": data.extensions}  # fmt: skip
-    return {k: v for k, v in fields.items() if v is not None or k == "$value"}
+    return {k: v for k, v in _dtcg(data).items() if v is not None or k == "$value"}
 
 
 def _upload(source: TokenSourceInput) -> tuple[Any, list[P.Problem]]:
@@ -365,7 +380,7 @@ class Mutation:
         """Delegates to :func:`graphql_api.writes.tokens.create_token`."""
         return _write(info, lambda ws: tokens.create_token(
             ws, input.path, _object(input), _layer(ws, input.set, input.context)),
-            input.expected_revision, _token_success(info, input.path))  # fmt: skip
+            input.expected_revision, _token_success(input.path))  # fmt: skip
 
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         description="Change a token's value, type, description, deprecation or extensions, in "
@@ -375,7 +390,7 @@ class Mutation:
         """Delegates to :func:`graphql_api.writes.tokens.update_token`."""
         return _write(info, lambda ws: tokens.update_token(
             ws, input.path, _properties(input), _layer(ws, input.set, input.context)),
-            input.expected_revision, _token_success(info, input.path))  # fmt: skip
+            input.expected_revision, _token_success(input.path))  # fmt: skip
 
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         description="Rename or move a token; references follow (`updateReferences`) or are "
@@ -385,7 +400,7 @@ class Mutation:
         """Delegates to :func:`graphql_api.writes.tokens.rename_token`."""
         return _write(info, lambda ws: tokens.rename_token(
             ws, input.path, input.new_path, input.update_references),
-            input.expected_revision, _token_success(info, input.new_path))  # fmt: skip
+            input.expected_revision, _token_success(input.new_path))  # fmt: skip
 
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         description="Delete a token; refused while referenced unless `cascade`."
@@ -393,7 +408,7 @@ class Mutation:
     def delete_token(self, info: Info, input: Annotated[DeleteTokenInput, INPUT]) -> P.TokenPayload:
         """Delegates to :func:`graphql_api.writes.tokens.delete_token`."""
         return _write(info, lambda ws: tokens.delete_token(ws, input.path, input.cascade),
-                      input.expected_revision, _token_success(info, None))  # fmt: skip
+                      input.expected_revision, _token_success(None))  # fmt: skip
 
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         description="Set a token's value in one context (an override per theme)."
@@ -405,7 +420,7 @@ class Mutation:
         sel = input.context
         return _write(info, lambda ws: tokens.set_token_value(
             ws, input.path, ws.layer(context=(sel.modifier, sel.context)), input.value,
-            input.type), input.expected_revision, _token_success(info, input.path))  # fmt: skip
+            input.type), input.expected_revision, _token_success(input.path))  # fmt: skip
 
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         description="Remove a token's value from one context."
@@ -417,7 +432,7 @@ class Mutation:
         sel = input.context
         return _write(info, lambda ws: tokens.clear_token_value(
             ws, input.path, ws.layer(context=(sel.modifier, sel.context))),
-            input.expected_revision, _token_success(info, input.path))  # fmt: skip
+            input.expected_revision, _token_success(input.path))  # fmt: skip
 
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         description="Apply a DTCG token tree to one set or context as a JSON Merge Patch."
@@ -445,20 +460,14 @@ class Mutation:
         ctx = info.context
         principal = require_scope(ctx, "write")
         doc, problems = _upload(input)
-        ctx.session.commit()  # end the read snapshot before the write lock
         if problems or doc is None:
             return P.ValidationError(message=f"{len(problems)} problem(s); nothing written",
                                      problems=problems)  # fmt: skip
-        try:
-            result = writes.replace_all(ctx.session, doc, author=principal.name,
-                                        expected_revision=input.expected_revision)  # fmt: skip
-            ctx.session.commit()
-        except writes.WriteRefused as exc:
-            ctx.session.rollback()
-            return _refusal(exc)
-        except BaseException:
-            ctx.session.rollback()
-            raise
+        result = _transaction(ctx, lambda: writes.replace_all(
+            ctx.session, doc, author=principal.name,
+            expected_revision=input.expected_revision))  # fmt: skip
+        if not isinstance(result, ImportResult):
+            return result
         ctx.written(result.revision)
         return P.ImportSuccess(revision=result.revision, message=f"import {doc.name}",
                                changes=result.changes, tokens=result.tokens,
@@ -552,20 +561,19 @@ class Mutation:
         """Delegates to :func:`graphql_api.writes.releases.create_release`."""
         ctx = info.context
         principal = require_scope(ctx, "write")
-        ctx.session.commit()  # end the read snapshot before the write lock
-        try:
+
+        def make() -> tuple[Any, int, Any]:
             row = releases.create_release(ctx.session, input.name, input.notes,
                                           author=principal.name)  # fmt: skip
             revision, created_at = ctx.session.execute(
                 select(func.max(Revision.id), func.now())
             ).one()
-            ctx.session.commit()
-        except writes.WriteRefused as exc:
-            ctx.session.rollback()
-            return _refusal(exc)
-        except BaseException:
-            ctx.session.rollback()
-            raise
+            return row, revision, created_at
+
+        made = _transaction(ctx, make)
+        if not isinstance(made, tuple):
+            return made
+        row, revision, created_at = made
         ctx.written(revision)
         release = P.Release(name=row.name, notes=row.notes, revision=row.revision_id,
                             created_at=row.created_at or created_at, author=row.author)  # fmt: skip

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from graphql_api import auth, cli, cors, db, operations, views
+from graphql_api import auth, cli, cors, db, operations, usage, views
 from graphql_api.config import load_config
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     operations.init_app(app)  # first: request ids and logs for every later hook
     operations.check_migrations(db.get_engine(app))
     auth.init_app(app)
+    usage.init_app(app)  # before views: the view's context needs its store
     views.init_app(app)
     cors.init_app(app)
     cli.init_app(app)

@@ -4,6 +4,8 @@
 - ``tokens validate PATH``: the same checks, nothing written; ``--format json`` for CI.
 - ``tokens export PATH``: write one theme as a DTCG 2025.10 document, or (``--format``) as
   CSS custom properties, SCSS variables or a JS/TS module, as ``GET /tokens.<format>``.
+- ``tokens usage PATH | --unused | --deprecated-in-use``: usage analytics
+  (:mod:`graphql_api.usage.cli`).
 
 PATH may be a DTCG resolver document, a DTCG token file, a Tokens Studio file or
 folder, Style Dictionary files, or a folder with one DTCG file per context; the
@@ -30,6 +32,7 @@ from .exporters.files import FORMATS, ExportOptions, json_option_errors, render
 from .exporters.naming import STYLES
 from .exporters.themes import parse_theme_args
 from .snapshots import SnapshotStore
+from .usage.cli import usage_command
 
 if TYPE_CHECKING:
     from .dtcg.resolver import ResolverDocument
@@ -338,5 +341,6 @@ def list_keys_command() -> None:
 def init_app(app: Flask) -> None:
     """Register the ``tokens`` command group."""
     tokens_cli.add_command(queries_cli)
+    tokens_cli.add_command(usage_command)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(keys_cli)

@@ -31,9 +31,22 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   batches), ``INTROSPECTION`` (bool, on: codegen needs it), each from ``TOKENS_<NAME>``.
 - ``MAX_BODY_BYTES`` (int, bytes): largest request body (``TOKENS_MAX_BODY_BYTES``,
   16 MiB; Flask answers 413 above it).
+- Token usage analytics (see :mod:`graphql_api.usage`; path, theme combination, client
+  and day are recorded, never bodies, variables or addresses): ``USAGE_ENABLED`` (bool, on;
+  off records nothing), ``USAGE_SAMPLE_RATE`` (float 0-1, 1: the probability that a request
+  is recorded, counts weighted by its inverse), ``USAGE_FLUSH_SECONDS`` (float, s, 10: how
+  often counts are written), ``USAGE_CLIENT_HEADER`` (str, ``apollographql-client-name``:
+  the header naming the client; empty or absent: the operation name), ``USAGE_MAX_PENDING``
+  (int, 200,000: paths held in memory before requests go uncounted), each from
+  ``TOKENS_<NAME>``.
 - ``CORS_ORIGINS`` (str): origins browsers may call the API from, comma-separated exact
   origins or regular expressions, ``*`` for any, empty for none (``TOKENS_CORS_ORIGINS``;
   default: any port of localhost, for dev servers). See :mod:`graphql_api.cors`.
+- Live updates (ASGI entry point only, see :mod:`graphql_api.live`): ``LIVE_POLL_SECONDS``
+  (float, s: how often SQLite's revision is polled, 0.1), ``LIVE_FALLBACK_SECONDS`` (float,
+  s: PostgreSQL's check when no notification came, 1), ``LIVE_MAX_QUEUE`` (events a
+  subscriber may fall behind before it is ended, 256), ``LIVE_HEARTBEAT_SECONDS`` (float, s:
+  keep-alive comments on ``/events`` and SSE subscriptions, 15), each from ``TOKENS_<NAME>``.
 
 Environment variables with the ``TOKENS_`` prefix that name no known setting are ignored
 (tests use ``TOKENS_TEST_*`` and ``TOKENS_REQUIRE_POSTGRES`` for their own purposes).
@@ -72,7 +85,16 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "MAX_BATCH_SIZE": 10,
     "MAX_BODY_BYTES": 16 * 1024 * 1024,
     "INTROSPECTION": True,
+    "USAGE_ENABLED": True,
+    "USAGE_SAMPLE_RATE": 1.0,
+    "USAGE_FLUSH_SECONDS": 10.0,
+    "USAGE_CLIENT_HEADER": "apollographql-client-name",
+    "USAGE_MAX_PENDING": 200_000,
     "CORS_ORIGINS": r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$",
+    "LIVE_POLL_SECONDS": 0.1,
+    "LIVE_FALLBACK_SECONDS": 1.0,
+    "LIVE_MAX_QUEUE": 256,
+    "LIVE_HEARTBEAT_SECONDS": 15.0,
 }
 
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})

@@ -11,6 +11,7 @@ in production. Applies to ``/graphql`` and the exports; ``Authorization``,
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Final
 
 from flask_cors import CORS
@@ -26,6 +27,27 @@ RESOURCES: Final = (r"/graphql", r"/tokens\..*")
 def origins(setting: str) -> list[str]:
     """The allowed origins of a ``CORS_ORIGINS`` value (empty list: CORS off)."""
     return [o.strip() for o in setting.split(",") if o.strip()]
+
+
+_REGEX_CHARS: Final = frozenset("^$*+?()[]{}|\\")
+
+
+def origin_pattern(setting: str) -> re.Pattern[str] | None:
+    """One regular expression that fully matches the origins a ``CORS_ORIGINS`` value allows.
+
+    Used where flask-cors does not reach (the ASGI routes: WebSocket handshakes, SSE).
+    Exact origins are escaped, regular expressions kept (as flask-cors tells them apart: by
+    their special characters), ``*`` matches any origin. None when CORS is off.
+    """
+    parts: list[str] = []
+    for origin in origins(setting):
+        if origin == "*":
+            parts.append(".*")
+        elif _REGEX_CHARS.intersection(origin):
+            parts.append(origin.removeprefix("^").removesuffix("$"))
+        else:
+            parts.append(re.escape(origin))
+    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
 
 
 def init_app(app: Flask) -> None:

@@ -3,8 +3,9 @@
 :func:`prepare` runs before Strawberry: it reads the GraphQL request (GET parameters or a
 JSON body; batches are left to Strawberry), applies the persisted-query mode, reads the
 data revision once, and answers ``304 Not Modified`` or a cached response without
-executing anything. :func:`finish` runs after: it stores a successful query's bytes and
-sets ``ETag``/``Cache-Control`` on GET responses.
+executing anything (usage analytics replays what such a request read, see
+:func:`graphql_api.usage.replay`). :func:`finish` runs after: it stores a successful
+query's bytes and sets ``ETag``/``Cache-Control`` on GET responses.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import orjson
 from flask import Request, Response, current_app
 from strawberry.http import GraphQLRequestData
 
-from . import db, persisted_queries
+from . import db, persisted_queries, usage
 from .http_cache import ResponseCache, cache_control, etag, etag_matches, request_key, stamped
 from .snapshots import snapshot_store
 
@@ -115,9 +116,11 @@ def prepare(request: Request) -> Prepared | Response | None:
         revision, key, etag(revision, key), request.method == "GET",
     )  # fmt: skip
     if prepared.is_get and etag_matches(request.headers.get("If-None-Match"), prepared.tag):
+        usage.replay(revision, key, request.headers)  # what it read, counted as if it ran
         return Response(status=304, headers=_cache_headers(prepared))
     body = response_cache().get(revision, key)
     if body is not None:
+        usage.replay(revision, key, request.headers)
         return Response(body, status=200, mimetype=GRAPHQL_JSON, headers=_cache_headers(prepared))
     return prepared
 

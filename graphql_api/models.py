@@ -12,11 +12,12 @@ SQL ``NULL`` (``none_as_null=True``), never as JSON ``null``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     String,
@@ -26,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from graphql_api import notify
 from graphql_api.db import Base, TZDateTime
 
 #: SQL of the check that a layered row belongs to exactly one layer (a set or a theme).
@@ -265,3 +267,27 @@ class ApiKey(Base):
     scope: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+
+
+class TokenUsage(Base):
+    """How often clients requested a token: one row per UTC day, path, theme and client.
+
+    Written in batches by :mod:`graphql_api.usage` (never on the request path). ``theme`` is
+    the canonical theme combination (``pointer=fine,theme=dark``: ``modifier=context`` pairs
+    sorted by modifier, ``''`` without modifiers; see
+    :func:`graphql_api.usage.recorder.theme_key`); ``client`` the client's name (a header,
+    else the GraphQL operation name, else ``(unknown)``). No foreign key to ``token``: the
+    usage of a removed or renamed path is history. No request body, variables or address.
+    """
+
+    __tablename__ = "token_usage"
+
+    # The primary key starts with ``day``: it serves date ranges; ``path`` needs its own index.
+    day: Mapped[date] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), primary_key=True, index=True)
+    theme: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    client: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)  # requests that asked for it (weighted)
+
+
+notify.attach(Revision.__table__)  # NOTIFY on every new revision (PostgreSQL)

@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import db
+from .live.service import LIVE_KEY
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -125,8 +126,23 @@ def migration_state(engine: Engine) -> tuple[str | None, str | None]:
 
 
 def healthz() -> Response:
-    """The process answers (no database access)."""
-    return Response('{"status": "ok"}', mimetype="application/json")
+    """The process answers (no database access).
+
+    Under the ASGI entry point the body also has ``live``: subscribers held, the last
+    revision the watcher saw and whether PostgreSQL's ``LISTEN`` connection is up.
+    """
+    body: dict[str, object] = {"status": "ok"}
+    live = current_app.extensions.get(LIVE_KEY)
+    if live is not None:
+        body["live"] = live.stats()
+    return Response(json.dumps(body), mimetype="application/json")
+
+
+def events_unavailable() -> Response:
+    """``/events`` under the WSGI server: a long-lived stream needs the ASGI entry point."""
+    return json_error("live updates (/events, subscriptions) need the ASGI server: run "
+                      "`uvicorn asgi:app`", "SUBSCRIPTIONS_UNAVAILABLE",
+                      HTTPStatus.NOT_IMPLEMENTED)  # fmt: skip
 
 
 def readyz() -> Response:
@@ -182,6 +198,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_finish)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/readyz", "readyz", readyz)
+    app.add_url_rule("/events", "events", events_unavailable)  # the ASGI app serves it
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(RequestEntityTooLarge, _body_too_large)
     _count_statements(db.get_engine(app))

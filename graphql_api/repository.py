@@ -262,3 +262,43 @@ def renames_between(session: Session, start: int, end: int) -> dict[str, str]:
                 out[k] = new
         out.setdefault(old, new)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionRow:
+    """A revision with the paths its write touched (the change log's paths and old paths)."""
+
+    id: int
+    created_at: datetime
+    author: str
+    message: str
+    paths: tuple[str, ...]
+
+
+def revisions_after(session: Session, after: int, upto: int | None = None) -> list[RevisionRow]:
+    """Revisions in (``after``, ``upto``], oldest first, with their touched paths. Two statements.
+
+    ``paths`` are sorted and distinct; a rename lists its old and its new path.
+    """
+    cond = [Revision.id > after] + ([Revision.id <= upto] if upto is not None else [])
+    revs = session.execute(
+        select(Revision.id, Revision.created_at, Revision.author, Revision.message)
+        .where(*cond).order_by(Revision.id)
+    ).all()  # fmt: skip
+    if not revs:
+        return []
+    touched: dict[int, set[str]] = {r.id: set() for r in revs}
+    rows = session.execute(
+        select(Change.revision_id, Change.path, Change.previous_path).where(
+            Change.revision_id > after, Change.revision_id <= revs[-1].id
+        )
+    )
+    for rev, path, previous in rows:
+        paths = touched.setdefault(rev, set())
+        paths.add(path)
+        if previous:
+            paths.add(previous)
+    return [
+        RevisionRow(r.id, r.created_at, r.author, r.message, tuple(sorted(touched[r.id])))
+        for r in revs
+    ]

@@ -22,7 +22,7 @@ from strawberry.flask.views import GraphQLView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from . import auth, db, exports, graphql_http, operations
+from . import auth, db, exports, graphql_http, operations, usage
 from .graphiql import create_blueprint, render_graphiql_page
 from .http_cache import ResponseCache
 from .schema import BATCH_CEILING, schema
@@ -197,6 +197,24 @@ def _json_request_error(response: Response) -> None:
         response.status_code = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 
+def _record_usage(
+    observations: list[Any], prepared: graphql_http.Prepared | None, response: Any, *,
+    cacheable: bool,
+) -> None:  # fmt: skip
+    """Hand the tokens a request read to usage analytics (in memory; no SQL).
+
+    Only ``Query.token``/``Query.tokens`` note reads, so mutations record nothing. A
+    response that may be served again without execution (cached bytes, ETag) keeps its
+    reads for :func:`graphql_api.usage.replay`.
+    """
+    replayable = (
+        cacheable and prepared is not None and isinstance(response, Response)
+        and response.status_code == HTTPStatus.OK
+    )  # fmt: skip
+    cached_as = (prepared.revision, prepared.key) if replayable and prepared else None
+    usage.finish(observations, g.get("operation_name"), request.headers, cached_as)
+
+
 class TokenGraphQLView(GraphQLView[Context, None]):
     """Strawberry's Flask view with a typed context and an offline GraphiQL."""
 
@@ -213,6 +231,8 @@ class TokenGraphQLView(GraphQLView[Context, None]):
             response=response,
             _revision=prepared.revision if prepared else None,
             principal=auth.current_principal(),
+            usage=usage.collector(),
+            usage_store=usage.get_state().store,
         )
         g.graphql_context = context
         return context
@@ -277,14 +297,18 @@ class TokenGraphQLView(GraphQLView[Context, None]):
             if g.get("database_unavailable"):
                 response.status_code = HTTPStatus.SERVICE_UNAVAILABLE
                 response.headers["Retry-After"] = str(operations.RETRY_AFTER_S)
+        context: Context | None = g.get("graphql_context")
+        cacheable = False
         if prepared is not None and isinstance(response, Response):
-            context: Context | None = g.get("graphql_context")
             cacheable = (
                 context is not None
                 and context.operation_type == "query"
+                and context.cacheable
                 and not g.get("graphql_had_errors", False)
             )
             graphql_http.finish(prepared, response, cacheable=cacheable)
+        if context is not None and context.usage:
+            _record_usage(context.usage, prepared, response, cacheable=cacheable)
         return negotiate(response) if isinstance(response, Response) else response
 
     def render_graphql_ide(self, request: Request) -> Response:

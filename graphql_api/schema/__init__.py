@@ -10,6 +10,7 @@ from flask import g, has_request_context
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from ..operations import is_unavailable, request_id, unavailable_message
 from .color import ColorQuery
@@ -18,16 +19,18 @@ from .history import CHANGE_TYPES, HistoryQuery
 from .limits import QueryLimits
 from .mutations import Mutation
 from .queries import TokenQuery
+from .subscriptions import Subscription
+from .usage import UsageQuery
 
 LOG = logging.getLogger("graphql_api")
 
 
 @strawberry.type(
     description="Read design tokens resolved for a theme, and their history: change log, "
-    "releases (time travel), diffs and impact."
+    "releases (time travel), diffs and impact; and how clients use them (usage analytics)."
 )
-class Query(TokenQuery, HistoryQuery, ColorQuery):
-    """The root type: token reads (:mod:`.queries`) and history (:mod:`.history`)."""
+class Query(TokenQuery, HistoryQuery, ColorQuery, UsageQuery):
+    """The root type: token reads (:mod:`.queries`), history (:mod:`.history`), usage."""
 
 
 if TYPE_CHECKING:
@@ -60,7 +63,8 @@ class MaskUnexpectedErrors(MaskErrors):
 def should_mask_error(error: GraphQLError) -> bool:
     """Mask only unexpected exceptions; parse, validation and expected errors stay visible."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+    expected = (GraphQLError, InvalidOperationTypeError)  # e.g. a query sent over SSE
+    return original is not None and not isinstance(original, expected)
 
 
 class RecordOperationType(SchemaExtension):
@@ -103,6 +107,7 @@ EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
 schema = TokenSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,  # served by the ASGI entry point (graphql_api.asgi)
     types=list(CHANGE_TYPES),
     # Batches are allowed up to this ceiling; the app's MAX_BATCH_SIZE is checked first.
     config=StrawberryConfig(batching_config={"max_operations": BATCH_CEILING}),

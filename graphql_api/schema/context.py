@@ -10,14 +10,22 @@ from graphql import GraphQLError
 
 from .. import repository
 from ..dtcg.errors import DTCGErrorGroup
+from ..usage.recorder import theme_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     from sqlalchemy.orm import Session
 
     from ..auth import Principal
+    from ..live.service import LiveUpdates
     from ..snapshots import Snapshot, SnapshotStore
+    from ..usage import UsageStore
+    from ..usage.recorder import Observation
+
+
+#: Key of a snapshot's canonical theme text (usage analytics) in ``Snapshot.memo``.
+USAGE_THEME_MEMO = "usage_theme_key"
 
 
 def combinations(modifiers: Iterable[tuple[str, Iterable[str]]]) -> list[dict[str, str]]:
@@ -69,7 +77,9 @@ class Context:
         snapshots: the process-wide snapshot cache.
         root_px: CSS pixels per rem, for dimension conversions.
         max_page_size: largest ``first`` a connection accepts.
-        request: the Flask request, if any.
+        request: the Flask request, if any (a Starlette request or WebSocket under ASGI).
+        live: the live-updates service; None under WSGI (subscriptions then refuse).
+        connection_params: the ``connection_init`` payload of a graphql-transport-ws socket.
     """
 
     session: Session
@@ -82,6 +92,23 @@ class Context:
     _revision: int | None = None
     operation_type: str | None = None  # "query" / "mutation", set when execution starts
     principal: Principal | None = None  # the request's API key, if it sent one
+    usage: list[Observation] | None = None  # tokens read, for usage analytics (None: off)
+    usage_store: UsageStore | None = None  # where usage is counted and read (reports)
+    cacheable: bool = True  # False: the result depends on more than the data revision
+    live: LiveUpdates | None = None  # live updates (ASGI only): subscriptions use it
+    connection_params: Any = None  # graphql-transport-ws connection_init payload
+
+    def requested(self, snap: Snapshot, paths: Sequence[str]) -> None:
+        """Note that this request read ``paths`` in ``snap``'s theme combination.
+
+        For usage analytics: an append to the request's own list (no lock, no SQL); the
+        view hands the list to the recorder when the request ends. No-op when usage is off.
+        """
+        if self.usage is not None:
+            key: str | None = snap.memo.get(USAGE_THEME_MEMO)
+            if key is None:
+                key = snap.memo[USAGE_THEME_MEMO] = theme_key(snap.selection)
+            self.usage.append((key, paths))
 
     def written(self, revision: int) -> None:
         """After a write committed: later fields of this request read ``revision``."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
 
 from . import types as T  # noqa: N812 - short alias, like the engine's E and V
 from .context import Context
@@ -90,6 +90,35 @@ def _matches(snap: Snapshot, path: str, flt: T.TokenFilter) -> bool:
     return True
 
 
+def _reads_edges(info: Info) -> bool:
+    """Whether a ``tokens`` field selects ``edges`` (else it reads no token: usage skips it).
+
+    Walks the field's own selection set and its fragments; ``@skip``/``@include`` are not
+    evaluated (a conditional ``edges`` counts as read).
+    """
+    raw = getattr(info, "_raw_info", None)
+    if raw is None:  # pragma: no cover - Strawberry always sets it
+        return True
+    stack: list[Any] = [
+        sel
+        for node in raw.field_nodes
+        if node.selection_set
+        for sel in node.selection_set.selections
+    ]
+    while stack:
+        sel = stack.pop()
+        if isinstance(sel, FieldNode):
+            if sel.name.value == "edges":
+                return True
+        elif isinstance(sel, InlineFragmentNode):
+            stack.extend(sel.selection_set.selections)
+        elif isinstance(sel, FragmentSpreadNode):
+            fragment = raw.fragments.get(sel.name.value)
+            if fragment is not None:
+                stack.extend(fragment.selection_set.selections)
+    return False
+
+
 @strawberry.type(description="Read design tokens resolved for a theme.")
 class TokenQuery:
     """The root type. Resolvers read snapshots through the :class:`~.context.Context`."""
@@ -115,9 +144,16 @@ class TokenQuery:
         theme: ThemeArg = None,
         release: ReleaseArg = None,
     ) -> T.Token | None:
-        """A lookup in the snapshot's token objects (:func:`.types.token_objects`)."""
-        snap = info.context.snapshot(theme_input(theme), release)
-        return T.token_objects(snap).get(path)
+        """A lookup in the snapshot's token objects (:func:`.types.token_objects`).
+
+        A token found in the current data is noted for usage analytics.
+        """
+        ctx = info.context
+        snap = ctx.snapshot(theme_input(theme), release)
+        found = T.token_objects(snap).get(path)
+        if found is not None and release is None:
+            ctx.requested(snap, (path,))
+        return found
 
     @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
         description="Tokens resolved in a theme, in path order, one page at a time (Relay "
@@ -140,7 +176,10 @@ class TokenQuery:
         ] = None,
         release: ReleaseArg = None,
     ) -> T.TokenConnection:
-        """A keyset page over the snapshot's sorted paths, after ``filter``."""
+        """A keyset page over the snapshot's sorted paths, after ``filter``.
+
+        The page's tokens (current data only) are noted for usage analytics.
+        """
         ctx = info.context
         limit = ctx.max_page_size if first is None else first
         if not 0 <= limit <= ctx.max_page_size:
@@ -159,6 +198,8 @@ class TokenQuery:
             except ValueError as exc:
                 raise GraphQLError(str(exc), extensions={"code": "INVALID_CURSOR"}) from None
         page = paths[start : start + limit]
+        if release is None and _reads_edges(info):
+            ctx.requested(snap, page)  # usage analytics: the tokens of this page
         index = T.token_objects(snap)
         edges = [T.TokenEdge(cursor=T.encode_cursor(p), node=index[p]) for p in page]
         info_ = T.PageInfo(

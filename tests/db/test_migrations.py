@@ -55,6 +55,7 @@ EXPECTED_TABLES = frozenset(
         "api_key",
         "change",
         "release",
+        "token_usage",
     }
 )
 

@@ -1,0 +1,475 @@
+"""The ASGI entry point: the Flask app plus what only an async server can hold open.
+
+``uvicorn asgi:app`` serves, in one process and from one schema object:
+
+- ``/graphql`` over WebSocket (graphql-transport-ws), and subscriptions sent to ``/graphql``
+  by a client that accepts ``text/event-stream`` (GraphQL over SSE, distinct-connections
+  mode): run by Strawberry's ASGI app;
+- ``GET /events``: a plain ``text/event-stream`` of new revisions, for scripts and build
+  watchers (``Last-Event-ID`` or ``?since=`` replays the revisions missed);
+- everything else (queries, mutations, GraphiQL, exports, health): the Flask app, through
+  asgiref's ``WsgiToAsgi`` on a thread pool.
+
+The lifespan starts the revision watcher (:mod:`graphql_api.live`) and stops it. The WSGI
+deployment (gunicorn, ``flask run``) keeps working as before, without subscriptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import parse_qsl
+
+import orjson
+from asgiref.sync import SyncToAsync
+from asgiref.wsgi import WsgiToAsgi, WsgiToAsgiInstance
+from cross_web import HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, parse
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.streaming import SSETransport
+from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.types.graphql import OperationType
+
+from . import auth, create_app, db, persisted_queries
+from .cors import origin_pattern
+from .live.hub import SubscriberLagging
+from .live.service import LiveUpdates
+from .schema import schema
+from .schema.context import Context
+from .snapshots import snapshot_store
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterable, Mapping
+
+    from flask import Flask
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+    from starlette.websockets import WebSocket
+    from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+
+    from .live.watcher import RevisionEvent
+
+LOG = logging.getLogger("graphql_api.live")
+ALLOWED_HEADERS = ["Authorization", "Content-Type", "Last-Event-ID",
+                   "apollographql-client-name", "apollographql-client-version"]  # fmt: skip
+
+
+class _ThreadPoolInstance(WsgiToAsgiInstance):
+    """asgiref runs every WSGI request on one shared thread; this one uses the loop's pool."""
+
+    run_wsgi_app = SyncToAsync(
+        WsgiToAsgiInstance.__dict__["run_wsgi_app"].func, thread_sensitive=False
+    )
+
+
+class FlaskOnThreads(WsgiToAsgi):
+    """``WsgiToAsgi`` whose requests run concurrently on the event loop's thread pool."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run one HTTP request through the WSGI app."""
+        instance = _ThreadPoolInstance(  # type: ignore[no-untyped-call]  # asgiref is untyped
+            self.wsgi_application, self.duplicate_header_limit
+        )
+        await instance(scope, receive, send)
+
+
+class SubscriptionSSE(SSETransport):
+    """GraphQL over SSE for subscriptions only: queries and mutations go through Flask."""
+
+    def allowed_operation_types(
+        self, allowed_operation_types: set[OperationType]
+    ) -> Iterable[OperationType]:
+        """Only ``subscription``."""
+        return (OperationType.SUBSCRIPTION,)
+
+
+def bearer_token(value: str | None) -> str | None:
+    """The key of an ``Authorization: Bearer <key>`` value (None without one).
+
+    Raises:
+        auth.AuthError: another scheme or an empty key.
+    """
+    if not value:
+        return None
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise auth.AuthError("use Authorization: Bearer <API key>")
+    return token.strip()
+
+
+class Gate:
+    """API-key checks for the ASGI routes (the same keys and rules as the Flask app)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    async def principal(self, authorization: str | None) -> auth.Principal | None:
+        """The principal of an ``Authorization`` value, enforcing ``READ_REQUIRES_KEY``.
+
+        Raises:
+            auth.AuthError: an invalid key (401), or none/too weak when reads need one.
+        """
+        token = bearer_token(authorization)
+        principal = await asyncio.to_thread(self._verify, token) if token else None
+        if self.app.config["READ_REQUIRES_KEY"]:
+            if principal is None:
+                raise auth.AuthError("this needs an API key with scope 'read'")
+            if not principal.allows("read"):
+                raise auth.AuthError(f"the key {principal.name!r} lacks scope 'read'",
+                                     HTTPStatus.FORBIDDEN)  # fmt: skip
+        return principal
+
+    def _verify(self, token: str) -> auth.Principal:
+        with db.get_state(self.app).sessionmaker() as session:
+            return auth.verify(session, token)
+
+
+def _refusal(error: auth.AuthError) -> Response:
+    code = "UNAUTHENTICATED" if error.status == HTTPStatus.UNAUTHORIZED else "FORBIDDEN"
+    body = {"errors": [{"message": str(error), "extensions": {"code": code}}]}
+    return Response(orjson.dumps(body), status_code=error.status, media_type="application/json")
+
+
+def operation_type(query: str, operation_name: str | None) -> str | None:
+    """``query``/``mutation``/``subscription`` of the operation a request runs.
+
+    None when the document does not parse or names no such operation (Strawberry then
+    reports the error itself).
+    """
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [d for d in operations if d.name and d.name.value == operation_name]
+    return operations[0].operation.value if len(operations) == 1 else None
+
+
+class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws that runs subscriptions only, under the persisted-query rules.
+
+    Queries and mutations belong to ``POST /graphql`` (the Flask app: caches, logs, usage);
+    with ``PERSISTED_QUERIES=allowlist`` a subscription must be a registered document too.
+    """
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """Refuse (an ``error`` message for that id) what the server does not run here."""
+        if self.connection_acknowledged and message.get("id") not in self.operations:
+            payload, view = message["payload"], cast("SubscriptionApp", self.view)
+            refusal = await view.refusal(payload.get("query"), payload.get("operationName"))
+            if refusal is not None:
+                error = GraphQLError(refusal[1], extensions={"code": refusal[0]})
+                await self.send_message({"id": message["id"], "type": "error",
+                                         "payload": [error.formatted]})  # fmt: skip
+                return
+        await super().handle_subscribe(message)
+
+
+class SubscriptionApp(GraphQL[Context, None]):
+    """Strawberry's ASGI app on the shared schema, with this server's context and keys."""
+
+    stream_transport_classes_by_protocol = {  # noqa: RUF012 - as Strawberry declares it
+        GRAPHQL_SSE_PROTOCOL: SubscriptionSSE,
+    }
+    graphql_transport_ws_handler_class = SubscriptionsOnlyHandler
+
+    def __init__(self, app: Flask, live: LiveUpdates) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=None,
+            keep_alive=True,
+            keep_alive_interval=float(app.config["LIVE_HEARTBEAT_SECONDS"]),
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL),
+        )
+        self.flask_app, self.live, self.gate = app, live, Gate(app)
+        self.origins = origin_pattern(str(app.config["CORS_ORIGINS"]))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one connection inside the Flask app's context (its config, its limits)."""
+        with self.flask_app.app_context():
+            await super().__call__(scope, receive, send)
+
+    async def refusal(self, query: Any, operation_name: Any) -> tuple[str, str] | None:
+        """(code, message) when a document may not run here; None when it may.
+
+        Only subscriptions; under ``PERSISTED_QUERIES=allowlist`` only registered documents.
+        """
+        if not isinstance(query, str):
+            return None
+        kind = operation_type(query, operation_name if isinstance(operation_name, str) else None)
+        if kind is not None and kind != "subscription":
+            message = f"this transport runs subscriptions only; send the {kind} to POST /graphql"
+            return ("SUBSCRIPTIONS_ONLY", message)
+        if self.flask_app.config["PERSISTED_QUERIES"] == "allowlist":
+            known = await asyncio.to_thread(self._registered, persisted_queries.sha256_hex(query))
+            if not known:
+                return (persisted_queries.NOT_ALLOWED, "this document is not in the allow-list")
+        return None
+
+    def _registered(self, digest: str) -> bool:
+        with db.get_state(self.flask_app).sessionmaker() as session:
+            return persisted_queries.lookup(session, digest) is not None
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        """One context per connection (WebSocket) or request (SSE).
+
+        Raises:
+            HTTPException: SSE only: a bad key (401/403) or a document refused here (403).
+        """
+        cfg = self.flask_app.config
+        principal = None
+        if isinstance(request, Request):  # SSE; a WebSocket's key comes with connection_init
+            try:
+                principal = await self.gate.principal(request.headers.get("authorization"))
+            except auth.AuthError as error:
+                raise HTTPException(error.status, str(error)) from None
+            body = await _json_body(request)
+            refusal = await self.refusal(body.get("query"), body.get("operationName"))
+            if refusal is not None:
+                raise HTTPException(HTTPStatus.FORBIDDEN, refusal[1])
+        return Context(
+            session=db.get_state(self.flask_app).sessionmaker(),
+            snapshots=snapshot_store(self.flask_app),
+            root_px=float(cfg["ROOT_FONT_SIZE_PX"]),
+            max_page_size=int(cfg["MAX_PAGE_SIZE"]),
+            request=request,
+            response=response,
+            principal=principal,
+            live=self.live,
+        )
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """Check the key of ``connection_init`` (``{"authorization": "Bearer …"}``).
+
+        Browsers cannot set headers on a WebSocket, so the key travels in the connection
+        parameters (the handshake's ``Authorization`` header is accepted too).
+
+        Raises:
+            ConnectionRejectionError: an invalid key, or none when reads need one.
+        """
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        value = params.get("authorization") or params.get("Authorization")
+        if value is None and context.request is not None:
+            value = context.request.headers.get("authorization")
+        try:
+            context.principal = await self.gate.principal(value if isinstance(value, str) else None)
+        except auth.AuthError as error:
+            raise ConnectionRejectionError({"message": str(error)}) from None
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        """Cross-origin pages may connect from the origins ``CORS_ORIGINS`` allows."""
+        return self.origins is not None and self.origins.fullmatch(origin) is not None
+
+
+class EventsApp:
+    """``GET /events``: ``text/event-stream`` of new revisions, one event per revision.
+
+    Each event: ``id`` the revision, ``event: revision``, ``data`` its JSON
+    (``revision``, ``createdAt``, ``author``, ``message``, ``changedPaths``). A reconnecting
+    ``EventSource`` sends ``Last-Event-ID`` and gets the revisions it missed first; scripts
+    may pass ``?since=<revision>``. A comment is sent every ``LIVE_HEARTBEAT_SECONDS``.
+    """
+
+    def __init__(self, app: Flask, live: LiveUpdates) -> None:
+        self.live, self.gate = live, Gate(app)
+        self.heartbeat = float(app.config["LIVE_HEARTBEAT_SECONDS"])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one request (405 for other methods, 401/403 for a bad key)."""
+        request = Request(scope, receive)
+        response: Response
+        if request.method not in ("GET", "HEAD"):
+            response = Response(status_code=HTTPStatus.METHOD_NOT_ALLOWED,
+                                headers={"Allow": "GET"})  # fmt: skip
+        else:
+            try:
+                await self.gate.principal(request.headers.get("authorization"))
+                since = _since(request)
+            except auth.AuthError as error:
+                response = _refusal(error)
+            except ValueError as error:
+                response = Response(str(error), status_code=HTTPStatus.BAD_REQUEST)
+            else:
+                response = StreamingResponse(
+                    self.stream(since), media_type="text/event-stream",
+                    headers={"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"},
+                )  # fmt: skip
+        await response(scope, receive, send)
+
+    async def stream(self, since: int | None) -> AsyncIterator[str]:
+        """The event stream: missed revisions first, then each new one as it commits."""
+        events = self.live.revisions()  # before reading the backlog: nothing falls between
+        try:
+            yield f"retry: 2000\n: revision {self.live.watcher.revision}\n\n"
+            seen = since or 0
+            for event in await self.live.events_after(since) if since is not None else []:
+                seen = event.revision
+                yield format_event(event)
+            while True:
+                try:
+                    event = await asyncio.wait_for(anext(events), self.heartbeat)
+                except TimeoutError:
+                    yield ": ping\n\n"
+                    continue
+                except (StopAsyncIteration, SubscriberLagging):
+                    return
+                if event.revision > seen:
+                    seen = event.revision
+                    yield format_event(event)
+        finally:
+            events.close()
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    """The JSON object of a POST (GET: its query parameters); {} when there is none."""
+    if request.method == "GET":
+        return dict(request.query_params)
+    try:
+        body = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _is_subscription(scope: Scope, body: bytes) -> bool:
+    """Whether a GET's parameters or a POST's JSON body run a ``subscription`` operation."""
+    request: dict[str, Any]
+    if scope.get("method") == "GET":
+        request = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    else:
+        try:
+            decoded = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return False
+        request = decoded if isinstance(decoded, dict) else {}
+    query, name = request.get("query"), request.get("operationName")
+    if not isinstance(query, str):
+        return False
+    return operation_type(query, name if isinstance(name, str) else None) == "subscription"
+
+
+def _since(request: Request) -> int | None:
+    raw = request.headers.get("last-event-id") or request.query_params.get("since")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise ValueError(f"since / Last-Event-ID must be a revision number, got {raw!r}")
+    return int(raw)
+
+
+def format_event(event: RevisionEvent) -> str:
+    """One SSE event (WHATWG HTML §9.2): ``id``, ``event: revision`` and one JSON ``data`` line."""
+    data = orjson.dumps(event.as_json()).decode()
+    return f"id: {event.revision}\nevent: revision\ndata: {data}\n\n"
+
+
+def _accepts_event_stream(scope: Scope) -> bool:
+    """Whether the request lists ``text/event-stream`` in ``Accept`` (not a CORS preflight)."""
+    if scope.get("method") == "OPTIONS":
+        return False
+    for name, value in scope.get("headers", ()):
+        if name == b"accept" and b"text/event-stream" in value.lower():
+            return True
+    return False
+
+
+class Router:
+    """Routes each ASGI connection (see the module docstring) and runs the lifespan."""
+
+    def __init__(self, app: Flask) -> None:
+        self.flask_app = app
+        self.live = LiveUpdates(app)
+        cors = origin_pattern(str(app.config["CORS_ORIGINS"]))
+
+        def with_cors(inner: ASGIApp) -> ASGIApp:
+            if cors is None:
+                return inner
+            return CORSMiddleware(
+                inner,
+                allow_origin_regex=cors.pattern,
+                allow_methods=["GET", "POST"],
+                allow_headers=ALLOWED_HEADERS,
+            )
+
+        self.subscriptions = SubscriptionApp(app, self.live)
+        self.streams = with_cors(self.subscriptions)
+        self.events = with_cors(EventsApp(app, self.live))
+        self.max_body = int(app.config["MAX_BODY_BYTES"]) or 16 * 1024 * 1024
+        self.wsgi = FlaskOnThreads(app)  # type: ignore[no-untyped-call]  # asgiref is untyped
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Dispatch on the scope type and path."""
+        kind, path = scope["type"], scope.get("path", "")
+        if kind == "lifespan":
+            await self.lifespan(receive, send)
+        elif kind == "websocket":
+            if path == "/graphql":
+                await self.subscriptions(scope, receive, send)
+            else:
+                await send({"type": "websocket.close", "code": 1008})
+        elif path == "/events":
+            await self.events(scope, receive, send)
+        elif path == "/graphql" and _accepts_event_stream(scope):
+            await self.graphql_over_http(scope, receive, send)
+        else:
+            await self.wsgi(scope, receive, send)
+
+    async def graphql_over_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A subscription goes to GraphQL over SSE, anything else to Flask.
+
+        Clients list ``text/event-stream`` in ``Accept`` for every request (urql does, for
+        incremental delivery), so the document decides: the body is read here and replayed.
+        """
+        body = b""
+        while scope.get("method") == "POST":
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client left
+            body += message.get("body", b"")
+            if not message.get("more_body") or len(body) > self.max_body:
+                break
+        target = self.streams if _is_subscription(scope, body) else self.wsgi
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await target(scope, replay, send)
+
+    async def lifespan(self, receive: Receive, send: Send) -> None:
+        """Start the revision watcher at startup; end subscriptions and stop it at shutdown."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    self.live.start()
+                except Exception as error:  # noqa: BLE001 - reported to the server
+                    await send({"type": "lifespan.startup.failed", "message": str(error)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await asyncio.to_thread(self.live.stop)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_asgi_app(config: Mapping[str, Any] | None = None) -> Router:
+    """The ASGI application: :func:`graphql_api.create_app`'s Flask app plus subscriptions.
+
+    Args:
+        config: as for :func:`graphql_api.create_app`.
+    """
+    return Router(create_app(config))

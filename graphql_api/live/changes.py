@@ -1,0 +1,61 @@
+"""Which tokens of one theme changed between two resolved snapshots (pure; no I/O).
+
+A token *changed* when its resolved value or its effective ``$type`` differs (DTCG Format
+§5 token, Resolver module §4.2 resolution), or when it is new; it is *removed* when the newer
+snapshot no longer has it. Edits that leave every resolved value as it was (a description,
+an alias retargeted to an equal value) change nothing here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ..dtcg.references import ResolvedToken
+
+
+@dataclass(frozen=True, slots=True)
+class TokenChanges:
+    """Paths of one theme whose resolved tokens differ between two snapshots.
+
+    Attributes:
+        changed: new paths and paths whose resolved value or type differ, sorted.
+        removed: paths the older snapshot had and the newer one has not, sorted.
+    """
+
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.removed)
+
+    def under(self, prefix: str | None) -> TokenChanges:
+        """Only the paths at or below ``prefix`` (segment-wise: ``color`` is not ``colorful``)."""
+        if not prefix:
+            return self
+        return TokenChanges(
+            tuple(p for p in self.changed if path_under(p, prefix)),
+            tuple(p for p in self.removed if path_under(p, prefix)),
+        )
+
+
+def path_under(path: str, prefix: str) -> bool:
+    """Whether dotted ``path`` is ``prefix`` or inside the group ``prefix`` names."""
+    prefix = prefix.rstrip(".")
+    return path == prefix or path.startswith(prefix + ".")
+
+
+def diff_snapshots(
+    old: Mapping[str, ResolvedToken], new: Mapping[str, ResolvedToken]
+) -> TokenChanges:
+    """The tokens that differ from ``old`` to ``new`` (path → resolved token mappings)."""
+    changed: list[str] = []
+    for path, tok in new.items():
+        before = old.get(path)
+        if before is None or before.type != tok.type or before.value != tok.value:
+            changed.append(path)
+    removed = [path for path in old if path not in new]
+    return TokenChanges(tuple(sorted(changed)), tuple(sorted(removed)))

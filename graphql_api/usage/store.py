@@ -1,0 +1,172 @@
+"""Token usage in the database: batch upserts and the reads behind the reports.
+
+SQLAlchemy only (no Flask). :func:`write_batch` adds counts to ``token_usage`` with one
+``INSERT … ON CONFLICT DO UPDATE SET count = token_usage.count + excluded.count`` (SQLite and
+PostgreSQL), in one transaction. The readers return plain rows for :mod:`.report`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..models import Token, TokenUsage
+from .report import DailyRow, DeprecatedUse, deprecated_uses
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from .recorder import UsageKey
+
+#: Rows per INSERT statement (SQLite allows 32,766 bound parameters; 5 per row).
+CHUNK = 2000
+#: Paths per ``IN (…)`` list.
+IN_CHUNK = 500
+
+
+def _upsert(dialect: str) -> Any:
+    """The dialect's ``INSERT … ON CONFLICT (primary key) DO UPDATE`` adding the counts."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(TokenUsage)
+    return stmt.on_conflict_do_update(
+        index_elements=[TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client],
+        set_={"count": TokenUsage.count + stmt.excluded["count"]},
+    )
+
+
+def write_batch(session: Session, batch: Mapping[UsageKey, int]) -> int:
+    """Add ``batch`` to ``token_usage`` and commit (all rows or none).
+
+    Rows are written in key order, so that two processes flushing at once take row locks in
+    the same order (no deadlock on PostgreSQL).
+
+    Args:
+        session: a session of its own (committed here, rolled back on error).
+        batch: ``(day, path, theme, client) → count`` (see
+            :meth:`.recorder.UsageRecorder.drain`).
+
+    Returns:
+        The number of rows written (inserted or added to).
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: the write failed; nothing was written.
+    """
+    if not batch:
+        return 0
+    stmt = _upsert(session.get_bind().dialect.name)
+    rows = [
+        {"day": day, "path": path, "theme": theme, "client": client, "count": count}
+        for (day, path, theme, client), count in sorted(batch.items())
+    ]
+    try:
+        for start in range(0, len(rows), CHUNK):
+            session.execute(stmt, rows[start : start + CHUNK])
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return len(rows)
+
+
+def _range(since: date | None, until: date | None) -> list[Any]:
+    cond: list[Any] = []
+    if since is not None:
+        cond.append(TokenUsage.day >= since)
+    if until is not None:
+        cond.append(TokenUsage.day <= until)
+    return cond
+
+
+def daily_rows(
+    session: Session, path: str, since: date | None = None, until: date | None = None
+) -> list[DailyRow]:
+    """Every stored row of one path in ``[since, until]`` (inclusive; None: unbounded).
+
+    Returns:
+        :class:`.report.DailyRow` per (day, theme, client), by day.
+    """
+    query = (
+        select(TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client,
+               TokenUsage.count)
+        .where(TokenUsage.path == path, *_range(since, until))
+        .order_by(TokenUsage.day, TokenUsage.client, TokenUsage.theme)
+    )  # fmt: skip
+    return [DailyRow(r.day, r.path, r.theme, r.client, int(r[4]))
+            for r in session.execute(query)]  # fmt: skip
+
+
+def used_paths(session: Session, since: date, until: date | None = None) -> set[str]:
+    """Paths requested at least once from ``since`` on (in any theme, by any client)."""
+    query = select(TokenUsage.path).where(*_range(since, until)).distinct()
+    return set(session.scalars(query))
+
+
+def used_pairs(session: Session, since: date, until: date | None = None) -> set[tuple[str, str]]:
+    """``(theme, path)`` pairs requested at least once from ``since`` on."""
+    query = select(TokenUsage.theme, TokenUsage.path).where(*_range(since, until)).distinct()
+    return {(r.theme, r.path) for r in session.execute(query)}
+
+
+def rows_of_paths(
+    session: Session, paths: Iterable[str], since: date, until: date | None = None
+) -> list[DailyRow]:
+    """Stored rows of the given paths from ``since`` on, every day, theme and client."""
+    wanted = sorted(set(paths))
+    out: list[DailyRow] = []
+    for start in range(0, len(wanted), IN_CHUNK):
+        query = (
+            select(TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client,
+                   TokenUsage.count)
+            .where(TokenUsage.path.in_(wanted[start : start + IN_CHUNK]), *_range(since, until))
+        )  # fmt: skip
+        out.extend(DailyRow(r.day, r.path, r.theme, r.client, int(r[4]))
+                   for r in session.execute(query))  # fmt: skip
+    return out
+
+
+def stored_paths(session: Session) -> set[str]:
+    """Every token path in the current data (the ``token`` table; any layer)."""
+    return set(session.scalars(select(Token.path)))
+
+
+def unused_paths(session: Session, since: date, paths_in_data: Iterable[str]) -> list[str]:
+    """Paths of ``paths_in_data`` that no client requested from ``since`` on, sorted."""
+    return sorted(set(paths_in_data) - used_paths(session, since))
+
+
+def deprecated_in_use(
+    session: Session, since: date, deprecation: Callable[[str, str], bool | str | None]
+) -> list[DeprecatedUse]:
+    """Deprecated tokens requested from ``since`` on, with the clients that request them.
+
+    A token counts where it was requested in a theme combination in which it is deprecated
+    (``deprecation(theme, path)`` is ``True`` or a reason); two statements.
+
+    Args:
+        session: where ``token_usage`` is read.
+        since: first UTC day included.
+        deprecation: ``(theme key, path) → $deprecated`` in the current data (None or False
+            when it is not deprecated, or unknown there).
+
+    Returns:
+        See :func:`.report.deprecated_uses` (by total, descending).
+    """
+    reasons: dict[tuple[str, str], str | None] = {}
+    for theme, path in used_pairs(session, since):
+        dep = deprecation(theme, path)
+        if dep is not None and dep is not False:
+            reasons[(theme, path)] = dep if isinstance(dep, str) else None
+    if not reasons:
+        return []
+    rows = rows_of_paths(session, {path for _theme, path in reasons}, since)
+    return deprecated_uses([r for r in rows if (r.theme, r.path) in reasons], reasons)
+
+
+def count_rows(session: Session) -> int:
+    """Rows in ``token_usage`` (tests, diagnostics)."""
+    return int(session.scalar(select(func.count()).select_from(TokenUsage)) or 0)

@@ -21,6 +21,7 @@ const config: CodegenConfig = {
         strictScalars: true,
         scalars: {
           JSON: 'unknown',
+          Date: 'string',
           DateTime: 'string',
         },
         // Types for the operations (and the inputs and enums they use) only.

@@ -1,10 +1,15 @@
 """Browser tests: Playwright (PyPI) driving Debian's Chromium, headless.
 
 Fixtures:
-    server: a real server process (``flask run``) on a temporary SQLite database with
-        Primer imported through the CLI; ``server.url`` is its base URL. Module-scoped.
+    server: a real server process (``uvicorn asgi:app``, the ASGI entry point: queries,
+        GraphiQL and subscriptions) on a temporary SQLite database with Primer imported
+        through the CLI; ``server.url`` is its base URL, ``server.cli()`` runs the ``flask``
+        CLI on its database (e.g. ``keys create``). Module-scoped.
     page: a Chromium page that can reach 127.0.0.1 only (every other host is refused,
         so nothing can come from a CDN). Screenshots go to ``test-artifacts/browser/``.
+        :func:`local_page` opens more such pages (other contexts, other browsers).
+    app_url: ``examples/react`` built against ``server`` (``VITE_GRAPHQL_URL``) and served
+        from a port of its own, so it calls the API cross-origin. Module-scoped.
 
 Without Chromium (``TOKENS_CHROMIUM``, default ``/usr/bin/chromium``) the tests are
 skipped with the reason, or fail when ``TOKENS_REQUIRE_BROWSER=1`` (``.ci/run`` sets it).
@@ -12,13 +17,18 @@ skipped with the reason, or fail when ``TOKENS_REQUIRE_BROWSER=1`` (``.ci/run`` 
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +44,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM = os.environ.get("TOKENS_CHROMIUM", "/usr/bin/chromium")
+EXAMPLE = ROOT / "examples" / "react"
 
 
 def free_port() -> int:
@@ -58,37 +69,78 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.2)
 
 
+FLASK = [sys.executable, "-m", "flask", "--app", "app"]
+
+
 @dataclass(frozen=True)
 class Server:
     """A running server process."""
 
     url: str
+    env: dict[str, str]
+
+    def cli(self, *args: str) -> str:
+        """Run ``flask ARGS`` on the server's database; return its standard output."""
+        done = subprocess.run([*FLASK, *args], cwd=ROOT, env=self.env, check=True,  # noqa: S603
+                              capture_output=True, text=True)  # fmt: skip
+        return done.stdout
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``flask run`` on a new SQLite database holding Primer."""
+    """``uvicorn asgi:app`` on a new SQLite database holding Primer."""
     folder = tmp_path_factory.mktemp("server")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'tokens.sqlite3'}",
            "FLASK_APP": "app"}  # fmt: skip
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env,
                    check=True, capture_output=True)  # fmt: skip
-    subprocess.run([*flask, "tokens", "import", str(PRIMER)], cwd=ROOT, env=env,  # noqa: S603
+    subprocess.run([*FLASK, "tokens", "import", str(PRIMER)], cwd=ROOT, env=env,  # noqa: S603
                    check=True, capture_output=True)  # fmt: skip
     port = free_port()
     log = (folder / "server.log").open("w")
     proc = subprocess.Popen(  # noqa: S603 - our interpreter, our app
-        [*flask, "run", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-        stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "uvicorn", "asgi:app", "--host", "127.0.0.1",
+         "--port", str(port), "--timeout-graceful-shutdown", "5"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         wait_for(f"http://127.0.0.1:{port}/graphql?query=%7B__typename%7D")
-        yield Server(f"http://127.0.0.1:{port}")
+        yield Server(f"http://127.0.0.1:{port}", env)
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(server: Server) -> Iterator[str]:
+    """``examples/react`` built against ``server``, served by a static server of its own."""
+    npm = shutil.which("npm")
+    if npm is None:
+        if os.environ.get("TOKENS_REQUIRE_BROWSER") == "1":
+            pytest.fail("npm is needed to build examples/react", pytrace=False)
+        pytest.skip("npm is not installed")
+    stamp = EXAMPLE / "node_modules" / ".package-lock.json"  # written by every npm install
+    lock = EXAMPLE / "package-lock.json"
+    if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=EXAMPLE, check=True,  # noqa: S603
+                       capture_output=True, timeout=600)  # fmt: skip
+    env = {**os.environ, "VITE_GRAPHQL_URL": f"{server.url}/graphql"}
+    build = subprocess.run([npm, "run", "build"], cwd=EXAMPLE, env=env, capture_output=True,  # noqa: S603
+                           text=True, timeout=600, check=False)  # fmt: skip
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(EXAMPLE / "dist"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +160,14 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A page that reaches 127.0.0.1 only; a screenshot is kept after the test."""
+@contextmanager
+def local_page(browser: Browser, screenshot: str) -> Iterator[Page]:
+    """A page in a new context of ``browser`` that reaches 127.0.0.1 only.
+
+    On exit a full-page screenshot is saved as ``test-artifacts/browser/SCREENSHOT.png`` and
+    the context is closed; then the test fails if the page tried another host or the
+    Content-Security-Policy blocked something.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     blocked: list[str] = []
 
@@ -126,9 +183,18 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     pg = context.new_page()
     csp: list[str] = []
     pg.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
-    yield pg
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    try:
+        yield pg
+    finally:  # the screenshot is kept when the test failed too
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{screenshot}.png"), full_page=True)
+        context.close()
     assert not blocked, f"the page tried to reach other hosts: {blocked}"
     assert not csp, f"the Content-Security-Policy blocked something: {csp}"
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page that reaches 127.0.0.1 only; a screenshot is kept after the test."""
+    with local_page(browser, request.node.name) as pg:
+        yield pg

@@ -1,61 +1,26 @@
 """The React example in a real browser: Primer's light palette, then dark after switching.
 
 ``examples/react`` is built with the server's URL (``VITE_GRAPHQL_URL``) and served from
-another port, so the app calls the API cross-origin (CORS). Every swatch's computed
-background colour must equal the oracle's value for its token, in light and then in dark.
+another port (the ``app_url`` fixture), so the app calls the API cross-origin (CORS). Every
+swatch's computed background colour must equal the oracle's value for its token, in light
+and then in dark.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import shutil
-import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, ROOT, free_port
+from tests.browser.conftest import ARTIFACTS
 from tests.helpers import PRIMER_ORACLE, load_oracle
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from playwright.sync_api import Page
 
-    from tests.browser.conftest import Server
-
-EXAMPLE = ROOT / "examples" / "react"
 RGB = re.compile(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)")
-
-
-@pytest.fixture(scope="module")
-def app_url(server: Server) -> Iterator[str]:
-    """The example built against ``server`` and served by a static server of its own."""
-    npm = shutil.which("npm")
-    if npm is None:
-        if os.environ.get("TOKENS_REQUIRE_BROWSER") == "1":
-            pytest.fail("npm is needed to build examples/react", pytrace=False)
-        pytest.skip("npm is not installed")
-    if not (EXAMPLE / "node_modules").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=EXAMPLE, check=True,  # noqa: S603
-                       capture_output=True, timeout=600)  # fmt: skip
-    env = {**os.environ, "VITE_GRAPHQL_URL": f"{server.url}/graphql"}
-    build = subprocess.run([npm, "run", "build"], cwd=EXAMPLE, env=env, capture_output=True,  # noqa: S603
-                           text=True, timeout=600, check=False)  # fmt: skip
-    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(EXAMPLE / "dist"))
-    httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
 
 
 def expected_rgba(value: dict[str, Any]) -> tuple[int, int, int, float]:

@@ -1,9 +1,10 @@
-import { useState } from 'react';
-import { useQuery } from 'urql';
+import { type CSSProperties, useEffect, useState, useSyncExternalStore } from 'react';
+import { useQuery, useSubscription } from 'urql';
+import { liveConnection, onReconnected } from './client';
 import { ModifierPicker } from './components/ModifierPicker';
 import { Palette } from './components/Palette';
 import { TypeScale } from './components/TypeScale';
-import { ModifiersQuery, ThemeTokensQuery } from './documents';
+import { ModifiersQuery, ThemeTokensQuery, TokensChangedSubscription } from './documents';
 import { colorCss, contextOf } from './tokens';
 
 export function App() {
@@ -18,13 +19,32 @@ export function App() {
   }));
 
   // New variables, new request: urql fetches the tokens again whenever the theme changes.
-  const [tokensResult] = useQuery({
+  const [tokensResult, refetchTokens] = useQuery({
     query: ThemeTokensQuery,
     variables: { theme },
     pause: !modifiersResult.data,
   });
   const { data, fetching } = tokensResult;
-  const error = modifiersResult.error ?? tokensResult.error;
+
+  // Live updates: the server pushes an event after each write that changed a token of this
+  // theme; the page then reads its tokens again from the network (not urql's cache).
+  const [changes] = useSubscription({
+    query: TokensChangedSubscription,
+    variables: { theme },
+    pause: !modifiersResult.data,
+  });
+  const changedAt = changes.data?.tokensChanged.revision;
+  useEffect(() => {
+    if (changedAt !== undefined) refetchTokens({ requestPolicy: 'network-only' });
+  }, [changedAt, refetchTokens]);
+  // Events sent while the WebSocket was down are lost: read everything again after a reconnect.
+  useEffect(
+    () => onReconnected(() => refetchTokens({ requestPolicy: 'network-only' })),
+    [refetchTokens],
+  );
+  const live = useSyncExternalStore(liveConnection.subscribe, liveConnection.getSnapshot);
+
+  const error = modifiersResult.error ?? tokensResult.error ?? changes.error;
   // The theme of the tokens on screen (not the one being fetched).
   const shownTheme = contextOf(tokensResult.operation?.variables.theme, 'theme');
 
@@ -32,12 +52,20 @@ export function App() {
     <main
       className="app"
       aria-busy={fetching}
-      style={{ backgroundColor: colorCss(data?.background?.value), color: colorCss(data?.foreground?.value) }}
+      style={
+        {
+          backgroundColor: colorCss(data?.background?.value),
+          color: colorCss(data?.foreground?.value),
+          '--focus-ring': colorCss(data?.focusRing?.value),
+        } as CSSProperties
+      }
     >
       <header>
         <h1>Design tokens</h1>
         <p>
-          Theme: <strong data-testid="current-theme">{shownTheme}</strong>
+          Theme: <strong data-testid="current-theme">{shownTheme}</strong> · Revision{' '}
+          <strong data-testid="revision">{data?.revision}</strong> ·{' '}
+          <span data-testid="live-status">{live ? 'live' : 'not live'}</span>
         </p>
       </header>
       <ModifierPicker

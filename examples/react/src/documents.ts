@@ -58,13 +58,22 @@ export const TypographyTokenFragment = graphql(`
   }
 `);
 
-/** Everything the page shows for one theme: one request per theme selection. */
+/**
+ * Everything the page shows for one theme: one request per theme selection, read again after
+ * each `TokensChanged` event. `revision` is the data revision the tokens were read at.
+ */
 export const ThemeTokensQuery = graphql(`
   query ThemeTokens($theme: [ThemeSelection!]!) {
+    revision
     background: token(path: "bgColor.default", theme: $theme) {
       ...ColorToken
     }
     foreground: token(path: "fgColor.default", theme: $theme) {
+      ...ColorToken
+    }
+    # Still the deprecated name (Primer: use focus.outline-color): the server's
+    # deprecatedInUse report lists it with this app as a client.
+    focusRing: token(path: "focus.outlineColor", theme: $theme) {
       ...ColorToken
     }
     palette: tokens(theme: $theme, filter: { types: ["color"], pathPrefix: "base.color" }) {
@@ -81,6 +90,23 @@ export const ThemeTokensQuery = graphql(`
         node {
           ...TypographyToken
         }
+      }
+    }
+  }
+`);
+
+/**
+ * Live updates (WebSocket, `uvicorn asgi:app` only): one event after each write that changed a
+ * token's resolved value in this theme. The page then reads `ThemeTokens` again, so only what
+ * identifies the change is selected here.
+ */
+export const TokensChangedSubscription = graphql(`
+  subscription TokensChanged($theme: [ThemeSelection!]!) {
+    tokensChanged(theme: $theme) {
+      revision
+      removedPaths
+      tokens {
+        path
       }
     }
   }

@@ -58,9 +58,13 @@ export const TypographyTokenFragment = graphql(`
   }
 `);
 
-/** Everything the page shows for one theme: one request per theme selection. */
+/**
+ * Everything the page shows for one theme: one request per theme selection, read again after
+ * each `TokensChanged` event. `revision` is the data revision the tokens were read at.
+ */
 export const ThemeTokensQuery = graphql(`
   query ThemeTokens($theme: [ThemeSelection!]!) {
+    revision
     background: token(path: "bgColor.default", theme: $theme) {
       ...ColorToken
     }
@@ -82,6 +86,18 @@ export const ThemeTokensQuery = graphql(`
           ...TypographyToken
         }
       }
+    }
+  }
+`);
+
+/**
+ * Live updates (WebSocket, `uvicorn asgi:app` only): one event after each write that changed a
+ * token's resolved value in this theme; the page then reads `ThemeTokens` again.
+ */
+export const TokensChangedSubscription = graphql(`
+  subscription TokensChanged($theme: [ThemeSelection!]!) {
+    tokensChanged(theme: $theme) {
+      revision
     }
   }
 `);

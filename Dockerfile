@@ -21,7 +21,7 @@ RUN useradd --create-home --uid 10001 tokens
 WORKDIR /app
 COPY --from=wheels /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
-COPY app.py alembic.ini ./
+COPY app.py asgi.py alembic.ini ./
 COPY alembic ./alembic
 COPY graphql_api ./graphql_api
 COPY --from=graphiql /build/graphql_api/static/graphiql/node_modules ./graphql_api/static/graphiql/node_modules
@@ -31,5 +31,8 @@ ENV GUNICORN_BIND=0.0.0.0:8000 PYTHONUNBUFFERED=1
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/graphql?query=%7B__typename%7D', timeout=2)"
-# DATABASE_URL selects the database (default: SQLite in /app/instance).
-CMD ["sh", "-c", "alembic upgrade head && exec gunicorn -c python:graphql_api.gunicorn_conf app:app"]
+# DATABASE_URL selects the database (default: SQLite in /app/instance). uvicorn serves the
+# ASGI entry point (live updates included); WEB_CONCURRENCY sets its worker processes.
+# WSGI only, without subscriptions: gunicorn -c python:graphql_api.gunicorn_conf app:app
+ENV WEB_CONCURRENCY=2
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn asgi:app --host 0.0.0.0 --port 8000 --proxy-headers"]

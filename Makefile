@@ -29,4 +29,4 @@ test: venv
 serve: venv
 	$(BIN)/alembic upgrade head
 	$(BIN)/flask --app app tokens import $(RESOLVER)
-	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+	$(BIN)/uvicorn asgi:app --host 127.0.0.1 --port 5000

@@ -262,3 +262,24 @@ def rss_mb(pid: int | str = "self") -> float:
     """Resident set size of a process now, in MiB (from /proc)."""
     pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def primer_with_key(url: str) -> tuple[Any, str]:
+    """An app on the empty database ``url``: every table, Primer imported, a write key.
+
+    Returns:
+        (the Flask app, the full text of a new API key with scope ``write``).
+    """
+    from graphql_api import auth, create_app, db  # noqa: PLC0415 - only the benches that write
+    from graphql_api.db import Base  # noqa: PLC0415
+
+    app = create_app({"DATABASE_URL": url})
+    Base.metadata.create_all(db.get_engine(app))
+    result = app.test_cli_runner().invoke(args=["tokens", "import", str(PRIMER)])
+    if result.exit_code != 0:
+        raise SystemExit(f"import failed: {result.output}")
+    with app.app_context():
+        session = db.get_session()
+        key = auth.create_key(session, "bench", "write")
+        session.commit()
+    return app, key

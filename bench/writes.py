@@ -18,11 +18,10 @@ import time
 import uuid
 from typing import Any
 
-from graphql_api import auth, create_app, db
-from graphql_api.db import Base
+from graphql_api import db
 from graphql_api.snapshots import snapshot_store
 
-from .common import PRIMER, WORK
+from .common import WORK, primer_with_key
 
 BLUE = "base.color.blue.5"
 LIGHT = {"modifier": "theme", "context": "light"}
@@ -65,15 +64,7 @@ def main() -> None:
         for p in WORK.glob("writes.sqlite3*"):
             p.unlink()
         url = f"sqlite:///{path}"
-    app = create_app({"DATABASE_URL": url})
-    Base.metadata.create_all(db.get_engine(app))
-    result = app.test_cli_runner().invoke(args=["tokens", "import", str(PRIMER)])
-    if result.exit_code != 0:
-        raise SystemExit(f"import failed: {result.output}")
-    with app.app_context():
-        session = db.get_session()
-        key = auth.create_key(session, "bench", "write")
-        session.commit()
+    app, key = primer_with_key(url)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {key}"}
 

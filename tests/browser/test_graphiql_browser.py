@@ -1,7 +1,11 @@
-"""GraphiQL at /graphql in a real browser, offline: loads, runs a typed query, shows the result."""
+"""GraphiQL at /graphql in a real browser, offline: loads, runs a typed query, shows the result,
+and runs a subscription over WebSocket (the server runs ``uvicorn asgi:app``)."""
 
 from __future__ import annotations
 
+import json
+import re
+import urllib.request
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
@@ -46,3 +50,49 @@ def test_graphiql_loads_offline_and_runs_a_typed_query(page: Page, server: Serve
     text = response.inner_text()
     assert '"path": "fgColor.default"' in text
     assert "#1f2328" in text.lower()  # Primer's light fgColor.default (the default theme)
+
+
+SUBSCRIPTION = "subscription Watch { revisionChanged { revision changedPaths } }"
+
+
+def test_graphiql_runs_a_subscription_over_websocket(page: Page, server: Server) -> None:
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    page.goto(f"{server.url}/graphql")
+    editor = ".graphiql-query-editor .CodeMirror"
+    expect(page.locator(editor)).to_be_visible(timeout=20_000)
+    value = f"document.querySelector('{editor}').CodeMirror"
+    page.wait_for_function(f"{value}.getValue().includes('query Example')", timeout=20_000)
+    page.evaluate(f"{value}.setValue({SUBSCRIPTION!r})")
+    response = page.locator(".graphiql-response")
+    printed = server.cli("keys", "create", "--name", "graphiql-subscription", "--scope", "write")
+    key = re.search(r"tk_\S+", printed)
+    assert key, printed
+    # GraphiQL re-reads the edited document's operations after a pause: run until it opens
+    # the WebSocket (the example's query would go over HTTP instead).
+    for _ in range(20):
+        page.locator(".graphiql-execute-button").click()
+        page.wait_for_timeout(500)
+        if sockets:
+            break
+    assert sockets == [server.url.replace("http://", "ws://") + "/graphql"]
+    page.wait_for_timeout(1_000)  # the subscription reaches the server's hub
+    revision = write_blue(server, key.group(0))
+    expect(response).to_contain_text(f'"revision": {revision}', timeout=5_000)
+    assert '"base.color.blue.5"' in response.inner_text()
+
+
+def write_blue(server: Server, key: str) -> int:
+    """``updateToken base.color.blue.5`` over HTTP with ``key``; the new revision."""
+    query = ('mutation { updateToken(input: {path: "base.color.blue.5", value: "#123456", '
+             'context: {modifier: "theme", context: "dark"}}) '
+             "{ __typename ... on TokenSuccess { revision } } }")  # fmt: skip
+    request = urllib.request.Request(  # noqa: S310 - our own local URL
+        f"{server.url}/graphql", data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        payload = json.load(answer)["data"]["updateToken"]
+    assert payload["__typename"] == "TokenSuccess", payload
+    revision: int = payload["revision"]
+    return revision

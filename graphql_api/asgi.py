@@ -17,7 +17,11 @@ deployment (gunicorn, ``flask run``) keeps working as before, without subscripti
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import re
+import time
+import uuid
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl
@@ -58,6 +62,7 @@ if TYPE_CHECKING:
     from .live.watcher import RevisionEvent
 
 LOG = logging.getLogger("graphql_api.live")
+ACCESS_LOG = logging.getLogger("graphql_api.access")  # the Flask requests' logger too
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "Last-Event-ID",
                    "apollographql-client-name", "apollographql-client-version"]  # fmt: skip
 
@@ -382,6 +387,48 @@ def _accepts_event_stream(scope: Scope) -> bool:
     return False
 
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+async def logged(transport: str, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run ``app`` for one live-update connection and log it like the Flask requests.
+
+    One JSON line on ``graphql_api.access`` when the connection ends: ``id`` (the client's
+    sane ``X-Request-Id`` or a new one, also sent back on HTTP), ``method`` (``WEBSOCKET``
+    for a socket), ``path``, ``transport`` (``graphql-transport-ws``, ``graphql-sse`` or
+    ``events``), ``status`` (101 for an accepted socket, 403 for a refused handshake) and
+    ``ms``, how long the connection lasted. No bodies, headers or keys.
+    """
+    headers = dict(scope.get("headers", ()))
+    incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+    request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    started, status = time.perf_counter(), 0
+
+    async def send_logged(message: Message) -> None:
+        nonlocal status
+        kind = message["type"]
+        if kind == "http.response.start":
+            status = message["status"]
+            extra = [(b"x-request-id", request_id.encode()),
+                     (b"x-content-type-options", b"nosniff")]  # fmt: skip
+            message = {**message, "headers": [*message.get("headers", ()), *extra]}
+        elif kind == "websocket.accept":
+            status = HTTPStatus.SWITCHING_PROTOCOLS
+        elif kind == "websocket.close" and not status:
+            status = HTTPStatus.FORBIDDEN
+        await send(message)
+
+    try:
+        await app(scope, receive, send_logged)
+    finally:
+        line = {
+            "id": request_id, "method": scope.get("method", "WEBSOCKET"),
+            "path": scope.get("path", ""), "transport": transport, "status": int(status),
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }  # fmt: skip
+        ACCESS_LOG.info(json.dumps(line))
+
+
 class Router:
     """Routes each ASGI connection (see the module docstring) and runs the lifespan."""
 
@@ -413,11 +460,11 @@ class Router:
             await self.lifespan(receive, send)
         elif kind == "websocket":
             if path == "/graphql":
-                await self.subscriptions(scope, receive, send)
+                await logged("graphql-transport-ws", self.subscriptions, scope, receive, send)
             else:
                 await send({"type": "websocket.close", "code": 1008})
         elif path == "/events":
-            await self.events(scope, receive, send)
+            await logged("events", self.events, scope, receive, send)
         elif path == "/graphql" and _accepts_event_stream(scope):
             await self.graphql_over_http(scope, receive, send)
         else:
@@ -437,7 +484,6 @@ class Router:
             body += message.get("body", b"")
             if not message.get("more_body") or len(body) > self.max_body:
                 break
-        target = self.streams if _is_subscription(scope, body) else self.wsgi
         sent = False
 
         async def replay() -> Message:
@@ -447,7 +493,10 @@ class Router:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        await target(scope, replay, send)
+        if _is_subscription(scope, body):
+            await logged("graphql-sse", self.streams, scope, replay, send)
+        else:
+            await self.wsgi(scope, replay, send)
 
     async def lifespan(self, receive: Receive, send: Send) -> None:
         """Start the revision watcher at startup; end subscriptions and stop it at shutdown."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 import uuid
 from http import HTTPStatus
@@ -47,6 +46,7 @@ from . import auth, create_app, db, persisted_queries
 from .cors import origin_pattern
 from .live.hub import SubscriberLagging
 from .live.service import LiveUpdates
+from .operations import REQUEST_ID
 from .schema import schema
 from .schema.context import Context
 from .snapshots import snapshot_store
@@ -96,20 +96,6 @@ class SubscriptionSSE(SSETransport):
         return (OperationType.SUBSCRIPTION,)
 
 
-def bearer_token(value: str | None) -> str | None:
-    """The key of an ``Authorization: Bearer <key>`` value (None without one).
-
-    Raises:
-        auth.AuthError: another scheme or an empty key.
-    """
-    if not value:
-        return None
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise auth.AuthError("use Authorization: Bearer <API key>")
-    return token.strip()
-
-
 class Gate:
     """API-key checks for the ASGI routes (the same keys and rules as the Flask app)."""
 
@@ -122,14 +108,10 @@ class Gate:
         Raises:
             auth.AuthError: an invalid key (401), or none/too weak when reads need one.
         """
-        token = bearer_token(authorization)
+        token = auth.bearer_token(authorization)
         principal = await asyncio.to_thread(self._verify, token) if token else None
         if self.app.config["READ_REQUIRES_KEY"]:
-            if principal is None:
-                raise auth.AuthError("this needs an API key with scope 'read'")
-            if not principal.allows("read"):
-                raise auth.AuthError(f"the key {principal.name!r} lacks scope 'read'",
-                                     HTTPStatus.FORBIDDEN)  # fmt: skip
+            return auth.check_scope(principal, "read")
         return principal
 
     def _verify(self, token: str) -> auth.Principal:
@@ -138,9 +120,9 @@ class Gate:
 
 
 def _refusal(error: auth.AuthError) -> Response:
-    code = "UNAUTHENTICATED" if error.status == HTTPStatus.UNAUTHORIZED else "FORBIDDEN"
-    body = {"errors": [{"message": str(error), "extensions": {"code": code}}]}
-    return Response(orjson.dumps(body), status_code=error.status, media_type="application/json")
+    body, status, headers = auth.refusal(error)
+    return Response(orjson.dumps(body), status_code=status, headers=headers,
+                    media_type="application/json")  # fmt: skip
 
 
 def operation_type(query: str, operation_name: str | None) -> str | None:
@@ -170,7 +152,14 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[Context, None]):
         """Refuse (an ``error`` message for that id) what the server does not run here."""
         if self.connection_acknowledged and message.get("id") not in self.operations:
             payload, view = message["payload"], cast("SubscriptionApp", self.view)
-            refusal = await view.refusal(payload.get("query"), payload.get("operationName"))
+            query, name = payload.get("query"), payload.get("operationName")
+            kind = operation_type(query, name) if isinstance(query, str) else None
+            refusal: tuple[str, str] | None = None
+            if kind is not None and kind != "subscription":
+                text = f"this transport runs subscriptions only; send the {kind} over HTTP"
+                refusal = ("SUBSCRIPTIONS_ONLY", text)
+            elif isinstance(query, str):
+                refusal = await view.allowlist_refusal(query)
             if refusal is not None:
                 error = GraphQLError(refusal[1], extensions={"code": refusal[0]})
                 await self.send_message({"id": message["id"], "type": "error",
@@ -203,17 +192,8 @@ class SubscriptionApp(GraphQL[Context, None]):
         with self.flask_app.app_context():
             await super().__call__(scope, receive, send)
 
-    async def refusal(self, query: Any, operation_name: Any) -> tuple[str, str] | None:
-        """(code, message) when a document may not run here; None when it may.
-
-        Only subscriptions; under ``PERSISTED_QUERIES=allowlist`` only registered documents.
-        """
-        if not isinstance(query, str):
-            return None
-        kind = operation_type(query, operation_name if isinstance(operation_name, str) else None)
-        if kind is not None and kind != "subscription":
-            message = f"this transport runs subscriptions only; send the {kind} to POST /graphql"
-            return ("SUBSCRIPTIONS_ONLY", message)
+    async def allowlist_refusal(self, query: str) -> tuple[str, str] | None:
+        """(code, message) when ``PERSISTED_QUERIES=allowlist`` and ``query`` is not registered."""
         if self.flask_app.config["PERSISTED_QUERIES"] == "allowlist":
             known = await asyncio.to_thread(self._registered, persisted_queries.sha256_hex(query))
             if not known:
@@ -237,8 +217,7 @@ class SubscriptionApp(GraphQL[Context, None]):
                 principal = await self.gate.principal(request.headers.get("authorization"))
             except auth.AuthError as error:
                 raise HTTPException(error.status, str(error)) from None
-            body = await _json_body(request)
-            refusal = await self.refusal(body.get("query"), body.get("operationName"))
+            refusal = await self.allowlist_refusal(request.scope[SUBSCRIPTION_QUERY])
             if refusal is not None:
                 raise HTTPException(HTTPStatus.FORBIDDEN, refusal[1])
         return Context(
@@ -334,19 +313,12 @@ class EventsApp:
             events.close()
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    """The JSON object of a POST (GET: its query parameters); {} when there is none."""
-    if request.method == "GET":
-        return dict(request.query_params)
-    try:
-        body = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        return {}
-    return body if isinstance(body, dict) else {}
+#: Scope key under which the router hands a GraphQL over SSE subscription's document on.
+SUBSCRIPTION_QUERY = "graphql_api.subscription_query"
 
 
-def _is_subscription(scope: Scope, body: bytes) -> bool:
-    """Whether a GET's parameters or a POST's JSON body run a ``subscription`` operation."""
+def subscription_query(scope: Scope, body: bytes) -> str | None:
+    """The document of a GET's parameters or a POST's JSON body if it runs a subscription."""
     request: dict[str, Any]
     if scope.get("method") == "GET":
         request = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
@@ -354,12 +326,13 @@ def _is_subscription(scope: Scope, body: bytes) -> bool:
         try:
             decoded = orjson.loads(body)
         except orjson.JSONDecodeError:
-            return False
+            return None
         request = decoded if isinstance(decoded, dict) else {}
     query, name = request.get("query"), request.get("operationName")
     if not isinstance(query, str):
-        return False
-    return operation_type(query, name if isinstance(name, str) else None) == "subscription"
+        return None
+    kind = operation_type(query, name if isinstance(name, str) else None)
+    return query if kind == "subscription" else None
 
 
 def _since(request: Request) -> int | None:
@@ -387,9 +360,6 @@ def _accepts_event_stream(scope: Scope) -> bool:
     return False
 
 
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
 async def logged(transport: str, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Run ``app`` for one live-update connection and log it like the Flask requests.
 
@@ -401,7 +371,7 @@ async def logged(transport: str, app: ASGIApp, scope: Scope, receive: Receive, s
     """
     headers = dict(scope.get("headers", ()))
     incoming = headers.get(b"x-request-id", b"").decode("latin-1")
-    request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
     started, status = time.perf_counter(), 0
 
     async def send_logged(message: Message) -> None:
@@ -493,7 +463,9 @@ class Router:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        if _is_subscription(scope, body):
+        query = subscription_query(scope, body)
+        if query is not None:
+            scope = {**scope, SUBSCRIPTION_QUERY: query}
             await logged("graphql-sse", self.streams, scope, replay, send)
         else:
             await self.wsgi(scope, replay, send)

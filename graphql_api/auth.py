@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, Request, Response, current_app, g, request
 from sqlalchemy import CursorResult, select, update
@@ -115,19 +115,28 @@ def verify(session: Session, token: str) -> Principal:
     return Principal(row.name, row.scope)
 
 
+def bearer_token(header: str | None) -> str | None:
+    """The key of an ``Authorization: Bearer <key>`` value, or None without a value.
+
+    Raises:
+        AuthError: another scheme or an empty key.
+    """
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("use Authorization: Bearer <API key>")
+    return token.strip()
+
+
 def principal_of(req: Request) -> Principal | None:
     """The request's principal from ``Authorization: Bearer …``, or None without one.
 
     Raises:
         AuthError: the header is there but not a valid key.
     """
-    header = req.headers.get("Authorization")
-    if not header:
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError("use Authorization: Bearer <API key>")
-    return verify(db.get_session(), token.strip())
+    token = bearer_token(req.headers.get("Authorization"))
+    return verify(db.get_session(), token) if token else None
 
 
 def current_principal() -> Principal | None:
@@ -142,7 +151,15 @@ def require(scope: str) -> Principal:
     Raises:
         AuthError: no key (401) or a key without the scope (403).
     """
-    principal = current_principal()
+    return check_scope(current_principal(), scope)
+
+
+def check_scope(principal: Principal | None, scope: str) -> Principal:
+    """``principal`` if its key has ``scope``.
+
+    Raises:
+        AuthError: no key (401) or a key without the scope (403).
+    """
     if principal is None:
         raise AuthError(f"this needs an API key with scope {scope!r}")
     if not principal.allows(scope):
@@ -150,14 +167,23 @@ def require(scope: str) -> Principal:
     return principal
 
 
-def _refusal(error: AuthError) -> Response:
+def refusal(error: AuthError) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """(GraphQL JSON body, status, headers) of the answer to a refused key.
+
+    ``UNAUTHENTICATED`` with ``WWW-Authenticate`` for 401, ``FORBIDDEN`` for 403.
+    """
     unauthenticated = error.status == HTTPStatus.UNAUTHORIZED
     code = "UNAUTHENTICATED" if unauthenticated else "FORBIDDEN"
     body = {"errors": [{"message": str(error), "extensions": {"code": code}}]}
+    headers = {"WWW-Authenticate": 'Bearer realm="tokens"'} if unauthenticated else {}
+    return body, error.status, headers
+
+
+def _refusal(error: AuthError) -> Response:
+    body, status, headers = refusal(error)
     response = cast("Response", current_app.json.response(body))
-    response.status_code = error.status
-    if unauthenticated:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="tokens"'
+    response.status_code = status
+    response.headers.update(headers)
     return response
 
 

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
 ACCESS_LOG: Final = logging.getLogger("graphql_api.access")
 LOG: Final = logging.getLogger("graphql_api")
-_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
+#: A client's ``X-Request-Id`` that is kept (else the server makes one).
+REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 DATA_CSP: Final = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 ALEMBIC_DIR: Final = Path(__file__).resolve().parents[1] / "alembic"
 RETRY_AFTER_S: Final = 5
@@ -62,7 +63,7 @@ def json_error(message: str, code: str, status: int, **headers: str) -> Response
 
 def _start() -> None:
     incoming = request.headers.get("X-Request-Id", "")
-    g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
     g.started = time.perf_counter()
     g.sql_count = 0
 

@@ -275,15 +275,18 @@ class RevisionRow:
     paths: tuple[str, ...]
 
 
-def revisions_after(session: Session, after: int, upto: int | None = None) -> list[RevisionRow]:
+def revisions_after(
+    session: Session, after: int, upto: int | None = None, *, limit: int | None = None
+) -> list[RevisionRow]:
     """Revisions in (``after``, ``upto``], oldest first, with their touched paths. Two statements.
 
-    ``paths`` are sorted and distinct; a rename lists its old and its new path.
+    ``paths`` are sorted and distinct; a rename lists its old and its new path. ``limit``:
+    only the oldest that many revisions (and only their paths are read).
     """
     cond = [Revision.id > after] + ([Revision.id <= upto] if upto is not None else [])
     revs = session.execute(
         select(Revision.id, Revision.created_at, Revision.author, Revision.message)
-        .where(*cond).order_by(Revision.id)
+        .where(*cond).order_by(Revision.id).limit(limit)
     ).all()  # fmt: skip
     if not revs:
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Final
 
-from .. import db, repository
+from .. import db
 from ..dtcg.resolver import normalise_input
 from ..snapshots import snapshot_store
 from .hub import Hub, Subscription
@@ -76,7 +76,7 @@ class LiveUpdates:
 
     def _selection(self, theme: dict[str, str]) -> dict[str, str]:
         with self.watcher.sessions() as session:
-            catalog = repository.load_catalog(session)
+            _revision, catalog = self.watcher.snapshots.current_catalog(session)
         return normalise_input(catalog.modifier_contexts(), theme)
 
     async def events_after(self, revision: int) -> list[RevisionEvent]:

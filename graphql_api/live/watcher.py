@@ -263,5 +263,5 @@ class RevisionWatcher:
     def events_after(self, revision: int, limit: int = 1000) -> list[RevisionEvent]:
         """Revisions after ``revision`` (at most ``limit``, oldest first), e.g. to catch up."""
         with self.sessions() as session:
-            rows = repository.revisions_after(session, revision)
-        return [event_of(r) for r in rows[:limit]]
+            rows = repository.revisions_after(session, revision, limit=limit)
+        return [event_of(r) for r in rows]

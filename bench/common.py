@@ -168,6 +168,40 @@ def postgres_database(name: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextlib.contextmanager
+def fresh_database(postgres: bool, name: str) -> Iterator[str]:
+    """An empty database for the block; yields its URL.
+
+    SQLite: ``WORK/<name>.sqlite3``, removed before and after. PostgreSQL: a schema of its
+    own in the server's ``test`` database (selected by ``search_path`` in the URL), dropped
+    afterwards.
+    """
+    if not postgres:
+        WORK.mkdir(parents=True, exist_ok=True)
+
+        def remove() -> None:
+            for p in WORK.glob(f"{name}.sqlite3*"):
+                p.unlink()
+
+        remove()
+        try:
+            yield sqlite_url(WORK / f"{name}.sqlite3")
+        finally:
+            remove()
+        return
+    schema = f"bench_{name}_{os.getpid()}"
+    conninfo = make_url(PG_SERVER + "/test").set(drivername="postgresql")
+    admin = conninfo.render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_SERVER}/test?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
 # --------------------------------------------------------------------------- servers
 
 

@@ -25,13 +25,14 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from typing import Any
 
 import httpx
 import websockets
 
-from .common import RESULTS, ROOT, WORK, primer_with_key
+from graphql_api import db
+
+from .common import RESULTS, ROOT, free_port, fresh_database, primer_with_key
 
 UPDATE = ('mutation($v: JSON!) { updateToken(input: {path: "base.color.blue.5", value: $v, '
           'context: {modifier: "theme", context: "light"}}) { __typename ... on TokenSuccess '
@@ -40,22 +41,6 @@ VALUES = ("#0033ff", "#0969da")
 REVISIONS = "subscription { revisionChanged { revision } }"
 TOKENS = ('subscription { tokensChanged(theme: [{modifier: "theme", context: "light"}]) '
           "{ revision tokens { path } } }")  # fmt: skip
-
-
-def database(postgres: bool) -> tuple[str, str | None]:
-    """(URL of an empty database, PostgreSQL schema to drop afterwards)."""
-    if postgres:
-        import psycopg  # noqa: PLC0415 - only for --postgres
-
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as c:
-            c.execute(f"CREATE SCHEMA {schema}")
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
-        return url, schema
-    WORK.mkdir(parents=True, exist_ok=True)
-    for p in WORK.glob("live.sqlite3*"):
-        p.unlink()
-    return f"sqlite:///{WORK / 'live.sqlite3'}", None
 
 
 async def ws_subscriber(url: str, queries: dict[str, str]) -> Any:
@@ -150,31 +135,28 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=100)
     parser.add_argument("--subscribers", type=int, default=200)
     args = parser.parse_args()
-    url, schema = database(args.postgres)
-    app, key = primer_with_key(url)
-    port = 5400 + os.getpid() % 500
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "asgi:app", "--port", str(port), "--no-access-log",
-         "--log-level", "warning"], cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(base + "/healthz").raise_for_status()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        headers = {"Authorization": f"Bearer {key}"}
-        figures = asyncio.run(run(base, app.test_client(), headers, args))
-    finally:
-        server.terminate()
-        server.wait(10)
-        if schema is not None:
-            import psycopg  # noqa: PLC0415
-
-            with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as c:
-                c.execute(f"DROP SCHEMA {schema} CASCADE")
+    with fresh_database(args.postgres, "live") as url:
+        app, key = primer_with_key(url)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "asgi:app", "--port", str(port),
+             "--no-access-log", "--log-level", "warning"],
+            cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    httpx.get(base + "/healthz").raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            headers = {"Authorization": f"Bearer {key}"}
+            figures = asyncio.run(run(base, app.test_client(), headers, args))
+        finally:
+            server.terminate()
+            server.wait(10)
+            db.get_engine(app).dispose()
     figures = {"backend": "postgresql" if args.postgres else "sqlite", **figures,
                "load_average": os.getloadavg()}  # fmt: skip
     RESULTS.mkdir(parents=True, exist_ok=True)

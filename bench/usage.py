@@ -29,7 +29,6 @@ import platform
 import statistics
 import subprocess
 import time
-import uuid
 from functools import partial
 from typing import Any
 
@@ -37,10 +36,9 @@ from graphql_api import create_app, db, usage
 from graphql_api.db import Base
 from graphql_api.usage.recorder import UsageRecorder, group_reads, theme_key
 
-from .common import PRIMER, RESULTS, ROOT, THEME, WORK, log, ratio, side_by_side
+from .common import PRIMER, RESULTS, ROOT, THEME, fresh_database, log, ratio, side_by_side
 from .workloads import post
 
-PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 VARIANTS = {
     "off": {"USAGE_ENABLED": False},
     "on": {"USAGE_SAMPLE_RATE": 1.0},
@@ -98,30 +96,6 @@ def micro(theme: str, button: list[str], paths: list[str]) -> dict[str, float]:
     ) * 1e6
     out["rows per drain"] = len(rows)
     return out
-
-
-def database(postgres: bool) -> tuple[str, Any]:
-    """(URL of a fresh database, cleanup)."""
-    if not postgres:
-        WORK.mkdir(parents=True, exist_ok=True)
-
-        def remove() -> None:
-            for p in WORK.glob("usage.sqlite3*"):
-                p.unlink()
-
-        remove()
-        return f"sqlite:///{WORK / 'usage.sqlite3'}", remove
-    import psycopg  # noqa: PLC0415 - only for --postgres
-
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as c:
-        c.execute(f"CREATE SCHEMA {schema}")
-
-    def drop() -> None:
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as c:
-            c.execute(f"DROP SCHEMA {schema} CASCADE")
-
-    return f"{PG}?options=-csearch_path%3D{schema}", drop
 
 
 def git_commit() -> str:
@@ -244,13 +218,10 @@ def main() -> None:
     backend = "postgresql" if args.postgres else "sqlite"
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     load_start = os.getloadavg()
-    url, cleanup = database(args.postgres)
-    try:
+    with fresh_database(args.postgres, "usage") as url:
         apps, paths, button = setup(url)
         rows = measure(apps, button, args)
         flushes = flush_figures(apps)
-    finally:
-        cleanup()
     micro_us = micro(theme_key({"theme": "dark", "pointer": "fine"}), button, paths)
     meta = {
         "command": "python -m bench.usage" + (" --postgres" if args.postgres else ""),

@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-import uuid
 from typing import Any
 
 from graphql_api import db
 from graphql_api.snapshots import snapshot_store
 
-from .common import WORK, primer_with_key
+from .common import fresh_database, primer_with_key
 
 BLUE = "base.color.blue.5"
 LIGHT = {"modifier": "theme", "context": "light"}
@@ -50,20 +49,12 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if args.postgres:
-        url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        import psycopg  # noqa: PLC0415 - only for --postgres
+    with fresh_database(args.postgres, "writes") as url:
+        report(url, args)
 
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as c:
-            c.execute(f"CREATE SCHEMA {schema}")
-        url += f"?options=-csearch_path%3D{schema}"
-    else:
-        WORK.mkdir(parents=True, exist_ok=True)
-        path = WORK / "writes.sqlite3"
-        for p in WORK.glob("writes.sqlite3*"):
-            p.unlink()
-        url = f"sqlite:///{path}"
+
+def report(url: str, args: argparse.Namespace) -> None:
+    """Measure on the database ``url`` and print the lines."""
     app, key = primer_with_key(url)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {key}"}
@@ -90,9 +81,7 @@ def main() -> None:
                 raise SystemExit(f"{label}: {body}")
         ms = statistics.median(times)
         print(f"{label}: {ms:.0f} ms = {ms / baseline:.1f}x baseline")
-    if args.postgres:
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as c:
-            c.execute(f"DROP SCHEMA {schema} CASCADE")
+    db.get_engine(app).dispose()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -206,3 +207,11 @@ def tokens_of(document: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[s
             yield path, node
         else:
             yield from tokens_of(node, path)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now (for test servers)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port

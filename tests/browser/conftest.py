@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -34,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.helpers import PRIMER
+from tests.helpers import PRIMER, free_port
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -47,11 +46,6 @@ CHROMIUM = os.environ.get("TOKENS_CHROMIUM", "/usr/bin/chromium")
 EXAMPLE = ROOT / "examples" / "react"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def wait_for(url: str, timeout: float = 30.0) -> None:

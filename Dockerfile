@@ -1,5 +1,5 @@
 # Production image of the token server: the same gunicorn command that `bench/` and the
-# README run on the host (`gunicorn -c python:graphql_api.gunicorn_conf app:app`).
+# README run on the host (`gunicorn -c python:graphql_api.web.gunicorn_conf app:app`).
 # Docker does not run on the development machines; this file is kept minimal on purpose.
 
 # 1. GraphiQL's assets from the npm registry (lockfile; nothing from a CDN at run time).
@@ -33,6 +33,6 @@ HEALTHCHECK --interval=30s --timeout=3s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/graphql?query=%7B__typename%7D', timeout=2)"
 # DATABASE_URL selects the database (default: SQLite in /app/instance). uvicorn serves the
 # ASGI entry point (live updates included); WEB_CONCURRENCY sets its worker processes.
-# WSGI only, without subscriptions: gunicorn -c python:graphql_api.gunicorn_conf app:app
+# WSGI only, without subscriptions: gunicorn -c python:graphql_api.web.gunicorn_conf app:app
 ENV WEB_CONCURRENCY=2
 CMD ["sh", "-c", "alembic upgrade head && exec uvicorn asgi:app --host 0.0.0.0 --port 8000 --proxy-headers"]

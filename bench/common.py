@@ -213,20 +213,20 @@ def free_port() -> int:
 
 
 def gunicorn_config() -> list[str]:
-    """The production gunicorn settings (``-c python:graphql_api.gunicorn_conf``), if present.
+    """The production gunicorn settings (``-c python:graphql_api.web.gunicorn_conf``), if present.
 
     Every server of the harness, the limit app's too, runs with them (worker class, threads,
     keep-alive, access log), so that only the application differs.
     """
-    if importlib.util.find_spec("graphql_api.gunicorn_conf") is None:
+    if importlib.util.find_spec("graphql_api.web.gunicorn_conf") is None:
         return []
-    return ["-c", "python:graphql_api.gunicorn_conf"]
+    return ["-c", "python:graphql_api.web.gunicorn_conf"]
 
 
 class Server:
     """A gunicorn server started by the harness, stopped by :meth:`stop` (or on exit).
 
-    ``gunicorn [-c python:graphql_api.gunicorn_conf] [-w WORKERS] -b 127.0.0.1:PORT TARGET``
+    ``gunicorn [-c python:graphql_api.web.gunicorn_conf] [-w WORKERS] -b 127.0.0.1:PORT TARGET``
     (``workers=None``: as many as the configuration says). Its output goes to
     ``log_dir/gunicorn-PORT.log`` (default :data:`WORK`).
     """
@@ -304,8 +304,10 @@ def primer_with_key(url: str) -> tuple[Any, str]:
     Returns:
         (the Flask app, the full text of a new API key with scope ``write``).
     """
-    from graphql_api import auth, create_app, db  # noqa: PLC0415 - only the benches that write
-    from graphql_api.db import Base  # noqa: PLC0415
+    from graphql_api import create_app  # noqa: PLC0415 - only the benches that write
+    from graphql_api.store import db  # noqa: PLC0415
+    from graphql_api.store.db import Base  # noqa: PLC0415
+    from graphql_api.web import auth  # noqa: PLC0415
 
     app = create_app({"DATABASE_URL": url})
     Base.metadata.create_all(db.get_engine(app))

@@ -4,7 +4,7 @@
 
 A fresh PostgreSQL database (``tokens_consistency_<pid>``, dropped at the end) gets a small
 design system (a set, ``theme`` light/dark, ``pointer`` fine/coarse; ``--primer``: Primer)
-and the production server (``gunicorn -c python:graphql_api.gunicorn_conf app:app``). A
+and the production server (``gunicorn -c python:graphql_api.web.gunicorn_conf app:app``). A
 ``number`` token ``counter`` (``soakCounter`` in Primer, which has a ``counter`` group) is
 created with ``createToken`` in ``theme:dark``, and ``counterRef`` = ``{counter}`` beside it.
 

@@ -16,7 +16,8 @@ import json
 from functools import partial
 from typing import Any
 
-from graphql_api import create_app, db
+from graphql_api import create_app
+from graphql_api.store import db
 
 from . import limit_app
 from .common import count_sql, median, rss_mb, side_by_side, timed_ms

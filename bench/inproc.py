@@ -11,7 +11,8 @@ import json
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from graphql_api import create_app, db
+from graphql_api import create_app
+from graphql_api.store import db
 
 from . import limit_app
 from .common import THEME, count_sql, log, median, ratio, side_by_side, timed_ms

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import websockets
 
-from graphql_api import db
+from graphql_api.store import db
 
 from .common import RESULTS, ROOT, free_port, fresh_database, primer_with_key
 

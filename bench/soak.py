@@ -4,7 +4,7 @@
 
 A fresh PostgreSQL database (``tokens_soak_<pid>``, dropped at the end) is migrated with
 Alembic and gets Primer and a write key through the CLI; the production command
-``gunicorn -c python:graphql_api.gunicorn_conf app:app`` (as many workers and threads as
+``gunicorn -c python:graphql_api.web.gunicorn_conf app:app`` (as many workers and threads as
 the configuration says) serves it; locust (``bench/locustfile.py``, headless, its own
 process) drives it with readers (80 % components, 15 % whole themes, 5 % exports, random
 themes) and a few writers (``updateToken`` with ``expectedRevision``, retried on
@@ -109,8 +109,8 @@ def prepare(url: str, document: Path = PRIMER) -> dict[str, Any]:
 
 
 def gunicorn_settings() -> dict[str, Any]:
-    """Workers and threads as ``graphql_api.gunicorn_conf`` computes them here."""
-    conf = importlib.import_module("graphql_api.gunicorn_conf")
+    """Workers and threads as ``graphql_api.web.gunicorn_conf`` computes them here."""
+    conf = importlib.import_module("graphql_api.web.gunicorn_conf")
     keys = ("workers", "threads", "worker_class", "timeout", "keepalive", "max_requests")
     return {k: getattr(conf, k, None) for k in keys}
 

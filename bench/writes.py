@@ -17,8 +17,8 @@ import statistics
 import time
 from typing import Any
 
-from graphql_api import db
-from graphql_api.snapshots import snapshot_store
+from graphql_api.store import db
+from graphql_api.store.snapshots import snapshot_store
 
 from .common import fresh_database, primer_with_key
 

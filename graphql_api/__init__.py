@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from graphql_api import auth, cli, cors, db, operations, usage, views
+from graphql_api import cli, usage
 from graphql_api.config import load_config
+from graphql_api.store import db
+from graphql_api.web import auth, cors, observability, views
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -35,8 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])  # 413 above it
 
     db.init_app(app)
-    operations.init_app(app)  # first: request ids and logs for every later hook
-    operations.check_migrations(db.get_engine(app))
+    observability.init_app(app)  # first: request ids and logs for every later hook
+    observability.check_migrations(db.get_engine(app))
     auth.init_app(app)
     usage.init_app(app)  # before views: the view's context needs its store
     views.init_app(app)

@@ -24,15 +24,18 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import auth, db, importers, persisted_queries, services
+from . import importers
 from .dtcg.errors import DTCGError, DTCGErrorGroup, raise_if_any
 from .dtcg.validate import validate_document
 from .exporters.dtcg_json import export_document
 from .exporters.files import FORMATS, ExportOptions, json_option_errors, render
 from .exporters.naming import STYLES
 from .exporters.themes import parse_theme_args
-from .snapshots import SnapshotStore
+from .store import db
+from .store.snapshots import SnapshotStore
 from .usage.cli import usage_command
+from .web import auth, persisted_queries
+from .writes import imports
 
 if TYPE_CHECKING:
     from .dtcg.resolver import ResolverDocument
@@ -147,7 +150,7 @@ def import_command(path: Path, **opts: Any) -> None:
     click.echo(f"Validated in {time.perf_counter() - started:.1f} s. Writing …")
     session = db.get_session()
     try:
-        result = services.import_document(
+        result = imports.import_document(
             session, doc, message=f"import {path.name}", step=lambda s: click.echo(f"  {s}")
         )
         session.commit()

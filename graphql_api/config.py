@@ -41,7 +41,7 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   ``TOKENS_<NAME>``.
 - ``CORS_ORIGINS`` (str): origins browsers may call the API from, comma-separated exact
   origins or regular expressions, ``*`` for any, empty for none (``TOKENS_CORS_ORIGINS``;
-  default: any port of localhost, for dev servers). See :mod:`graphql_api.cors`.
+  default: any port of localhost, for dev servers). See :mod:`graphql_api.web.cors`.
 - Live updates (ASGI entry point only, see :mod:`graphql_api.live`): ``LIVE_POLL_SECONDS``
   (float, s: how often SQLite's revision is polled, 0.1), ``LIVE_FALLBACK_SECONDS`` (float,
   s: PostgreSQL's check when no notification came, 1), ``LIVE_MAX_QUEUE`` (events a

@@ -26,10 +26,11 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from graphql_api import create_app, db
-from graphql_api import models as _models  # noqa: F401 - registers the tables
-from graphql_api.db import Base
+from graphql_api import create_app
 from graphql_api.schema import schema
+from graphql_api.store import db
+from graphql_api.store import models as _models  # noqa: F401 - registers the tables
+from graphql_api.store.db import Base
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

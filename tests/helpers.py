@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import event, select
 
-from graphql_api import db, repository
-from graphql_api.models import Token, TokenValue
+from graphql_api.store import db, repository
+from graphql_api.store.models import Token, TokenValue
 
 if TYPE_CHECKING:
     from click.testing import Result

@@ -6,7 +6,8 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graphql_api import auth, db
+from graphql_api.store import db
+from graphql_api.web import auth
 from tests.helpers import data_of
 
 if TYPE_CHECKING:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from alembic import op
 
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
 

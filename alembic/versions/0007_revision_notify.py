@@ -4,7 +4,7 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-21
 
-The SQL is copied from :mod:`graphql_api.notify` as it was when this migration was written
+The SQL is copied from :mod:`graphql_api.store.notify` as it was when this migration was written
 (a migration must not change when the code does). SQLite: nothing to do (its servers poll).
 """
 

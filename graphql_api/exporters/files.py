@@ -29,8 +29,8 @@ from .themes import INVALID_ARGUMENT, modifier_contexts, parse_theme_args, split
 from .variables import Variable, check_names, variables
 
 if TYPE_CHECKING:
-    from ..repository import Catalog
-    from ..snapshots import Snapshot
+    from ..store.repository import Catalog
+    from ..store.snapshots import Snapshot
 
 #: Format → default naming style.
 FORMATS: dict[str, str] = {"css": "kebab", "scss": "kebab", "js": "camel", "ts": "camel"}

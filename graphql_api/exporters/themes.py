@@ -18,7 +18,7 @@ from ..dtcg.errors import DTCGError, DTCGErrorGroup
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ..repository import Catalog, ModifierInfo
+    from ..store.repository import Catalog, ModifierInfo
 
 INVALID_ARGUMENT = "INVALID_ARGUMENT"
 

@@ -1,6 +1,6 @@
 """The live-updates service of one process: a hub and a revision watcher for one Flask app.
 
-Made by the ASGI entry point (:mod:`graphql_api.asgi`), started and stopped with its
+Made by the ASGI entry point (:mod:`graphql_api.web.asgi`), started and stopped with its
 lifespan, and stored in ``app.extensions`` so the subscription resolvers (through the
 GraphQL context) and ``/events`` find it. The WSGI deployment never makes one.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Final
 
-from .. import db
 from ..dtcg.resolver import normalise_input
-from ..snapshots import snapshot_store
+from ..store import db
+from ..store.snapshots import snapshot_store
 from .hub import Hub, Subscription
 from .watcher import REVISIONS, RevisionEvent, RevisionWatcher, theme_topic
 

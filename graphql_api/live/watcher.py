@@ -1,6 +1,7 @@
 """Notice new revisions in the database and publish what they changed (one thread per process).
 
-PostgreSQL: a dedicated connection runs ``LISTEN tokens_revision`` (:mod:`graphql_api.notify`);
+PostgreSQL: a dedicated connection runs ``LISTEN tokens_revision``
+(:mod:`graphql_api.store.notify`);
 every commit of a revision anywhere wakes it at once, and it also checks every
 ``fallback_seconds`` in case a notification was lost while it reconnected. SQLite has no
 notifications: the revision (``max(revision.id)``, one indexed statement) is polled every
@@ -24,8 +25,8 @@ import psycopg
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from .. import notify, repository
 from ..dtcg.errors import DTCGErrorGroup
+from ..store import notify, repository
 from .changes import TokenChanges, diff_snapshots
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
-    from ..snapshots import Snapshot, SnapshotStore
+    from ..store.snapshots import Snapshot, SnapshotStore
     from .hub import Hub
 
 LOG = logging.getLogger("graphql_api.live")

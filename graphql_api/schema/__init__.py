@@ -12,7 +12,7 @@ from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, Vali
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from ..operations import is_unavailable, request_id, unavailable_message
+from ..web.observability import is_unavailable, request_id, unavailable_message
 from .color import ColorQuery
 from .execution import FastExecutionContext, fast_path_allowed
 from .history import CHANGE_TYPES, HistoryQuery
@@ -107,7 +107,7 @@ EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
 schema = TokenSchema(
     query=Query,
     mutation=Mutation,
-    subscription=Subscription,  # served by the ASGI entry point (graphql_api.asgi)
+    subscription=Subscription,  # served by the ASGI entry point (graphql_api.web.asgi)
     types=list(CHANGE_TYPES),
     # Batches are allowed up to this ceiling; the app's MAX_BATCH_SIZE is checked first.
     config=StrawberryConfig(batching_config={"max_operations": BATCH_CEILING}),

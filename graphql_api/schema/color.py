@@ -10,11 +10,11 @@ from typing import Annotated
 import strawberry
 
 from .colorspace import REQUIRED, WcagLevel, contrast_of
-from .context import Context
 from .history import SelectedContext
 from .queries import ThemeArg, theme_input
+from .request_context import RequestContext
 
-Info = strawberry.Info[Context, None]
+Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="A text colour token and the background it is used on.")

@@ -18,7 +18,7 @@ from ..dtcg.types import normalise
 from ..dtcg.values import Color
 
 if TYPE_CHECKING:
-    from ..snapshots import Snapshot
+    from ..store.snapshots import Snapshot
 
 
 @strawberry.enum(description="A colour space of the DTCG Color module (§4.2).")

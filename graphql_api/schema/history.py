@@ -1,6 +1,6 @@
 """History reads: the change log, releases, diffs between releases or themes, impact.
 
-Resolvers delegate: the change log and releases come from :mod:`graphql_api.repository`,
+Resolvers delegate: the change log and releases come from :mod:`graphql_api.store.repository`,
 diffs from :func:`graphql_api.dtcg.diff.diff_tokens` over two snapshots, impact from the
 snapshots' reverse references.
 """
@@ -15,18 +15,18 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from .. import repository
 from ..dtcg.diff import TokenChange as DiffChange
 from ..dtcg.diff import bump_version, diff_tokens, semver_bump
+from ..store import repository
 from . import types as T  # noqa: N812 - short alias
-from .context import Context, combinations
 from .payloads import Change, Release
 from .queries import ReleaseArg, ThemeArg, theme_input
+from .request_context import RequestContext, combinations
 
 if TYPE_CHECKING:
-    from ..snapshots import Snapshot
+    from ..store.snapshots import Snapshot
 
-Info = strawberry.Info[Context, None]
+Info = strawberry.Info[RequestContext, None]
 #: Largest page of ``Query.changes``.
 MAX_CHANGES_PAGE = 1000
 
@@ -255,7 +255,7 @@ class HistoryQuery:
 
     @strawberry.field(description="Every release, oldest first.")  # type: ignore[untyped-decorator]
     def releases(self, info: Info) -> list[Release]:
-        """From :func:`graphql_api.repository.releases`."""
+        """From :func:`graphql_api.store.repository.releases`."""
         return [
             Release(name=r.name, notes=r.notes, revision=r.revision, created_at=r.created_at,
                     author=r.author)
@@ -277,7 +277,7 @@ class HistoryQuery:
             str | None, strawberry.argument(description="Cursor of the last entry seen.")
         ] = None,
     ) -> ChangeConnection:
-        """A keyset page of :func:`graphql_api.repository.changes`."""
+        """A keyset page of :func:`graphql_api.store.repository.changes`."""
         if not 0 <= first <= MAX_CHANGES_PAGE:
             raise GraphQLError(f"first must be between 0 and {MAX_CHANGES_PAGE}, got {first}",
                                extensions={"code": "INVALID_PAGE_SIZE"})  # fmt: skip

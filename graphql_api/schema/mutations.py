@@ -17,18 +17,18 @@ from strawberry.scalars import JSON
 
 from .. import writes
 from ..dtcg.errors import DTCGErrorGroup
-from ..models import Revision
-from ..services import ImportResult
+from ..store.models import Revision
 from ..writes import releases, structure, tokens
 from ..writes.documents import document_files, read_upload
+from ..writes.imports import ImportResult
 from . import payloads as P  # noqa: N812 - short alias
 from . import types as T  # noqa: N812 - short alias
-from .context import Context, require_scope
+from .request_context import RequestContext, require_scope
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-Info = strawberry.Info[Context, None]
+Info = strawberry.Info[RequestContext, None]
 
 EXPECTED = (
     "The revision this change is based on (from `WriteSuccess.revision` or a read's "
@@ -282,7 +282,7 @@ def _refusal(exc: Exception) -> Refusal:
     raise exc
 
 
-def _transaction(ctx: Context, work: Callable[[], S]) -> S | Refusal:
+def _transaction(ctx: RequestContext, work: Callable[[], S]) -> S | Refusal:
     """Run ``work`` in a write transaction of the request's session.
 
     Commits it, or rolls it back and returns the refusal as a payload member (any other

@@ -9,14 +9,14 @@ import strawberry
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
 
 from . import types as T  # noqa: N812 - short alias, like the engine's E and V
-from .context import Context
+from .request_context import RequestContext
 
 if TYPE_CHECKING:
     from ..dtcg.resolver import ResolverDocument
-    from ..repository import Catalog
-    from ..snapshots import Snapshot
+    from ..store.repository import Catalog
+    from ..store.snapshots import Snapshot
 
-Info = strawberry.Info[Context, None]
+Info = strawberry.Info[RequestContext, None]
 
 THEME_ARG = (
     "Theme input: one context per modifier; modifiers not named take their default. "

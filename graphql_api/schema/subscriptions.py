@@ -18,10 +18,10 @@ from ..live.hub import SubscriberLagging
 from ..live.service import LiveUpdates  # noqa: TC001 - annotation of _live, kept real
 from ..live.watcher import RevisionEvent, ThemeEvent
 from . import types as T  # noqa: N812 - the module's usual alias
-from .context import Context, graphql_error
 from .queries import ThemeArg, theme_input
+from .request_context import RequestContext, graphql_error
 
-Info = strawberry.Info[Context, None]
+Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.type(description="A write that committed: one new data revision.")

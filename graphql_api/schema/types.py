@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from ..dtcg.references import ResolvedToken
 from ..dtcg.types import normalise
-from ..snapshots import Snapshot
+from ..store.snapshots import Snapshot
 from .colorspace import Contrast, contrast_of
 from .values import TokenValue, UnknownValue, to_graphql
 
@@ -43,7 +43,7 @@ class TokenFilter:
 
 @strawberry.type(description="A context of a modifier (DTCG Resolver module), e.g. `dark`.")
 class Context:
-    """Built from :class:`graphql_api.repository.ContextInfo`."""
+    """Built from :class:`graphql_api.store.repository.ContextInfo`."""
 
     name: str = strawberry.field(description="Context name.")
     description: str | None = strawberry.field(description="Description, if the source has one.")
@@ -51,7 +51,7 @@ class Context:
 
 @strawberry.type(description="A modifier of the resolver document, e.g. `theme` or `pointer`.")
 class Modifier:
-    """Built from :class:`graphql_api.repository.ModifierInfo`."""
+    """Built from :class:`graphql_api.store.repository.ModifierInfo`."""
 
     name: str = strawberry.field(description="Modifier name.")
     description: str | None = strawberry.field(description="Description, if any.")
@@ -174,7 +174,7 @@ class Token:
         "token that holds the value; empty when this token is not an alias."
     )
     def alias_chain(self) -> list[Token]:
-        """See :meth:`graphql_api.snapshots.Snapshot.alias_chain`."""
+        """See :meth:`graphql_api.store.snapshots.Snapshot.alias_chain`."""
         return [self.index[p] for p in self.snap.alias_chain(self.path)]
 
     @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)

@@ -17,14 +17,14 @@ from graphql import GraphQLError
 from ..usage import report, store
 from ..usage.recorder import parse_theme_key
 from . import types as T  # noqa: N812 - short alias
-from .context import Context
 from .history import SelectedContext
+from .request_context import RequestContext
 
 if TYPE_CHECKING:
-    from ..snapshots import Snapshot
+    from ..store.snapshots import Snapshot
     from ..usage.flusher import UsageStore
 
-Info = strawberry.Info[Context, None]
+Info = strawberry.Info[RequestContext, None]
 
 COUNTS = (
     "Counts are requests (GraphQL operations) that read the token — through `token(path:)`, "
@@ -132,7 +132,7 @@ def _clients(counts: list[report.ClientCount]) -> list[ClientUsage]:
     return [ClientUsage(client=c.client, count=c.count, last_seen=c.last_seen) for c in counts]
 
 
-def _store(ctx: Context) -> UsageStore:
+def _store(ctx: RequestContext) -> UsageStore:
     """The usage store, with this process's pending counts written; the result is uncacheable.
 
     Raises:
@@ -147,7 +147,7 @@ def _store(ctx: Context) -> UsageStore:
     return ctx.usage_store
 
 
-def _other_themes(ctx: Context, missing: list[str]) -> dict[str, T.Token]:
+def _other_themes(ctx: RequestContext, missing: list[str]) -> dict[str, T.Token]:
     """Token objects of paths the default theme lacks, from the first combination that has them."""
     found: dict[str, T.Token] = {}
     todo = set(missing)

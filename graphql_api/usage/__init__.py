@@ -6,7 +6,7 @@ Nothing else: no request body, no variables, no address, no header but the clien
 
 - Observed in ``Query.token`` and ``Query.tokens`` (current data only, not ``release:``
   reads): each appends ``(theme, paths)`` to the request's list
-  (:meth:`graphql_api.schema.context.Context.requested`; no lock, no SQL).
+  (:meth:`graphql_api.schema.request_context.Context.requested`; no lock, no SQL).
 - At the end of the request :func:`finish` hands the list to the app's
   :class:`.flusher.UsageStore` with the client name: the ``USAGE_CLIENT_HEADER`` header
   (``apollographql-client-name``), else the GraphQL operation name, else ``(unknown)``.
@@ -30,7 +30,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from .. import db
+from ..store import db
 from .flusher import UsageStore
 from .recorder import UsageRecorder, group_reads, normalise_client
 

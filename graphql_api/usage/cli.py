@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 import click
 from flask.cli import with_appcontext
 
-from .. import db
 from ..dtcg.errors import DTCGErrorGroup
-from ..snapshots import Snapshot, SnapshotStore
+from ..store import db
+from ..store.snapshots import Snapshot, SnapshotStore
 from . import get_state, report, store
 from .recorder import utc_today
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..models import Token, TokenUsage
+from ..store.models import Token, TokenUsage
 from .report import DailyRow, DeprecatedUse, deprecated_uses
 
 if TYPE_CHECKING:

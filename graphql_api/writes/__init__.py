@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import repository
-from ..db import lock_writes
+from ..store import repository
+from ..store.db import lock_writes
 from .errors import Conflict, Invalid, NotFound, WriteRefused
 from .workspace import Layer, Workspace, WriteResult
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ..dtcg.resolver import ResolverDocument
-    from ..services import ImportResult
+    from .imports import ImportResult
 
 __all__ = [
     "Conflict",
@@ -95,7 +95,7 @@ def replace_all(
     Raises:
         Conflict: ``STALE_REVISION``.
     """
-    from ..services import import_document  # noqa: PLC0415 - services imports this package
+    from .imports import import_document  # noqa: PLC0415 - services imports this package
 
     lock_writes(session)
     _check_revision(session, expected_revision)

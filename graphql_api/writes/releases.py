@@ -1,6 +1,6 @@
 """Releases: a name for the current revision, with a frozen copy of every layer.
 
-A release stores the whole resolver (:mod:`graphql_api.state`), so reads with
+A release stores the whole resolver (:mod:`graphql_api.store.release_format`), so reads with
 ``release:`` (time travel) and ``diff`` never replay the change log. Making one adds a
 revision (with no token changes): HTTP validators and caches keyed by revision move on.
 """
@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from .. import repository, state
-from ..db import lock_writes
 from ..dtcg import errors as E  # noqa: N812 - the engine's alias
 from ..dtcg.errors import DTCGError
-from ..models import Release
+from ..store import release_format, repository
+from ..store.db import lock_writes
+from ..store.models import Release
 from .errors import Conflict, Invalid
 from .workspace import Workspace, record
 
@@ -41,7 +41,7 @@ def create_release(session: Session, name: str, notes: str, *, author: str = "")
     ws = Workspace(session, repository.load_catalog(session))
     ws.ensure(ws.layers())
     release = Release(name=name, notes=notes, revision_id=current, author=author,
-                      content=state.dump(ws.doc))  # fmt: skip
+                      content=release_format.dump(ws.doc))  # fmt: skip
     session.add(release)
     session.flush()
     record(session, [], message=f"release {name}", author=author)

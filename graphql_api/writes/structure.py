@@ -15,7 +15,7 @@ from ..dtcg.errors import DTCGError
 from ..dtcg.nodes import Document
 from ..dtcg.parse import name_problem
 from ..dtcg.resolver import Modifier as ModifierDoc
-from ..models import Modifier, Theme, TokenSet
+from ..store.models import Context, Modifier, TokenSet
 from .errors import Conflict, Invalid, NotFound
 from .workspace import Layer, Workspace, layer_changes, theme_row_id
 
@@ -70,7 +70,7 @@ def create_modifier(
     row = Modifier(name=name, description=description, default_context=default, position=last + 1)
     session.add(row)
     session.flush()
-    session.add_all(Theme(modifier_id=row.id, name=c, position=i) for i, c in enumerate(contexts))
+    session.add_all(Context(modifier_id=row.id, name=c, position=i) for i, c in enumerate(contexts))
     session.flush()
     ws.doc.modifiers[name] = ModifierDoc(name, {c: Document() for c in contexts}, default)
     ws.doc.order.append(("modifier", name))
@@ -132,7 +132,7 @@ def create_context(ws: Workspace, modifier: str, name: str, copy_from: str | Non
         source = ws.document(ws.layer(context=(modifier, copy_from)))
         document = Document(dict(source.tokens), dict(source.groups))
     row = _row(ws, modifier)
-    ws.session.add(Theme(modifier_id=row.id, name=name, position=len(mod.contexts)))
+    ws.session.add(Context(modifier_id=row.id, name=name, position=len(mod.contexts)))
     ws.session.flush()
     mod.contexts[name] = Document()
     ws.add_layer(Layer(modifier, name), "theme", theme_row_id(ws.session, row.id, name), document)
@@ -148,7 +148,9 @@ def rename_context(ws: Workspace, modifier: str, name: str, new_name: str) -> st
         raise Conflict(f"modifier {modifier!r} has a context {new_name!r}", 0, "ALREADY_EXISTS")
     row = _row(ws, modifier)
     ws.session.execute(
-        update(Theme).where(Theme.modifier_id == row.id, Theme.name == name).values(name=new_name)
+        update(Context)
+        .where(Context.modifier_id == row.id, Context.name == name)
+        .values(name=new_name)
     )
     if row.default_context == name:
         row.default_context = new_name
@@ -171,5 +173,5 @@ def delete_context(ws: Workspace, modifier: str, name: str) -> str:
     ws.extra.extend(layer_changes(lay.label, ws.document(lay), Document()))
     del mod.contexts[name]
     row = _row(ws, modifier)
-    ws.session.execute(delete(Theme).where(Theme.modifier_id == row.id, Theme.name == name))
+    ws.session.execute(delete(Context).where(Context.modifier_id == row.id, Context.name == name))
     return f"delete context {modifier}:{name}"

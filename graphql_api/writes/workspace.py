@@ -7,7 +7,7 @@ memory; :meth:`Workspace.check` resolves again every theme combination that cont
 an edited layer (DTCG Resolver module §4.2, :func:`~graphql_api.dtcg.validate.
 validate_document`) and :meth:`Workspace.store` writes only the rows that differ, one
 change-log row per token and layer touched, and a new revision. The caller holds the
-write lock (:func:`graphql_api.db.lock_writes`) and owns the transaction.
+write lock (:func:`graphql_api.store.db.lock_writes`) and owns the transaction.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, exists, insert, select
 
-from .. import repository
 from ..dtcg.edits import same_token, token_object
 from ..dtcg.nodes import Document
 from ..dtcg.references import find_references
 from ..dtcg.resolver import VERSION, Modifier, ResolverDocument, TokenSet
 from ..dtcg.validate import combinations, validate_document
-from ..models import Alias, Change, Revision, Theme, Token, TokenGroup, TokenValue
+from ..store import repository
+from ..store.models import Alias, Change, Context, Revision, Token, TokenGroup, TokenValue
 from .errors import Invalid, NotFound
 
 if TYPE_CHECKING:
@@ -416,7 +416,7 @@ def record(
 def theme_row_id(session: Session, modifier_id: int, name: str) -> int:
     """Id of a context's row (for operations that insert one)."""
     row_id = session.scalar(
-        select(Theme.id).where(Theme.modifier_id == modifier_id, Theme.name == name)
+        select(Context.id).where(Context.modifier_id == modifier_id, Context.name == name)
     )
     if row_id is None:  # pragma: no cover - called right after the insert
         raise NotFound(f"no context {name!r}", "context")

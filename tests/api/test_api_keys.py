@@ -8,8 +8,9 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from graphql_api import auth, db
-from graphql_api.models import ApiKey
+from graphql_api.store import db
+from graphql_api.store.models import ApiKey
+from graphql_api.web import auth
 from tests.helpers import SMALL_EXAMPLE, import_tokens
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql_api.views import EXAMPLE_QUERY
+from graphql_api.web.views import EXAMPLE_QUERY
 
 
 def test_graphiql_example_query_runs_on_primer(primer: Any) -> None:

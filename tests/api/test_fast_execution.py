@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 import strawberry
 
-from graphql_api import db
 from graphql_api.schema import EXTENSIONS, Query, schema
-from graphql_api.schema.context import Context
 from graphql_api.schema.execution import FastExecutionContext, fast_path_allowed
-from graphql_api.snapshots import SNAPSHOTS_KEY
+from graphql_api.schema.request_context import RequestContext
+from graphql_api.store import db
+from graphql_api.store.snapshots import SNAPSHOTS_KEY
 
 STANDARD = strawberry.Schema(query=Query, extensions=EXTENSIONS)
 
@@ -59,8 +59,8 @@ def test_same_result_as_graphql_core(name: str, primer: Any) -> None:
     app = primer.app
     with app.app_context():
 
-        def context() -> Context:
-            return Context(session=db.get_session(), snapshots=app.extensions[SNAPSHOTS_KEY])
+        def context() -> RequestContext:
+            return RequestContext(session=db.get_session(), snapshots=app.extensions[SNAPSHOTS_KEY])
 
         fast = _run(schema, QUERIES[name], context())
         slow = _run(STANDARD, QUERIES[name], context())

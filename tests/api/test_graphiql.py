@@ -13,8 +13,8 @@ import flask
 import pytest
 from strawberry.http.ides import get_graphql_ide_html
 
-from graphql_api import graphiql
-from graphql_api.graphiql import (
+from graphql_api.web import graphiql
+from graphql_api.web.graphiql import (
     ASSETS,
     INSTALL_COMMAND,
     GraphiQLTemplateError,

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import func, select, update
 
-from graphql_api import db, graphql_http
-from graphql_api.models import Revision
-from graphql_api.views import snapshot_store
+from graphql_api.store import db
+from graphql_api.store.models import Revision
+from graphql_api.web import graphql_http
+from graphql_api.web.views import snapshot_store
 from tests.helpers import (
     SMALL_EXAMPLE,
     assert_num_queries,

@@ -468,7 +468,7 @@ def test_changes_lists_writes_after_a_revision_page_by_page(writer: Writer) -> N
 
 
 def test_the_payload_token_is_resolved_only_when_selected(app: Flask, writer: Writer) -> None:
-    from graphql_api import db  # noqa: PLC0415
+    from graphql_api.store import db  # noqa: PLC0415
     from tests.helpers import count_statements  # noqa: PLC0415
 
     def statements(selection: str, value: str) -> int:

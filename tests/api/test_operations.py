@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from graphql_api import create_app, repository
-from graphql_api.operations import MigrationsBehindError
+from graphql_api import create_app
+from graphql_api.store import repository
+from graphql_api.web.observability import MigrationsBehindError
 from tests.writing import make_key
 
 if TYPE_CHECKING:
@@ -121,8 +122,8 @@ def test_unreachable_at_start_then_recovers_without_restart(tmp_path: Path) -> N
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 503
     folder.mkdir()
-    from graphql_api import db  # noqa: PLC0415
-    from graphql_api.db import Base  # noqa: PLC0415
+    from graphql_api.store import db  # noqa: PLC0415
+    from graphql_api.store.db import Base  # noqa: PLC0415
 
     Base.metadata.create_all(db.get_engine(app))
     up = client.post("/graphql", json=QUERY)
@@ -132,8 +133,8 @@ def test_unreachable_at_start_then_recovers_without_restart(tmp_path: Path) -> N
 
 def test_sqlite_locked_past_the_busy_timeout_is_a_clear_503(tmp_path: Path) -> None:
     """SQLite only (PostgreSQL writers queue on the advisory lock instead)."""
-    from graphql_api import db  # noqa: PLC0415
-    from graphql_api.db import Base  # noqa: PLC0415
+    from graphql_api.store import db  # noqa: PLC0415
+    from graphql_api.store.db import Base  # noqa: PLC0415
 
     app = create_app({"TESTING": True, "SQLITE_BUSY_TIMEOUT_MS": 200,
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'locked.sqlite3'}"})  # fmt: skip

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api import db, persisted_queries
+from graphql_api.store import db
+from graphql_api.web import persisted_queries
 from tests.helpers import SMALL_EXAMPLE, assert_num_queries, data_of, import_tokens
 
 if TYPE_CHECKING:

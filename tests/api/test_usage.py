@@ -26,8 +26,9 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import OperationalError
 
-from graphql_api import db, usage
-from graphql_api.models import TokenUsage
+from graphql_api import usage
+from graphql_api.store import db
+from graphql_api.store.models import TokenUsage
 from graphql_api.usage import flusher, store
 from graphql_api.usage.recorder import utc_today
 from tests.helpers import assert_num_queries, data_of, import_tokens

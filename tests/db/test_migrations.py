@@ -20,13 +20,13 @@ from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm import Session, selectinload
 
-from graphql_api import db
-from graphql_api.db import Base, make_engine
-from graphql_api.models import (
+from graphql_api.store import db
+from graphql_api.store.db import Base, make_engine
+from graphql_api.store.models import (
     Alias,
+    Context,
     Modifier,
     Revision,
-    Theme,
     Token,
     TokenGroup,
     TokenSet,
@@ -188,8 +188,8 @@ def _seed(session: Session) -> dict[str, Any]:
     """Insert a set, a modifier with two themes, and tokens a, b; return them by name."""
     base = TokenSet(name="base", position=0)
     mode = Modifier(name="mode", position=1, default_context="light")
-    light = Theme(modifier=mode, name="light", position=0)
-    dark = Theme(modifier=mode, name="dark", position=1)
+    light = Context(modifier=mode, name="light", position=0)
+    dark = Context(modifier=mode, name="dark", position=1)
     token_a = Token(path="color.a", name="a")
     token_b = Token(path="color.b", name="b")
     session.add_all([base, mode, light, dark, token_a, token_b])
@@ -261,10 +261,10 @@ def test_duplicate_token_path_is_rejected(db_session: Session) -> None:
 
 def test_theme_names_are_unique_within_their_modifier_only(db_session: Session) -> None:
     rows = _seed(db_session)
-    db_session.add(Theme(modifier=Modifier(name="contrast", position=2), name="dark", position=0))
+    db_session.add(Context(modifier=Modifier(name="contrast", position=2), name="dark", position=0))
     db_session.flush()  # the same name under another modifier is fine
 
-    db_session.add(Theme(modifier_id=rows["mode"].id, name="dark", position=5))
+    db_session.add(Context(modifier_id=rows["mode"].id, name="dark", position=5))
     with pytest.raises(
         IntegrityError,
         match=r"uq_theme_modifier_id_name|UNIQUE constraint failed: theme\.modifier_id",
@@ -325,7 +325,7 @@ def test_deleting_a_modifier_cascades_to_its_themes_and_their_layers(db_session:
     db_session.execute(delete(Modifier))
     db_session.commit()
 
-    assert _count(db_session, Theme) == 0
+    assert _count(db_session, Context) == 0
     assert _count(db_session, TokenGroup) == 0
     assert db_session.scalars(select(TokenValue.set_id)).all() == [rows["base"].id]
 
@@ -391,8 +391,8 @@ def test_relationships_refuse_lazy_loading(db_session: Session) -> None:
     with pytest.raises(InvalidRequestError, match="lazy='raise'"):
         _ = token.values
 
-    loaded = db_session.scalars(select(Modifier).options(selectinload(Modifier.themes))).one()
-    assert [theme.name for theme in loaded.themes] == ["light", "dark"]
+    loaded = db_session.scalars(select(Modifier).options(selectinload(Modifier.contexts))).one()
+    assert [theme.name for theme in loaded.contexts] == ["light", "dark"]
 
 
 def test_sqlite_connections_get_the_pragmas(tmp_path: Path) -> None:

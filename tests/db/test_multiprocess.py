@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api import db, graphql_http
+from graphql_api.store import db
+from graphql_api.web import graphql_http
 from tests.helpers import (
     SMALL_EXAMPLE,
     assert_num_queries,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from graphql_api import repository
+from graphql_api.store import repository
 from tests.helpers import data_of, import_tokens, write_themed
 
 if TYPE_CHECKING:

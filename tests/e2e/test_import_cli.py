@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import func, select
 
-from graphql_api import db, services
-from graphql_api.models import Modifier, Theme, TokenSet
+from graphql_api.store import db
+from graphql_api.store.models import Context, Modifier, TokenSet
+from graphql_api.writes import imports
 from tests.helpers import SMALL_EXAMPLE, data_of, gql, import_tokens, stored_state
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def test_single_token_file_is_one_set_without_modifiers(
     result = import_tokens(runner, write(tmp_path, "tokens.json", GOOD_A))
     assert re.search(r"\b2 tokens\b", result.stdout)
     assert re.search(r"\b1 aliases\b|\b1 alias\b", result.stdout)
-    assert (count(app, TokenSet), count(app, Modifier), count(app, Theme)) == (1, 0, 0)
+    assert (count(app, TokenSet), count(app, Modifier), count(app, Context)) == (1, 0, 0)
     assert data_of(gql(client, "{ modifiers { name } }")) == {"modifiers": []}
     assert served(client) == {"color.red": "#ff0000", "color.danger": "#ff0000"}
 
@@ -312,7 +313,7 @@ class WriteFailedError(RuntimeError):
 
 def _fail_after_first_layer(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Make the second layer written fail, after the first layer's rows were inserted."""
-    real = services._write_layer
+    real = imports._write_layer
     calls: list[int] = []
 
     def write_layer(*args: Any, **kwargs: Any) -> Any:
@@ -322,13 +323,13 @@ def _fail_after_first_layer(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             raise WriteFailedError("disk full")
         return counts
 
-    monkeypatch.setattr(services, "_write_layer", write_layer)
+    monkeypatch.setattr(imports, "_write_layer", write_layer)
     return calls
 
 
 def _fail_after_everything(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Let the whole import run (revision row included), then fail before the commit."""
-    real = services.import_document
+    real = imports.import_document
     calls: list[int] = []
 
     def import_document(*args: Any, **kwargs: Any) -> Any:
@@ -336,7 +337,7 @@ def _fail_after_everything(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(result.values)
         raise WriteFailedError("connection lost")
 
-    monkeypatch.setattr(services, "import_document", import_document)
+    monkeypatch.setattr(imports, "import_document", import_document)
     return calls
 
 

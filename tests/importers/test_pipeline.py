@@ -1,6 +1,6 @@
 """Imported documents go through the existing pipeline unchanged.
 
-``validate_document`` → ``services.import_document`` → commit, then the stored layers
+``validate_document`` → ``imports.import_document`` → commit, then the stored layers
 (read back through ``repository``) resolve to exactly what the in-memory document resolves
 to, for every theme combination.
 """
@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from graphql_api import repository, services
 from graphql_api.dtcg.parse import flatten
 from graphql_api.dtcg.references import resolve
 from graphql_api.dtcg.resolver import normalise_input
 from graphql_api.dtcg.validate import combinations, validate_document
 from graphql_api.importers import load
+from graphql_api.store import repository
+from graphql_api.writes import imports
 from tests.importers.helpers import FIXTURES, values
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 def test_import_then_read_back(session: Session, name: str, tokens: int, contexts: int) -> None:
     doc = load(FIXTURES / name)
     assert validate_document(doc) == []
-    result = services.import_document(session, doc, message=f"import {name}")
+    result = imports.import_document(session, doc, message=f"import {name}")
     session.commit()
     assert (result.tokens, result.contexts) == (tokens, contexts)
     catalog = repository.load_catalog(session)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from graphql_api.asgi import Router
+from graphql_api.web.asgi import Router
 
 if TYPE_CHECKING:
     import pytest

@@ -20,7 +20,8 @@ import httpx
 import pytest
 import websockets
 
-from graphql_api import db, persisted_queries
+from graphql_api.store import db
+from graphql_api.web import persisted_queries
 from tests.live.clients import WsClient, sse_events
 from tests.live.conftest import ROOT, start_server
 from tests.writing import DARK, MINI

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api import db
 from graphql_api.live.service import LiveUpdates
 from graphql_api.live.watcher import REVISIONS, RevisionEvent, ThemeEvent, theme_topic
-from graphql_api.notify import parse_payload
 from graphql_api.schema import schema
-from graphql_api.schema.context import Context
-from graphql_api.snapshots import snapshot_store
+from graphql_api.schema.request_context import RequestContext
+from graphql_api.store import db
+from graphql_api.store.notify import parse_payload
+from graphql_api.store.snapshots import snapshot_store
 from tests.writing import DARK
 
 if TYPE_CHECKING:
@@ -110,8 +110,8 @@ def test_a_theme_topic_without_subscribers_is_forgotten(app: Flask, writer: Writ
     asyncio.run(scenario())
 
 
-def subscription_context(app: Flask, live: LiveUpdates | None) -> Context:
-    return Context(session=db.get_state(app).sessionmaker(), snapshots=snapshot_store(app),
+def subscription_context(app: Flask, live: LiveUpdates | None) -> RequestContext:
+    return RequestContext(session=db.get_state(app).sessionmaker(), snapshots=snapshot_store(app),
                    live=live)  # fmt: skip
 
 

@@ -1,10 +1,10 @@
 """The in-memory caches and HTTP cache helpers, without a database.
 
-- :class:`~graphql_api.http_cache.ResponseCache`: get/put, LRU eviction order, byte
+- :class:`~graphql_api.store.response_cache.ResponseCache`: get/put, LRU eviction order, byte
   accounting, older revisions dropped, oversized bodies refused.
-- :func:`~graphql_api.http_cache.etag_matches`, :func:`~graphql_api.http_cache.etag`,
-  :func:`~graphql_api.http_cache.request_key`, :func:`~graphql_api.http_cache.cache_control`.
-- :class:`~graphql_api.snapshots.SnapshotStore`: driven through a fake repository
+- :mod:`graphql_api.web.http_cache`: ``etag_matches``, ``etag``, ``request_key``,
+  ``cache_control``.
+- :class:`~graphql_api.store.snapshots.SnapshotStore`: driven through a fake repository
   (monkeypatched), so hits and misses are counted as calls to ``load_layers``.
 """
 
@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api import create_app, graphql_http, snapshots
+from graphql_api import create_app
 from graphql_api.dtcg.errors import DTCGErrorGroup
-from graphql_api.http_cache import ResponseCache, cache_control, etag, etag_matches, request_key
-from graphql_api.repository import Catalog, ContextInfo, ModifierInfo
-from graphql_api.snapshots import SnapshotStore
+from graphql_api.store import snapshots
+from graphql_api.store.repository import Catalog, ContextInfo, ModifierInfo
+from graphql_api.store.response_cache import ResponseCache
+from graphql_api.store.snapshots import SnapshotStore
+from graphql_api.web import graphql_http
+from graphql_api.web.http_cache import cache_control, etag, etag_matches, request_key
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -266,7 +269,7 @@ def _catalog() -> Catalog:
 
 @dataclass
 class FakeRepository:
-    """Stands in for :mod:`graphql_api.repository` inside :mod:`graphql_api.snapshots`."""
+    """Stands in for :mod:`graphql_api.store.repository` in :mod:`graphql_api.store.snapshots`."""
 
     revision: int = 1
     catalog_loads: int = 0

@@ -1,4 +1,4 @@
-"""gunicorn settings for production: ``gunicorn -c python:graphql_api.gunicorn_conf app:app``.
+"""gunicorn settings for production: ``gunicorn -c python:graphql_api.web.gunicorn_conf app:app``.
 
 Every value can be changed by an environment variable (``GUNICORN_WORKERS`` …) or on
 the command line. Each worker is one process with its own snapshot and response caches

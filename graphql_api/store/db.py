@@ -201,7 +201,7 @@ def get_state(app: Flask | None = None) -> DatabaseState:
     try:
         state: DatabaseState = target.extensions[EXTENSION_KEY]
     except KeyError:
-        msg = "graphql_api.db.init_app(app) was not called"
+        msg = "graphql_api.store.db.init_app(app) was not called"
         raise RuntimeError(msg) from None
     return state
 

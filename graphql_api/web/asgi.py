@@ -42,14 +42,16 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.types.graphql import OperationType
 
-from . import auth, create_app, db, persisted_queries
+from .. import create_app
+from ..live.hub import SubscriberLagging
+from ..live.service import LiveUpdates
+from ..schema import schema
+from ..schema.request_context import RequestContext
+from ..store import db
+from ..store.snapshots import snapshot_store
+from . import auth, persisted_queries
 from .cors import origin_pattern
-from .live.hub import SubscriberLagging
-from .live.service import LiveUpdates
-from .operations import REQUEST_ID
-from .schema import schema
-from .schema.context import Context
-from .snapshots import snapshot_store
+from .observability import REQUEST_ID
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable, Mapping
@@ -59,7 +61,7 @@ if TYPE_CHECKING:
     from starlette.websockets import WebSocket
     from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
-    from .live.watcher import RevisionEvent
+    from ..live.watcher import RevisionEvent
 
 LOG = logging.getLogger("graphql_api.live")
 ACCESS_LOG = logging.getLogger("graphql_api.access")  # the Flask requests' logger too
@@ -141,7 +143,7 @@ def operation_type(query: str, operation_name: str | None) -> str | None:
     return operations[0].operation.value if len(operations) == 1 else None
 
 
-class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[Context, None]):
+class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
     """graphql-transport-ws that runs subscriptions only, under the persisted-query rules.
 
     Queries and mutations belong to ``POST /graphql`` (the Flask app: caches, logs, usage);
@@ -168,7 +170,7 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_subscribe(message)
 
 
-class SubscriptionApp(GraphQL[Context, None]):
+class SubscriptionApp(GraphQL[RequestContext, None]):
     """Strawberry's ASGI app on the shared schema, with this server's context and keys."""
 
     stream_transport_classes_by_protocol = {  # noqa: RUF012 - as Strawberry declares it
@@ -204,7 +206,7 @@ class SubscriptionApp(GraphQL[Context, None]):
         with db.get_state(self.flask_app).sessionmaker() as session:
             return persisted_queries.lookup(session, digest) is not None
 
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         """One context per connection (WebSocket) or request (SSE).
 
         Raises:
@@ -220,7 +222,7 @@ class SubscriptionApp(GraphQL[Context, None]):
             refusal = await self.allowlist_refusal(request.scope[SUBSCRIPTION_QUERY])
             if refusal is not None:
                 raise HTTPException(HTTPStatus.FORBIDDEN, refusal[1])
-        return Context(
+        return RequestContext(
             session=db.get_state(self.flask_app).sessionmaker(),
             snapshots=snapshot_store(self.flask_app),
             root_px=float(cfg["ROOT_FONT_SIZE_PX"]),
@@ -231,7 +233,7 @@ class SubscriptionApp(GraphQL[Context, None]):
             live=self.live,
         )
 
-    async def on_ws_connect(self, context: Context) -> None:
+    async def on_ws_connect(self, context: RequestContext) -> None:
         """Check the key of ``connection_init`` (``{"authorization": "Bearer …"}``).
 
         Browsers cannot set headers on a WebSocket, so the key travels in the connection

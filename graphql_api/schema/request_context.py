@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
 
-from .. import repository
 from ..dtcg.errors import DTCGErrorGroup
+from ..store import repository
 from ..usage.recorder import theme_key
 
 if TYPE_CHECKING:
@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from ..auth import Principal
     from ..live.service import LiveUpdates
-    from ..snapshots import Snapshot, SnapshotStore
+    from ..store.snapshots import Snapshot, SnapshotStore
     from ..usage import UsageStore
     from ..usage.recorder import Observation
+    from ..web.auth import Principal
 
 
 #: Key of a snapshot's canonical theme text (usage analytics) in ``Snapshot.memo``.
@@ -36,7 +36,7 @@ def combinations(modifiers: Iterable[tuple[str, Iterable[str]]]) -> list[dict[st
             for combo in itertools.product(*(contexts for _, contexts in mods))]  # fmt: skip
 
 
-def require_scope(context: Context, scope: str) -> Principal:
+def require_scope(context: RequestContext, scope: str) -> Principal:
     """The request's principal if its API key has ``scope``.
 
     Raises:
@@ -69,7 +69,7 @@ def graphql_error(group: DTCGErrorGroup) -> GraphQLError:
 
 
 @dataclass
-class Context:
+class RequestContext:
     """What resolvers get as ``info.context``.
 
     Attributes:

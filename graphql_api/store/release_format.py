@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .dtcg.nodes import Document, GroupNode, TokenNode
-from .dtcg.resolver import VERSION, Modifier, ResolverDocument, TokenSet
+from ..dtcg.nodes import Document, GroupNode, TokenNode
+from ..dtcg.resolver import VERSION, Modifier, ResolverDocument, TokenSet
 
 FORMAT = 1
 

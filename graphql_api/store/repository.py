@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from .dtcg.parse import Document, GroupNode, TokenNode
+from ..dtcg.parse import Document, GroupNode, TokenNode
 from .models import (
     Change,
+    Context,
     Modifier,
     Release,
     Revision,
-    Theme,
     Token,
     TokenGroup,
     TokenSet,
@@ -102,9 +102,9 @@ def load_catalog(session: Session) -> Catalog:
         )
     )
     rows = session.execute(
-        select(Modifier, Theme)
-        .join(Theme, Theme.modifier_id == Modifier.id)
-        .order_by(Modifier.position, Theme.position)
+        select(Modifier, Context)
+        .join(Context, Context.modifier_id == Modifier.id)
+        .order_by(Modifier.position, Context.position)
     ).all()
     contexts: dict[int, list[ContextInfo]] = {}
     mods: dict[int, Modifier] = {}
@@ -200,7 +200,7 @@ def releases(session: Session) -> list[ReleaseInfo]:
 
 
 def release_content(session: Session, release_id: int) -> Any:
-    """The frozen resolver of a release (see :mod:`graphql_api.state`). One statement."""
+    """The frozen resolver of a release (:mod:`graphql_api.store.release_format`). One statement."""
     return session.scalar(select(Release.content).where(Release.id == release_id))
 
 

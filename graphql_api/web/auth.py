@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, cast
 from flask import Flask, Request, Response, current_app, g, request
 from sqlalchemy import CursorResult, select, update
 
-from . import db
-from .models import ApiKey
+from ..store import db
+from ..store.models import ApiKey
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -27,8 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from graphql_api import notify
-from graphql_api.db import Base, TZDateTime
+from graphql_api.store import notify
+from graphql_api.store.db import Base, TZDateTime
 
 #: SQL of the check that a layered row belongs to exactly one layer (a set or a theme).
 ONE_LAYER_SQL: Final = (
@@ -81,7 +81,8 @@ class Release(Base):
     """A named, frozen revision (``createRelease``): what every token was at that point.
 
     ``content`` holds the whole stored resolver (sets, modifiers, every layer's tokens and
-    groups, see :mod:`graphql_api.state`), so time travel reads it without replaying history.
+    groups, see :mod:`graphql_api.store.release_format`), so time travel reads it without
+    replaying history.
     """
 
     __tablename__ = "release"
@@ -108,7 +109,7 @@ class TokenSet(Base):
 
 
 class Modifier(Base):
-    """A modifier of the resolver document (e.g. ``mode``), whose contexts are themes."""
+    """A modifier of the resolver document (e.g. ``mode``); its contexts layer values on sets."""
 
     __tablename__ = "modifier"
 
@@ -119,17 +120,21 @@ class Modifier(Base):
     position: Mapped[int]  # index in the resolver's resolutionOrder
     extensions: Mapped[Any | None] = mapped_column(_json())
 
-    themes: Mapped[list[Theme]] = relationship(
+    contexts: Mapped[list[Context]] = relationship(
         back_populates="modifier",
-        order_by="Theme.position",
+        order_by="Context.position",
         lazy="raise",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
 
 
-class Theme(Base):
-    """A context of a modifier (e.g. ``dark`` of ``mode``): a layer of values over the sets."""
+class Context(Base):
+    """A context of a modifier (e.g. ``dark`` of ``mode``): a layer of values over the sets.
+
+    The table keeps its historical name ``theme`` (and ``theme_id`` columns elsewhere); the
+    GraphQL ``theme:`` argument is a selection of one context per modifier.
+    """
 
     __tablename__ = "theme"
     __table_args__ = (UniqueConstraint("modifier_id", "name"),)
@@ -141,7 +146,7 @@ class Theme(Base):
     position: Mapped[int]  # order within its modifier
     extensions: Mapped[Any | None] = mapped_column(_json())
 
-    modifier: Mapped[Modifier] = relationship(back_populates="themes", lazy="raise")
+    modifier: Mapped[Modifier] = relationship(back_populates="contexts", lazy="raise")
 
 
 class Token(Base):

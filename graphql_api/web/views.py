@@ -1,6 +1,6 @@
 """HTTP adapters: the GraphQL view (Strawberry on Flask) and GraphiQL served offline.
 
-The view is thin: it builds the typed :class:`~graphql_api.schema.context.Context`
+The view is thin: it builds the typed :class:`~graphql_api.schema.request_context.Context`
 (the request's session, the process's snapshot cache, settings) and renders
 GraphiQL from locally installed assets instead of a CDN.
 """
@@ -22,12 +22,14 @@ from strawberry.flask.views import GraphQLView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from . import auth, db, exports, graphql_http, operations, usage
+from .. import usage
+from ..schema import BATCH_CEILING, schema
+from ..schema.request_context import RequestContext
+from ..store import db
+from ..store.response_cache import ResponseCache
+from ..store.snapshots import SNAPSHOTS_KEY, SnapshotStore, snapshot_store
+from . import auth, export_endpoints, graphql_http, observability
 from .graphiql import create_blueprint, render_graphiql_page
-from .http_cache import ResponseCache
-from .schema import BATCH_CEILING, schema
-from .schema.context import Context
-from .snapshots import SNAPSHOTS_KEY, SnapshotStore, snapshot_store
 
 EXAMPLE_QUERY = """\
 # Design tokens resolved per theme. Press ▶.
@@ -215,14 +217,14 @@ def _record_usage(
     usage.finish(observations, g.get("operation_name"), request.headers, cached_as)
 
 
-class TokenGraphQLView(GraphQLView[Context, None]):
+class TokenGraphQLView(GraphQLView[RequestContext, None]):
     """Strawberry's Flask view with a typed context and an offline GraphiQL."""
 
-    def get_context(self, request: Request, response: Response) -> Context:
+    def get_context(self, request: Request, response: Response) -> RequestContext:
         """One context per request: the request's session and the process-wide cache."""
         cfg = current_app.config
         prepared: graphql_http.Prepared | None = g.get("graphql_prepared")
-        context = Context(
+        context = RequestContext(
             session=db.get_session(),
             snapshots=snapshot_store(),
             root_px=float(cfg["ROOT_FONT_SIZE_PX"]),
@@ -277,7 +279,7 @@ class TokenGraphQLView(GraphQLView[Context, None]):
             raise
 
     def dispatch_request(self) -> Any:
-        """Caches and persisted queries first (:mod:`graphql_api.graphql_http`), then Strawberry.
+        """Caches and persisted queries first (:mod:`.graphql_http`), then Strawberry.
 
         A 405 names the method that is allowed (RFC 9110 §15.5.6).
         """
@@ -296,8 +298,8 @@ class TokenGraphQLView(GraphQLView[Context, None]):
             _json_request_error(response)
             if g.get("database_unavailable"):
                 response.status_code = HTTPStatus.SERVICE_UNAVAILABLE
-                response.headers["Retry-After"] = str(operations.RETRY_AFTER_S)
-        context: Context | None = g.get("graphql_context")
+                response.headers["Retry-After"] = str(observability.RETRY_AFTER_S)
+        context: RequestContext | None = g.get("graphql_context")
         cacheable = False
         if prepared is not None and isinstance(response, Response):
             cacheable = (
@@ -343,4 +345,4 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/graphql", view_func=view, methods=["GET", "POST"])
     app.register_error_handler(HTTPStatus.METHOD_NOT_ALLOWED, _method_not_allowed)
     app.register_blueprint(create_blueprint())
-    app.register_blueprint(exports.create_blueprint())
+    app.register_blueprint(export_endpoints.create_blueprint())

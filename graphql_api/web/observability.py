@@ -32,8 +32,8 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import db
-from .live.service import LIVE_KEY
+from ..live.service import LIVE_KEY
+from ..store import db
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -43,7 +43,7 @@ LOG: Final = logging.getLogger("graphql_api")
 #: A client's ``X-Request-Id`` that is kept (else the server makes one).
 REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 DATA_CSP: Final = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-ALEMBIC_DIR: Final = Path(__file__).resolve().parents[1] / "alembic"
+ALEMBIC_DIR: Final = Path(__file__).resolve().parents[2] / "alembic"
 RETRY_AFTER_S: Final = 5
 
 

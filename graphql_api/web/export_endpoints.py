@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, request
 
-from . import db
-from .dtcg.errors import DTCGErrorGroup
-from .exporters.dtcg_json import export_document
-from .exporters.files import FORMATS, ExportOptions, render
-from .exporters.themes import parse_theme_args
+from ..dtcg.errors import DTCGErrorGroup
+from ..exporters.dtcg_json import export_document
+from ..exporters.files import FORMATS, ExportOptions, render
+from ..exporters.themes import parse_theme_args
+from ..store import db
+from ..store.snapshots import Snapshot, snapshot_store
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
-from .snapshots import Snapshot, snapshot_store
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 
-from . import repository
-from .db import lock_writes
-from .dtcg.nodes import Document
-from .dtcg.references import find_references
-from .models import Alias, Modifier, Theme, Token, TokenGroup, TokenSet, TokenValue
-from .writes.workspace import Workspace, layer_changes, record
+from ..dtcg.nodes import Document
+from ..dtcg.references import find_references
+from ..store import repository
+from ..store.db import lock_writes
+from ..store.models import Alias, Context, Modifier, Token, TokenGroup, TokenSet, TokenValue
+from .workspace import Workspace, layer_changes, record
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from .dtcg.resolver import ResolverDocument
+    from ..dtcg.resolver import ResolverDocument
 
 Step = Callable[[str], None]
 
@@ -62,7 +62,7 @@ def _layers(doc: ResolverDocument) -> list[tuple[str, str, str | None, Document]
 
 def clear_all(session: Session) -> None:
     """Delete every token, set and modifier (not the revision history)."""
-    for model in (Alias, TokenValue, TokenGroup, Token, Theme, Modifier, TokenSet):
+    for model in (Alias, TokenValue, TokenGroup, Token, Context, Modifier, TokenSet):
         session.execute(delete(model))
 
 
@@ -155,7 +155,7 @@ def _write_structure(
         session.add(mod)
         session.flush()
         for i, ctx in enumerate(m.contexts):
-            theme = Theme(modifier_id=mod.id, name=ctx, position=i)
+            theme = Context(modifier_id=mod.id, name=ctx, position=i)
             session.add(theme)
             session.flush()
             ids[("theme", m.name, ctx)] = {"set_id": None, "theme_id": theme.id}

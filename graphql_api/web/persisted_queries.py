@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .models import PersistedQuery
+from ..store.models import PersistedQuery
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

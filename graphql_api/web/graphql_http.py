@@ -13,15 +13,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from flask import Request, Response, current_app
 from strawberry.http import GraphQLRequestData
 
-from . import db, persisted_queries, usage
-from .http_cache import ResponseCache, cache_control, etag, etag_matches, request_key, stamped
-from .snapshots import snapshot_store
+from .. import usage
+from ..store import db
+from ..store.snapshots import snapshot_store
+from . import persisted_queries
+from .http_cache import cache_control, etag, etag_matches, request_key, stamped
+
+if TYPE_CHECKING:
+    from ..store.response_cache import ResponseCache
 
 RESPONSE_CACHE_KEY = "tokens_response_cache"
 GRAPHQL_JSON = "application/json"

@@ -19,7 +19,7 @@ from pathlib import Path
 import flask
 from strawberry.http.ides import get_graphql_ide_html
 
-NODE_MODULES = Path(__file__).resolve().parent / "static" / "graphiql" / "node_modules"
+NODE_MODULES = Path(__file__).resolve().parents[1] / "static" / "graphiql" / "node_modules"
 INSTALL_COMMAND = "npm ci --prefix graphql_api/static/graphiql --no-audit --no-fund"
 CDN_PREFIX = "https://unpkg.com/"
 

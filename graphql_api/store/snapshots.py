@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, Self
 
 from flask import Flask, current_app
 
-from . import repository, state
-from .dtcg.errors import DTCGErrorGroup
-from .dtcg.parse import flatten
-from .dtcg.references import ResolvedToken, resolve
-from .dtcg.resolver import ResolverDocument, normalise_input
+from ..dtcg.errors import DTCGErrorGroup
+from ..dtcg.parse import flatten
+from ..dtcg.references import ResolvedToken, resolve
+from ..dtcg.resolver import ResolverDocument, normalise_input
+from . import release_format, repository
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -183,7 +183,7 @@ class SnapshotStore:
         with self._lock:
             doc = self._release_docs.get(doc_key)
         if doc is None:
-            doc = state.load(repository.release_content(session, info.id), name)
+            doc = release_format.load(repository.release_content(session, info.id), name)
             with self._lock:
                 self._release_docs[doc_key] = doc
                 while len(self._release_docs) > RELEASE_DOCUMENTS:

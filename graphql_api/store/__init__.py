@@ -1,0 +1,11 @@
+"""Storage: what the database holds and what a process keeps of it.
+
+- :mod:`.db`: engine, sessions per request, the declarative base, the write lock.
+- :mod:`.models`: the ORM tables (sets, modifiers and their contexts, tokens, value layers,
+  aliases, revisions, the change log, releases, API keys, persisted queries, usage).
+- :mod:`.repository`: every SELECT of the application, returning plain objects.
+- :mod:`.release_format`: a release's frozen resolver as one JSON value.
+- :mod:`.notify`: PostgreSQL ``NOTIFY`` of each new revision.
+- :mod:`.snapshots`: resolved theme snapshots cached per (revision, theme selection).
+- :mod:`.response_cache`: serialised GraphQL responses cached per (revision, request).
+"""

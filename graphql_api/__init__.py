@@ -9,7 +9,7 @@ from flask import Flask
 
 from graphql_api import cli, usage
 from graphql_api.config import load_config
-from graphql_api.store import db
+from graphql_api.store import db, response_cache, snapshots
 from graphql_api.web import auth, cors, observability, views
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])  # 413 above it
 
     db.init_app(app)
+    snapshots.init_app(app)  # the process's caches: the view, the CLI, exports, live updates
+    response_cache.init_app(app)
     observability.init_app(app)  # first: request ids and logs for every later hook
     observability.check_migrations(db.get_engine(app))
     auth.init_app(app)

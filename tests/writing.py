@@ -151,7 +151,8 @@ class Writer:
     def call(self, op: str, input_type: str, /, **fields: Any) -> dict[str, Any]:
         """Run mutation ``op`` with ``input`` = ``fields``; its payload."""
         result: dict[str, Any] = data_of(self.post(mutation(op, input_type), {"input": fields}))
-        return result[op]
+        payload: dict[str, Any] = result[op]
+        return payload
 
     def read(self, query: str, variables: Mapping[str, Any] | None = None) -> Any:
         """The data of a query that must succeed."""

@@ -12,6 +12,7 @@ from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, Vali
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
+from ..errors import ErrorCode
 from ..web.observability import is_unavailable, request_id, unavailable_message
 from .color import ColorQuery
 from .execution import FastExecutionContext, fast_path_allowed
@@ -53,9 +54,9 @@ class MaskUnexpectedErrors(MaskErrors):
         if original is not None and is_unavailable(original):
             if has_request_context():
                 g.database_unavailable = True
-            message, code = unavailable_message(original), "DATABASE_UNAVAILABLE"
+            message, code = unavailable_message(original), ErrorCode.DATABASE_UNAVAILABLE
         else:
-            message, code = "Unexpected error.", "INTERNAL_SERVER_ERROR"
+            message, code = "Unexpected error.", ErrorCode.INTERNAL_SERVER_ERROR
         return GraphQLError(message, nodes=error.nodes, path=error.path,
                             extensions={"code": code, "requestId": request_id()})  # fmt: skip
 

@@ -59,7 +59,7 @@ def _selections(info: Info, theme: ThemeArg) -> list[dict[str, str]]:
 class ColorQuery:
     """Query fields about colour (merged into ``Query``)."""
 
-    @strawberry.field(  # type: ignore[untyped-decorator]
+    @strawberry.field(
         description="Check foreground/background pairs in every theme combination (or the "
         "given theme) against WCAG 2.x; list every failure with its ratio and APCA Lc."
     )

@@ -24,7 +24,8 @@ from graphql import (
     GraphQLScalarType,
 )
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from ..compat import CoreExecutionContext
 
 BACKREF = "strawberry-definition"
 # (attribute name, serialize, non-null) of a basic leaf field; None: let graphql-core run it.
@@ -84,7 +85,7 @@ def _plan(parent_type: GraphQLObjectType, grouped: Any) -> dict[str, Leaf]:
     return plan
 
 
-class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FastExecutionContext(CoreExecutionContext):
     """Strawberry's execution context with the basic-leaf fast path (module docstring)."""
 
     def execute_fields(

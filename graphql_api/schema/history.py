@@ -17,6 +17,7 @@ from strawberry.scalars import JSON
 
 from ..dtcg.diff import TokenChange as DiffChange
 from ..dtcg.diff import bump_version, diff_tokens, semver_bump
+from ..errors import ErrorCode
 from ..store import repository
 from . import types as T  # noqa: N812 - short alias
 from .payloads import Change, Release
@@ -187,8 +188,8 @@ def _decode(cursor: str) -> int:
             raise ValueError(kind)
         return int(number)
     except ValueError:
-        raise GraphQLError(f"invalid cursor {cursor!r}", extensions={"code": "INVALID_CURSOR"}) \
-            from None  # fmt: skip
+        code = ErrorCode.INVALID_CURSOR
+        raise GraphQLError(f"invalid cursor {cursor!r}", extensions={"code": code}) from None
 
 
 def _change_object(c: DiffChange, right: Snapshot) -> TokenChange:  # noqa: PLR0911 - one per kind
@@ -248,12 +249,12 @@ ToArg = Annotated[
 class HistoryQuery:
     """Read-only history fields (merged into ``Query``)."""
 
-    @strawberry.field(description="The current data revision (0 before any write).")  # type: ignore[untyped-decorator]
+    @strawberry.field(description="The current data revision (0 before any write).")
     def revision(self, info: Info) -> int:
         """One statement (memoised for the request)."""
         return info.context.revision()
 
-    @strawberry.field(description="Every release, oldest first.")  # type: ignore[untyped-decorator]
+    @strawberry.field(description="Every release, oldest first.")
     def releases(self, info: Info) -> list[Release]:
         """From :func:`graphql_api.store.repository.releases`."""
         return [
@@ -262,7 +263,7 @@ class HistoryQuery:
             for r in repository.releases(info.context.session)
         ]  # fmt: skip
 
-    @strawberry.field(  # type: ignore[untyped-decorator]
+    @strawberry.field(
         description="The change log: one entry per token and layer each write touched, "
         "oldest first."
     )
@@ -280,7 +281,7 @@ class HistoryQuery:
         """A keyset page of :func:`graphql_api.store.repository.changes`."""
         if not 0 <= first <= MAX_CHANGES_PAGE:
             raise GraphQLError(f"first must be between 0 and {MAX_CHANGES_PAGE}, got {first}",
-                               extensions={"code": "INVALID_PAGE_SIZE"})  # fmt: skip
+                               extensions={"code": ErrorCode.INVALID_PAGE_SIZE})  # fmt: skip
         after_id = _decode(after) if after else 0
         rows, total = repository.changes(info.context.session, since, after_id=after_id,
                                          limit=first + 1)  # fmt: skip
@@ -299,7 +300,7 @@ class HistoryQuery:
         )  # fmt: skip
         return ChangeConnection(edges=edges, page_info=page_info, total_count=total)
 
-    @strawberry.field(  # type: ignore[untyped-decorator]
+    @strawberry.field(
         description="Typed changes from one release (or theme) to another, with the semver "
         "bump they imply. Between releases, renames recorded in the change log are shown "
         "as renames; others are detected (same type and value under a new path). With "
@@ -339,7 +340,7 @@ class HistoryQuery:
             changes=[_change_object(c, right) for c in changes],
         )  # fmt: skip
 
-    @strawberry.field(  # type: ignore[untyped-decorator]
+    @strawberry.field(
         description="Every token, in every theme combination, whose resolved value would "
         "change if the token at `path` changed."
     )

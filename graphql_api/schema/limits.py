@@ -40,6 +40,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from ..errors import ErrorCode
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -173,10 +175,11 @@ def rule_for(limits: Limits) -> type[ValidationRule]:
             walker = _Walker(self.context, limits)
             cost = walker.cost(node.selection_set, root, 1, frozenset())
             stats, name = walker.stats, node.name.value if node.name else "(anonymous)"
+            codes = ErrorCode
             checks = [
-                (limits.max_depth, stats.depth, "QUERY_TOO_DEEP", "is nested {n} levels deep"),
-                (limits.max_aliases, stats.aliases, "TOO_MANY_ALIASES", "has {n} aliases"),
-                (limits.max_cost, cost, "QUERY_TOO_COSTLY", "has an estimated cost of {n}"),
+                (limits.max_depth, stats.depth, codes.QUERY_TOO_DEEP, "is nested {n} levels deep"),
+                (limits.max_aliases, stats.aliases, codes.TOO_MANY_ALIASES, "has {n} aliases"),
+                (limits.max_cost, cost, codes.QUERY_TOO_COSTLY, "has an estimated cost of {n}"),
             ]
             for limit, value, code, what in checks:
                 if 0 < limit < value:
@@ -184,7 +187,7 @@ def rule_for(limits: Limits) -> type[ValidationRule]:
                     self.report_error(GraphQLError(msg, node, extensions={"code": code}))
             if stats.introspection and not limits.introspection:
                 msg = "introspection is disabled on this server"
-                extensions = {"code": "INTROSPECTION_DISABLED"}
+                extensions = {"code": ErrorCode.INTROSPECTION_DISABLED}
                 self.report_error(GraphQLError(msg, node, extensions=extensions))
 
     QueryLimitsRule.__name__ = f"QueryLimitsRule_{abs(hash(limits))}"

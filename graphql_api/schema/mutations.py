@@ -375,14 +375,14 @@ def _upload(source: TokenSourceInput) -> tuple[Any, list[P.Problem]]:
 class Mutation:
     """Token, modifier and context writes, imports, patches and releases."""
 
-    @strawberry.mutation(description="Create a token in a set or context.")  # type: ignore[untyped-decorator]
+    @strawberry.mutation(description="Create a token in a set or context.")
     def create_token(self, info: Info, input: Annotated[CreateTokenInput, INPUT]) -> P.TokenPayload:
         """Delegates to :func:`graphql_api.writes.tokens.create_token`."""
         return _write(info, lambda ws: tokens.create_token(
             ws, input.path, _object(input), _layer(ws, input.set, input.context)),
             input.expected_revision, _token_success(input.path))  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Change a token's value, type, description, deprecation or extensions, in "
         "one layer or in every layer that defines it."
     )
@@ -392,7 +392,7 @@ class Mutation:
             ws, input.path, _properties(input), _layer(ws, input.set, input.context)),
             input.expected_revision, _token_success(input.path))  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Rename or move a token; references follow (`updateReferences`) or are "
         "reported."
     )
@@ -402,7 +402,7 @@ class Mutation:
             ws, input.path, input.new_path, input.update_references),
             input.expected_revision, _token_success(input.new_path))  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Delete a token; refused while referenced unless `cascade`."
     )
     def delete_token(self, info: Info, input: Annotated[DeleteTokenInput, INPUT]) -> P.TokenPayload:
@@ -410,7 +410,7 @@ class Mutation:
         return _write(info, lambda ws: tokens.delete_token(ws, input.path, input.cascade),
                       input.expected_revision, _token_success(None))  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Set a token's value in one context (an override per theme)."
     )
     def set_token_value(
@@ -422,7 +422,7 @@ class Mutation:
             ws, input.path, ws.layer(context=(sel.modifier, sel.context)), input.value,
             input.type), input.expected_revision, _token_success(input.path))  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Remove a token's value from one context."
     )
     def clear_token_value(
@@ -434,7 +434,7 @@ class Mutation:
             ws, input.path, ws.layer(context=(sel.modifier, sel.context))),
             input.expected_revision, _token_success(input.path))  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Apply a DTCG token tree to one set or context as a JSON Merge Patch."
     )
     def apply_patch(self, info: Info, input: Annotated[ApplyPatchInput, INPUT]) -> P.WritePayload:
@@ -449,7 +449,7 @@ class Mutation:
 
         return _write(info, operation, input.expected_revision, _write_success)
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Replace every token, set and modifier with a document, read and checked "
         "as `flask tokens import` does."
     )
@@ -473,7 +473,7 @@ class Mutation:
                                changes=result.changes, tokens=result.tokens,
                                values=result.values, aliases=result.aliases)  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Dry run of `importTokens`: every problem with its code, path and JSON "
         "Pointer; nothing is written. Needs a `read` key only when reads do."
     )
@@ -485,7 +485,7 @@ class Mutation:
             problems = [P.Problem.of(e) for e in group.errors]
         return P.ValidationReport(valid=not problems, problems=problems)
 
-    @strawberry.mutation(description="Add a modifier with empty contexts.")  # type: ignore[untyped-decorator]
+    @strawberry.mutation(description="Add a modifier with empty contexts.")
     def create_modifier(
         self, info: Info, input: Annotated[CreateModifierInput, INPUT]
     ) -> P.ModifierPayload:
@@ -494,7 +494,7 @@ class Mutation:
             ws, input.name, input.contexts, input.default, input.description),
             input.expected_revision, _modifier_success(info, input.name))  # fmt: skip
 
-    @strawberry.mutation(description="Rename a modifier.")  # type: ignore[untyped-decorator]
+    @strawberry.mutation(description="Rename a modifier.")
     def rename_modifier(
         self, info: Info, input: Annotated[RenameModifierInput, INPUT]
     ) -> P.ModifierPayload:
@@ -502,7 +502,7 @@ class Mutation:
         return _write(info, lambda ws: structure.rename_modifier(ws, input.name, input.new_name),
                       input.expected_revision, _modifier_success(info, input.new_name))  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Delete a modifier with its contexts and values; refused if other tokens "
         "need them."
     )
@@ -513,7 +513,7 @@ class Mutation:
         return _write(info, lambda ws: structure.delete_modifier(ws, input.name),
                       input.expected_revision, _modifier_success(info, None))  # fmt: skip
 
-    @strawberry.mutation(description="Change a modifier's default context.")  # type: ignore[untyped-decorator]
+    @strawberry.mutation(description="Change a modifier's default context.")
     def set_modifier_default(
         self,
         info: Info,
@@ -523,7 +523,7 @@ class Mutation:
         return _write(info, lambda ws: structure.set_default(ws, input.name, input.context),
                       input.expected_revision, _modifier_success(info, input.name))  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Add a context to a modifier, empty or as a copy of another."
     )
     def create_context(
@@ -534,7 +534,7 @@ class Mutation:
             ws, input.modifier, input.name, input.copy_from),
             input.expected_revision, _modifier_success(info, input.modifier))  # fmt: skip
 
-    @strawberry.mutation(description="Rename a context.")  # type: ignore[untyped-decorator]
+    @strawberry.mutation(description="Rename a context.")
     def rename_context(
         self, info: Info, input: Annotated[RenameContextInput, INPUT]
     ) -> P.ModifierPayload:
@@ -543,7 +543,7 @@ class Mutation:
             ws, input.modifier, input.name, input.new_name),
             input.expected_revision, _modifier_success(info, input.modifier))  # fmt: skip
 
-    @strawberry.mutation(description="Delete a context and its values.")  # type: ignore[untyped-decorator]
+    @strawberry.mutation(description="Delete a context and its values.")
     def delete_context(
         self, info: Info, input: Annotated[DeleteContextInput, INPUT]
     ) -> P.ModifierPayload:
@@ -551,7 +551,7 @@ class Mutation:
         return _write(info, lambda ws: structure.delete_context(ws, input.modifier, input.name),
                       input.expected_revision, _modifier_success(info, input.modifier))  # fmt: skip
 
-    @strawberry.mutation(  # type: ignore[untyped-decorator]
+    @strawberry.mutation(
         description="Freeze the current revision as a named release; reads then take "
         "`release:` to see it, and `diff` compares releases."
     )

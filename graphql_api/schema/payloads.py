@@ -134,7 +134,7 @@ class TokenSuccess(WriteSuccess):
 
     path: strawberry.Private[str | None]
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="The token resolved in the default theme after the write (null if "
         "the write removed it). Resolved only when selected: a write that does not ask "
         "for it costs no snapshot rebuild."

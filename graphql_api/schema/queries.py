@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
 
+from ..compat import raw_info
+from ..errors import ErrorCode
 from . import types as T  # noqa: N812 - short alias, like the engine's E and V
 from .request_context import RequestContext
 
@@ -69,7 +71,7 @@ def theme_input(theme: list[T.ThemeSelection] | None) -> dict[str, str]:
         if sel.modifier.lower() in (m.lower() for m in out):
             raise GraphQLError(
                 f"modifier {sel.modifier!r} is selected more than once",
-                extensions={"code": "DUPLICATE_MODIFIER"},
+                extensions={"code": ErrorCode.DUPLICATE_MODIFIER},
             )
         out[sel.modifier] = sel.context
     return out
@@ -96,7 +98,7 @@ def _reads_edges(info: Info) -> bool:
     Walks the field's own selection set and its fragments; ``@skip``/``@include`` are not
     evaluated (a conditional ``edges`` counts as read).
     """
-    raw = getattr(info, "_raw_info", None)
+    raw = raw_info(info)
     if raw is None:  # pragma: no cover - Strawberry always sets it
         return True
     stack: list[Any] = [
@@ -123,7 +125,7 @@ def _reads_edges(info: Info) -> bool:
 class TokenQuery:
     """The root type. Resolvers read snapshots through the :class:`~.context.Context`."""
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="Every modifier with its contexts, in resolutionOrder."
     )
     def modifiers(self, info: Info, release: ReleaseArg = None) -> list[T.Modifier]:
@@ -132,7 +134,7 @@ class TokenQuery:
             return release_modifiers(info.context.release(release)[0])
         return modifier_objects(info.context.catalog())
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="One token by dotted path, resolved in a theme; null if unknown."
     )
     def token(
@@ -155,7 +157,7 @@ class TokenQuery:
             ctx.requested(snap, (path,))
         return found
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="Tokens resolved in a theme, in path order, one page at a time (Relay "
         "connection). Without `first`, a page holds up to the server's maximum page size "
         "(10,000 by default), so a whole design system comes in one request."
@@ -185,7 +187,7 @@ class TokenQuery:
         if not 0 <= limit <= ctx.max_page_size:
             raise GraphQLError(
                 f"first must be between 0 and {ctx.max_page_size}, got {first}",
-                extensions={"code": "INVALID_PAGE_SIZE"},
+                extensions={"code": ErrorCode.INVALID_PAGE_SIZE},
             )
         snap = ctx.snapshot(theme_input(theme), release)
         paths = snap.paths
@@ -196,7 +198,8 @@ class TokenQuery:
             try:
                 start = bisect.bisect_right(paths, T.decode_cursor(after))
             except ValueError as exc:
-                raise GraphQLError(str(exc), extensions={"code": "INVALID_CURSOR"}) from None
+                code = ErrorCode.INVALID_CURSOR
+                raise GraphQLError(str(exc), extensions={"code": code}) from None
         page = paths[start : start + limit]
         if release is None and _reads_edges(info):
             ctx.requested(snap, page)  # usage analytics: the tokens of this page

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from graphql import GraphQLError
 
 from ..dtcg.errors import DTCGErrorGroup
+from ..errors import ErrorCode
 from ..store import repository
 from ..usage.recorder import theme_key
 
@@ -47,12 +48,12 @@ def require_scope(context: RequestContext, scope: str) -> Principal:
     if principal is None:
         raise GraphQLError(
             f"this needs an API key with scope {scope!r}: send Authorization: Bearer <key>",
-            extensions={"code": "UNAUTHENTICATED"},
+            extensions={"code": ErrorCode.UNAUTHENTICATED},
         )
     if not principal.allows(scope):
         raise GraphQLError(
             f"the key {principal.name!r} has scope {principal.scope!r}, this needs {scope!r}",
-            extensions={"code": "FORBIDDEN"},
+            extensions={"code": ErrorCode.FORBIDDEN},
         )
     return principal
 
@@ -140,7 +141,7 @@ class RequestContext:
             return self.snapshots.release(self.session, name, theme)
         except LookupError:
             raise GraphQLError(
-                f"no release {name!r}", extensions={"code": "RELEASE_NOT_FOUND"}
+                f"no release {name!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
             ) from None
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None

@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLError
 
 from ..dtcg.errors import DTCGErrorGroup
+from ..errors import ErrorCode
 from ..live.hub import SubscriberLagging
 from ..live.service import LiveUpdates  # noqa: TC001 - annotation of _live, kept real
 from ..live.watcher import RevisionEvent, ThemeEvent
@@ -59,20 +60,20 @@ def _live(info: Info) -> LiveUpdates:
     if live is None:
         raise GraphQLError(
             "subscriptions need the ASGI server: run `uvicorn asgi:app`",
-            extensions={"code": "SUBSCRIPTIONS_UNAVAILABLE"},
+            extensions={"code": ErrorCode.SUBSCRIPTIONS_UNAVAILABLE},
         )
     return live
 
 
 def _ended(error: Exception) -> GraphQLError:
-    return GraphQLError(str(error), extensions={"code": "SUBSCRIPTION_ENDED"})
+    return GraphQLError(str(error), extensions={"code": ErrorCode.SUBSCRIPTION_ENDED})
 
 
 @strawberry.type(description="Live updates: what changes, as soon as it commits.")
 class Subscription:
     """Each subscription lasts until the client stops it or the server shuts down."""
 
-    @strawberry.subscription(  # type: ignore[untyped-decorator]  # typed Any upstream
+    @strawberry.subscription(
         description="Every new revision, from any writer (a mutation in any process, the "
         "CLI import), one event per revision, in order. Subscribe first, then read."
     )
@@ -89,7 +90,7 @@ class Subscription:
             except SubscriberLagging as error:
                 raise _ended(error) from None
 
-    @strawberry.subscription(  # type: ignore[untyped-decorator]  # typed Any upstream
+    @strawberry.subscription(
         description="The tokens whose resolved value changed in one theme (Resolver module "
         "§4.2: every alias followed), after each write that changed any. A write that "
         "changes nothing in the theme (or under `pathPrefix`) sends nothing. Unknown "
@@ -120,7 +121,7 @@ class Subscription:
                     if event.error is not None or event.snapshot is None:
                         raise GraphQLError(
                             f"the theme can no longer be resolved: {event.error}",
-                            extensions={"code": "SUBSCRIPTION_ENDED"},
+                            extensions={"code": ErrorCode.SUBSCRIPTION_ENDED},
                         )
                     changes = event.changes.under(path_prefix)
                     if not changes:

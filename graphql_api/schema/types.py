@@ -129,7 +129,7 @@ class Token:
     snap: strawberry.Private[Snapshot]
     values: strawberry.Private[dict[float, Any]]
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="For a colour token: its contrast against another colour token of the "
         "same theme (WCAG 2.x ratio and APCA Lc, this token as the text colour); null when "
         "either is not a colour or `against` does not exist."
@@ -143,7 +143,7 @@ class Token:
         """Delegates to :func:`.colorspace.contrast_of` in this token's snapshot."""
         return contrast_of(self.snap, self.path, against)
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="The resolved value normalised to its `$type`'s GraphQL type, with "
         "derived fields (hex, css, px, rem…). `UnknownValue` for types the spec does not "
         "define or values that do not fit their type."
@@ -160,7 +160,7 @@ class Token:
             self.values[root_px] = cached
         return cached
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="The token this one aliases when its whole value is one reference; null "
         "otherwise."
     )
@@ -169,7 +169,7 @@ class Token:
         target = self.tok.alias_of
         return self.index[target] if target else None
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="Every token an alias passes through, nearest first, ending with the "
         "token that holds the value; empty when this token is not an alias."
     )
@@ -177,7 +177,7 @@ class Token:
         """See :meth:`graphql_api.store.snapshots.Snapshot.alias_chain`."""
         return [self.index[p] for p in self.snap.alias_chain(self.path)]
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="Tokens whose value references this one (directly), in path order."
     )
     def referenced_by(self) -> list[Token]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from graphql import GraphQLError
 
+from ..errors import ErrorCode
 from ..usage import report, store
 from ..usage.recorder import parse_theme_key
 from . import types as T  # noqa: N812 - short alias
@@ -141,7 +142,7 @@ def _store(ctx: RequestContext) -> UsageStore:
     ctx.cacheable = False
     if ctx.usage_store is None:
         raise GraphQLError(
-            "usage analytics is not set up", extensions={"code": "USAGE_UNAVAILABLE"}
+            "usage analytics is not set up", extensions={"code": ErrorCode.USAGE_UNAVAILABLE}
         )
     ctx.usage_store.flush()
     return ctx.usage_store
@@ -170,7 +171,7 @@ SinceArg = Annotated[
 class UsageQuery:
     """Usage reads (merged into ``Query``)."""
 
-    @strawberry.field(  # type: ignore[untyped-decorator]
+    @strawberry.field(
         description="How often clients requested the token at `path`: per client, per UTC "
         "day and client, per theme combination (see `TokenUsage` for what counts)."
     )
@@ -192,7 +193,7 @@ class UsageQuery:
         """
         if since is not None and until is not None and since > until:
             raise GraphQLError(f"since ({since}) is after until ({until})",
-                               extensions={"code": "INVALID_ARGUMENT"})  # fmt: skip
+                               extensions={"code": ErrorCode.INVALID_ARGUMENT})  # fmt: skip
         usage_store = _store(info.context)
         with usage_store.session() as session:
             rows = store.daily_rows(session, path, since, until)
@@ -204,7 +205,7 @@ class UsageQuery:
             themes=_themes(summary.themes),
         )  # fmt: skip
 
-    @strawberry.field(  # type: ignore[untyped-decorator]
+    @strawberry.field(
         description="Tokens of the current data (in any theme combination) that no client "
         "requested on or after `since`, in path order; requested means read through "
         "`token(path:)` or on a page of `tokens` that selects `edges`. Each comes as resolved "
@@ -224,7 +225,7 @@ class UsageQuery:
         return [default[p] if p in default else others[p]
                 for p in unused if p in default or p in others]  # fmt: skip
 
-    @strawberry.field(  # type: ignore[untyped-decorator]
+    @strawberry.field(
         description="Deprecated tokens (`$deprecated` true or a reason, in the theme "
         "combination they were requested in) that clients requested on or after `since`, "
         "with those clients; most requested first (see `DeprecatedTokenUsage`)."

@@ -33,7 +33,7 @@ class ColorValue:
     css: str = strawberry.field(description=CSS)
     source: strawberry.Private[V.Color]
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         name="in",
         description="This colour in another DTCG colour space (coloraide), with components "
         "in that space's ranges and whether it is in gamut, e.g. `in(space: OKLCH)`.",

@@ -11,8 +11,13 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
+from flask import Flask, current_app
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+#: Key of the app's :class:`ResponseCache` in ``app.extensions`` (one cache per process).
+RESPONSE_CACHE_KEY = "tokens_response_cache"
 
 
 class ResponseCache:
@@ -60,3 +65,14 @@ class ResponseCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's response cache (``RESPONSE_CACHE_BYTES``); called by the factory."""
+    app.extensions[RESPONSE_CACHE_KEY] = ResponseCache(int(app.config["RESPONSE_CACHE_BYTES"]))
+
+
+def response_cache(app: Flask | None = None) -> ResponseCache:
+    """The response cache of ``app`` (default: the current app)."""
+    cache: ResponseCache = (app or current_app).extensions[RESPONSE_CACHE_KEY]
+    return cache

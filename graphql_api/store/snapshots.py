@@ -223,6 +223,11 @@ class SnapshotStore:
             self._release_snaps.clear()
 
 
+def init_app(app: Flask) -> None:
+    """Create the app's snapshot cache (``SNAPSHOT_CACHE_SIZE``); called by the factory."""
+    app.extensions[SNAPSHOTS_KEY] = SnapshotStore(int(app.config["SNAPSHOT_CACHE_SIZE"]))
+
+
 def snapshot_store(app: Flask | None = None) -> SnapshotStore:
     """The app's snapshot cache (one per process), made by ``views.init_app``."""
     store: SnapshotStore = (app or current_app).extensions[SNAPSHOTS_KEY]

@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl
 
 import orjson
-from asgiref.sync import SyncToAsync
-from asgiref.wsgi import WsgiToAsgi, WsgiToAsgiInstance
+from asgiref.wsgi import WsgiToAsgi
 from cross_web import HTTPException
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.middleware.cors import CORSMiddleware
@@ -43,6 +42,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.types.graphql import OperationType
 
 from .. import create_app
+from ..compat import ThreadPoolWsgiInstance
+from ..errors import ErrorCode
 from ..live.hub import SubscriberLagging
 from ..live.service import LiveUpdates
 from ..schema import schema
@@ -69,20 +70,12 @@ ALLOWED_HEADERS = ["Authorization", "Content-Type", "Last-Event-ID",
                    "apollographql-client-name", "apollographql-client-version"]  # fmt: skip
 
 
-class _ThreadPoolInstance(WsgiToAsgiInstance):
-    """asgiref runs every WSGI request on one shared thread; this one uses the loop's pool."""
-
-    run_wsgi_app = SyncToAsync(
-        WsgiToAsgiInstance.__dict__["run_wsgi_app"].func, thread_sensitive=False
-    )
-
-
 class FlaskOnThreads(WsgiToAsgi):
     """``WsgiToAsgi`` whose requests run concurrently on the event loop's thread pool."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run one HTTP request through the WSGI app."""
-        instance = _ThreadPoolInstance(  # type: ignore[no-untyped-call]  # asgiref is untyped
+        instance = ThreadPoolWsgiInstance(
             self.wsgi_application, self.duplicate_header_limit
         )
         await instance(scope, receive, send)
@@ -159,7 +152,7 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, Non
             refusal: tuple[str, str] | None = None
             if kind is not None and kind != "subscription":
                 text = f"this transport runs subscriptions only; send the {kind} over HTTP"
-                refusal = ("SUBSCRIPTIONS_ONLY", text)
+                refusal = (ErrorCode.SUBSCRIPTIONS_ONLY, text)
             elif isinstance(query, str):
                 refusal = await view.allowlist_refusal(query)
             if refusal is not None:
@@ -423,7 +416,7 @@ class Router:
         self.streams = with_cors(self.subscriptions)
         self.events = with_cors(EventsApp(app, self.live))
         self.max_body = int(app.config["MAX_BODY_BYTES"]) or 16 * 1024 * 1024
-        self.wsgi = FlaskOnThreads(app)  # type: ignore[no-untyped-call]  # asgiref is untyped
+        self.wsgi = FlaskOnThreads(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch on the scope type and path."""

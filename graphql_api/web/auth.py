@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from flask import Flask, Request, Response, current_app, g, request
 from sqlalchemy import CursorResult, select, update
 
+from ..errors import ApiError, ErrorCode
 from ..store import db
 from ..store.models import ApiKey
 
@@ -35,11 +36,12 @@ KEY_PREFIX = "tk_"
 PROTECTED_ENDPOINTS = ("graphql", "exports.tokens_json")
 
 
-class AuthError(Exception):
-    """A key problem: ``status`` 401 (no valid key) or 403 (key lacks the scope)."""
+class AuthError(ApiError):
+    """A key problem: 401 ``UNAUTHENTICATED`` (no valid key) or 403 ``FORBIDDEN`` (no scope)."""
 
     def __init__(self, message: str, status: int = HTTPStatus.UNAUTHORIZED) -> None:
-        super().__init__(message)
+        code = ErrorCode.FORBIDDEN if status == HTTPStatus.FORBIDDEN else ErrorCode.UNAUTHENTICATED
+        super().__init__(message, code)
         self.status = status
 
 
@@ -173,8 +175,7 @@ def refusal(error: AuthError) -> tuple[dict[str, Any], int, dict[str, str]]:
     ``UNAUTHENTICATED`` with ``WWW-Authenticate`` for 401, ``FORBIDDEN`` for 403.
     """
     unauthenticated = error.status == HTTPStatus.UNAUTHORIZED
-    code = "UNAUTHENTICATED" if unauthenticated else "FORBIDDEN"
-    body = {"errors": [{"message": str(error), "extensions": {"code": code}}]}
+    body = {"errors": [{"message": str(error), "extensions": {"code": error.code}}]}
     headers = {"WWW-Authenticate": 'Bearer realm="tokens"'} if unauthenticated else {}
     return body, error.status, headers
 

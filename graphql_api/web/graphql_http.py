@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from flask import Request, Response, current_app
@@ -21,14 +21,11 @@ from strawberry.http import GraphQLRequestData
 
 from .. import usage
 from ..store import db
+from ..store.response_cache import response_cache
 from ..store.snapshots import snapshot_store
 from . import persisted_queries
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
 
-if TYPE_CHECKING:
-    from ..store.response_cache import ResponseCache
-
-RESPONSE_CACHE_KEY = "tokens_response_cache"
 GRAPHQL_JSON = "application/json"
 
 
@@ -81,12 +78,6 @@ def read_request(request: Request) -> dict[str, Any] | None:
 def _error_response(code: str, message: str) -> Response:
     body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
     return Response(body, status=200, mimetype=GRAPHQL_JSON, headers={"Cache-Control": "no-store"})
-
-
-def response_cache() -> ResponseCache:
-    """The process's response cache."""
-    cache: ResponseCache = current_app.extensions[RESPONSE_CACHE_KEY]
-    return cache
 
 
 def prepare(request: Request) -> Prepared | Response | None:

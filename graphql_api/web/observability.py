@@ -32,6 +32,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..errors import ErrorCode
 from ..live.service import LIVE_KEY
 from ..store import db
 
@@ -101,7 +102,7 @@ def database_unavailable(error: Exception) -> Response:
     """503 for a database that cannot be reached or stays locked (logged with the id)."""
     LOG.error("database unavailable (request %s): %s", request_id(), type(error).__name__)
     retry = {"Retry-After": str(RETRY_AFTER_S)}
-    return json_error(unavailable_message(error), "DATABASE_UNAVAILABLE",
+    return json_error(unavailable_message(error), ErrorCode.DATABASE_UNAVAILABLE,
                       HTTPStatus.SERVICE_UNAVAILABLE, **retry)  # fmt: skip
 
 
@@ -114,7 +115,7 @@ def is_unavailable(error: BaseException) -> bool:
 
 def _body_too_large(_error: RequestEntityTooLarge) -> Response:
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    return json_error(f"the request body is larger than {limit} bytes", "BODY_TOO_LARGE",
+    return json_error(f"the request body is larger than {limit} bytes", ErrorCode.BODY_TOO_LARGE,
                       HTTPStatus.REQUEST_ENTITY_TOO_LARGE)  # fmt: skip
 
 
@@ -142,7 +143,7 @@ def healthz() -> Response:
 def events_unavailable() -> Response:
     """``/events`` under the WSGI server: a long-lived stream needs the ASGI entry point."""
     return json_error("live updates (/events, subscriptions) need the ASGI server: run "
-                      "`uvicorn asgi:app`", "SUBSCRIPTIONS_UNAVAILABLE",
+                      "`uvicorn asgi:app`", ErrorCode.SUBSCRIPTIONS_UNAVAILABLE,
                       HTTPStatus.NOT_IMPLEMENTED)  # fmt: skip
 
 
@@ -154,11 +155,14 @@ def readyz() -> Response:
             connection.execute(text("SELECT 1"))
         current, head = migration_state(engine)
     except DBAPIError as error:
-        return json_error(f"the database is unreachable ({type(error.orig).__name__})",
-                          "DATABASE_UNAVAILABLE", HTTPStatus.SERVICE_UNAVAILABLE)  # fmt: skip
+        return json_error(
+            f"the database is unreachable ({type(error.orig).__name__})",
+            ErrorCode.DATABASE_UNAVAILABLE,
+            HTTPStatus.SERVICE_UNAVAILABLE,
+        )
     if current != head:
         return json_error(f"the database schema is at {current or 'no revision'}, the code "
-                          f"needs {head}: run `alembic upgrade head`", "MIGRATIONS_PENDING",
+                          f"needs {head}: run `alembic upgrade head`", ErrorCode.MIGRATIONS_PENDING,
                           HTTPStatus.SERVICE_UNAVAILABLE)  # fmt: skip
     return Response(json.dumps({"status": "ready", "migration": head}),
                     mimetype="application/json")  # fmt: skip

@@ -21,15 +21,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..errors import ErrorCode
 from ..store.models import PersistedQuery
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
-NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
-HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
-NOT_ALLOWED = "PERSISTED_QUERY_NOT_ALLOWED"
+NOT_FOUND = ErrorCode.PERSISTED_QUERY_NOT_FOUND
+NOT_SUPPORTED = ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED
+HASH_MISMATCH = ErrorCode.PERSISTED_QUERY_HASH_MISMATCH
+NOT_ALLOWED = ErrorCode.PERSISTED_QUERY_NOT_ALLOWED
 MODES = ("apq", "allowlist", "off")
 
 

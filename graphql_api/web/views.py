@@ -23,11 +23,12 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from .. import usage
+from ..compat import request_data_argument
+from ..errors import ErrorCode
 from ..schema import BATCH_CEILING, schema
 from ..schema.request_context import RequestContext
 from ..store import db
-from ..store.response_cache import ResponseCache
-from ..store.snapshots import SNAPSHOTS_KEY, SnapshotStore, snapshot_store
+from ..store.snapshots import snapshot_store
 from . import auth, export_endpoints, graphql_http, observability
 from .graphiql import create_blueprint, render_graphiql_page
 
@@ -179,7 +180,7 @@ def _batch_refusal(req: Request) -> Response | None:
         f"a batch of {len(body)} operations is over the limit of {limit}"
         if limit > 0 else "batched requests are disabled on this server"
     )  # fmt: skip
-    payload = {"errors": [{"message": message, "extensions": {"code": "BATCH_TOO_LARGE"}}]}
+    payload = {"errors": [{"message": message, "extensions": {"code": ErrorCode.BATCH_TOO_LARGE}}]}
     return Response(orjson.dumps(payload), status=HTTPStatus.BAD_REQUEST,
                     mimetype="application/json")  # fmt: skip
 
@@ -266,7 +267,7 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         GraphQL over HTTP: "GET requests MUST NOT be used for executing mutation
         operations … the server MUST respond with error status code 405".
         """
-        request_data = kwargs.get("request_data", args[-1] if args else None)
+        request_data = request_data_argument(args, kwargs)
         missing = _missing_operation_name(request_data)
         if missing is not None:
             return missing
@@ -337,10 +338,6 @@ def _method_not_allowed(error: Any) -> Response:
 
 def init_app(app: Flask) -> None:
     """Mount ``/graphql`` (POST and GET; GET runs queries only) and the GraphiQL assets."""
-    app.extensions[SNAPSHOTS_KEY] = SnapshotStore(int(app.config["SNAPSHOT_CACHE_SIZE"]))
-    app.extensions[graphql_http.RESPONSE_CACHE_KEY] = ResponseCache(
-        int(app.config["RESPONSE_CACHE_BYTES"])
-    )
     view: Any = TokenGraphQLView.as_view("graphql", schema=schema, graphql_ide="graphiql")
     app.add_url_rule("/graphql", view_func=view, methods=["GET", "POST"])
     app.register_error_handler(HTTPStatus.METHOD_NOT_ALLOWED, _method_not_allowed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import ErrorCode
 from ..store import repository
 from ..store.db import lock_writes
 from .errors import Conflict, Invalid, NotFound, WriteRefused
@@ -44,7 +45,7 @@ def _check_revision(session: Session, expected_revision: int | None) -> int:
             f"the data changed since revision {expected_revision} (now {current}); "
             "read it again and retry"
         )
-        raise Conflict(msg, current, "STALE_REVISION")
+        raise Conflict(msg, current, ErrorCode.STALE_REVISION)
     return current
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import ApiError
+
 if TYPE_CHECKING:
     from ..dtcg.errors import DTCGError
 
 
-class WriteRefused(Exception):  # noqa: N818 - a refusal, not a failure
-    """Base class: the write was not made."""
+class WriteRefused(ApiError):  # noqa: N818 - a refusal, not a failure
+    """Base class: the write was not made (the API's exception tree: :mod:`graphql_api.errors`)."""
 
 
 class NotFound(WriteRefused):
@@ -37,14 +39,14 @@ class Conflict(WriteRefused):
     """
 
     def __init__(self, message: str, current_revision: int, code: str) -> None:
-        super().__init__(message)
+        super().__init__(message, code)
         self.current_revision = current_revision
-        self.code = code
 
 
 class Invalid(WriteRefused):
     """The result would not be a valid design system: every problem, with catalogue codes."""
 
     def __init__(self, problems: list[DTCGError]) -> None:
-        super().__init__("; ".join(str(p) for p in problems[:3]))
+        first = problems[0].code if problems else None
+        super().__init__("; ".join(str(p) for p in problems[:3]), first)
         self.problems = problems

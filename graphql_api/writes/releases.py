@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..dtcg import errors as E  # noqa: N812 - the engine's alias
 from ..dtcg.errors import DTCGError
+from ..errors import ErrorCode
 from ..store import release_format, repository
 from ..store.db import lock_writes
 from ..store.models import Release
@@ -35,7 +36,7 @@ def create_release(session: Session, name: str, notes: str, *, author: str = "")
     if not name.strip():
         raise Invalid([DTCGError(E.INVALID_INPUT, "a release needs a name")])
     if session.scalar(select(Release.id).where(Release.name == name)) is not None:
-        raise Conflict(f"release {name!r} exists already", current, "ALREADY_EXISTS")
+        raise Conflict(f"release {name!r} exists already", current, ErrorCode.ALREADY_EXISTS)
     if current == 0:
         raise Invalid([DTCGError(E.INVALID_INPUT, "nothing to release: no tokens were written")])
     ws = Workspace(session, repository.load_catalog(session))

@@ -15,6 +15,7 @@ from ..dtcg.errors import DTCGError
 from ..dtcg.nodes import Document
 from ..dtcg.parse import name_problem
 from ..dtcg.resolver import Modifier as ModifierDoc
+from ..errors import ErrorCode
 from ..store.models import Context, Modifier, TokenSet
 from .errors import Conflict, Invalid, NotFound
 from .workspace import Layer, Workspace, layer_changes, theme_row_id
@@ -55,7 +56,7 @@ def create_modifier(
     """
     _check_name("modifier", name)
     if name in ws.doc.modifiers or name in ws.doc.sets:
-        raise Conflict(f"a modifier or set {name!r} exists already", 0, "ALREADY_EXISTS")
+        raise Conflict(f"a modifier or set {name!r} exists already", 0, ErrorCode.ALREADY_EXISTS)
     if not contexts or len(set(contexts)) != len(contexts):
         raise _invalid(f"modifier {name!r} needs one or more distinct contexts")
     for ctx in contexts:
@@ -82,7 +83,8 @@ def rename_modifier(ws: Workspace, name: str, new_name: str) -> str:
     _modifier(ws, name)
     _check_name("modifier", new_name)
     if new_name in ws.doc.modifiers or new_name in ws.doc.sets:
-        raise Conflict(f"a modifier or set {new_name!r} exists already", 0, "ALREADY_EXISTS")
+        msg = f"a modifier or set {new_name!r} exists already"
+        raise Conflict(msg, 0, ErrorCode.ALREADY_EXISTS)
     _row(ws, name).name = new_name
     return f"rename modifier {name} to {new_name}"
 
@@ -126,7 +128,7 @@ def create_context(ws: Workspace, modifier: str, name: str, copy_from: str | Non
     mod = _modifier(ws, modifier)
     _check_name("context", name)
     if name in mod.contexts:
-        raise Conflict(f"modifier {modifier!r} has a context {name!r}", 0, "ALREADY_EXISTS")
+        raise Conflict(f"modifier {modifier!r} has a context {name!r}", 0, ErrorCode.ALREADY_EXISTS)
     document = Document()
     if copy_from is not None:
         source = ws.document(ws.layer(context=(modifier, copy_from)))
@@ -145,7 +147,8 @@ def rename_context(ws: Workspace, modifier: str, name: str, new_name: str) -> st
     ws.layer(context=(modifier, name))
     _check_name("context", new_name)
     if new_name in mod.contexts:
-        raise Conflict(f"modifier {modifier!r} has a context {new_name!r}", 0, "ALREADY_EXISTS")
+        msg = f"modifier {modifier!r} has a context {new_name!r}"
+        raise Conflict(msg, 0, ErrorCode.ALREADY_EXISTS)
     row = _row(ws, modifier)
     ws.session.execute(
         update(Context)

@@ -26,6 +26,7 @@ from ..dtcg.edits import (
 )
 from ..dtcg.errors import DTCGError
 from ..dtcg.parse import parse_document
+from ..errors import ErrorCode
 from .errors import Conflict, Invalid, NotFound
 from .workspace import Layer, Workspace
 
@@ -72,7 +73,7 @@ def create_token(ws: Workspace, path: str, obj: Mapping[str, Any], layer: Layer 
             raise Invalid([DTCGError(E.INVALID_INPUT, msg, path=path)])
         layer = Layer(None, sets[0])
     if path in ws.document(layer).tokens:
-        raise Conflict(f"token {path!r} exists in {layer.label}", 0, "ALREADY_EXISTS")
+        raise Conflict(f"token {path!r} exists in {layer.label}", 0, ErrorCode.ALREADY_EXISTS)
     ws.edit(layer).tokens[path] = _parsed(path, obj)
     return f"create {path} in {layer.label}"
 
@@ -136,7 +137,7 @@ def rename_token(ws: Workspace, path: str, new_path: str, update_references: boo
     """
     layers = _defined(ws, path)
     if ws.where_defined(new_path):
-        raise Conflict(f"token {new_path!r} exists already", 0, "ALREADY_EXISTS")
+        raise Conflict(f"token {new_path!r} exists already", 0, ErrorCode.ALREADY_EXISTS)
     users = _users(ws, {path})
     if users and not update_references:
         raise _refusal(path, users, "rename", "updateReferences")

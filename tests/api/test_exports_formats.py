@@ -399,10 +399,17 @@ COLLIDING: dict[str, Any] = {
 def collisions(style: str) -> set[frozenset[str]]:
     """Pairs of COLLIDING paths (typography: with member) whose names are equal in ``style``."""
     names: dict[str, set[str]] = {}
-    for path, suffixes in [("focus.outline-color", [()]), ("focus.outlineColor", [()]),
-                           ("gap.x_y", [()]), ("gap.x-y", [()]),
-                           ("text.body", [("font", "family"), ("font", "size")]),
-                           ("text.body-font-size", [()]), ("2xl", [()])]:  # fmt: skip
+    cases: list[tuple[str, list[tuple[str, ...]]]]
+    cases = [
+        ("focus.outline-color", [()]),
+        ("focus.outlineColor", [()]),
+        ("gap.x_y", [()]),
+        ("gap.x-y", [()]),
+        ("text.body", [("font", "family"), ("font", "size")]),
+        ("text.body-font-size", [()]),
+        ("2xl", [()]),
+    ]
+    for path, suffixes in cases:
         for suffix in suffixes:
             names.setdefault(name_of(path, suffix, style), set()).add(path)
     return {frozenset(paths) for paths in names.values() if len(paths) > 1}

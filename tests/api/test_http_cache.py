@@ -20,8 +20,8 @@ from sqlalchemy import func, select, update
 
 from graphql_api.store import db
 from graphql_api.store.models import Revision
-from graphql_api.web import graphql_http
-from graphql_api.web.views import snapshot_store
+from graphql_api.store.response_cache import RESPONSE_CACHE_KEY
+from graphql_api.store.snapshots import snapshot_store
 from tests.helpers import (
     SMALL_EXAMPLE,
     assert_num_queries,
@@ -332,7 +332,7 @@ def test_responses_with_errors_are_not_cached(
         result = post(client, GAP, {"theme": bad}).get_json()
         assert result["errors"][0]["extensions"]["code"] == "UNKNOWN_CONTEXT"
         assert len(executions) == n
-    assert len(themed.extensions[graphql_http.RESPONSE_CACHE_KEY]) == 0
+    assert len(themed.extensions[RESPONSE_CACHE_KEY]) == 0
 
 
 def test_validation_errors_are_not_cached(
@@ -364,7 +364,7 @@ def test_zero_bytes_disables_the_response_cache(make_app: MakeApp, executions: l
         second = post(client, PAGE, {"first": 2})
     assert len(executions) == 2
     assert first.get_data() == second.get_data()
-    cache = app.extensions[graphql_http.RESPONSE_CACHE_KEY]
+    cache = app.extensions[RESPONSE_CACHE_KEY]
     assert (cache.size, len(cache)) == (0, 0)
     # GET still gets ETags and 304s.
     tag = get(client, PAGE, {"first": 2}).headers["ETag"]
@@ -376,7 +376,7 @@ def test_response_cache_is_bounded(make_app: MakeApp, executions: list[str]) -> 
     app = make_app(RESPONSE_CACHE_BYTES=budget)
     import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
     client = app.test_client()
-    cache = app.extensions[graphql_http.RESPONSE_CACHE_KEY]
+    cache = app.extensions[RESPONSE_CACHE_KEY]
     sizes = []
     for n in range(1, 31):
         sizes.append(len(post(client, PAGE, {"first": n}).get_data()))
@@ -401,7 +401,7 @@ def test_response_larger_than_the_budget_is_not_cached(
     assert len(big.get_data()) > 200
     assert post(client, PAGE, {"first": 50}).get_data() == big.get_data()
     assert len(executions) == 2
-    assert app.extensions[graphql_http.RESPONSE_CACHE_KEY].size == 0
+    assert app.extensions[RESPONSE_CACHE_KEY].size == 0
 
 
 def test_new_import_is_not_answered_from_the_response_cache(
@@ -415,7 +415,7 @@ def test_new_import_is_not_answered_from_the_response_cache(
     after = data_of(post(client, PAGE, {"first": 1}).get_json())
     assert after["tokens"]["totalCount"] == 2
     assert len(executions) == 3
-    cache = small_example.extensions[graphql_http.RESPONSE_CACHE_KEY]
+    cache = small_example.extensions[RESPONSE_CACHE_KEY]
     assert len(cache) == 1  # the previous revision's entries were dropped
 
 

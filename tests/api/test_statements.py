@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from graphql_api.store import db
-from graphql_api.web.views import snapshot_store
+from graphql_api.store.snapshots import snapshot_store
 from tests.helpers import SMALL_EXAMPLE, assert_num_queries, data_of, import_tokens
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from graphql_api.store import db
-from graphql_api.web import graphql_http
+from graphql_api.store.response_cache import RESPONSE_CACHE_KEY
 from tests.helpers import (
     SMALL_EXAMPLE,
     assert_num_queries,
@@ -104,7 +104,7 @@ def test_import_through_one_instance_is_seen_by_the_other(
     assert gap(post(client_a)) == (10, 2)
     # Both instances hold only the new revision's responses.
     for app in (a, b):
-        cache = app.extensions[graphql_http.RESPONSE_CACHE_KEY]
+        cache = app.extensions[RESPONSE_CACHE_KEY]
         assert cache.size <= cache.max_bytes
         if cache_bytes:
             assert {rev for rev, _ in cache._entries} == {stored_state(a).revision}

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import websockets
+from websockets.typing import Subprotocol
+
+PROTOCOL = Subprotocol("graphql-transport-ws")
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -26,16 +29,17 @@ class WsClient:
                       headers: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
         """Open the socket and send connection_init; the server's answer."""
         self.ws = await websockets.connect(
-            self.url, subprotocols=["graphql-transport-ws"], additional_headers=headers,
+            self.url,
+            subprotocols=[PROTOCOL],
+            additional_headers=headers,
             open_timeout=10,
-        )  # fmt: skip
+        )
         await self.ws.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
         return await self.message()
 
     async def connect_raw(self, payload: dict[str, Any] | None = None) -> Any:
         """Open the socket, send connection_init; an awaitable of the answer (not awaited)."""
-        self.ws = await websockets.connect(self.url, subprotocols=["graphql-transport-ws"],
-                                           open_timeout=10)  # fmt: skip
+        self.ws = await websockets.connect(self.url, subprotocols=[PROTOCOL], open_timeout=10)
         await self.ws.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
         return self.message()
 

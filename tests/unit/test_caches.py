@@ -21,9 +21,8 @@ from graphql_api import create_app
 from graphql_api.dtcg.errors import DTCGErrorGroup
 from graphql_api.store import snapshots
 from graphql_api.store.repository import Catalog, ContextInfo, ModifierInfo
-from graphql_api.store.response_cache import ResponseCache
+from graphql_api.store.response_cache import RESPONSE_CACHE_KEY, ResponseCache
 from graphql_api.store.snapshots import SnapshotStore
-from graphql_api.web import graphql_http
 from graphql_api.web.http_cache import cache_control, etag, etag_matches, request_key
 
 if TYPE_CHECKING:
@@ -428,5 +427,5 @@ def test_create_app_sizes_the_caches_from_its_settings(tmp_path: Path) -> None:
         }
     )
     assert app.extensions[snapshots.SNAPSHOTS_KEY].max_size == 3
-    assert app.extensions[graphql_http.RESPONSE_CACHE_KEY].max_bytes == 1234
+    assert app.extensions[RESPONSE_CACHE_KEY].max_bytes == 1234
     assert not (tmp_path / "unused.sqlite3").exists()

@@ -20,10 +20,13 @@ from tests.helpers import (
     import_tokens,
     load_oracle,
 )
+from tests.helpers import gql as post_gql
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
+    from flask import Flask
     from flask.testing import FlaskClient, FlaskCliRunner
 
     from tests.api.conftest import Gql, SharedDB
@@ -660,11 +663,21 @@ def test_invalid_cursor_is_an_error(small_example: object, gql: Gql) -> None:
     assert error["extensions"]["code"] == "INVALID_CURSOR"
 
 
-def test_cursors_are_opaque_but_stable(small_example: object, gql: Gql) -> None:
+def test_cursors_are_opaque_but_stable(
+    small_example: Flask, gql: Gql, make_app: Callable[..., Flask]
+) -> None:
     one = data_of(gql(PAGE_QUERY, {"first": 3}))["tokens"]["edges"]
-    two = data_of(gql(PAGE_QUERY, {"first": 3}))["tokens"]["edges"]
-    assert [e["cursor"] for e in one] == [e["cursor"] for e in two]
+    # Another request (other variables: no response-cache hit) in another app process on the
+    # same database: the same tokens get the same cursors, and a cursor of one process pages
+    # on in the other.
+    other = make_app().test_client()
+    two = data_of(post_gql(other, PAGE_QUERY, {"first": 5}))["tokens"]["edges"]
+    assert [e["cursor"] for e in two[:3]] == [e["cursor"] for e in one]
     assert all(e["cursor"] != e["node"]["path"] for e in one)
+    after = data_of(post_gql(other, PAGE_QUERY, {"first": 2, "after": one[2]["cursor"]}))
+    assert [e["node"]["path"] for e in after["tokens"]["edges"]] == [
+        e["node"]["path"] for e in two[3:5]
+    ]
 
 
 # --------------------------------------------------------------------------- filters

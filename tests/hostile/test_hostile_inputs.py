@@ -9,7 +9,7 @@ is committed.
 
 Every case goes through the engine (``importers.load`` with the loaders' ``problems``, then
 ``validate_document``, as ``tokens import`` does) in a forked child process, which is killed
-after :data:`TIMEOUT` seconds (the test fails as a hang) and reports:
+after :data:`CPU_SECONDS` of CPU time (the test fails as a hang) and reports:
 
 * the codes found: each expected one must be there, and every error must be a
   :class:`DTCGError` with a code of ``errors.CODES``; any other exception (``RecursionError``,
@@ -31,6 +31,7 @@ import json
 import multiprocessing
 import os
 import resource
+import signal
 import time
 import traceback
 import tracemalloc
@@ -61,8 +62,12 @@ FILES = HERE / "files"
 MANIFEST: dict[str, dict[str, Any]] = json.loads((HERE / "manifest.json").read_text("utf-8"))[
     "cases"
 ]
-#: Seconds an engine case may run before it counts as a hang (a guard, not a benchmark).
-TIMEOUT = 60.0
+#: CPU seconds an engine case may use before it counts as a hang (a guard, not a benchmark).
+#: CPU time, not wall time: a busy machine slows a case down but does not make it fail.
+CPU_SECONDS = 60
+#: Wall-clock seconds after which the parent gives up on a child that neither finishes nor
+#: uses CPU (e.g. blocked); far above CPU_SECONDS so machine load never reaches it.
+WALL_SECONDS = 600.0
 #: Peak of Python allocations an engine case may reach (a guard against blow-ups).
 MEMORY_CAP = 300 * 1024 * 1024
 #: Address space the child may add to what it inherits: a runaway allocation becomes a
@@ -136,9 +141,11 @@ def parse_and_validate(data: Any, *, strict: bool) -> list[DTCGError]:
     return errors + validate_document(resolver, strict=strict)
 
 
-def _child(conn: Any, work: Callable[[], list[DTCGError]]) -> None:
+def _child(conn: Any, work: Callable[[], list[DTCGError]], cpu_seconds: int) -> None:
     """In the forked child: cap the address space, run ``work`` under tracemalloc, report."""
     outcome = Outcome()
+    used_cpu = int(sum(os.times()[:2]))
+    resource.setrlimit(resource.RLIMIT_CPU, (used_cpu + cpu_seconds, used_cpu + cpu_seconds + 5))
     try:
         hard = resource.getrlimit(resource.RLIMIT_AS)[1]
         with Path("/proc/self/statm").open() as statm:
@@ -166,13 +173,21 @@ def _child(conn: Any, work: Callable[[], list[DTCGError]]) -> None:
     conn.close()
 
 
-def isolated(work: Callable[[], list[DTCGError]], timeout: float = TIMEOUT) -> Outcome:
-    """Run ``work`` in a forked child; fail the test if it runs longer than ``timeout``."""
+def isolated(
+    work: Callable[[], list[DTCGError]],
+    timeout: float = WALL_SECONDS,
+    cpu_seconds: int = CPU_SECONDS,
+) -> Outcome:
+    """Run ``work`` in a forked child; fail the test if it uses more than ``CPU_SECONDS``.
+
+    The child gets ``RLIMIT_CPU`` (the kernel sends SIGXCPU past it), so the guard counts
+    the case's own CPU time; ``timeout`` (wall clock) only catches a child that blocks.
+    """
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("needs fork() to kill a hanging case")
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, work), daemon=True)
+    child = ctx.Process(target=_child, args=(send, work, cpu_seconds), daemon=True)
     child.start()
     send.close()
     try:
@@ -182,12 +197,26 @@ def isolated(work: Callable[[], list[DTCGError]], timeout: float = TIMEOUT) -> O
         try:
             outcome: Outcome = receive.recv()
         except EOFError:
+            child.join(10)
+            if child.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+                pytest.fail(f"more than {cpu_seconds} s of CPU: the engine hangs on this input")
             pytest.fail(f"the child died without a result (exit code {child.exitcode})")
     finally:
         child.join(10)
         if child.is_alive():
             child.kill()
     return outcome
+
+
+def _spin() -> list[DTCGError]:
+    while True:
+        pass
+
+
+def test_the_watchdog_counts_cpu_time_and_ends_a_hang() -> None:
+    # The wall-clock guard would say "no result after …": this message is RLIMIT_CPU's.
+    with pytest.raises(pytest.fail.Exception, match="more than 1 s of CPU"):
+        isolated(_spin, timeout=120, cpu_seconds=1)
 
 
 def check(outcome: Outcome, expected: list[str], paths: list[str] | None = None) -> None:

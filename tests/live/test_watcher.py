@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from graphql_api.live.service import LiveUpdates
-from graphql_api.live.watcher import REVISIONS, RevisionEvent, ThemeEvent, theme_topic
+from graphql_api.live.watcher import RevisionEvent, ThemeEvent, theme_topic
 from graphql_api.schema import schema
 from graphql_api.schema.request_context import RequestContext
 from graphql_api.store import db
@@ -180,6 +180,7 @@ def test_notification_payloads(payload: str, parsed: tuple[str, int] | None) -> 
     assert parse_payload(payload) == parsed
 
 
-def test_revisions_topic_is_stable() -> None:
-    assert REVISIONS == ("revisions",)
-    assert theme_topic({"b": "2", "a": "1"}) == ("theme", (("a", "1"), ("b", "2")))
+def test_theme_topics_ignore_order_and_tell_selections_apart() -> None:
+    assert theme_topic({"b": "2", "a": "1"}) == theme_topic({"a": "1", "b": "2"})
+    assert theme_topic({"a": "1"}) != theme_topic({"a": "2"})
+    assert theme_topic({"a": "1"}) != theme_topic({"b": "1"})

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -144,17 +145,29 @@ def test_size_never_exceeds_the_budget() -> None:
 
 
 def test_concurrent_puts_keep_the_accounting_right() -> None:
+    """Six threads forced to switch every microsecond: without the cache's lock, puts race
+    (``OrderedDict mutated during iteration``, sizes counted twice); with it, none does."""
     cache = ResponseCache(500)
+    failures: list[BaseException] = []
 
     def fill(worker: int) -> None:
-        for i in range(300):
-            cache.put(1, f"{worker}-{i % 50}", b"x" * (1 + (i * worker) % 23))
+        try:
+            for i in range(2000):
+                cache.put(1, f"{worker}-{i % 50}", b"x" * (1 + (i * worker) % 23))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
 
-    threads = [threading.Thread(target=fill, args=(w,)) for w in range(1, 7)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=fill, args=(w,)) for w in range(1, 7)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
     held = sum(len(cache.get(1, f"{w}-{i}") or b"") for w in range(1, 7) for i in range(50))
     assert held == cache.size <= cache.max_bytes
 

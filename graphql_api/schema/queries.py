@@ -123,13 +123,13 @@ def _reads_edges(info: Info) -> bool:
 
 @strawberry.type(description="Read design tokens resolved for a theme.")
 class TokenQuery:
-    """The root type. Resolvers read snapshots through the :class:`~.context.Context`."""
+    """The root type. Resolvers read snapshots through :class:`.request_context.RequestContext`."""
 
     @strawberry.field(
         description="Every modifier with its contexts, in resolutionOrder."
     )
     def modifiers(self, info: Info, release: ReleaseArg = None) -> list[T.Modifier]:
-        """From the request's catalog (:meth:`.context.Context.catalog`) or the release."""
+        """From the request catalog (:meth:`.request_context.RequestContext.catalog`) or release."""
         if release is not None:
             return release_modifiers(info.context.release(release)[0])
         return modifier_objects(info.context.catalog())

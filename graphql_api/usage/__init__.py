@@ -6,7 +6,7 @@ Nothing else: no request body, no variables, no address, no header but the clien
 
 - Observed in ``Query.token`` and ``Query.tokens`` (current data only, not ``release:``
   reads): each appends ``(theme, paths)`` to the request's list
-  (:meth:`graphql_api.schema.request_context.Context.requested`; no lock, no SQL).
+  (:meth:`graphql_api.schema.request_context.RequestContext.requested`; no lock, no SQL).
 - At the end of the request :func:`finish` hands the list to the app's
   :class:`.flusher.UsageStore` with the client name: the ``USAGE_CLIENT_HEADER`` header
   (``apollographql-client-name``), else the GraphQL operation name, else ``(unknown)``.

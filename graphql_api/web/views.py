@@ -1,6 +1,6 @@
 """HTTP adapters: the GraphQL view (Strawberry on Flask) and GraphiQL served offline.
 
-The view is thin: it builds the typed :class:`~graphql_api.schema.request_context.Context`
+The view is thin: it builds the typed :class:`~graphql_api.schema.request_context.RequestContext`
 (the request's session, the process's snapshot cache, settings) and renders
 GraphiQL from locally installed assets instead of a CDN.
 """

@@ -12,12 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
-from sqlalchemy import func, select
 from strawberry.scalars import JSON
 
 from .. import writes
 from ..dtcg.errors import DTCGErrorGroup
-from ..store.models import Revision
+from ..store import repository
 from ..writes import releases, structure, tokens
 from ..writes.documents import document_files, read_upload
 from ..writes.imports import ImportResult
@@ -565,9 +564,7 @@ class Mutation:
         def make() -> tuple[Any, int, Any]:
             row = releases.create_release(ctx.session, input.name, input.notes,
                                           author=principal.name)  # fmt: skip
-            revision, created_at = ctx.session.execute(
-                select(func.max(Revision.id), func.now())
-            ).one()
+            revision, created_at = repository.revision_and_now(ctx.session)
             return row, revision, created_at
 
         made = _transaction(ctx, make)

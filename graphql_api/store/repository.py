@@ -81,6 +81,12 @@ def current_revision(session: Session) -> int:
     return session.scalar(select(func.coalesce(func.max(Revision.id), 0))) or 0
 
 
+def revision_and_now(session: Session) -> tuple[int, Any]:
+    """(the current revision, 0 before any write; the database's current time). One statement."""
+    row = session.execute(select(func.coalesce(func.max(Revision.id), 0), func.now())).one()
+    return int(row[0]), row[1]
+
+
 def current_revision_stamp(session: Session) -> tuple[int, str]:
     """(current revision, when it was written as ISO text); (0, "") before any write.
 

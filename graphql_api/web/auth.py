@@ -17,19 +17,18 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, Request, Response, current_app, g, request
-from sqlalchemy import CursorResult, select, update
 
 from ..errors import ApiError, ErrorCode
-from ..store import db
-from ..store.models import ApiKey
+from ..store import api_keys, db
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from ..store.models import ApiKey
 
 SCOPES = ("read", "write", "admin")
 KEY_PREFIX = "tk_"
@@ -69,29 +68,23 @@ def create_key(session: Session, name: str, scope: str) -> str:
     """
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {scope!r}")
-    if session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
+    if api_keys.name_taken(session, name):
         raise ValueError(f"a key named {name!r} exists already")
     prefix, secret, salt = secrets.token_hex(4), secrets.token_urlsafe(32), secrets.token_hex(16)
-    session.add(
-        ApiKey(name=name, prefix=prefix, salt=salt, secret_hash=_digest(salt, secret), scope=scope)
+    api_keys.add(
+        session, name=name, prefix=prefix, salt=salt, secret_hash=_digest(salt, secret), scope=scope
     )
-    session.flush()
     return f"{KEY_PREFIX}{prefix}_{secret}"
 
 
 def revoke_key(session: Session, name: str) -> bool:
     """Revoke the key called ``name``; False when there is no such active key."""
-    result = cast("CursorResult[object]", session.execute(
-        update(ApiKey)
-        .where(ApiKey.name == name, ApiKey.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
-    ))  # fmt: skip
-    return bool(result.rowcount)
+    return api_keys.revoke(session, name)
 
 
 def list_keys(session: Session) -> list[ApiKey]:
     """Every key, oldest first (secrets are not stored, so none is shown)."""
-    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+    return api_keys.every_key(session)
 
 
 def verify(session: Session, token: str) -> Principal:
@@ -104,10 +97,7 @@ def verify(session: Session, token: str) -> Principal:
     prefix, _, secret = body.partition("_")
     if not token.startswith(KEY_PREFIX) or not prefix or not secret:
         raise AuthError("malformed API key")
-    row = session.execute(
-        select(ApiKey.name, ApiKey.scope, ApiKey.salt, ApiKey.secret_hash, ApiKey.revoked_at)
-        .where(ApiKey.prefix == prefix)
-    ).first()  # fmt: skip
+    row = api_keys.by_prefix(session, prefix)
     expected = row.secret_hash if row else "0" * 64
     ok = hmac.compare_digest(_digest(row.salt if row else "00", secret), expected)
     if row is None or not ok:

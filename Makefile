@@ -23,8 +23,10 @@ graphiql:
 		npm ci --prefix $(GRAPHIQL) --no-audit --no-fund; \
 	fi
 
+# One worker per core (pytest-xdist); a test file stays on one worker, so its module
+# fixtures (servers, imported design systems) are built once.
 test: venv
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 serve: venv
 	$(BIN)/alembic upgrade head

@@ -1,6 +1,6 @@
 """Usage reads: which tokens clients request, unused tokens, deprecated tokens still in use.
 
-Resolvers delegate: rows come from :mod:`graphql_api.usage.store` (read with the usage
+Resolvers delegate: rows come from :mod:`graphql_api.store.usage` (read with the usage
 store's own connection, after writing this process's pending counts), reports from
 :mod:`graphql_api.usage.report`. Their results change without a new data revision, so a
 request that reads them is neither put in the response cache nor given an ETag.
@@ -15,7 +15,8 @@ import strawberry
 from graphql import GraphQLError
 
 from ..errors import ErrorCode
-from ..usage import report, store
+from ..store import usage as usage_rows
+from ..usage import reads, report
 from ..usage.recorder import parse_theme_key
 from . import types as T  # noqa: N812 - short alias
 from .history import SelectedContext
@@ -196,7 +197,7 @@ class UsageQuery:
                                extensions={"code": ErrorCode.INVALID_ARGUMENT})  # fmt: skip
         usage_store = _store(info.context)
         with usage_store.session() as session:
-            rows = store.daily_rows(session, path, since, until)
+            rows = usage_rows.daily_rows(session, path, since, until)
         summary = report.summarise(path, rows)
         return TokenUsageReport(
             path=path, total=summary.total, first_seen=summary.first_seen,
@@ -213,12 +214,12 @@ class UsageQuery:
         "has it."
     )
     def unused_tokens(self, info: Info, since: SinceArg) -> list[T.Token]:
-        """Stored paths minus :func:`graphql_api.usage.store.used_paths`."""
+        """Stored paths minus :func:`graphql_api.store.usage.used_paths`."""
         ctx = info.context
         usage_store = _store(ctx)
         with usage_store.session() as session:
-            used = store.used_paths(session, since)
-        unused = sorted(store.stored_paths(ctx.session) - used)
+            used = usage_rows.used_paths(session, since)
+        unused = sorted(usage_rows.stored_paths(ctx.session) - used)
         default = T.token_objects(ctx.snapshot(None))
         missing = [p for p in unused if p not in default]
         others = _other_themes(ctx, missing) if missing else {}
@@ -231,7 +232,7 @@ class UsageQuery:
         "with those clients; most requested first (see `DeprecatedTokenUsage`)."
     )
     def deprecated_in_use(self, info: Info, since: SinceArg) -> list[DeprecatedTokenUsage]:
-        """:func:`graphql_api.usage.store.deprecated_in_use` over the current snapshots."""
+        """:func:`graphql_api.usage.reads.deprecated_in_use` over the current snapshots."""
         ctx = info.context
         usage_store = _store(ctx)
 
@@ -242,7 +243,7 @@ class UsageQuery:
                 return None
 
         with usage_store.session() as session:
-            uses = store.deprecated_in_use(session, since, report.deprecation_lookup(snapshot_of))
+            uses = reads.deprecated_in_use(session, since, report.deprecation_lookup(snapshot_of))
         return [
             DeprecatedTokenUsage(
                 path=u.path, deprecated=T.Deprecation(reason=u.reason), total=u.total,

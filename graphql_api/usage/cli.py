@@ -23,8 +23,9 @@ from flask.cli import with_appcontext
 
 from ..dtcg.errors import DTCGErrorGroup
 from ..store import db
+from ..store import usage as usage_rows
 from ..store.snapshots import Snapshot, SnapshotStore
-from . import get_state, report, store
+from . import get_state, reads, report
 from .recorder import utc_today
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _day(value: datetime | None) -> date | None:
 
 
 def _path_report(session: Session, path: str, since: date, until: date | None) -> str:
-    summary = report.summarise(path, store.daily_rows(session, path, since, until))
+    summary = report.summarise(path, usage_rows.daily_rows(session, path, since, until))
     head = f"{path}: {summary.total:,} requests from {since} to {until or 'today'} (UTC days)"
     if not summary.total:
         return head + "."
@@ -105,7 +106,7 @@ def _snapshots(session: Session) -> tuple[Snapshot, Any]:
 def _unused(session: Session, usage_session: Session, since: date, *, as_json: bool) -> str:
     default, _snapshot = _snapshots(session)
     found = []
-    for path in store.unused_paths(usage_session, since, store.stored_paths(session)):
+    for path in usage_rows.unused_paths(usage_session, since, usage_rows.stored_paths(session)):
         tok = default.tokens.get(path)
         dep = tok.deprecated if tok is not None else None
         found.append({
@@ -121,7 +122,7 @@ def _unused(session: Session, usage_session: Session, since: date, *, as_json: b
 
 def _deprecated(session: Session, usage_session: Session, since: date, *, as_json: bool) -> str:
     _default, snapshot = _snapshots(session)
-    uses = store.deprecated_in_use(usage_session, since, report.deprecation_lookup(snapshot))
+    uses = reads.deprecated_in_use(usage_session, since, report.deprecation_lookup(snapshot))
     if as_json:
         return json.dumps({"since": since.isoformat(), "tokens": _plain(uses)}, indent=2)
     rows = [
@@ -183,7 +184,7 @@ def usage_command(  # noqa: PLR0917 - click passes options by keyword
     session = db.get_session()
     with usage_store.session() as usage_session:
         if path is not None and as_json:
-            rows = store.daily_rows(usage_session, path, first, last)
+            rows = usage_rows.daily_rows(usage_session, path, first, last)
             text = json.dumps(_plain(report.summarise(path, rows)), indent=2)
         elif path is not None:
             text = _path_report(usage_session, path, first, last)

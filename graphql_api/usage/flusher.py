@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Final
 
 from sqlalchemy.orm import sessionmaker
 
+from ..store.usage import write_batch
 from .recorder import ReplayMemo, merge_rows
-from .store import write_batch
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
-    from .recorder import Observation, Reads, UsageKey, UsageRecorder
+    from ..store.usage import UsageKey
+    from .recorder import Observation, Reads, UsageRecorder
 
 LOG: Final = logging.getLogger("graphql_api.usage")
 #: Shortest interval between two scheduled flushes of one store (s).

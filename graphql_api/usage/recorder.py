@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
+    from ..store.usage import UsageKey
+
 #: ``(theme key, paths)``: tokens one resolver read in one theme combination.
 Observation = tuple[str, "Sequence[str]"]
-#: A row of the ``token_usage`` table: ``(day, path, theme, client)``.
-UsageKey = tuple[date, str, str, str]
 
 UNKNOWN_CLIENT: Final = "(unknown)"
 MAX_CLIENT_LENGTH: Final = 200

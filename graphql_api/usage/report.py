@@ -2,7 +2,7 @@
 
 Counts are requests (GraphQL operations) that asked for a token, per UTC day (see
 :mod:`.recorder` for sampling). The functions here only aggregate rows read by
-:mod:`.store`; the GraphQL layer and the command line present them.
+:mod:`graphql_api.store.usage`; the GraphQL layer and the command line present them.
 """
 
 from __future__ import annotations
@@ -16,16 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
     from datetime import date
 
-
-@dataclass(frozen=True, slots=True)
-class DailyRow:
-    """One stored row: ``count`` requests for ``path`` in ``theme`` by ``client`` on ``day``."""
-
-    day: date
-    path: str
-    theme: str
-    client: str
-    count: int
+    from ..store.usage import DailyRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,9 @@ from sqlalchemy.exc import OperationalError
 
 from graphql_api import usage
 from graphql_api.store import db
+from graphql_api.store import usage as store
 from graphql_api.store.models import TokenUsage
-from graphql_api.usage import flusher, store
+from graphql_api.usage import flusher
 from graphql_api.usage.recorder import utc_today
 from tests.helpers import assert_num_queries, data_of, import_tokens
 from tests.writing import MINI, Writer, make_key

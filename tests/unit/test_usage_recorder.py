@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from graphql_api.store.usage import DailyRow
 from graphql_api.usage import report
 from graphql_api.usage.recorder import (
     MAX_THEME_LENGTH,
@@ -278,8 +279,8 @@ def test_replay_memo_is_bounded_by_paths() -> None:
 # --------------------------------------------------------------------------- reports
 
 
-def row(day: int, path: str, theme: str, client: str, count: int) -> report.DailyRow:
-    return report.DailyRow(date(2026, 11, day), path, theme, client, count)
+def row(day: int, path: str, theme: str, client: str, count: int) -> DailyRow:
+    return DailyRow(date(2026, 11, day), path, theme, client, count)
 
 
 def test_summarise_groups_by_client_day_and_theme() -> None:

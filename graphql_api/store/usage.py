@@ -1,27 +1,40 @@
-"""Token usage in the database: batch upserts and the reads behind the reports.
+"""The ``token_usage`` table: batch upserts and the reads behind the usage reports.
 
 SQLAlchemy only (no Flask). :func:`write_batch` adds counts to ``token_usage`` with one
 ``INSERT … ON CONFLICT DO UPDATE SET count = token_usage.count + excluded.count`` (SQLite and
-PostgreSQL), in one transaction. The readers return plain rows for :mod:`.report`.
+PostgreSQL), in one transaction. The readers return :class:`DailyRow` objects for
+:mod:`graphql_api.usage.report`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..store.models import Token, TokenUsage
-from .report import DailyRow, DeprecatedUse, deprecated_uses
+from .models import Token, TokenUsage
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Iterable, Mapping
     from datetime import date
 
     from sqlalchemy.orm import Session
 
-    from .recorder import UsageKey
+#: ``(UTC day, path, theme key, client)``: the primary key of a ``token_usage`` row.
+UsageKey = tuple["date", str, str, str]
+
+@dataclass(frozen=True, slots=True)
+class DailyRow:
+    """One stored row: ``count`` requests for ``path`` in ``theme`` by ``client`` on ``day``."""
+
+    day: date
+    path: str
+    theme: str
+    client: str
+    count: int
+
 
 #: Rows per INSERT statement (SQLite allows 32,766 bound parameters; 5 per row).
 CHUNK = 2000
@@ -48,7 +61,7 @@ def write_batch(session: Session, batch: Mapping[UsageKey, int]) -> int:
     Args:
         session: a session of its own (committed here, rolled back on error).
         batch: ``(day, path, theme, client) → count`` (see
-            :meth:`.recorder.UsageRecorder.drain`).
+            :meth:`graphql_api.usage.recorder.UsageRecorder.drain`).
 
     Returns:
         The number of rows written (inserted or added to).
@@ -88,7 +101,7 @@ def daily_rows(
     """Every stored row of one path in ``[since, until]`` (inclusive; None: unbounded).
 
     Returns:
-        :class:`.report.DailyRow` per (day, theme, client), by day.
+        :class:`DailyRow` per (day, theme, client), by day.
     """
     query = (
         select(TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client,
@@ -137,34 +150,6 @@ def stored_paths(session: Session) -> set[str]:
 def unused_paths(session: Session, since: date, paths_in_data: Iterable[str]) -> list[str]:
     """Paths of ``paths_in_data`` that no client requested from ``since`` on, sorted."""
     return sorted(set(paths_in_data) - used_paths(session, since))
-
-
-def deprecated_in_use(
-    session: Session, since: date, deprecation: Callable[[str, str], bool | str | None]
-) -> list[DeprecatedUse]:
-    """Deprecated tokens requested from ``since`` on, with the clients that request them.
-
-    A token counts where it was requested in a theme combination in which it is deprecated
-    (``deprecation(theme, path)`` is ``True`` or a reason); two statements.
-
-    Args:
-        session: where ``token_usage`` is read.
-        since: first UTC day included.
-        deprecation: ``(theme key, path) → $deprecated`` in the current data (None or False
-            when it is not deprecated, or unknown there).
-
-    Returns:
-        See :func:`.report.deprecated_uses` (by total, descending).
-    """
-    reasons: dict[tuple[str, str], str | None] = {}
-    for theme, path in used_pairs(session, since):
-        dep = deprecation(theme, path)
-        if dep is not None and dep is not False:
-            reasons[(theme, path)] = dep if isinstance(dep, str) else None
-    if not reasons:
-        return []
-    rows = rows_of_paths(session, {path for _theme, path in reasons}, since)
-    return deprecated_uses([r for r in rows if (r.theme, r.path) in reasons], reasons)
 
 
 def count_rows(session: Session) -> int:

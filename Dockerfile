@@ -12,8 +12,10 @@ RUN npm ci --no-audit --no-fund
 FROM python:3.11-slim AS wheels
 WORKDIR /build
 COPY pyproject.toml ./
+COPY requirements/app.lock ./requirements/app.lock
 COPY graphql_api ./graphql_api
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements/app.lock \
+ && pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 # 3. Runtime: no compilers, no npm, a non-root user.
 FROM python:3.11-slim

@@ -8,14 +8,23 @@ VENV_STAMP := $(VENV)/.installed
 GRAPHIQL := graphql_api/static/graphiql
 RESOLVER := tests/data/primer-primitives/primer-primitives.resolver.json
 
-.PHONY: venv graphiql test serve
+.PHONY: venv graphiql test serve lock
 
 venv: $(VENV_STAMP) graphiql
 
-$(VENV_STAMP): pyproject.toml
+$(VENV_STAMP): pyproject.toml requirements/dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check --no-input -e '.[test]'
+	$(BIN)/python -m pip install --disable-pip-version-check --no-input -r requirements/dev.lock
+	$(BIN)/python -m pip install --disable-pip-version-check --no-input --no-deps -e .
 	touch $@
+
+# The lock files pin every package (and every package it pulls in) that `make`, `.ci/run`
+# and the Dockerfile install. After changing a dependency in pyproject.toml: `make lock`,
+# run the tests, commit pyproject.toml with requirements/*.lock.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet
+lock: venv
+	$(LOCK) -o requirements/app.lock
+	$(LOCK) --extra test --extra lint --extra docs -o requirements/dev.lock
 
 # GraphiQL assets come from the npm registry at set-up (nothing is fetched at run time).
 graphiql:

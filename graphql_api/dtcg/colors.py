@@ -25,7 +25,9 @@ strings (``"#0366d6"``, ``"#f00"``, ``"#ff000080"``, ``"rgb(…)"``, ``"hsl(…)
 named colours), read with coloraide; a hue of exactly 360; XYZ components
 outside [0, 1] (the table's range excludes real colours: the D65 white point is
 ``[0.9505, 1, 1.0888]``, and CSS Color 4 leaves XYZ unbounded); members other
-than the four above (ignored).
+than the four above (ignored); a ``hex`` fallback in any CSS hex form (``#rgb``,
+``#rgba``, ``#rrggbbaa``, any case), normalised to ``#rrggbb`` (its alpha digits are
+ignored: ``alpha`` is the colour's alpha). Strict mode keeps the 6-digit rule.
 
 Hostile input: a ``colorSpace`` that is a list or an object is refused like any
 unknown space (it raised ``TypeError``, unhashable, in the lookup); a component or
@@ -82,6 +84,33 @@ _BYTE = 255
 _XYZ = frozenset({"xyz-d65", "xyz-d50"})  # [0, 1] enforced in strict mode only
 _MEMBERS = frozenset({"colorSpace", "components", "alpha", "hex"})
 _HEX6 = re.compile(r"#[0-9a-fA-F]{6}")
+_CSS_HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_SHORT_HEX = 5  # "#rgb" and "#rgba"
+
+
+def hex_fallback(v: Any, *, strict: bool = False) -> str | None:
+    """The ``hex`` member of a colour object as ``#rrggbb`` (Color module §4.1).
+
+    Args:
+        v: the member as written (None when absent).
+        strict: only ``#rrggbb`` (any case); tolerant mode also takes ``#rgb``,
+            ``#rgba`` and ``#rrggbbaa`` and keeps their colour digits.
+
+    Returns:
+        None when absent, else the fallback as ``#rrggbb`` (case kept).
+
+    Raises:
+        ValueError: not a hex colour of an accepted form.
+    """
+    if v is None:
+        return None
+    pattern = _HEX6 if strict else _CSS_HEX
+    if not isinstance(v, str) or not pattern.fullmatch(v):
+        forms = "#rrggbb (6 digits)" if strict else "a CSS hex colour (#rgb, #rgba, #rrggbb[aa])"
+        raise ValueError(f".hex: hex must be {forms}, got {brief(v)}")
+    if len(v) <= _SHORT_HEX:
+        return "#" + "".join(c * 2 for c in v[1:4])
+    return v[:7]
 
 
 def _number(v: Any, what: str) -> float:
@@ -123,9 +152,7 @@ def color(v: Any, *, strict: bool = False) -> V.Color:
     alpha = _number(v.get("alpha", 1), ".alpha: alpha")
     if not 0 <= alpha <= 1:
         raise ValueError(f".alpha: alpha must be in [0, 1], got {alpha}")
-    hex_in = v.get("hex")
-    if hex_in is not None and not (isinstance(hex_in, str) and _HEX6.fullmatch(hex_in)):
-        raise ValueError(f".hex: hex must be #rrggbb (6 digits), got {brief(hex_in)}")
+    hex_in = hex_fallback(v.get("hex"), strict=strict)
     coords = [math.nan if x is None else x for x in comps]
     if space in _PERCENT_SPACES:
         coords = [coords[0], coords[1] / 100, coords[2] / 100]

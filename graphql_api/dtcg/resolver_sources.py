@@ -14,7 +14,10 @@ array given there replaces the referenced one whole (§4.2.2). Invalid pointers
 ``#/resolutionOrder``, a reference to itself or one of its parents, and loops.
 
 Which files may be read (``FILE_NOT_FOUND`` otherwise, naming the resolver document
-and the source's pointer): a file ``$ref`` is resolved against the document's
+and the source's pointer): a file ``$ref`` is a URI reference (RFC 3986 §4.1), so its
+path is percent-decoded as UTF-8 first (``Color%20Light.json`` names
+``Color Light.json``, ``Th%C3%A8me.json`` names ``Thème.json``; a ``%`` escape that is
+not valid UTF-8 is refused); then it is resolved against the document's
 folder, ``..`` and symlinks included, and must stay inside that folder unless the
 loader is given ``allow_outside_refs=True`` (``--allow-outside-refs``):
 ``../../etc/passwd``, ``/etc/passwd`` or a symlink out of the folder would let a
@@ -36,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from . import errors as E  # noqa: N812 - the engine's own alias
 from . import limits
@@ -56,18 +60,26 @@ def file_ref_problem(
 ) -> tuple[Path | None, str | None]:
     """Where the file part ``name`` of a ``$ref`` written in folder ``base`` leads.
 
+    ``name`` is the path of a URI reference: it is percent-decoded (UTF-8) before
+    anything else is checked, so ``%2e%2e/`` is ``../`` and is refused like it.
+
     Returns:
         ``(resolved path, None)`` when it may be read, else ``(None, why not)``: a URL
-        (always), a name that is not a file name, or a path outside ``base`` after
-        resolving ``..`` and symlinks (unless ``allow_outside_refs``).
+        (always), a name that is not a file name (a NUL, a ``%`` escape that is not
+        UTF-8), or a path outside ``base`` after resolving ``..`` and symlinks (unless
+        ``allow_outside_refs``).
     """
-    if _URL.match(name):
+    try:
+        decoded = unquote(name, errors="strict")
+    except UnicodeDecodeError:
+        return None, f"$ref {brief(name)}: its %-escapes are not UTF-8 (RFC 3986 §2.1)"
+    if _URL.match(name) or _URL.match(decoded):
         return None, f"$ref {brief(name)} is a URL: remote files are never read"
-    if "\x00" in name:
+    if "\x00" in decoded:
         return None, f"$ref {brief(name)} is not a file name"
     try:
         root = base.resolve()
-        path = (base / name).resolve()
+        path = (base / decoded).resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symlink loop
         return None, f"$ref {brief(name)} cannot be resolved: {exc}"
     if not allow_outside_refs and not path.is_relative_to(root):

@@ -231,6 +231,47 @@ def test_resolver_ref_relative_to_the_document(tmp_path: Path) -> None:
     assert values(doc, {}) == {"a": 1, "b": 1}
 
 
+def test_resolver_ref_is_percent_decoded(tmp_path: Path) -> None:
+    """A file ``$ref`` is a URI reference (RFC 3986): spaces and UTF-8 come %-encoded."""
+    write(tmp_path / "tokens/Color Light.Mode 1.json", {"a": {"$value": 1}})
+    write(tmp_path / "tokens/Thème sombre.json", {"b": {"$value": "{a}"}})
+    resolver = {
+        "version": "2025.10",
+        "sets": {"s": {"sources": [
+            {"$ref": "tokens/Color%20Light.Mode%201.json"},
+            {"$ref": "tokens/Th%C3%A8me%20sombre.json"},
+        ]}},
+        "resolutionOrder": [{"$ref": "#/sets/s"}],
+    }  # fmt: skip
+    doc = load_resolver(write(tmp_path / "r.resolver.json", resolver))
+    assert values(doc, {}) == {"a": 1, "b": 1}
+
+
+@pytest.mark.parametrize(
+    ("ref", "fragment"),
+    [
+        pytest.param("%2e%2e/secret.json", "outside the folder", id="rfc3986-encoded-dot-dot"),
+        pytest.param("..%2Fsecret.json", "outside the folder", id="rfc3986-encoded-slash"),
+        pytest.param("%2F%2Fhost/x.json", "is a URL", id="rfc3986-encoded-network-path"),
+        pytest.param("a%00.json", "not a file name", id="rfc3986-encoded-nul"),
+        pytest.param("%C3%28.json", "not UTF-8", id="rfc3986-invalid-utf8"),
+    ],
+)
+def test_resolver_percent_decoded_ref_still_refused(
+    tmp_path: Path, ref: str, fragment: str
+) -> None:
+    write(tmp_path / "secret.json", {"s": {"$value": 1}})
+    resolver = {
+        "sets": {"s": {"sources": [{"$ref": ref}]}},
+        "resolutionOrder": [{"$ref": "#/sets/s"}],
+    }
+    with pytest.raises(DTCGErrorGroup) as info:
+        load_resolver(write(tmp_path / "doc/r.resolver.json", resolver))
+    [err] = info.value.errors
+    assert err.code == E.FILE_NOT_FOUND
+    assert fragment in err.message
+
+
 # --------------------------------------------------------------------------- inputs (§5)
 
 INPUT_CASES = [

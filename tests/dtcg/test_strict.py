@@ -112,6 +112,16 @@ TREES = [
         tok("color", "#ff0000"), [(E.INVALID_VALUE, "t")], id="format-8.1-strict-hex-string"
     ),
     pytest.param(
+        tok("color", {"colorSpace": "srgb", "components": [1, 1, 1], "hex": "#fff"}),
+        [(E.INVALID_VALUE, "t")],
+        id="color-4.1-strict-hex-member-3-digits",
+    ),
+    pytest.param(
+        tok("color", {"colorSpace": "srgb", "components": [1, 1, 1], "hex": "#ffffffff"}),
+        [(E.INVALID_VALUE, "t")],
+        id="color-4.1-strict-hex-member-8-digits",
+    ),
+    pytest.param(
         tok("color", {"colorSpace": "hsl", "components": [360, 0, 0]}),
         [(E.INVALID_VALUE, "t")],
         id="format-8.1-strict-hue-360",

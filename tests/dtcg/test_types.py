@@ -37,6 +37,11 @@ HEX_CASES = [
     pytest.param(srgb(1, 0.5, 0), "#ff8000", id="color-srgb-half-rounds-up"),
     pytest.param({**srgb(0, 0, 0), "hex": "#123456"}, "#123456", id="color-hex-member-kept"),
     pytest.param({**srgb(0, 0, 0), "hex": "#ABCDEF"}, "#abcdef", id="color-hex-member-lowercased"),
+    pytest.param({**srgb(1, 1, 1), "hex": "#fff"}, "#ffffff", id="compat-color-hex-member-3"),
+    pytest.param({**srgb(0, 0, 0), "hex": "#1A2b"}, "#11aa22", id="compat-color-hex-member-4"),
+    pytest.param(
+        {**srgb(0, 0, 0), "hex": "#12345680"}, "#123456", id="compat-color-hex-member-8-alpha-ignored"
+    ),
     pytest.param({"colorSpace": "hsl", "components": [0, 100, 50]}, "#ff0000", id="color-hsl-red"),
     pytest.param(
         {"colorSpace": "hsl", "components": [120, 100, 25]}, "#008000", id="color-hsl-green"
@@ -221,10 +226,10 @@ def test_color_module_out_of_gamut_hex_is_in_range() -> None:
         ),
         pytest.param(srgb(0, 0, 0, 1.5), "alpha", id="color-alpha-above-1"),
         pytest.param(srgb(0, 0, 0, -0.1), "alpha", id="color-alpha-below-0"),
-        pytest.param({**srgb(0, 0, 0), "hex": "#fff"}, "hex", id="color-hex-member-short"),
-        pytest.param(
-            {**srgb(0, 0, 0), "hex": "#ff000080"}, "hex", id="color-hex-member-with-alpha"
-        ),
+        pytest.param({**srgb(0, 0, 0), "hex": "#ff000"}, "hex", id="color-hex-member-5-digits"),
+        pytest.param({**srgb(0, 0, 0), "hex": "fff"}, "hex", id="color-hex-member-no-hash"),
+        pytest.param({**srgb(0, 0, 0), "hex": "#ggg"}, "hex", id="color-hex-member-not-hex"),
+        pytest.param({**srgb(0, 0, 0), "hex": 255}, "hex", id="color-hex-member-number"),
     ],
 )
 def test_color_module_invalid(value: Any, fragment: str) -> None:

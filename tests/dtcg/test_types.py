@@ -39,9 +39,7 @@ HEX_CASES = [
     pytest.param({**srgb(0, 0, 0), "hex": "#ABCDEF"}, "#abcdef", id="color-hex-member-lowercased"),
     pytest.param({**srgb(1, 1, 1), "hex": "#fff"}, "#ffffff", id="compat-color-hex-member-3"),
     pytest.param({**srgb(0, 0, 0), "hex": "#1A2b"}, "#11aa22", id="compat-color-hex-member-4"),
-    pytest.param(
-        {**srgb(0, 0, 0), "hex": "#12345680"}, "#123456", id="compat-color-hex-member-8"
-    ),
+    pytest.param({**srgb(0, 0, 0), "hex": "#12345680"}, "#123456", id="compat-color-hex-member-8"),
     pytest.param({"colorSpace": "hsl", "components": [0, 100, 50]}, "#ff0000", id="color-hsl-red"),
     pytest.param(
         {"colorSpace": "hsl", "components": [120, 100, 25]}, "#008000", id="color-hsl-green"

@@ -93,7 +93,7 @@ def _read(path: Path, opts: dict[str, Any], problems: list[DTCGError]) -> Resolv
     modifier, base, default = opts.pop("modifier"), opts.pop("base"), opts.pop("default")
     if fmt == "auto":
         fmt = importers.detect_format(path)
-    if fmt in ("resolver", "dtcg"):
+    if fmt in ("resolver", "dtcg", "spectrum"):
         kwargs["problems"] = problems  # keep going, so validation reports its problems too
     if fmt == "context-per-file":
         kwargs["modifier"] = modifier

@@ -160,13 +160,33 @@ def gradient(v: Any, *, strict: bool = False) -> V.Gradient:
 
 
 def typography(v: Any, *, strict: bool = False) -> V.Typography:
-    """§9.8 typography: fontFamily, fontSize, fontWeight, letterSpacing, lineHeight (number)."""
+    """§9.8 typography: fontFamily, fontSize, fontWeight, letterSpacing, lineHeight (number).
+
+    Tolerant mode also reads a ``lineHeight`` that is a dimension, as CSS does
+    (Adobe Spectrum writes ``"16px"``): ``em`` is already the ratio, ``px``/``rem``
+    are divided by ``fontSize`` (which must then be given and not 0).
+    """
     members = ("fontFamily", "fontSize", "fontWeight", "letterSpacing", "lineHeight")
     o = _object(v, "typography", members, strict)
+    size = _member(o, "fontSize", dimension, strict, None)
     return V.Typography(
         _member(o, "fontFamily", font_family, strict, None),
-        _member(o, "fontSize", dimension, strict, None),
+        size,
         _member(o, "fontWeight", font_weight, strict, None),
         _member(o, "letterSpacing", dimension, strict, None),
-        _member(o, "lineHeight", lambda x, strict: finite(x, "lineHeight"), strict, None),
+        _member(o, "lineHeight", lambda x, strict: _line_height(x, size, strict), strict, None),
     )
+
+
+def _line_height(v: Any, size: V.Dimension | None, strict: bool) -> float:
+    if strict or (isinstance(v, (int, float)) and not isinstance(v, bool)):
+        return finite(v, "lineHeight")
+    try:
+        height = dimension(v)
+    except ValueError:
+        raise ValueError(f"lineHeight must be a number (or a dimension), got {brief(v)}") from None
+    if height.unit == "em":
+        return height.value
+    if size is None or size.px() == 0:
+        raise ValueError("a lineHeight dimension needs a fontSize that is not 0 (§9.8)")
+    return height.px() / size.px()

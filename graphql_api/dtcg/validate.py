@@ -76,7 +76,7 @@ def check_token(
         ``TYPE_MISMATCH`` (then nothing else), else ``INVALID_VALUE`` or ``MISSING_TYPE``.
     """
     node = tok.node
-    mismatches = list(_type_mismatches(tok, resolved))
+    mismatches = list(_type_mismatches(tok, resolved, strict=strict))
     if mismatches:
         yield from mismatches
         return
@@ -94,7 +94,14 @@ def check_token(
         yield DTCGError(E.INVALID_VALUE, msg, node.file, node.pointer, node.path)
 
 
-def _type_mismatches(tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> Iterator[DTCGError]:
+#: (expected, got, member pointer) pairs tolerant mode accepts: a typography lineHeight
+#: that names a dimension token (CSS reads it as a length; Adobe Spectrum ships it).
+TOLERATED_MISMATCHES = frozenset({("number", "dimension", "/lineHeight")})
+
+
+def _type_mismatches(
+    tok: ResolvedToken, resolved: dict[str, ResolvedToken], *, strict: bool = False
+) -> Iterator[DTCGError]:
     node = tok.node
     for ref in tok.references:
         if ref.interpolated or ref.prop != "$value" or ref.target not in resolved:
@@ -102,6 +109,8 @@ def _type_mismatches(tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> 
         whole = ref.pointer == ""
         expected = node.type if whole else type_at(tok.type, ref.pointer)
         got = type_at(resolved[ref.target].type, ref.into)
+        if not strict and (expected, got, ref.pointer) in TOLERATED_MISMATCHES:
+            continue
         if expected in NORMALISERS and got in NORMALISERS and expected != got:
             place = "declared $type" if whole else f"{tok.type}{member_label(ref.pointer)}"
             msg = (

@@ -11,6 +11,7 @@ Public API::
     load(path, fmt="auto", **options) -> ResolverDocument
     load_tokens_studio(path, *, strict=False)
     load_style_dictionary(path, *, strict=False, set_name="base")
+    load_spectrum(path, *, strict=False)
     load_context_folder(folder, *, modifier="theme", base=DEFAULT_BASE, default=None,
                         strict=False)
 
@@ -22,6 +23,7 @@ Formats (``FORMATS``):
 ``tokens-studio``    a Tokens Studio export (:mod:`.tokens_studio`)
 ``style-dictionary`` Style Dictionary's pre-DTCG format (:mod:`.style_dictionary`)
 ``context-per-file`` a folder of DTCG files, one per context (:mod:`.folder`)
+``spectrum``         Adobe Spectrum's ``src/*.json`` (:mod:`.spectrum`)
 ==================== ===========================================================
 
 Errors: the loaders of this package, and :func:`load` for every format, raise
@@ -41,6 +43,7 @@ from graphql_api.dtcg.parse import load_json
 from graphql_api.dtcg.resolver import ResolverDocument, load_resolver, load_token_file
 
 from .folder import DEFAULT_BASE, load_context_folder
+from .spectrum import is_spectrum, load_spectrum
 from .style_dictionary import load_style_dictionary, token_files
 from .tokens_studio import METADATA_FILE, THEMES_FILE, load_tokens_studio
 
@@ -51,6 +54,7 @@ __all__ = [
     "detect_format",
     "load",
     "load_context_folder",
+    "load_spectrum",
     "load_style_dictionary",
     "load_tokens_studio",
 ]
@@ -64,6 +68,7 @@ LOADERS: dict[str, Callable[..., ResolverDocument]] = {
     "tokens-studio": load_tokens_studio,
     "style-dictionary": load_style_dictionary,
     "context-per-file": load_context_folder,
+    "spectrum": load_spectrum,
 }
 FORMATS = tuple(LOADERS)
 
@@ -102,7 +107,9 @@ def detect_format(path: str | Path) -> str:
 
     Rules, in order: a folder with ``$themes.json`` or ``$metadata.json``, or a
     file with a top-level ``$themes`` list or ``$metadata.tokenSetOrder`` →
-    ``tokens-studio``; a file with ``resolutionOrder``, or a folder with exactly
+    ``tokens-studio``; a file whose entries carry Spectrum's ``…/token-types/<type>.json``
+    ``$schema`` URLs, or a folder (or its ``src/``) of such files → ``spectrum``; a
+    file with ``resolutionOrder``, or a folder with exactly
     one ``*.resolver.json`` (which :func:`load` then reads) → ``resolver``; a file or
     folder whose tokens use ``value`` and never ``$value`` → ``style-dictionary``
     (a Tokens Studio folder without ``$themes.json``/``$metadata.json`` also lands
@@ -126,6 +133,8 @@ def detect_format(path: str | Path) -> str:
     if isinstance(data, Mapping):
         if _is_studio_file(data):
             return "tokens-studio"
+        if is_spectrum(data):
+            return "spectrum"
         if "resolutionOrder" in data:
             return "resolver"
         dollar, legacy = _token_forms(data)
@@ -142,9 +151,12 @@ def _detect_folder(p: Path) -> str:
     dollar = legacy = False
     for f in token_files(p):
         try:
-            d, leg = _token_forms(load_json(f))
+            data = load_json(f)
         except DTCGError:
             continue
+        if is_spectrum(data):
+            return "spectrum"
+        d, leg = _token_forms(data)
         dollar, legacy = dollar or d, legacy or leg
     return "style-dictionary" if legacy and not dollar else "context-per-file"
 

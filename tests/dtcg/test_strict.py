@@ -158,6 +158,37 @@ TREES = [
         id="format-9.8-strict-letter-spacing-required",
     ),
     pytest.param(
+        tok(
+            "typography",
+            {
+                "fontFamily": "A",
+                "fontSize": PX,
+                "fontWeight": 400,
+                "letterSpacing": PX,
+                "lineHeight": PX,
+            },
+        ),
+        [(E.INVALID_VALUE, "t")],
+        id="format-9.8-strict-line-height-dimension",
+    ),
+    pytest.param(
+        {
+            "lh": {"$type": "dimension", "$value": PX},
+            "t": {
+                "$type": "typography",
+                "$value": {
+                    "fontFamily": "A",
+                    "fontSize": PX,
+                    "fontWeight": 400,
+                    "letterSpacing": PX,
+                    "lineHeight": "{lh}",
+                },
+            },
+        },
+        [(E.TYPE_MISMATCH, "t")],
+        id="format-9.8-strict-line-height-names-a-dimension",
+    ),
+    pytest.param(
         tok("border", {"color": BLACK, "width": PX, "style": "solid", "radius": PX}),
         [(E.INVALID_VALUE, "t")],
         id="format-9.2-strict-extra-member",

@@ -421,3 +421,32 @@ def test_input_format_forces_plain_dtcg(app: Flask, runner: FlaskCliRunner) -> N
     assert result.exit_code == 1
     assert {e["code"] for e in json.loads(result.stdout)["errors"]} == {"INVALID_RESOLVER"}
     assert stored_state(app).revision == 0
+
+
+def test_import_spectrum_package(runner: FlaskCliRunner, client: FlaskClient) -> None:
+    spectrum = FIXTURES / "spectrum"  # detected: its src/ has Spectrum's $schema URLs
+    import_tokens(runner, spectrum)
+    assert modifiers(client) == [
+        {"name": "colorTheme", "default": "light", "contexts": ["light", "dark", "wireframe"]},
+        {"name": "scale", "default": "desktop", "contexts": ["desktop", "mobile"]},
+    ]
+    # button.json accent-color = {blue-800}; color-palette.json blue-800 dark =
+    # rgb(86, 129, 255) = #5681ff; light = rgb(64, 105, 253) = #4069fd.
+    dark_mobile = {"colorTheme": "dark", "scale": "mobile"}
+    assert token(client, COLOR, "accent-color", dark_mobile)["value"]["hex"] == "#5681ff"
+    assert token(client, COLOR, "accent-color")["value"]["hex"] == "#4069fd"
+    # accent-edge = {field-edge}; field-edge mobile = {spacing-200} = 12px (desktop 8px).
+    assert token(client, DIMENSION, "accent-edge", dark_mobile)["value"]["value"] == 12.0
+    assert token(client, DIMENSION, "accent-edge")["value"]["value"] == 8.0
+    # drop-shadow-emphasized layer 0: {x 0px, y 2px, blur {drop-shadow-blur} (mobile 6px),
+    # colour {transparent-black-200} = rgba(0, 0, 0, 0.12): 0.12 * 255 = 30.6 → 31 = 0x1f.
+    layer = token(client, SHADOW, "drop-shadow-emphasized", dark_mobile)["value"]["layers"][0]
+    assert (layer["offsetY"], layer["blur"], layer["color"]) == (
+        {"value": 2.0, "unit": "px"}, {"value": 6.0, "unit": "px"}, {"hex": "#0000001f"}
+    )  # fmt: skip
+    result = validate(
+        runner, spectrum, "--strict", "--input-format", "spectrum", "--format", "json"
+    )
+    assert result.exit_code == 1, result.output
+    codes = {e["code"] for e in json.loads(result.stdout)["errors"]}
+    assert codes == {"INVALID_VALUE", "UNKNOWN_TYPE"}  # rgb()/"8px"/"0.4"; alignment, "100%"

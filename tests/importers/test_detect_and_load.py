@@ -33,6 +33,8 @@ def write(path: Path, data: Any) -> Path:
         (FIXTURES / "style-dictionary" / "size.json5", "style-dictionary"),
         (FIXTURES / "context-per-file", "context-per-file"),
         (FIXTURES / "context-per-file" / "base.json", "dtcg"),
+        (FIXTURES / "spectrum", "spectrum"),  # the package folder: its src/ is read
+        (FIXTURES / "spectrum" / "src" / "button.json", "spectrum"),
         (DATA / "dtcg-small-example.resolver.json", "resolver"),
         (DATA / "tokens" / "colors.json", "dtcg"),
         (DATA / "tokens", "context-per-file"),

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         ("tokens-studio-single.json", 23, 2),  # 15 global + 5 light/dark + 3 components
         ("style-dictionary", 19, 0),
         ("context-per-file", 16, 3),
+        ("spectrum", 25, 5),  # 3 palette + 14 layout + 8 button; light/dark/wireframe, 2 scales
     ],
 )
 def test_import_then_read_back(session: Session, name: str, tokens: int, contexts: int) -> None:

@@ -4,7 +4,8 @@ One function, :func:`compare`, used by ``tests/importers/test_real_world.py``:
 
 * colours by value: both parsed with coloraide, equal when every sRGB channel differs
   by at most 0.5/255 after rounding and alpha by at most 0.005;
-* dimensions by px (``rem``/``em`` count 16 px; ``{value, unit}``, ``"8px"``, ``0``, ``"0"``);
+* dimensions by px (``rem``/``em`` count 16 px; ``{value, unit}``, ``"8px"``, ``"0"``, and a
+  bare number, which Style Dictionary and Figma mean as px);
 * durations by ms (``{value, unit}``, ``"200ms"``, ``"0.2s"``);
 * numbers within 1e-9 relative (numeric strings read as numbers);
 * composites member by member with the same rules (shadow ``x``/``y`` of Tokens
@@ -75,16 +76,17 @@ def _compare_colour(ours: Any, oracle: Any) -> str | None:
     return None
 
 
-def _amount(v: Any, units: Mapping[str, float], bare_zero: bool) -> float:
+def _amount(v: Any, units: Mapping[str, float], bare: bool) -> float:
+    """``v`` in the first unit of ``units``; ``bare``: a number without a unit is in it."""
     if isinstance(v, Mapping):
         return float(v["value"]) * units[v["unit"]]
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        if v == 0 or not bare_zero:
+        if v == 0 or bare:
             return float(v)
         raise ValueError(f"a number without a unit: {v!r}")
     if isinstance(v, str):
         m = _NUM_UNIT.match(v)
-        if m and (m.group(2) or (bare_zero and float(m.group(1)) == 0)):
+        if m and (m.group(2) or float(m.group(1)) == 0):
             return float(m.group(1)) * units[m.group(2).lower() or next(iter(units))]
     raise ValueError(f"cannot read {v!r}")
 
@@ -93,10 +95,12 @@ def _close(a: float, b: float) -> bool:
     return a == b or abs(a - b) <= REL * max(abs(a), abs(b))
 
 
-def _measured(units: Mapping[str, float], unit: str) -> Callable[[Any, Any], str | None]:
+def _measured(
+    units: Mapping[str, float], unit: str, *, bare: bool
+) -> Callable[[Any, Any], str | None]:
     def cmp(ours: Any, oracle: Any) -> str | None:
         try:
-            a, b = _amount(ours, units, True), _amount(oracle, units, True)
+            a, b = _amount(ours, units, bare), _amount(oracle, units, bare)
         except (ValueError, KeyError, TypeError) as exc:
             return f"cannot read as {unit}: {exc}"
         return None if _close(a, b) else f"{a:g}{unit} vs {b:g}{unit}"
@@ -104,8 +108,8 @@ def _measured(units: Mapping[str, float], unit: str) -> Callable[[Any, Any], str
     return cmp
 
 
-_compare_dimension = _measured({"px": 1.0, "rem": ROOT_PX, "em": ROOT_PX}, "px")
-_compare_duration = _measured({"ms": 1.0, "s": 1000.0}, "ms")
+_compare_dimension = _measured({"px": 1.0, "rem": ROOT_PX, "em": ROOT_PX}, "px", bare=True)
+_compare_duration = _measured({"ms": 1.0, "s": 1000.0}, "ms", bare=False)
 
 
 def _number(v: Any) -> float:

@@ -10,6 +10,7 @@ members, unknown members, nested lists).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -27,6 +28,7 @@ from .primitives import (
     font_weight,
 )
 
+_CSS_GRADIENT = re.compile(r"\s*(?:repeating-)?(?:linear|radial|conic)-gradient\(.*\)\s*$", re.S)
 STROKE_KEYWORDS = ("solid", "dashed", "dotted", "double", "groove", "ridge", "outset", "inset")
 LINE_CAPS = ("round", "butt", "square")
 
@@ -140,8 +142,15 @@ def shadow(v: Any, *, strict: bool = False) -> V.Shadow:
     return V.Shadow(tuple(layers))
 
 
-def gradient(v: Any, *, strict: bool = False) -> V.Gradient:
-    """§9.7 gradient: a non-empty list of ``{color, position}``; positions clamped to [0, 1]."""
+def gradient(v: Any, *, strict: bool = False) -> V.Gradient | V.Unknown:
+    """§9.7 gradient: a non-empty list of ``{color, position}``; positions clamped to [0, 1].
+
+    Tolerant mode keeps a CSS gradient function (``"linear-gradient(127deg, #ebff38 0%,
+    …)"``, as LaunchDarkly's LaunchPad ships) as :class:`~graphql_api.dtcg.values.Unknown`:
+    an angle and stacked layers have no DTCG form.
+    """
+    if isinstance(v, str) and not strict and _CSS_GRADIENT.match(v):
+        return V.Unknown(v)
     if not isinstance(v, list) or not v:
         raise ValueError(f"a gradient must be a non-empty list of stops, got {brief(v)}")
     stops = []

@@ -66,7 +66,12 @@ def at(where: str, exc: ValueError) -> ValueError:
 
 
 def dimension(v: Any, *, strict: bool = False) -> V.Dimension:
-    """§8.2 dimension: ``{value, unit}`` with unit px or rem (tolerant: em, ``"16px"``, 0)."""
+    """§8.2 dimension: ``{value, unit}`` with unit px or rem.
+
+    Tolerant mode also reads ``em``, strings (``"16px"``, ``"0"``) and a bare JSON number
+    as px (``16``: Style Dictionary's and Figma's unitless sizes, e.g. LaunchDarkly's
+    LaunchPad tokens); strict mode refuses them.
+    """
     units = ("px", "rem") if strict else DIMENSION_UNITS
     if isinstance(v, str) and not strict:
         m = _NUM_UNIT.match(v)
@@ -75,8 +80,8 @@ def dimension(v: Any, *, strict: bool = False) -> V.Dimension:
         if not m.group(2) and float(m.group(1)) != 0:
             raise ValueError(f"a dimension needs a unit: {brief(v)}")
         return V.Dimension(float(m.group(1)), m.group(2) or "px")
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and v == 0 and not strict:
-        return ZERO_PX
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and not strict:
+        return ZERO_PX if v == 0 else V.Dimension(finite(v, "dimension"), "px")
     if not isinstance(v, Mapping):
         raise ValueError(f"a dimension must be {{value, unit}}, got {brief(v)}")
     if v.get("unit") not in units:

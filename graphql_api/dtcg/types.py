@@ -14,7 +14,11 @@ with ``strict=True`` (``INVALID_VALUE`` from validation):
   hue of exactly 360, XYZ components outside [0, 1], unknown colour members
   (see :mod:`graphql_api.dtcg.colors`);
 * dimensions and durations as strings (``"16px"``, ``"0.5rem"``, ``"200ms"``),
-  the ``em`` unit, ``0`` (number or string) as a unitless dimension;
+  the ``em`` unit, ``0`` (number or string) as a unitless dimension, a bare number as
+  a px dimension (``16``);
+* a gradient written as a CSS gradient function (``"linear-gradient(…)"``): it has no
+  DTCG form (angle, several layers), so its typed view is ``Unknown`` (its CSS text);
+* a typography ``lineHeight`` that is a dimension (see :mod:`graphql_api.dtcg.composites`);
 * font weights as numeric strings (``"600"``) and names in any case (``"Bold"``);
 * composites with members missing that the spec requires: shadow ``spread``
   (0), transition ``delay`` (0ms), any typography member (left unset);

@@ -135,6 +135,14 @@ TREES = [
     pytest.param(
         tok("dimension", 0), [(E.INVALID_VALUE, "t")], id="format-8.2-strict-unitless-zero"
     ),
+    pytest.param(
+        tok("dimension", 16), [(E.INVALID_VALUE, "t")], id="format-8.2-strict-bare-number"
+    ),
+    pytest.param(
+        tok("gradient", "linear-gradient(90deg, #000 0%, #fff 100%)"),
+        [(E.INVALID_VALUE, "t")],
+        id="format-9.7-strict-css-gradient",
+    ),
     pytest.param(tok("duration", "200ms"), [(E.INVALID_VALUE, "t")], id="format-8.5-strict-string"),
     pytest.param(
         tok("fontWeight", "Bold"), [(E.INVALID_VALUE, "t")], id="format-8.4-strict-name-case"

@@ -39,7 +39,8 @@ MAX_SHOWN = 200
 
 
 def _manifest(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return manifest
 
 
 def _load(folder: Path, manifest: dict[str, Any], **options: Any) -> Any:

@@ -15,6 +15,7 @@ from graphql_api.dtcg import errors as E  # noqa: N812 - the engine's own alias
 from graphql_api.dtcg.errors import DTCGError, DTCGErrorGroup
 from graphql_api.dtcg.types import normalise
 from graphql_api.dtcg.validate import validate_document
+from graphql_api.dtcg.values import Typography
 from graphql_api.importers import detect_format, load
 from graphql_api.importers.spectrum import EXTENSION, OTHER_DIMENSION
 from tests.importers.helpers import FIXTURES, resolve_selection
@@ -95,7 +96,9 @@ def test_typography_with_a_px_line_height(scale: str, size: str, ratio: float) -
     tok = resolve_selection(load(SRC), {"scale": scale})["heading"]
     assert tok.node.description == "Heading text"
     assert tok.value["fontSize"] == size
-    assert normalise("typography", tok.value).line_height == ratio  # 21/14, 34/17
+    typography = normalise("typography", tok.value)
+    assert isinstance(typography, Typography)
+    assert typography.line_height == ratio  # 21/14, 34/17
 
 
 def test_deprecation_and_metadata() -> None:
@@ -106,7 +109,9 @@ def test_deprecation_and_metadata() -> None:
     assert base["accent-color"].deprecated is None
     assert base["accent-edge"].extensions == {EXTENSION: {
         "uuid": "u-ae2", "private": True, "$schema": SCHEMA + "alias.json"}}  # fmt: skip
-    assert base["accent-color"].extensions[EXTENSION]["component"] == "button"
+    extensions = base["accent-color"].extensions
+    assert extensions is not None
+    assert extensions[EXTENSION]["component"] == "button"
     dark = doc.modifiers["colorTheme"].contexts["dark"].tokens["blue-800"]
     assert dark.extensions == {EXTENSION: {
         "uuid": "u-b8", "$schema": SCHEMA + "color-set.json",

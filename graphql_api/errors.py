@@ -38,9 +38,11 @@ Code                               Meaning
 ``SUBSCRIPTIONS_UNAVAILABLE``      live updates need the ASGI server (HTTP 501)
 ``SUBSCRIPTION_ENDED``             a subscriber fell behind, or its context was deleted
 ``DUPLICATE_MODIFIER``             a ``theme:`` selection names one modifier twice
-``INVALID_PAGE_SIZE``              ``first`` is negative or over ``MAX_PAGE_SIZE``
-``INVALID_CURSOR``                 ``after`` is not a cursor this server issued
+``INVALID_PAGE_SIZE``              ``first``/``last`` is negative or over ``MAX_PAGE_SIZE``
+``INVALID_CURSOR``                 ``after``/``before`` is not a cursor this server issued
 ``INVALID_ARGUMENT``               an argument is out of its range (dates, formats…)
+``INVALID_ID``                     ``node``/``nodes``: not a global ID this server made
+``TOO_MANY_IDS``                   ``nodes``: more IDs than one call reads (100)
 ``RELEASE_NOT_FOUND``              ``release:`` names no release
 ``STALE_REVISION``                 ``expectedRevision`` is not the stored revision
 ``ALREADY_EXISTS``                 the token, set, modifier, context or release exists
@@ -78,6 +80,8 @@ class ErrorCode(StrEnum):
     INVALID_PAGE_SIZE = "INVALID_PAGE_SIZE"
     INVALID_CURSOR = "INVALID_CURSOR"
     INVALID_ARGUMENT = "INVALID_ARGUMENT"
+    INVALID_ID = "INVALID_ID"
+    TOO_MANY_IDS = "TOO_MANY_IDS"
     RELEASE_NOT_FOUND = "RELEASE_NOT_FOUND"
     STALE_REVISION = "STALE_REVISION"
     ALREADY_EXISTS = "ALREADY_EXISTS"

@@ -19,6 +19,7 @@ from .execution import FastExecutionContext, fast_path_allowed
 from .history import CHANGE_TYPES, HistoryQuery
 from .limits import QueryLimits
 from .mutations import Mutation
+from .nodes import NodeQuery
 from .queries import TokenQuery
 from .subscriptions import Subscription
 from .usage import UsageQuery
@@ -30,8 +31,8 @@ LOG = logging.getLogger("graphql_api")
     description="Read design tokens resolved for a theme, and their history: change log, "
     "releases (time travel), diffs and impact; and how clients use them (usage analytics)."
 )
-class Query(TokenQuery, HistoryQuery, ColorQuery, UsageQuery):
-    """The root type: token reads (:mod:`.queries`), history (:mod:`.history`), usage."""
+class Query(TokenQuery, NodeQuery, HistoryQuery, ColorQuery, UsageQuery):
+    """The root type: token reads (:mod:`.queries`), nodes (:mod:`.nodes`), history, usage."""
 
 
 if TYPE_CHECKING:

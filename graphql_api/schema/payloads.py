@@ -8,12 +8,13 @@ insufficient API key is a GraphQL error (code ``UNAUTHENTICATED``/``FORBIDDEN``)
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from . import types as T  # noqa: N812 - short alias, like the engine's E and V
+from .global_ids import Node
 
 if TYPE_CHECKING:
     from ..dtcg.errors import DTCGError
@@ -170,7 +171,7 @@ class ImportSuccess:
 
 
 @strawberry.type(description="A named release: a frozen revision that reads can time-travel to.")
-class Release:
+class Release(Node):
     """A ``release`` row."""
 
     name: str = strawberry.field(description="Release name, e.g. `1.4.0`.")
@@ -178,6 +179,10 @@ class Release:
     revision: int = strawberry.field(description="The data revision it froze.")
     created_at: datetime = strawberry.field(description="When it was made (UTC).")
     author: str = strawberry.field(description="API key name of its maker.")
+
+    def global_key(self) -> tuple[str, list[Any]]:
+        """``("Release", [name])``."""
+        return "Release", [self.name]
 
 
 @strawberry.type(description="The release was made.")

@@ -42,18 +42,22 @@ def modifier_objects(catalog: Catalog) -> list[T.Modifier]:
             name=m.name,
             description=m.description,
             default=m.default,
-            contexts=[T.Context(name=c.name, description=c.description) for c in m.contexts],
+            contexts=[
+                T.Context(name=c.name, description=c.description, modifier=m.name)
+                for c in m.contexts
+            ],
         )
         for m in catalog.modifiers.values()
     ]
 
 
-def release_modifiers(doc: ResolverDocument) -> list[T.Modifier]:
-    """GraphQL modifiers of a release's frozen resolver, in resolution order."""
+def release_modifiers(doc: ResolverDocument, release: str) -> list[T.Modifier]:
+    """GraphQL modifiers of release ``release``'s frozen resolver, in resolution order."""
     return [
         T.Modifier(
-            name=m.name, description=m.description, default=m.default,
-            contexts=[T.Context(name=c, description=None) for c in m.contexts],
+            name=m.name, description=m.description, default=m.default, release=release,
+            contexts=[T.Context(name=c, description=None, modifier=m.name, release=release)
+                      for c in m.contexts],
         )
         for kind, name in doc.order if kind == "modifier"
         for m in [doc.modifiers[name]]
@@ -125,18 +129,14 @@ def _reads_edges(info: Info) -> bool:
 class TokenQuery:
     """The root type. Resolvers read snapshots through :class:`.request_context.RequestContext`."""
 
-    @strawberry.field(
-        description="Every modifier with its contexts, in resolutionOrder."
-    )
+    @strawberry.field(description="Every modifier with its contexts, in resolutionOrder.")
     def modifiers(self, info: Info, release: ReleaseArg = None) -> list[T.Modifier]:
         """From the request catalog (:meth:`.request_context.RequestContext.catalog`) or release."""
         if release is not None:
-            return release_modifiers(info.context.release(release)[0])
+            return release_modifiers(info.context.release(release)[0], release)
         return modifier_objects(info.context.catalog())
 
-    @strawberry.field(
-        description="One token by dotted path, resolved in a theme; null if unknown."
-    )
+    @strawberry.field(description="One token by dotted path, resolved in a theme; null if unknown.")
     def token(
         self,
         info: Info,
@@ -159,8 +159,10 @@ class TokenQuery:
 
     @strawberry.field(
         description="Tokens resolved in a theme, in path order, one page at a time (Relay "
-        "connection). Without `first`, a page holds up to the server's maximum page size "
-        "(10,000 by default), so a whole design system comes in one request."
+        "connection, GraphQL Cursor Connections specification): `first`/`after` page "
+        "forwards, `last`/`before` backwards. Without `first` or `last`, a page holds up to "
+        "the server's maximum page size (10,000 by default), so a whole design system comes "
+        "in one request."
     )
     def tokens(  # noqa: PLR0917 - GraphQL arguments
         self,
@@ -170,45 +172,97 @@ class TokenQuery:
             T.TokenFilter | None, strawberry.argument(description="Only tokens matching this.")
         ] = None,
         first: Annotated[
-            int | None, strawberry.argument(description="Page size, 0 to the maximum page size.")
+            int | None,
+            strawberry.argument(
+                description="Page size from the start (after `after`), 0 to the maximum page size."
+            ),
         ] = None,
         after: Annotated[
             str | None,
             strawberry.argument(description="Cursor of the edge after which the page starts."),
         ] = None,
         release: ReleaseArg = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Page size from the end (before `before`), 0 to the maximum page size."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Cursor of the edge before which the page ends."),
+        ] = None,
     ) -> T.TokenConnection:
         """A keyset page over the snapshot's sorted paths, after ``filter``.
 
         The page's tokens (current data only) are noted for usage analytics.
+
+        Raises:
+            GraphQLError: ``INVALID_PAGE_SIZE`` (``first``/``last`` out of range),
+                ``INVALID_CURSOR``.
         """
         ctx = info.context
-        limit = ctx.max_page_size if first is None else first
-        if not 0 <= limit <= ctx.max_page_size:
-            raise GraphQLError(
-                f"first must be between 0 and {ctx.max_page_size}, got {first}",
-                extensions={"code": ErrorCode.INVALID_PAGE_SIZE},
-            )
         snap = ctx.snapshot(theme_input(theme), release)
         paths = snap.paths
         if filter is not None:
             paths = [p for p in paths if _matches(snap, p, filter)]
-        start = 0
-        if after is not None:
-            try:
-                start = bisect.bisect_right(paths, T.decode_cursor(after))
-            except ValueError as exc:
-                code = ErrorCode.INVALID_CURSOR
-                raise GraphQLError(str(exc), extensions={"code": code}) from None
-        page = paths[start : start + limit]
+        start, stop = page_bounds(paths, ctx.max_page_size, first=first, after=after,
+                                  last=last, before=before)  # fmt: skip
+        page = paths[start:stop]
         if release is None and _reads_edges(info):
             ctx.requested(snap, page)  # usage analytics: the tokens of this page
         index = T.token_objects(snap)
         edges = [T.TokenEdge(cursor=T.encode_cursor(p), node=index[p]) for p in page]
         info_ = T.PageInfo(
-            has_next_page=start + len(page) < len(paths),
+            has_next_page=stop < len(paths),
             has_previous_page=start > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         )
         return T.TokenConnection(edges=edges, page_info=info_, total_count=len(paths))
+
+
+def _cursor_position(paths: list[str], cursor: str, *, right: bool) -> int:
+    try:
+        path = T.decode_cursor(cursor)
+    except ValueError as exc:
+        code = ErrorCode.INVALID_CURSOR
+        raise GraphQLError(str(exc), extensions={"code": code}) from None
+    return (bisect.bisect_right if right else bisect.bisect_left)(paths, path)
+
+
+def page_bounds(
+    paths: list[str],
+    max_page_size: int,
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> tuple[int, int]:
+    """``(start, stop)`` of a page in ``paths`` (GraphQL Cursor Connections spec §4.4).
+
+    ``after``/``before`` narrow the range (a cursor whose path is gone still marks its
+    place in the order); then ``first`` keeps the first and ``last`` the last edges. With
+    neither ``first`` nor ``last``, the page is the first ``max_page_size`` edges.
+
+    Raises:
+        GraphQLError: ``INVALID_PAGE_SIZE`` when ``first`` or ``last`` is outside 0 to
+            ``max_page_size``; ``INVALID_CURSOR`` for a cursor this server did not make.
+    """
+    for name, size in (("first", first), ("last", last)):
+        if size is not None and not 0 <= size <= max_page_size:
+            raise GraphQLError(
+                f"{name} must be between 0 and {max_page_size}, got {size}",
+                extensions={"code": ErrorCode.INVALID_PAGE_SIZE},
+            )
+    start = 0 if after is None else _cursor_position(paths, after, right=True)
+    stop = len(paths) if before is None else _cursor_position(paths, before, right=False)
+    stop = max(start, stop)
+    if first is None and last is None:
+        first = max_page_size
+    if first is not None:
+        stop = min(stop, start + first)
+    if last is not None:
+        start = max(start, stop - last)
+    return start, stop

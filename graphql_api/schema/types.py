@@ -12,7 +12,9 @@ from strawberry.scalars import JSON
 from ..dtcg.references import ResolvedToken
 from ..dtcg.types import normalise
 from ..store.snapshots import Snapshot
+from .by_context import RELEASE_MEMO, context_snapshots
 from .colorspace import Contrast, contrast_of
+from .global_ids import Node
 from .values import TokenValue, UnknownValue, to_graphql
 
 
@@ -42,15 +44,21 @@ class TokenFilter:
 
 
 @strawberry.type(description="A context of a modifier (DTCG Resolver module), e.g. `dark`.")
-class Context:
+class Context(Node):
     """Built from :class:`graphql_api.store.repository.ContextInfo`."""
 
     name: str = strawberry.field(description="Context name.")
     description: str | None = strawberry.field(description="Description, if the source has one.")
+    modifier: strawberry.Private[str] = ""
+    release: strawberry.Private[str | None] = None
+
+    def global_key(self) -> tuple[str, list[Any]]:
+        """``("Context", [modifier, context, release])``."""
+        return "Context", [self.modifier, self.name, self.release]
 
 
 @strawberry.type(description="A modifier of the resolver document, e.g. `theme` or `pointer`.")
-class Modifier:
+class Modifier(Node):
     """Built from :class:`graphql_api.store.repository.ModifierInfo`."""
 
     name: str = strawberry.field(description="Modifier name.")
@@ -59,6 +67,11 @@ class Modifier:
         description="Context used when a query does not name this modifier."
     )
     contexts: list[Context] = strawberry.field(description="Contexts, in document order.")
+    release: strawberry.Private[str | None] = None
+
+    def global_key(self) -> tuple[str, list[Any]]:
+        """``("Modifier", [name, release])``."""
+        return "Modifier", [self.name, self.release]
 
 
 @strawberry.type(description="Why a token is deprecated (DTCG `$deprecated`).")
@@ -101,7 +114,7 @@ TYPE_DESCRIPTION = (
 
 
 @strawberry.type(description="A design token resolved in the selected theme (DTCG Format §5).")
-class Token:
+class Token(Node):
     """Built once per snapshot (see :func:`token_objects`): plain fields cost no resolver call."""
 
     path: str = strawberry.field(description="Dotted path, e.g. `fgColor.default`.")
@@ -149,8 +162,11 @@ class Token:
         "define or values that do not fit their type."
     )
     def value(self, info: strawberry.Info) -> TokenValue:
-        """Converted once per token, snapshot and root size (kept in ``values``)."""
-        root_px = getattr(info.context, "root_px", 16.0)
+        """Converted once per token, snapshot and root size (:meth:`typed_value`)."""
+        return self.typed_value(getattr(info.context, "root_px", 16.0))
+
+    def typed_value(self, root_px: float) -> TokenValue:
+        """The typed value for a root font size in px, kept in ``values`` once computed."""
         cached = self.values.get(root_px)
         if cached is None:  # once per token, snapshot and root size
             try:
@@ -183,6 +199,60 @@ class Token:
     def referenced_by(self) -> list[Token]:
         """From the snapshot's reverse index (:attr:`Snapshot.referenced_by`)."""
         return [self.index[p] for p in self.snap.referenced_by.get(self.path, [])]
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+        description="This token in every context of one modifier, in document order, each "
+        "resolved and typed (like Figma's `valuesByMode`): the other modifiers keep the "
+        "contexts this token was read in. An unknown modifier is an error "
+        "(`UNKNOWN_MODIFIER`) listing the valid ones."
+    )
+    def values_by_context(
+        self,
+        info: strawberry.Info,
+        modifier: Annotated[
+            str,
+            strawberry.argument(description="Modifier to vary, e.g. `theme` (case-insensitive)."),
+        ],
+    ) -> list[ContextValue]:
+        """One cached snapshot per context (:func:`.by_context.context_snapshots`)."""
+        ctx = info.context
+        out: list[ContextValue] = []
+        for name, context, snap in context_snapshots(ctx, self.snap, modifier):
+            token = token_objects(snap).get(self.path)
+            if token is not None and RELEASE_MEMO not in snap.memo:
+                ctx.requested(snap, (self.path,))  # usage analytics, as for `token(path:)`
+            out.append(ContextValue(modifier=name, context=context, token=token))
+        return out
+
+    def global_key(self) -> tuple[str, list[Any]]:
+        """``("Token", [path, {modifier: context}, release])``: one theme combination."""
+        return "Token", [self.path, self.snap.selection, self.snap.memo.get(RELEASE_MEMO)]
+
+
+@strawberry.type(description="A token's value in one context of a modifier (`valuesByContext`).")
+class ContextValue:
+    """Built by :meth:`Token.values_by_context`."""
+
+    modifier: str = strawberry.field(description="The modifier varied, as the document spells it.")
+    context: str = strawberry.field(description="One of its contexts.")
+    token: Token | None = strawberry.field(
+        description="The token resolved in this context (with the other modifiers as read); "
+        "null when the token does not exist there."
+    )
+
+    @strawberry.field(description="The token's `resolvedValue` in this context; null if absent.")  # type: ignore[untyped-decorator]
+    def resolved_value(self) -> JSON | None:
+        """See :attr:`Token.resolved_value`."""
+        return self.token.resolved_value if self.token is not None else None
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+        description="The token's typed `value` in this context; null if absent."
+    )
+    def value(self, info: strawberry.Info) -> TokenValue | None:
+        """See :meth:`Token.value`."""
+        if self.token is None:
+            return None
+        return self.token.typed_value(getattr(info.context, "root_px", 16.0))
 
 
 def _deprecation(dep: bool | str | None) -> Deprecation | None:

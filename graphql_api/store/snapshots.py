@@ -200,6 +200,7 @@ class SnapshotStore:
         if errors:
             raise DTCGErrorGroup(errors)
         snap = Snapshot.build(info.revision, selection, tokens)
+        snap.memo["release"] = name  # what the GraphQL layer's global IDs and reads name
         with self._lock:
             self._release_snaps[key] = snap
             while len(self._release_snaps) > self.max_size:

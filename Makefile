@@ -8,7 +8,7 @@ VENV_STAMP := $(VENV)/.installed
 GRAPHIQL := graphql_api/static/graphiql
 RESOLVER := tests/data/primer-primitives/primer-primitives.resolver.json
 
-.PHONY: venv graphiql test serve lock
+.PHONY: venv graphiql test serve lock docs
 
 venv: $(VENV_STAMP) graphiql
 
@@ -41,3 +41,8 @@ serve: venv
 	$(BIN)/alembic upgrade head
 	$(BIN)/flask --app app tokens import $(RESOLVER)
 	$(BIN)/uvicorn asgi:app --host 127.0.0.1 --port 5000
+
+# The documentation site (docs/ + mkdocs.yml) in build/site; --strict fails on a broken link.
+# (MkDocs, Material and mkdocstrings come with requirements/dev.lock: the `docs` extra.)
+docs: venv
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict

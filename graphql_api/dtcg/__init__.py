@@ -1,1 +1,1 @@
-"""The pure DTCG engine (Format, Color and Resolver modules 2025.10); see DESIGN.md."""
+"""The pure DTCG engine (Format, Color and Resolver modules 2025.10); see docs/architecture.md."""

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..writes.workspace import ChangeRecord
 
 
-@strawberry.type(description="One problem, from the DTCG error catalogue (see the README).")
+@strawberry.type(description="One problem, from the DTCG error catalogue (see docs/errors.md).")
 class Problem:
     """Built from :class:`graphql_api.dtcg.errors.DTCGError`."""
 

@@ -226,7 +226,8 @@ class Token(Node):
 
     def global_key(self) -> tuple[str, list[Any]]:
         """``("Token", [path, {modifier: context}, release])``: one theme combination."""
-        return "Token", [self.path, self.snap.selection, self.snap.memo.get(RELEASE_MEMO)]
+        selection = dict(sorted(self.snap.selection.items()))  # one ID however it was asked
+        return "Token", [self.path, selection, self.snap.memo.get(RELEASE_MEMO)]
 
 
 @strawberry.type(description="A token's value in one context of a modifier (`valuesByContext`).")

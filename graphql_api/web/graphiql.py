@@ -12,6 +12,7 @@ attributes stay valid. Install the assets with::
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from pathlib import Path
@@ -22,6 +23,8 @@ from strawberry.http.ides import get_graphql_ide_html
 NODE_MODULES = Path(__file__).resolve().parents[1] / "static" / "graphiql" / "node_modules"
 INSTALL_COMMAND = "npm ci --prefix graphql_api/static/graphiql --no-audit --no-fund"
 CDN_PREFIX = "https://unpkg.com/"
+#: The page's title (the browser tab), after the product rather than Strawberry's default.
+PAGE_TITLE = "Design-token server · GraphiQL"
 
 #: URL path under ``/graphiql/`` -> file under ``node_modules``. Keys are the
 #: unpkg paths used by Strawberry's template (versions included, so the URLs
@@ -46,6 +49,7 @@ _ONE_YEAR = 365 * 24 * 60 * 60
 # literal and passes it as GraphiQL's ``query`` prop (``parameters.q ||
 # EXAMPLE_QUERY``); ``query`` wins over ``defaultQuery``, so we replace it here.
 _EXAMPLE_QUERY = re.compile(r"const EXAMPLE_QUERY = `(?:[^`\\]|\\.)*`;")
+_TITLE = re.compile(r"<title>[^<]*</title>")
 _REMOTE_URL = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*((?:https?:)?//[^\s"'<>]*)""", re.I)
 
 
@@ -73,21 +77,24 @@ def _js_string(text: str) -> str:
     return encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_graphiql_page(default_query: str, asset_prefix: str = "/graphiql") -> str:
-    """Render Strawberry's GraphiQL page with local assets and a default query.
+def render_graphiql_page(
+    default_query: str, asset_prefix: str = "/graphiql", title: str = PAGE_TITLE
+) -> str:
+    """Render Strawberry's GraphiQL page with local assets, a default query and a title.
 
     Args:
         default_query: Query shown in the editor when the URL carries no ``?q=``
             (GraphiQL then opens, or adds, a tab with this query).
         asset_prefix: URL path where the blueprint of :func:`create_blueprint`
             is mounted.
+        title: The page's ``<title>`` (plain text; HTML-escaped here).
 
     Returns:
         The HTML page.
 
     Raises:
         GraphiQLTemplateError: If the template still references a remote URL
-            after rewriting, or its default query can no longer be found.
+            after rewriting, or its default query or title can no longer be found.
     """
     html = get_graphql_ide_html("graphiql")
     prefix = asset_prefix.rstrip("/")
@@ -106,6 +113,9 @@ def render_graphiql_page(default_query: str, asset_prefix: str = "/graphiql") ->
         raise GraphiQLTemplateError(
             "Strawberry's GraphiQL template has no `const EXAMPLE_QUERY = `...`;` to replace"
         )
+    html, count = _TITLE.subn(lambda _: f"<title>{html_lib.escape(title)}</title>", html, 1)
+    if count != 1:
+        raise GraphiQLTemplateError("Strawberry's GraphiQL template has no <title> to replace")
     return html
 
 

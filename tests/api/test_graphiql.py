@@ -100,6 +100,19 @@ def test_default_query_appears(page_html: str) -> None:
     assert "Welcome to GraphiQL" not in page_html
 
 
+def test_the_page_is_titled_after_the_product(page_html: str) -> None:
+    titles = re.findall(r"<title>([^<]*)</title>", page_html)
+    assert titles == ["Design-token server · GraphiQL"]
+    assert "Strawberry" not in titles[0]
+
+
+def test_a_title_is_escaped() -> None:
+    html = render_graphiql_page(DEFAULT_QUERY, title="Tokens </title><script>x</script>")
+    assert re.findall(r"<title>([^<]*)</title>", html) == [
+        "Tokens &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;"
+    ]
+
+
 def test_default_query_cannot_break_out_of_script() -> None:
     html = render_graphiql_page('{ a } </script><script>alert("x")</script> `${b}`')
     assert "</script><script>alert" not in html

@@ -58,6 +58,9 @@ def test_a_token_is_read_again_in_the_theme_it_was_read_in(writer: Writer) -> No
         again = node(writer, read["id"], "__typename ... on Token { id path resolvedValue }")
         assert again == {"__typename": "Token", **read}
     assert (light["resolvedValue"], dark["resolvedValue"]) == ("#0969da", "#d1242f")
+    # One token in one combination has one ID, however the theme was written.
+    spelled = writer.read(query, {"t": [{"modifier": "THEME", "context": "Dark"}]})["token"]
+    assert spelled["id"] == dark["id"]
 
 
 def test_modifiers_contexts_and_releases_are_nodes(writer: Writer) -> None:

@@ -1,10 +1,9 @@
 """The error-code page (``docs/errors.md``) lists every code the server can answer with.
 
 Codes are collected from the code itself: the engine's catalogue (``graphql_api.dtcg.errors
-.CODES``) and every place that writes a code into an answer (``extensions={"code": …}``,
-``json_error(…, CODE, …)``, ``Conflict(…, CODE)``, the query limits, the subscription
-transports, the code constants of the exporters and persisted queries). A new code without
-documentation fails here.
+.CODES``), the API's catalogue (``graphql_api.errors.ErrorCode``), the code constants of the
+exporters, and any code still written as a literal into an answer (``"code": "…"``,
+``json_error(…, "…")``, ``Conflict(…, "…")``). A new code without documentation fails here.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import re
 from pathlib import Path
 
 from graphql_api.dtcg.errors import CODES
+from graphql_api.errors import ErrorCode
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "graphql_api"
@@ -22,25 +22,18 @@ WRITTEN = [
     re.compile(rf'"code":\s*"{CODE}"'),
     re.compile(rf'json_error\([^)]*?"{CODE}"', re.S),
     re.compile(rf'Conflict\([^)]*"{CODE}"\)', re.S),
-    re.compile(rf'\(limits\.\w+, [\w.]+, "{CODE}"'),
-    re.compile(rf'refusal = \("{CODE}"'),
-    re.compile(rf'message, code = [^\n]*"{CODE}"'),
 ]
 CONSTANTS = re.compile(rf'^\w+ = "{CODE}"$', re.M)
-CONSTANT_FILES = [
-    *sorted((SOURCES / "exporters").glob("*.py")),
-    SOURCES / "web" / "persisted_queries.py",
-]
 
 
 def answered_codes() -> set[str]:
-    """Every code the sources write into an answer."""
-    found = set(CODES)
+    """Every code the sources can write into an answer."""
+    found = set(CODES) | {code.value for code in ErrorCode}
     for path in SOURCES.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         for pattern in WRITTEN:
             found.update(pattern.findall(text))
-    for path in CONSTANT_FILES:
+    for path in sorted((SOURCES / "exporters").glob("*.py")):
         found.update(CONSTANTS.findall(path.read_text(encoding="utf-8")))
     return found
 

@@ -2,8 +2,9 @@
 
 Like Figma's ``valuesByMode``: for a documentation page or a theme switcher, in one request.
 
-Each context is read from a cached snapshot (:meth:`.request_context.RequestContext.snapshot`): the other
-modifiers keep the contexts of the snapshot the token was read from, so
+Each context is read from a cached snapshot
+(:meth:`.request_context.RequestContext.snapshot`): the other modifiers keep the contexts
+of the snapshot the token was read from, so
 ``token(path: "fgColor.default", theme: [{modifier: "pointer", context: "coarse"}])
 { valuesByContext(modifier: "theme") }`` lists every colour theme with ``pointer: coarse``.
 """

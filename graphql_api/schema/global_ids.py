@@ -39,9 +39,7 @@ NODE_TYPES = ("Token", "Modifier", "Context", "Release")
 class Node:
     """Implemented by ``Token``, ``Modifier``, ``Context`` and ``Release``."""
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
-        description="Opaque global ID; `node(id:)` returns this object again."
-    )
+    @strawberry.field(description="Opaque global ID; `node(id:)` returns this object again.")
     def id(self) -> strawberry.ID:
         """The object's global ID (each implementing type defines :meth:`global_key`)."""
         type_name, key = self.global_key()

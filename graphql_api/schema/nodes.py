@@ -125,7 +125,7 @@ IdArg = Annotated[strawberry.ID, strawberry.argument(description="A global ID (`
 class NodeQuery:
     """``node`` and ``nodes`` (merged into ``Query``)."""
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="The object with this global ID (a Token in its theme combination, a "
         "Modifier, a Context or a Release); null when it no longer exists. An ID this "
         "server did not make is an error (`INVALID_ID`)."
@@ -134,7 +134,7 @@ class NodeQuery:
         """See :func:`read_node`."""
         return read_node(info.context, id)
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="The objects with these global IDs, in the same order (null for each "
         "that no longer exists); at most 100 IDs (`TOO_MANY_IDS`)."
     )

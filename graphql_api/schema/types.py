@@ -200,7 +200,7 @@ class Token(Node):
         """From the snapshot's reverse index (:attr:`Snapshot.referenced_by`)."""
         return [self.index[p] for p in self.snap.referenced_by.get(self.path, [])]
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
+    @strawberry.field(
         description="This token in every context of one modifier, in document order, each "
         "resolved and typed (like Figma's `valuesByMode`): the other modifiers keep the "
         "contexts this token was read in. An unknown modifier is an error "
@@ -241,14 +241,12 @@ class ContextValue:
         "null when the token does not exist there."
     )
 
-    @strawberry.field(description="The token's `resolvedValue` in this context; null if absent.")  # type: ignore[untyped-decorator]
+    @strawberry.field(description="The token's `resolvedValue` in this context; null if absent.")
     def resolved_value(self) -> JSON | None:
         """See :attr:`Token.resolved_value`."""
         return self.token.resolved_value if self.token is not None else None
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # typed Any upstream (strawberry#1929)
-        description="The token's typed `value` in this context; null if absent."
-    )
+    @strawberry.field(description="The token's typed `value` in this context; null if absent.")
     def value(self, info: strawberry.Info) -> TokenValue | None:
         """See :meth:`Token.value`."""
         if self.token is None:

@@ -122,11 +122,19 @@ def prepare(request: Request) -> Prepared | Response | None:
 
 
 def _cache_headers(prepared: Prepared) -> dict[str, str]:
+    """``ETag``, ``Cache-Control`` and ``Vary`` of a cacheable GET response.
+
+    One ETag serves both media types (``application/json``,
+    ``application/graphql-response+json``), so the response varies on ``Accept``; when
+    reads need a key, shared caches must not keep it (``private``, ``Vary: Authorization``).
+    """
     if not prepared.is_get:
         return {}
+    keyed = bool(current_app.config["READ_REQUIRES_KEY"])
     return {
         "ETag": prepared.tag,
-        "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"])),
+        "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"]), private=keyed),
+        "Vary": "Accept, Authorization" if keyed else "Accept",
     }
 
 

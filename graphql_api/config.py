@@ -47,6 +47,10 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   s: PostgreSQL's check when no notification came, 1), ``LIVE_MAX_QUEUE`` (events a
   subscriber may fall behind before it is ended, 256), ``LIVE_HEARTBEAT_SECONDS`` (float, s:
   keep-alive comments on ``/events`` and SSE subscriptions, 15), each from ``TOKENS_<NAME>``.
+- ``WS_INIT_TIMEOUT_SECONDS`` (float, s, 3: as graphql-ws): a WebSocket that sends no
+  ``connection_init`` within it is closed with 4408 (``TOKENS_WS_INIT_TIMEOUT_SECONDS``).
+- ``ACCESS_LOG`` (bool, on): the ``graphql_api.access`` JSON lines are written to stderr
+  (``TOKENS_ACCESS_LOG``; off: the app adds no handler, the logger still exists).
 
 Environment variables with the ``TOKENS_`` prefix that name no known setting are ignored
 (tests use ``TOKENS_TEST_*`` and ``TOKENS_REQUIRE_POSTGRES`` for their own purposes).
@@ -95,6 +99,8 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "LIVE_FALLBACK_SECONDS": 1.0,
     "LIVE_MAX_QUEUE": 256,
     "LIVE_HEARTBEAT_SECONDS": 15.0,
+    "WS_INIT_TIMEOUT_SECONDS": 3.0,
+    "ACCESS_LOG": True,
 }
 
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})

@@ -21,6 +21,7 @@ import json
 import logging
 import time
 import uuid
+from datetime import timedelta
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl
@@ -177,6 +178,9 @@ class SubscriptionApp(GraphQL[RequestContext, None]):
             graphql_ide=None,
             keep_alive=True,
             keep_alive_interval=float(app.config["LIVE_HEARTBEAT_SECONDS"]),
+            connection_init_wait_timeout=timedelta(
+                seconds=float(app.config["WS_INIT_TIMEOUT_SECONDS"])
+            ),
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL),
         )
         self.flask_app, self.live, self.gate = app, live, Gate(app)

@@ -1,0 +1,88 @@
+"""Issue 16 (HTTP half) against a real ``uvicorn asgi:app`` process, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+import websockets
+
+from tests.live.conftest import start_server
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.writing import Writer
+
+
+def _access_lines(log: Path) -> list[dict[str, object]]:
+    lines = []
+    for raw in log.read_text(errors="replace").splitlines():
+        try:
+            decoded = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(decoded, dict) and "status" in decoded and "path" in decoded:
+            lines.append(decoded)
+    return lines
+
+
+@pytest.mark.parametrize("enabled", ["1", "0"])
+def test_access_log_is_written_by_the_server_process(
+    writer: Writer, database_url: str, tmp_path: Path, enabled: str
+) -> None:
+    """The README's JSON lines reach stderr under uvicorn; ``TOKENS_ACCESS_LOG=0`` stops them."""
+    proc, server = start_server(database_url, tmp_path, TOKENS_ACCESS_LOG=enabled)
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            ok = client.post("/graphql", json={"query": "{ revision }"},
+                             headers={"X-Request-Id": "access-log-1"})  # fmt: skip
+            assert ok.status_code == 200
+            events = client.get("/events?since=x", headers={"X-Request-Id": "access-log-2"})
+            assert events.status_code == 400
+        deadline = time.monotonic() + 5
+        while enabled == "1" and time.monotonic() < deadline:
+            if len(_access_lines(server.log)) >= 2:
+                break
+            time.sleep(0.05)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    lines = {line["id"]: line for line in _access_lines(server.log)}
+    if enabled == "0":
+        assert lines == {}
+        return
+    graphql = lines["access-log-1"]
+    assert (graphql["method"], graphql["path"], graphql["status"]) == ("POST", "/graphql", 200)
+    assert isinstance(graphql["ms"], float)
+    assert isinstance(graphql["sql"], int)
+    assert lines["access-log-2"]["transport"] == "events"
+    assert "Bearer" not in server.log.read_text()
+
+
+def test_websocket_without_connection_init_is_closed_within_3_seconds(
+    writer: Writer, database_url: str, tmp_path: Path
+) -> None:
+    """graphql-ws's 3 s: a socket that never sends connection_init does not sit for a minute."""
+    proc, server = start_server(database_url, tmp_path)
+    try:
+
+        async def scenario() -> tuple[int, float]:
+            url = server.url.replace("http://", "ws://") + "/graphql"
+            started = time.monotonic()
+            async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    await asyncio.wait_for(ws.recv(), 10)
+            assert closed.value.rcvd is not None
+            return closed.value.rcvd.code, time.monotonic() - started
+
+        code, waited = asyncio.run(scenario())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert code == 4408  # graphql-transport-ws: connection initialisation timeout
+    assert waited < 6  # 3 s and some slack on a busy machine

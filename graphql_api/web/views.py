@@ -29,7 +29,7 @@ from ..schema import BATCH_CEILING, schema
 from ..schema.request_context import RequestContext
 from ..store import db
 from ..store.snapshots import snapshot_store
-from . import auth, export_endpoints, graphql_http, observability
+from . import auth, export_endpoints, graphql_http, observability, persisted_queries
 from .graphiql import create_blueprint, render_graphiql_page
 
 EXAMPLE_QUERY = """\
@@ -166,6 +166,50 @@ def negotiate(response: Response) -> Response:
     return response
 
 
+def _content_type_refusal(req: Request) -> Response | None:
+    """415 for a POST whose body is not ``application/json`` (GraphQL over HTTP §5.1.2).
+
+    Strawberry accepts any content type that contains ``application/json``
+    (``application/jsonp``…), which :func:`graphql_http.prepare` and the batch limit do not
+    read: such a body would run without the persisted-query mode or the batch limit.
+    """
+    if req.method != "POST" or req.mimetype == "application/json":
+        return None
+    named = req.mimetype or "no Content-Type"
+    payload = {"errors": [{"message": f"{named} is not supported: send application/json",
+                           "extensions": {"code": "UNSUPPORTED_MEDIA_TYPE"}}]}  # fmt: skip
+    return Response(orjson.dumps(payload), status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                    mimetype="application/json")  # fmt: skip
+
+
+def _persisted_query_gate(request_data: Any) -> Any:
+    """Apply the persisted-query mode to one operation :func:`graphql_http.prepare` did not read.
+
+    The operations of a batch, and single requests prepare left to Strawberry, go through
+    this: the allow-list refuses unregistered documents, APQ fills in (or registers) the
+    document of a hash, exactly as for a single request.
+
+    Returns:
+        The request data to execute (its ``query`` filled in), or an ``ExecutionResult``
+        carrying the persisted-query error (``extensions.code``).
+    """
+    session = db.get_session()
+    mode = str(current_app.config["PERSISTED_QUERIES"])
+    query = getattr(request_data, "query", None)
+    extensions = getattr(request_data, "extensions", None)
+    outcome = persisted_queries.resolve_request(
+        session, mode, query if isinstance(query, str) else None, extensions
+    )
+    if outcome.error is not None:
+        code, message = outcome.error
+        return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
+    if outcome.registered:
+        session.commit()
+    if outcome.query is not None and outcome.query != query:
+        request_data.query = outcome.query
+    return request_data
+
+
 def _batch_refusal(req: Request) -> Response | None:
     """400 for a batch (a JSON array of requests) over ``MAX_BATCH_SIZE`` (0: no batches)."""
     if req.method != "POST" or not req.is_json:
@@ -268,6 +312,10 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         operations … the server MUST respond with error status code 405".
         """
         request_data = request_data_argument(args, kwargs)
+        if g.get("graphql_prepared") is None:  # a batch, or a request prepare() left alone
+            gated = _persisted_query_gate(request_data)
+            if isinstance(gated, ExecutionResult):
+                return gated
         missing = _missing_operation_name(request_data)
         if missing is not None:
             return missing
@@ -284,7 +332,7 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
 
         A 405 names the method that is allowed (RFC 9110 §15.5.6).
         """
-        refused = _batch_refusal(request)
+        refused = _content_type_refusal(request) or _batch_refusal(request)
         if refused is not None:
             return refused
         prepared = graphql_http.prepare(request)

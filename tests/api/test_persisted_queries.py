@@ -361,3 +361,59 @@ def test_off_mode_does_not_support_hashes(make_app: MakeApp, executions: list[st
     assert data_of(post(client, query=OTHER).get_json()) == {"tokens": {"totalCount": 56}}
     assert data_of(post(client, query=OTHER, digest=sha256(OTHER)).get_json())
     assert registered(app) == []
+
+
+# --------------------------------------------------------------------------- every operation
+
+
+MUTATION = 'mutation { deleteToken(input: {path: "size.unit"}) { __typename } }'
+
+
+def test_allowlist_applies_to_each_operation_of_a_batch(
+    allowlist: Flask, executions: list[str]
+) -> None:
+    """A batch of one unregistered document is refused like the document alone."""
+    client = allowlist.test_client()
+    response = client.post("/graphql", json=[{"query": OTHER}, {"query": MUTATION}])
+    assert response.status_code == 200
+    codes = [r["errors"][0]["extensions"]["code"] for r in response.get_json()]
+    assert codes == ["PERSISTED_QUERY_NOT_ALLOWED"] * 2
+    assert executions == []
+    assert registered(allowlist) == []
+
+
+def test_apq_hashes_work_inside_a_batch(small_example: Flask, client: FlaskClient) -> None:
+    first = client.post("/graphql", json=[{"query": OTHER, "extensions": pq(sha256(OTHER))}])
+    assert data_of(first.get_json()[0])["tokens"]["totalCount"] == 56
+    by_hash = client.post("/graphql", json=[{"extensions": pq(sha256(OTHER))}])
+    assert data_of(by_hash.get_json()[0])["tokens"]["totalCount"] == 56
+    assert registered(small_example) == [sha256(OTHER)]
+
+
+@pytest.mark.parametrize("content_type", ["application/jsonp", "text/plain",
+                                          "application/x-www-form-urlencoded",
+                                          "application/json-seq; charset=utf-8"])  # fmt: skip
+def test_a_body_the_front_door_does_not_read_is_415(
+    allowlist: Flask, executions: list[str], content_type: str
+) -> None:
+    """Strawberry reads any type containing application/json; the modes must not be bypassed."""
+    client = allowlist.test_client()
+    for body in ({"query": MUTATION}, [{"query": MUTATION}]):
+        response = client.post("/graphql", data=json.dumps(body),
+                               headers={"Content-Type": content_type})  # fmt: skip
+        assert response.status_code == 415
+        assert response.get_json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+    assert executions == []
+
+
+def test_no_batches_cannot_be_bypassed_by_content_type(
+    make_app: MakeApp, executions: list[str]
+) -> None:
+    client = make_app(MAX_BATCH_SIZE=0).test_client()
+    response = client.post("/graphql", data=json.dumps([{"query": "{ revision }"}]),
+                           headers={"Content-Type": "application/jsonp"})  # fmt: skip
+    assert response.status_code == 415
+    charset = client.post("/graphql", data=json.dumps([{"query": "{ revision }"}]),
+                          headers={"Content-Type": "application/json; charset=utf-8"})  # fmt: skip
+    assert charset.status_code == 400
+    assert executions == []

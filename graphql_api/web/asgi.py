@@ -52,6 +52,7 @@ from ..schema.request_context import RequestContext
 from ..store import db
 from ..store.snapshots import snapshot_store
 from . import auth, persisted_queries
+from .body_limit import BodyLimit
 from .cors import origin_pattern
 from .observability import REQUEST_ID
 
@@ -421,9 +422,10 @@ class Router:
         self.events = with_cors(EventsApp(app, self.live))
         self.max_body = int(app.config["MAX_BODY_BYTES"]) or 16 * 1024 * 1024
         self.wsgi = FlaskOnThreads(app)
+        self.http = BodyLimit(self.route_http, self.max_body)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Dispatch on the scope type and path."""
+        """Dispatch on the scope type and path; HTTP bodies are bounded (:class:`BodyLimit`)."""
         kind, path = scope["type"], scope.get("path", "")
         if kind == "lifespan":
             await self.lifespan(receive, send)
@@ -432,7 +434,13 @@ class Router:
                 await logged("graphql-transport-ws", self.subscriptions, scope, receive, send)
             else:
                 await send({"type": "websocket.close", "code": 1008})
-        elif path == "/events":
+        else:
+            await self.http(scope, receive, send)
+
+    async def route_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """One HTTP request: ``/events``, a subscription over SSE, or the Flask app."""
+        path = scope.get("path", "")
+        if path == "/events":
             await logged("events", self.events, scope, receive, send)
         elif path == "/graphql" and _accepts_event_stream(scope):
             await self.graphql_over_http(scope, receive, send)
@@ -450,8 +458,8 @@ class Router:
             message = await receive()
             if message["type"] != "http.request":
                 return  # the client left
-            body += message.get("body", b"")
-            if not message.get("more_body") or len(body) > self.max_body:
+            body += message.get("body", b"")  # BodyLimit ends it past MAX_BODY_BYTES
+            if not message.get("more_body"):
                 break
         sent = False
 

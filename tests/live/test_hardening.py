@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import select
+import socket
 import time
 from typing import TYPE_CHECKING
 
@@ -86,3 +88,55 @@ def test_websocket_without_connection_init_is_closed_within_3_seconds(
         proc.wait(timeout=10)
     assert code == 4408  # graphql-transport-ws: connection initialisation timeout
     assert waited < 6  # 3 s and some slack on a busy machine
+
+
+def _stream_chunked(url: str, path: str, extra: str, total: int) -> tuple[int, bytes]:
+    """POST a chunked body of up to ``total`` bytes; stop at the first response byte.
+
+    Returns:
+        (bytes of body sent before the server answered, the response's first bytes).
+    """
+    host, port = url.removeprefix("http://").split(":")
+    chunk = b"x" * 65536
+    sent = 0
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                     f"{extra}Transfer-Encoding: chunked\r\n\r\n".encode())  # fmt: skip
+        while sent < total:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if readable:
+                break
+            try:
+                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += len(chunk)
+        else:
+            sock.sendall(b"0\r\n\r\n")
+        sock.settimeout(10)
+        answer = sock.recv(4096)
+    return sent, answer
+
+
+@pytest.mark.parametrize("accept", ["", "Accept: text/event-stream\r\n"])
+def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(
+    writer: Writer, database_url: str, tmp_path: Path, accept: str
+) -> None:
+    """413 while the client is still sending: not a 64 MiB body spooled to disk, then 400."""
+    limit = 1_000_000
+    proc, server = start_server(database_url, tmp_path, TOKENS_MAX_BODY_BYTES=str(limit))
+    try:
+        sent, answer = _stream_chunked(server.url, "/graphql", accept, 64 * 1024 * 1024)
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            sized = client.post("/graphql", content=b"x" * (limit + 1),
+                                headers={"Content-Type": "application/json"})  # fmt: skip
+            fits = client.post("/graphql", json={"query": "{ revision }"})
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"BODY_TOO_LARGE" in answer
+    assert sent < 8 * limit  # it stopped reading soon after the limit (socket buffers aside)
+    assert sized.status_code == 413
+    assert sized.json()["errors"][0]["extensions"]["code"] == "BODY_TOO_LARGE"
+    assert fits.json() == {"data": {"revision": writer.revision()}}

@@ -17,6 +17,7 @@ deployment (gunicorn, ``flask run``) keeps working as before, without subscripti
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -54,6 +55,7 @@ from ..store.snapshots import snapshot_store
 from . import auth, persisted_queries
 from .body_limit import BodyLimit
 from .cors import origin_pattern
+from .key_watch import HOLDER, KeyWatch
 from .observability import REQUEST_ID
 
 if TYPE_CHECKING:
@@ -122,17 +124,24 @@ def _refusal(error: auth.AuthError) -> Response:
                     media_type="application/json")  # fmt: skip
 
 
+def operations_of(query: str) -> list[OperationDefinitionNode] | None:
+    """The operations of a document, or None when it does not parse."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
 def operation_type(query: str, operation_name: str | None) -> str | None:
     """``query``/``mutation``/``subscription`` of the operation a request runs.
 
     None when the document does not parse or names no such operation (Strawberry then
     reports the error itself).
     """
-    try:
-        document = parse(query)
-    except GraphQLError:
+    operations = operations_of(query)
+    if operations is None:
         return None
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [d for d in operations if d.name and d.name.value == operation_name]
     return operations[0].operation.value if len(operations) == 1 else None
@@ -146,13 +155,26 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, Non
     """
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        """Refuse (an ``error`` message for that id) what the server does not run here."""
+        """Refuse (an ``error`` message for that id) what the server does not run here.
+
+        The connection's key is checked again first: a key revoked since
+        ``connection_init`` closes the socket with 4403. A document with several operations
+        and no ``operationName`` is refused (GraphQL §6.1 GetOperation()).
+        """
         if self.connection_acknowledged and message.get("id") not in self.operations:
             payload, view = message["payload"], cast("SubscriptionApp", self.view)
+            if not await self.key_still_valid(view):
+                await self.websocket.close(code=4403, reason="API key revoked")
+                return
             query, name = payload.get("query"), payload.get("operationName")
             kind = operation_type(query, name) if isinstance(query, str) else None
             refusal: tuple[str, str] | None = None
-            if kind is not None and kind != "subscription":
+            several = isinstance(query, str) and name is None and len(
+                operations_of(query) or ()) > 1  # fmt: skip
+            if several:
+                text = "the document has several operations: give operationName"
+                refusal = ("OPERATION_NAME_REQUIRED", text)
+            elif kind is not None and kind != "subscription":
                 text = f"this transport runs subscriptions only; send the {kind} over HTTP"
                 refusal = (ErrorCode.SUBSCRIPTIONS_ONLY, text)
             elif isinstance(query, str):
@@ -163,6 +185,18 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, Non
                                          "payload": [error.formatted]})  # fmt: skip
                 return
         await super().handle_subscribe(message)
+
+    async def key_still_valid(self, view: SubscriptionApp) -> bool:
+        """Whether the key the connection was accepted with is still valid (no key: True)."""
+        request = self.context.request if self.context is not None else None
+        holder = request.scope.get(HOLDER) if request is not None else None
+        if holder is None or holder.token is None:
+            return True
+        try:
+            await view.gate.principal(f"Bearer {holder.token}")
+        except auth.AuthError:
+            return False
+        return True
 
 
 class SubscriptionApp(GraphQL[RequestContext, None]):
@@ -248,6 +282,9 @@ class SubscriptionApp(GraphQL[RequestContext, None]):
             context.principal = await self.gate.principal(value if isinstance(value, str) else None)
         except auth.AuthError as error:
             raise ConnectionRejectionError({"message": str(error)}) from None
+        holder = context.request.scope.get(HOLDER) if context.request is not None else None
+        if holder is not None and context.principal is not None and isinstance(value, str):
+            holder.token = auth.bearer_token(value)  # watched: revoking it ends the socket
 
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Cross-origin pages may connect from the origins ``CORS_ORIGINS`` allows."""
@@ -417,9 +454,10 @@ class Router:
                 allow_headers=ALLOWED_HEADERS,
             )
 
-        self.subscriptions = SubscriptionApp(app, self.live)
+        keys = KeyWatch(db.get_state(app).sessionmaker, float(app.config["LIVE_POLL_SECONDS"]))
+        self.subscriptions = functools.partial(keys.run, SubscriptionApp(app, self.live))
         self.streams = with_cors(self.subscriptions)
-        self.events = with_cors(EventsApp(app, self.live))
+        self.events = with_cors(functools.partial(keys.run, EventsApp(app, self.live)))
         self.max_body = int(app.config["MAX_BODY_BYTES"]) or 16 * 1024 * 1024
         self.wsgi = FlaskOnThreads(app)
         self.http = BodyLimit(self.route_http, self.max_body)

@@ -107,6 +107,27 @@ def verify(session: Session, token: str) -> Principal:
     return Principal(row.name, row.scope)
 
 
+def active_tokens(session: Session, tokens: set[str]) -> set[str]:
+    """The keys among ``tokens`` that are still valid (known, not revoked). One statement.
+
+    Used to end the live-update connections of revoked keys (:mod:`.key_watch`).
+    """
+    parts = {t: t.removeprefix(KEY_PREFIX).partition("_") for t in tokens}
+    prefixes = {p for p, _, s in parts.values() if p and s}
+    if not prefixes:
+        return set()
+    rows = session.execute(
+        select(ApiKey.prefix, ApiKey.salt, ApiKey.secret_hash)
+        .where(ApiKey.prefix.in_(prefixes), ApiKey.revoked_at.is_(None))
+    ).all()  # fmt: skip
+    valid = {(r.prefix, r.salt, r.secret_hash) for r in rows}
+    return {
+        token for token, (prefix, _, secret) in parts.items()
+        if any(p == prefix and hmac.compare_digest(_digest(salt, secret), digest)
+               for p, salt, digest in valid)
+    }  # fmt: skip
+
+
 def bearer_token(header: str | None) -> str | None:
     """The key of an ``Authorization: Bearer <key>`` value, or None without a value.
 

@@ -7,17 +7,24 @@ import json
 import select
 import socket
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 import websockets
 
+from graphql_api.store import db
+from graphql_api.web import auth
+from tests.live.clients import WsClient
 from tests.live.conftest import start_server
+from tests.live.test_server import wait_subscribers
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from flask import Flask
+
+    from tests.live.conftest import LiveServer
     from tests.writing import Writer
 
 
@@ -140,3 +147,71 @@ def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(
     assert sized.status_code == 413
     assert sized.json()["errors"][0]["extensions"]["code"] == "BODY_TOO_LARGE"
     assert fits.json() == {"data": {"revision": writer.revision()}}
+
+
+REVISIONS = "subscription { revisionChanged { revision } }"
+
+
+def test_websocket_refuses_several_operations_without_an_operation_name(
+    live: LiveServer, writer: Writer
+) -> None:
+    """``mutation M … subscription S …`` without operationName ran the mutation."""
+    document = ('mutation M { deleteToken(input: {path: "size.unit"}) { __typename } } '
+                "subscription S { revisionChanged { revision } }")  # fmt: skip
+
+    async def scenario() -> dict[str, Any]:
+        ws = WsClient(live.url)
+        await ws.connect({"authorization": f"Bearer {writer.key}"})
+        await ws.subscribe("both", document)
+        answer = await ws.message()
+        await ws.close()
+        return answer
+
+    answer = asyncio.run(scenario())
+    assert (answer["id"], answer["type"]) == ("both", "error")
+    assert answer["payload"][0]["extensions"]["code"] == "OPERATION_NAME_REQUIRED"
+    assert writer.resolved("size.unit") == {"value": 4, "unit": "px"}  # the mutation never ran
+
+
+def _revoke(app: Flask, name: str) -> None:
+    with app.app_context():
+        session = db.get_session()
+        assert auth.revoke_key(session, name)
+        session.commit()
+
+
+def test_a_revoked_key_ends_its_websocket_sse_and_events_streams(
+    live: LiveServer, writer: Writer, app: Flask
+) -> None:
+    """A key was checked once at connection_init: revoked, the socket still wrote and read."""
+    headers = {"Authorization": f"Bearer {writer.key}"}
+
+    async def scenario() -> tuple[int, float, list[str]]:
+        ws = WsClient(live.url)
+        await ws.connect({"authorization": f"Bearer {writer.key}"})
+        await ws.subscribe("s", REVISIONS)
+        async with httpx.AsyncClient(base_url=live.url, timeout=10) as client:
+            sse = client.stream("POST", "/graphql", json={"query": REVISIONS},
+                                headers={**headers, "Accept": "text/event-stream"})  # fmt: skip
+            events = client.stream("GET", "/events", headers=headers)
+            async with sse as sse_response, events as events_response:
+                await wait_subscribers(live, 3)
+                started = time.monotonic()
+                await asyncio.to_thread(_revoke, app, "designer")
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    await ws.message(timeout=5)
+                ended = []
+                for name, response in (("sse", sse_response), ("events", events_response)):
+                    async with asyncio.timeout(5):
+                        async for _ in response.aiter_bytes():
+                            pass
+                    ended.append(name)
+                waited = time.monotonic() - started
+        assert closed.value.rcvd is not None
+        return closed.value.rcvd.code, waited, ended
+
+    code, waited, ended = asyncio.run(scenario())
+    assert code == 4403
+    assert ended == ["sse", "events"]
+    assert waited < 3  # the poll interval is 0.1 s; slack for a busy machine
+    assert live.health()["live"]["subscribers"] == 0  # type: ignore[index]

@@ -116,11 +116,7 @@ def active_tokens(session: Session, tokens: set[str]) -> set[str]:
     prefixes = {p for p, _, s in parts.values() if p and s}
     if not prefixes:
         return set()
-    rows = session.execute(
-        select(ApiKey.prefix, ApiKey.salt, ApiKey.secret_hash)
-        .where(ApiKey.prefix.in_(prefixes), ApiKey.revoked_at.is_(None))
-    ).all()  # fmt: skip
-    valid = {(r.prefix, r.salt, r.secret_hash) for r in rows}
+    valid = set(api_keys.active_by_prefixes(session, prefixes))
     return {
         token for token, (prefix, _, secret) in parts.items()
         if any(p == prefix and hmac.compare_digest(_digest(salt, secret), digest)

@@ -29,7 +29,14 @@ from ..schema import BATCH_CEILING, schema
 from ..schema.request_context import RequestContext
 from ..store import db
 from ..store.snapshots import snapshot_store
-from . import auth, export_endpoints, graphql_http, observability, persisted_queries
+from . import (
+    auth,
+    export_endpoints,
+    graphql_http,
+    observability,
+    persisted_queries,
+    request_body,
+)
 from .graphiql import create_blueprint, render_graphiql_page
 
 EXAMPLE_QUERY = """\
@@ -163,6 +170,9 @@ def negotiate(response: Response) -> Response:
         errors = body.get("errors") if isinstance(body, dict) else None
         if errors and body.get("data") is None and not any("path" in e for e in errors):
             response.status_code = HTTPStatus.BAD_REQUEST
+            if "data" in body:  # §6.4.2: a request error has no data entry at all
+                del body["data"]
+                response.set_data(orjson.dumps(body))
     return response
 
 
@@ -210,11 +220,24 @@ def _persisted_query_gate(request_data: Any) -> Any:
     return request_data
 
 
+def _json_refusal(req: Request) -> Response | None:
+    """400 (GraphQL JSON) for a POST body that is not usable JSON (:mod:`.request_body`)."""
+    if req.method != "POST":
+        return None
+    try:
+        request_body.body_json(req)
+    except request_body.BadRequestJSONError as error:
+        payload = {"errors": [{"message": str(error), "extensions": {"code": "BAD_REQUEST"}}]}
+        return Response(orjson.dumps(payload), status=HTTPStatus.BAD_REQUEST,
+                        mimetype="application/json")  # fmt: skip
+    return None
+
+
 def _batch_refusal(req: Request) -> Response | None:
     """400 for a batch (a JSON array of requests) over ``MAX_BATCH_SIZE`` (0: no batches)."""
     if req.method != "POST" or not req.is_json:
         return None
-    body = req.get_json(silent=True)
+    body = request_body.body_json(req)
     if not isinstance(body, list):
         return None
     limit = min(int(current_app.config["MAX_BATCH_SIZE"]), BATCH_CEILING)
@@ -301,6 +324,10 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
             g.graphql_had_errors = True
         return super().process_result(request, result)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """Decode with orjson (UTF-8 only); its error is a ``json.JSONDecodeError``."""
+        return orjson.loads(data)
+
     def encode_json(self, data: object) -> bytes:
         """orjson: the same JSON as the standard library's, faster."""
         return orjson.dumps(data)
@@ -332,7 +359,9 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
 
         A 405 names the method that is allowed (RFC 9110 §15.5.6).
         """
-        refused = _content_type_refusal(request) or _batch_refusal(request)
+        refused = (
+            _content_type_refusal(request) or _json_refusal(request) or _batch_refusal(request)
+        )
         if refused is not None:
             return refused
         prepared = graphql_http.prepare(request)

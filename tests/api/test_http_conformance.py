@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING
 
 import pytest
@@ -106,3 +107,30 @@ def test_non_object_variables_and_extensions_are_400(app: Flask, name: str, valu
                                headers={"Accept": accept})  # fmt: skip
         assert response.status_code == 400
         assert name in response.get_json()["errors"][0]["message"]
+
+
+def _cursor(number: int) -> str:
+    return base64.urlsafe_b64encode(f"change:{number}".encode()).decode()
+
+
+ARGUMENTS_THAT_CRASHED = {
+    "cursor 2^63": ("query($a: String) { changes(after: $a) { totalCount } }",
+                    {"a": _cursor(2**63)}, "INVALID_CURSOR"),
+    "cursor 10^30": ("query($a: String) { changes(after: $a) { totalCount } }",
+                     {"a": _cursor(10**30)}, "INVALID_CURSOR"),
+    "NUL in usage(path:)": ("query($p: String!) { usage(path: $p) { total } }",
+                            {"p": "color\x00red"}, "INVALID_ARGUMENT"),
+    "NUL in token(release:)": ('query($r: String) { token(path: "x", release: $r) { path } }',
+                               {"r": "1.0\x00"}, "RELEASE_NOT_FOUND"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "variables", "code"), ARGUMENTS_THAT_CRASHED.values(),
+                         ids=ARGUMENTS_THAT_CRASHED.keys())  # fmt: skip
+def test_arguments_that_crashed_are_graphql_errors_with_a_code(
+    app: Flask, query: str, variables: dict[str, str], code: str
+) -> None:
+    """INTERNAL_SERVER_ERROR before (an integer overflow; NUL in a PostgreSQL parameter)."""
+    response = app.test_client().post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200
+    assert [e["extensions"]["code"] for e in response.get_json()["errors"]] == [code]

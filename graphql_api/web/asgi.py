@@ -147,6 +147,22 @@ def operation_type(query: str, operation_name: str | None) -> str | None:
     return operations[0].operation.value if len(operations) == 1 else None
 
 
+def _operation_refusal(query: str, name: str | None) -> tuple[str, str] | None:
+    """(code, message) when ``operationName`` does not pick exactly one operation.
+
+    GraphQL §6.1 GetOperation(): several operations need a name, and the name must exist.
+    """
+    operations = operations_of(query)
+    if operations is None:
+        return None  # Strawberry reports the syntax error
+    if name is None and len(operations) > 1:
+        text = "the document has several operations: give operationName"
+        return ("OPERATION_NAME_REQUIRED", text)
+    if name is not None and not any(o.name and o.name.value == name for o in operations):
+        return ("OPERATION_NOT_FOUND", f"the document has no operation named {name!r}")
+    return None
+
+
 class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
     """graphql-transport-ws that runs subscriptions only, under the persisted-query rules.
 
@@ -162,22 +178,23 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, Non
         and no ``operationName`` is refused (GraphQL §6.1 GetOperation()).
         """
         if self.connection_acknowledged and message.get("id") not in self.operations:
-            payload, view = message["payload"], cast("SubscriptionApp", self.view)
+            payload: Any = message["payload"]  # a client wrote it: any JSON
+            view = cast("SubscriptionApp", self.view)
             if not await self.key_still_valid(view):
                 await self.websocket.close(code=4403, reason="API key revoked")
                 return
             query, name = payload.get("query"), payload.get("operationName")
-            kind = operation_type(query, name) if isinstance(query, str) else None
-            refusal: tuple[str, str] | None = None
-            several = isinstance(query, str) and name is None and len(
-                operations_of(query) or ()) > 1  # fmt: skip
-            if several:
-                text = "the document has several operations: give operationName"
-                refusal = ("OPERATION_NAME_REQUIRED", text)
-            elif kind is not None and kind != "subscription":
+            if not isinstance(query, str) or not isinstance(name, str | None):
+                # graphql-ws: an invalid subscribe message closes the socket with 4400
+                await self.websocket.close(code=4400, reason="query and operationName must "
+                                                             "be strings")  # fmt: skip
+                return
+            kind = operation_type(query, name)
+            refusal = _operation_refusal(query, name)
+            if refusal is None and kind is not None and kind != "subscription":
                 text = f"this transport runs subscriptions only; send the {kind} over HTTP"
                 refusal = (ErrorCode.SUBSCRIPTIONS_ONLY, text)
-            elif isinstance(query, str):
+            if refusal is None:
                 refusal = await view.allowlist_refusal(query)
             if refusal is not None:
                 error = GraphQLError(refusal[1], extensions={"code": refusal[0]})

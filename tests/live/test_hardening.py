@@ -215,3 +215,26 @@ def test_a_revoked_key_ends_its_websocket_sse_and_events_streams(
     assert ended == ["sse", "events"]
     assert waited < 3  # the poll interval is 0.1 s; slack for a busy machine
     assert live.health()["live"]["subscribers"] == 0  # type: ignore[index]
+
+
+def test_websocket_subscribe_messages_that_crashed(live: LiveServer, writer: Writer) -> None:
+    """A non-string query logged a traceback per message and completed silently."""
+
+    async def scenario() -> tuple[dict[str, Any], int]:
+        ws = WsClient(live.url)
+        await ws.connect()
+        await ws.ws.send(json.dumps({"id": "u", "type": "subscribe", "payload": {
+            "query": REVISIONS, "operationName": "Nope"}}))  # fmt: skip
+        unknown = await ws.message()
+        await ws.ws.send(json.dumps({"id": "q", "type": "subscribe",
+                                     "payload": {"query": {"not": "a string"}}}))  # fmt: skip
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.message(timeout=5)
+        assert closed.value.rcvd is not None
+        return unknown, closed.value.rcvd.code
+
+    unknown, code = asyncio.run(scenario())
+    assert (unknown["id"], unknown["type"]) == ("u", "error")
+    assert unknown["payload"][0]["extensions"]["code"] == "OPERATION_NOT_FOUND"
+    assert code == 4400
+    assert "Traceback" not in live.log.read_text()

@@ -37,8 +37,9 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   is recorded, counts weighted by its inverse), ``USAGE_FLUSH_SECONDS`` (float, s, 10: how
   often counts are written), ``USAGE_CLIENT_HEADER`` (str, ``apollographql-client-name``:
   the header naming the client; empty or absent: the operation name), ``USAGE_MAX_PENDING``
-  (int, 200,000: paths held in memory before requests go uncounted), each from
-  ``TOKENS_<NAME>``.
+  (int, 200,000: paths held in memory before requests go uncounted), ``USAGE_MAX_CLIENTS``
+  (int, 100: distinct client names counted per UTC day and process, further ones as
+  ``(other)``), each from ``TOKENS_<NAME>``.
 - ``CORS_ORIGINS`` (str): origins browsers may call the API from, comma-separated exact
   origins or regular expressions, ``*`` for any, empty for none (``TOKENS_CORS_ORIGINS``;
   default: any port of localhost, for dev servers). See :mod:`graphql_api.web.cors`.
@@ -94,6 +95,7 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "USAGE_FLUSH_SECONDS": 10.0,
     "USAGE_CLIENT_HEADER": "apollographql-client-name",
     "USAGE_MAX_PENDING": 200_000,
+    "USAGE_MAX_CLIENTS": 100,
     "CORS_ORIGINS": r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$",
     "LIVE_POLL_SECONDS": 0.1,
     "LIVE_FALLBACK_SECONDS": 1.0,

@@ -23,6 +23,9 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
 - ``PERSISTED_QUERIES`` (str): ``apq`` (Automatic Persisted Queries: clients register
   documents by SHA-256), ``allowlist`` (only documents registered with
   ``tokens queries register`` run) or ``off`` (``TOKENS_PERSISTED_QUERIES``).
+- ``APQ_MAX_DOCUMENTS`` (int, 10,000): documents clients may register by APQ (only those
+  that parse and validate; the oldest are deleted first), kept apart from the allow-list
+  (``TOKENS_APQ_MAX_DOCUMENTS``).
 
 - Query limits (see :mod:`graphql_api.schema.limits`; 0 turns one off):
   ``MAX_QUERY_DEPTH`` (fields nested, 15), ``MAX_QUERY_ALIASES`` (500), ``MAX_QUERY_COST``
@@ -80,6 +83,7 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
     "HTTP_MAX_AGE": 0,
     "PERSISTED_QUERIES": "apq",
+    "APQ_MAX_DOCUMENTS": 10_000,
     "READ_REQUIRES_KEY": False,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 5,

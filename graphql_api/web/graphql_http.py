@@ -16,9 +16,11 @@ from typing import Any
 
 import orjson
 from flask import Request, Response, current_app
+from graphql import GraphQLError, parse, validate
 from strawberry.http import GraphQLRequestData
 
 from .. import usage
+from ..schema import schema
 from ..store import db
 from ..store.response_cache import response_cache
 from ..store.snapshots import snapshot_store
@@ -95,6 +97,25 @@ def parameter_refusal(raw: dict[str, Any]) -> Response | None:
     return None
 
 
+def document_is_valid(query: str) -> bool:
+    """Whether ``query`` parses (within ``MAX_QUERY_TOKENS``) and validates against the schema.
+
+    Only such documents are stored by APQ (GraphQL §6.1 validation rules).
+    """
+    max_tokens = int(current_app.config["MAX_QUERY_TOKENS"]) or None
+    try:
+        document = parse(query, max_tokens=max_tokens)
+    except GraphQLError:
+        return False
+    return not validate(schema._schema, document)  # Strawberry's GraphQLSchema
+
+
+def apq_policy() -> persisted_queries.ApqPolicy:
+    """What clients may register under this app's settings (``APQ_MAX_DOCUMENTS``)."""
+    return persisted_queries.ApqPolicy(document_is_valid,
+                                       int(current_app.config["APQ_MAX_DOCUMENTS"]))  # fmt: skip
+
+
 def _read_or_refuse(request: Request) -> dict[str, Any] | Response | None:
     """:func:`read_request`, or the 400 for JSON or parameters that cannot be used."""
     try:
@@ -119,7 +140,9 @@ def prepare(request: Request) -> Prepared | Response | None:
     session = db.get_session()
     mode = str(current_app.config["PERSISTED_QUERIES"])
     query = raw.get("query") if isinstance(raw.get("query"), str) else None
-    outcome = persisted_queries.resolve_request(session, mode, query, raw.get("extensions"))
+    outcome = persisted_queries.resolve_request(
+        session, mode, query, raw.get("extensions"), apq_policy()
+    )
     if outcome.error is not None:
         return _error_response(*outcome.error)
     if outcome.registered:

@@ -208,7 +208,8 @@ def _persisted_query_gate(request_data: Any) -> Any:
     query = getattr(request_data, "query", None)
     extensions = getattr(request_data, "extensions", None)
     outcome = persisted_queries.resolve_request(
-        session, mode, query if isinstance(query, str) else None, extensions
+        session, mode, query if isinstance(query, str) else None, extensions,
+        graphql_http.apq_policy(),
     )
     if outcome.error is not None:
         code, message = outcome.error

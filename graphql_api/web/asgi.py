@@ -157,9 +157,9 @@ def _operation_refusal(query: str, name: str | None) -> tuple[str, str] | None:
         return None  # Strawberry reports the syntax error
     if name is None and len(operations) > 1:
         text = "the document has several operations: give operationName"
-        return ("OPERATION_NAME_REQUIRED", text)
+        return (ErrorCode.OPERATION_NAME_REQUIRED, text)
     if name is not None and not any(o.name and o.name.value == name for o in operations):
-        return ("OPERATION_NOT_FOUND", f"the document has no operation named {name!r}")
+        return (ErrorCode.OPERATION_NOT_FOUND, f"the document has no operation named {name!r}")
     return None
 
 

@@ -14,6 +14,8 @@ import logging
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Final
 
+from ..errors import ErrorCode
+
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -79,7 +81,7 @@ class BodyLimit:
     async def refuse(self, scope: Scope, send: Send) -> None:
         """Answer 413 (GraphQL JSON error) and log it; the connection is then closed."""
         message = f"the request body is larger than {self.limit} bytes"
-        error = {"message": message, "extensions": {"code": "BODY_TOO_LARGE"}}
+        error = {"message": message, "extensions": {"code": ErrorCode.BODY_TOO_LARGE}}
         body = json.dumps({"errors": [error]}).encode()
         await send({"type": "http.response.start", "status": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                     "headers": [(b"content-type", b"application/json"),

@@ -20,6 +20,7 @@ from graphql import GraphQLError, parse, validate
 from strawberry.http import GraphQLRequestData
 
 from .. import usage
+from ..errors import ErrorCode
 from ..schema import schema
 from ..store import db
 from ..store.response_cache import response_cache
@@ -92,8 +93,8 @@ def parameter_refusal(raw: dict[str, Any]) -> Response | None:
         value = raw.get(name)
         if value is not None and not isinstance(value, dict):
             kind = type(value).__name__.replace("str", "string").replace("list", "array")
-            return _error_response("BAD_REQUEST", f"{name} must be an object or null, not a {kind}",
-                                   HTTPStatus.BAD_REQUEST)  # fmt: skip
+            message = f"{name} must be an object or null, not a {kind}"
+            return _error_response(ErrorCode.BAD_REQUEST, message, HTTPStatus.BAD_REQUEST)
     return None
 
 
@@ -121,7 +122,7 @@ def _read_or_refuse(request: Request) -> dict[str, Any] | Response | None:
     try:
         raw = read_request(request)
     except request_body.BadRequestJSONError as error:
-        return _error_response("BAD_REQUEST", str(error), HTTPStatus.BAD_REQUEST)
+        return _error_response(ErrorCode.BAD_REQUEST, str(error), HTTPStatus.BAD_REQUEST)
     if raw is None:
         return None
     return parameter_refusal(raw) or raw

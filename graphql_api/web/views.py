@@ -187,7 +187,7 @@ def _content_type_refusal(req: Request) -> Response | None:
         return None
     named = req.mimetype or "no Content-Type"
     payload = {"errors": [{"message": f"{named} is not supported: send application/json",
-                           "extensions": {"code": "UNSUPPORTED_MEDIA_TYPE"}}]}  # fmt: skip
+                           "extensions": {"code": ErrorCode.UNSUPPORTED_MEDIA_TYPE}}]}  # fmt: skip
     return Response(orjson.dumps(payload), status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                     mimetype="application/json")  # fmt: skip
 
@@ -228,7 +228,8 @@ def _json_refusal(req: Request) -> Response | None:
     try:
         request_body.body_json(req)
     except request_body.BadRequestJSONError as error:
-        payload = {"errors": [{"message": str(error), "extensions": {"code": "BAD_REQUEST"}}]}
+        error_json = {"message": str(error), "extensions": {"code": ErrorCode.BAD_REQUEST}}
+        payload = {"errors": [error_json]}
         return Response(orjson.dumps(payload), status=HTTPStatus.BAD_REQUEST,
                         mimetype="application/json")  # fmt: skip
     return None

@@ -63,7 +63,7 @@ def test_a_preflight_needs_no_key_even_when_reads_do(make_app: Callable[..., Fla
 def test_a_regular_expression_matches_the_whole_origin(
     make_app: Callable[..., Flask], evil: str
 ) -> None:
-    """flask-cors prefix-matches regexes; an origin that merely starts like an allowed one is out."""
+    """flask-cors prefix-matched regexes: an origin merely starting like an allowed one is out."""
     client = make_app(CORS_ORIGINS=r"https://app\.example\.com").test_client()
     ok = client.post("/graphql", json=QUERY, headers={"Origin": "https://app.example.com"})
     assert ok.headers["Access-Control-Allow-Origin"] == "https://app.example.com"

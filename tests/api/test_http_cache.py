@@ -29,6 +29,7 @@ from tests.helpers import (
     import_tokens,
     write_themed,
 )
+from tests.writing import make_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -522,8 +523,6 @@ def test_a_revision_number_reused_after_a_reset_gets_a_new_etag(make_app: MakeAp
 
 def test_keyed_reads_are_private_and_vary_on_authorization(make_app: MakeApp) -> None:
     """With READ_REQUIRES_KEY a shared cache must not serve one key's answer to another."""
-    from tests.writing import make_key
-
     app = make_app(READ_REQUIRES_KEY=True, HTTP_MAX_AGE=60)
     key = make_key(app, "reader", "read")
     headers = {"Authorization": f"Bearer {key}"}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 import websockets
+from websockets.typing import Subprotocol
 
 from graphql_api.store import db
 from graphql_api.web import auth
@@ -83,7 +84,8 @@ def test_websocket_without_connection_init_is_closed_within_3_seconds(
         async def scenario() -> tuple[int, float]:
             url = server.url.replace("http://", "ws://") + "/graphql"
             started = time.monotonic()
-            async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
+            protocols = [Subprotocol("graphql-transport-ws")]
+            async with websockets.connect(url, subprotocols=protocols) as ws:
                 with pytest.raises(websockets.ConnectionClosed) as closed:
                     await asyncio.wait_for(ws.recv(), 10)
             assert closed.value.rcvd is not None

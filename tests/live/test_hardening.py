@@ -123,7 +123,15 @@ def _stream_chunked(url: str, path: str, extra: str, total: int) -> tuple[int, b
         else:
             sock.sendall(b"0\r\n\r\n")
         sock.settimeout(10)
-        answer = sock.recv(4096)
+        answer = b""
+        while len(answer) < 65536:  # the server closes the connection after its answer
+            try:
+                part = sock.recv(4096)
+            except ConnectionResetError:
+                break
+            if not part:
+                break
+            answer += part
     return sent, answer
 
 

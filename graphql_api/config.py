@@ -23,6 +23,9 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
 - ``PERSISTED_QUERIES`` (str): ``apq`` (Automatic Persisted Queries: clients register
   documents by SHA-256), ``allowlist`` (only documents registered with
   ``tokens queries register`` run) or ``off`` (``TOKENS_PERSISTED_QUERIES``).
+- ``APQ_MAX_DOCUMENTS`` (int, 10,000): documents clients may register by APQ (only those
+  that parse and validate; the oldest are deleted first), kept apart from the allow-list
+  (``TOKENS_APQ_MAX_DOCUMENTS``).
 
 - Query limits (see :mod:`graphql_api.schema.limits`; 0 turns one off):
   ``MAX_QUERY_DEPTH`` (fields nested, 15), ``MAX_QUERY_ALIASES`` (500), ``MAX_QUERY_COST``
@@ -37,8 +40,9 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   is recorded, counts weighted by its inverse), ``USAGE_FLUSH_SECONDS`` (float, s, 10: how
   often counts are written), ``USAGE_CLIENT_HEADER`` (str, ``apollographql-client-name``:
   the header naming the client; empty or absent: the operation name), ``USAGE_MAX_PENDING``
-  (int, 200,000: paths held in memory before requests go uncounted), each from
-  ``TOKENS_<NAME>``.
+  (int, 200,000: paths held in memory before requests go uncounted), ``USAGE_MAX_CLIENTS``
+  (int, 100: distinct client names counted per UTC day and process, further ones as
+  ``(other)``), each from ``TOKENS_<NAME>``.
 - ``CORS_ORIGINS`` (str): origins browsers may call the API from, comma-separated exact
   origins or regular expressions, ``*`` for any, empty for none (``TOKENS_CORS_ORIGINS``;
   default: any port of localhost, for dev servers). See :mod:`graphql_api.web.cors`.
@@ -47,6 +51,10 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   s: PostgreSQL's check when no notification came, 1), ``LIVE_MAX_QUEUE`` (events a
   subscriber may fall behind before it is ended, 256), ``LIVE_HEARTBEAT_SECONDS`` (float, s:
   keep-alive comments on ``/events`` and SSE subscriptions, 15), each from ``TOKENS_<NAME>``.
+- ``WS_INIT_TIMEOUT_SECONDS`` (float, s, 3: as graphql-ws): a WebSocket that sends no
+  ``connection_init`` within it is closed with 4408 (``TOKENS_WS_INIT_TIMEOUT_SECONDS``).
+- ``ACCESS_LOG`` (bool, on): the ``graphql_api.access`` JSON lines are written to stderr
+  (``TOKENS_ACCESS_LOG``; off: the app adds no handler, the logger still exists).
 
 Environment variables with the ``TOKENS_`` prefix that name no known setting are ignored
 (tests use ``TOKENS_TEST_*`` and ``TOKENS_REQUIRE_POSTGRES`` for their own purposes).
@@ -75,6 +83,7 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
     "HTTP_MAX_AGE": 0,
     "PERSISTED_QUERIES": "apq",
+    "APQ_MAX_DOCUMENTS": 10_000,
     "READ_REQUIRES_KEY": False,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 5,
@@ -90,11 +99,14 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "USAGE_FLUSH_SECONDS": 10.0,
     "USAGE_CLIENT_HEADER": "apollographql-client-name",
     "USAGE_MAX_PENDING": 200_000,
+    "USAGE_MAX_CLIENTS": 100,
     "CORS_ORIGINS": r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$",
     "LIVE_POLL_SECONDS": 0.1,
     "LIVE_FALLBACK_SECONDS": 1.0,
     "LIVE_MAX_QUEUE": 256,
     "LIVE_HEARTBEAT_SECONDS": 15.0,
+    "WS_INIT_TIMEOUT_SECONDS": 3.0,
+    "ACCESS_LOG": True,
 }
 
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})

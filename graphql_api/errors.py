@@ -26,6 +26,10 @@ Code                               Meaning
 ``FORBIDDEN``                      the key lacks the scope (``read``/``write``) (403)
 ``BODY_TOO_LARGE``                 the request body is over ``MAX_BODY_BYTES`` (413)
 ``BATCH_TOO_LARGE``                a batch has more operations than ``MAX_BATCH_SIZE``
+``BAD_REQUEST``                    the body or a parameter is not usable JSON (HTTP 400)
+``UNSUPPORTED_MEDIA_TYPE``         a POST body that is not ``application/json`` (415)
+``OPERATION_NAME_REQUIRED``        several operations and no ``operationName`` (WebSocket)
+``OPERATION_NOT_FOUND``            ``operationName`` names no operation (WebSocket)
 ``QUERY_TOO_DEEP``                 the document nests deeper than ``MAX_QUERY_DEPTH``
 ``TOO_MANY_ALIASES``               more aliases than ``MAX_QUERY_ALIASES``
 ``QUERY_TOO_COSTLY``               estimated cost over ``MAX_QUERY_COST``
@@ -65,6 +69,10 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     BODY_TOO_LARGE = "BODY_TOO_LARGE"
     BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
+    BAD_REQUEST = "BAD_REQUEST"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    OPERATION_NAME_REQUIRED = "OPERATION_NAME_REQUIRED"
+    OPERATION_NOT_FOUND = "OPERATION_NOT_FOUND"
     QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
     TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
     QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"

@@ -186,7 +186,10 @@ def _decode(cursor: str) -> int:
         kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
         if kind != "change":
             raise ValueError(kind)
-        return int(number)
+        value = int(number)
+        if not 0 <= value < 2**63:  # a 64-bit row id (SQLite and PostgreSQL bigint)
+            raise ValueError(number)
+        return value
     except ValueError:
         code = ErrorCode.INVALID_CURSOR
         raise GraphQLError(f"invalid cursor {cursor!r}", extensions={"code": code}) from None

@@ -190,10 +190,14 @@ class UsageQuery:
         """:func:`graphql_api.usage.report.summarise` of the path's stored rows.
 
         Raises:
-            GraphQLError: ``INVALID_ARGUMENT`` when ``since`` is after ``until``.
+            GraphQLError: ``INVALID_ARGUMENT`` when ``since`` is after ``until`` or ``path``
+                holds NUL.
         """
         if since is not None and until is not None and since > until:
             raise GraphQLError(f"since ({since}) is after until ({until})",
+                               extensions={"code": ErrorCode.INVALID_ARGUMENT})  # fmt: skip
+        if "\x00" in path:  # PostgreSQL refuses NUL in text; no token path has one
+            raise GraphQLError("path must not contain NUL",
                                extensions={"code": ErrorCode.INVALID_ARGUMENT})  # fmt: skip
         usage_store = _store(info.context)
         with usage_store.session() as session:

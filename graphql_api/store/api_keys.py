@@ -57,3 +57,13 @@ def by_prefix(session: Session, prefix: str) -> KeyRow | None:
             ApiKey.prefix == prefix
         )
     ).first()
+
+
+def active_by_prefixes(session: Session, prefixes: set[str]) -> list[tuple[str, str, str]]:
+    """``(prefix, salt, secret_hash)`` of the unrevoked keys among ``prefixes``. One statement."""
+    rows = session.execute(
+        select(ApiKey.prefix, ApiKey.salt, ApiKey.secret_hash).where(
+            ApiKey.prefix.in_(prefixes), ApiKey.revoked_at.is_(None)
+        )
+    ).all()
+    return [(r.prefix, r.salt, r.secret_hash) for r in rows]

@@ -254,6 +254,23 @@ class PersistedQuery(Base):
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())
 
 
+class ApqQuery(Base):
+    """A document a client registered anonymously (Automatic Persisted Queries).
+
+    Kept apart from :class:`PersistedQuery`, the operator's allow-list: switching to
+    ``allowlist`` mode never runs what clients registered. Only documents that parse and
+    validate are stored; the oldest are deleted past ``APQ_MAX_DOCUMENTS`` (``id`` orders
+    them).
+    """
+
+    __tablename__ = "apq_query"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)  # lower-case hex
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())
+
+
 class ApiKey(Base):
     """An API key: shown once at creation, stored as a salted SHA-256 of its secret.
 

@@ -188,7 +188,12 @@ class ReleaseInfo:
 
 
 def release_info(session: Session, name: str) -> ReleaseInfo | None:
-    """The release called ``name``, or None. One statement."""
+    """The release called ``name``, or None. One statement (none for a name with NUL).
+
+    PostgreSQL refuses NUL in text parameters; no release is named with one.
+    """
+    if "\x00" in name:
+        return None
     row = session.execute(
         select(Release.id, Release.name, Release.notes, Release.revision_id, Release.author,
                Release.created_at).where(Release.name == name)

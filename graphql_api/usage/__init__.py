@@ -17,7 +17,8 @@ Nothing else: no request body, no variables, no address, no header but the clien
 Settings (``app.config``, ``TOKENS_<KEY>`` variables): ``USAGE_ENABLED`` (off: nothing is
 recorded; the reports still read what is stored), ``USAGE_SAMPLE_RATE`` (0-1),
 ``USAGE_FLUSH_SECONDS``, ``USAGE_CLIENT_HEADER`` (empty: operation names only),
-``USAGE_MAX_PENDING``.
+``USAGE_MAX_PENDING``, ``USAGE_MAX_CLIENTS`` (distinct client names per day and process;
+further names count as ``(other)``).
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def init_app(app: Flask) -> None:
     """
     cfg = app.config
     max_pending = int(cfg["USAGE_MAX_PENDING"])
-    recorder = UsageRecorder(sample_rate=float(cfg["USAGE_SAMPLE_RATE"]), max_pending=max_pending)
+    recorder = UsageRecorder(sample_rate=float(cfg["USAGE_SAMPLE_RATE"]), max_pending=max_pending,
+                             max_clients=int(cfg["USAGE_MAX_CLIENTS"]))  # fmt: skip
     store = UsageStore(recorder, _engine(app), interval=float(cfg["USAGE_FLUSH_SECONDS"]))
     app.extensions[EXTENSION_KEY] = UsageState(
         enabled=bool(cfg["USAGE_ENABLED"]) and recorder.sample_rate > 0,

@@ -164,6 +164,11 @@ def group_reads(observations: Iterable[Observation]) -> Reads:
     return [(theme, PathSet(tuple(paths))) for theme, paths in by_theme.items()]
 
 
+#: Distinct client names counted per UTC day and process; later new names count as this.
+DEFAULT_MAX_CLIENTS = 100
+OTHER_CLIENT = "(other)"
+
+
 class UsageRecorder:
     """Thread-safe in-memory usage counts, waiting to be written (see the module docstring).
 
@@ -178,6 +183,9 @@ class UsageRecorder:
         today: the current UTC day (attribute ``today``; a clock for tests).
         on_pressure: called (outside the lock) when the pending paths reach half of
             ``max_pending``; e.g. wakes the flusher.
+        max_clients: distinct client names counted per UTC day (a client names itself in a
+            header, so anyone could add a usage row per token read with a new name); the
+            requests of further names count as :data:`OTHER_CLIENT`.
     """
 
     def __init__(
@@ -188,6 +196,7 @@ class UsageRecorder:
         rng: random.Random | None = None,
         today: Callable[[], date] = utc_today,
         on_pressure: Callable[[], None] | None = None,
+        max_clients: int = DEFAULT_MAX_CLIENTS,
     ) -> None:
         self.sample_rate = min(1.0, max(0.0, float(sample_rate)))
         self.max_pending = max(1, int(max_pending))
@@ -198,6 +207,8 @@ class UsageRecorder:
         self._lock = threading.Lock()
         self._pending: dict[tuple[date, str, str, PathSet], float] = {}
         self._held = 0  # paths held in the keys of _pending
+        self.max_clients = max(1, int(max_clients))
+        self._clients: tuple[date, set[str]] = (date.min, set())  # names seen on that day
 
     def sampled(self) -> bool:
         """Draw whether a request is recorded (always with rate 1, never with 0)."""
@@ -235,6 +246,7 @@ class UsageRecorder:
         name = normalise_client(client)
         added = False
         with self._lock:
+            name = self._capped(name, when)
             pending = self._pending
             for theme, paths in reads:
                 key = (when, theme, name, paths)
@@ -252,6 +264,21 @@ class UsageRecorder:
         if pressure and self.on_pressure is not None:
             self.on_pressure()
         return added
+
+    def _capped(self, name: str, when: date) -> str:
+        """``name``, or :data:`OTHER_CLIENT` past ``max_clients`` names on ``when`` (locked)."""
+        day, seen = self._clients
+        if day != when:
+            if when < day:  # a replay of an earlier day: not capped again
+                return name
+            seen = set()
+            self._clients = (when, seen)
+        if name in seen:
+            return name
+        if len(seen) >= self.max_clients:
+            return OTHER_CLIENT
+        seen.add(name)
+        return name
 
     def record_paths(
         self, theme: str, paths: Iterable[str], client: str | None, day: date | None = None

@@ -17,10 +17,12 @@ deployment (gunicorn, ``flask run``) keeps working as before, without subscripti
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
 import uuid
+from datetime import timedelta
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl
@@ -51,7 +53,9 @@ from ..schema.request_context import RequestContext
 from ..store import db
 from ..store.snapshots import snapshot_store
 from . import auth, persisted_queries
+from .body_limit import BodyLimit
 from .cors import origin_pattern
+from .key_watch import HOLDER, KeyWatch
 from .observability import REQUEST_ID
 
 if TYPE_CHECKING:
@@ -120,20 +124,43 @@ def _refusal(error: auth.AuthError) -> Response:
                     media_type="application/json")  # fmt: skip
 
 
+def operations_of(query: str) -> list[OperationDefinitionNode] | None:
+    """The operations of a document, or None when it does not parse."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
 def operation_type(query: str, operation_name: str | None) -> str | None:
     """``query``/``mutation``/``subscription`` of the operation a request runs.
 
     None when the document does not parse or names no such operation (Strawberry then
     reports the error itself).
     """
-    try:
-        document = parse(query)
-    except GraphQLError:
+    operations = operations_of(query)
+    if operations is None:
         return None
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [d for d in operations if d.name and d.name.value == operation_name]
     return operations[0].operation.value if len(operations) == 1 else None
+
+
+def _operation_refusal(query: str, name: str | None) -> tuple[str, str] | None:
+    """(code, message) when ``operationName`` does not pick exactly one operation.
+
+    GraphQL §6.1 GetOperation(): several operations need a name, and the name must exist.
+    """
+    operations = operations_of(query)
+    if operations is None:
+        return None  # Strawberry reports the syntax error
+    if name is None and len(operations) > 1:
+        text = "the document has several operations: give operationName"
+        return (ErrorCode.OPERATION_NAME_REQUIRED, text)
+    if name is not None and not any(o.name and o.name.value == name for o in operations):
+        return (ErrorCode.OPERATION_NOT_FOUND, f"the document has no operation named {name!r}")
+    return None
 
 
 class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
@@ -144,16 +171,30 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, Non
     """
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        """Refuse (an ``error`` message for that id) what the server does not run here."""
+        """Refuse (an ``error`` message for that id) what the server does not run here.
+
+        The connection's key is checked again first: a key revoked since
+        ``connection_init`` closes the socket with 4403. A document with several operations
+        and no ``operationName`` is refused (GraphQL §6.1 GetOperation()).
+        """
         if self.connection_acknowledged and message.get("id") not in self.operations:
-            payload, view = message["payload"], cast("SubscriptionApp", self.view)
+            payload: Any = message["payload"]  # a client wrote it: any JSON
+            view = cast("SubscriptionApp", self.view)
+            if not await self.key_still_valid(view):
+                await self.websocket.close(code=4403, reason="API key revoked")
+                return
             query, name = payload.get("query"), payload.get("operationName")
-            kind = operation_type(query, name) if isinstance(query, str) else None
-            refusal: tuple[str, str] | None = None
-            if kind is not None and kind != "subscription":
+            if not isinstance(query, str) or not isinstance(name, str | None):
+                # graphql-ws: an invalid subscribe message closes the socket with 4400
+                await self.websocket.close(code=4400, reason="query and operationName must "
+                                                             "be strings")  # fmt: skip
+                return
+            kind = operation_type(query, name)
+            refusal = _operation_refusal(query, name)
+            if refusal is None and kind is not None and kind != "subscription":
                 text = f"this transport runs subscriptions only; send the {kind} over HTTP"
                 refusal = (ErrorCode.SUBSCRIPTIONS_ONLY, text)
-            elif isinstance(query, str):
+            if refusal is None:
                 refusal = await view.allowlist_refusal(query)
             if refusal is not None:
                 error = GraphQLError(refusal[1], extensions={"code": refusal[0]})
@@ -161,6 +202,18 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, Non
                                          "payload": [error.formatted]})  # fmt: skip
                 return
         await super().handle_subscribe(message)
+
+    async def key_still_valid(self, view: SubscriptionApp) -> bool:
+        """Whether the key the connection was accepted with is still valid (no key: True)."""
+        request = self.context.request if self.context is not None else None
+        holder = request.scope.get(HOLDER) if request is not None else None
+        if holder is None or holder.token is None:
+            return True
+        try:
+            await view.gate.principal(f"Bearer {holder.token}")
+        except auth.AuthError:
+            return False
+        return True
 
 
 class SubscriptionApp(GraphQL[RequestContext, None]):
@@ -177,6 +230,9 @@ class SubscriptionApp(GraphQL[RequestContext, None]):
             graphql_ide=None,
             keep_alive=True,
             keep_alive_interval=float(app.config["LIVE_HEARTBEAT_SECONDS"]),
+            connection_init_wait_timeout=timedelta(
+                seconds=float(app.config["WS_INIT_TIMEOUT_SECONDS"])
+            ),
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL),
         )
         self.flask_app, self.live, self.gate = app, live, Gate(app)
@@ -243,6 +299,9 @@ class SubscriptionApp(GraphQL[RequestContext, None]):
             context.principal = await self.gate.principal(value if isinstance(value, str) else None)
         except auth.AuthError as error:
             raise ConnectionRejectionError({"message": str(error)}) from None
+        holder = context.request.scope.get(HOLDER) if context.request is not None else None
+        if holder is not None and context.principal is not None and isinstance(value, str):
+            holder.token = auth.bearer_token(value)  # watched: revoking it ends the socket
 
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Cross-origin pages may connect from the origins ``CORS_ORIGINS`` allows."""
@@ -412,14 +471,16 @@ class Router:
                 allow_headers=ALLOWED_HEADERS,
             )
 
-        self.subscriptions = SubscriptionApp(app, self.live)
+        keys = KeyWatch(db.get_state(app).sessionmaker, float(app.config["LIVE_POLL_SECONDS"]))
+        self.subscriptions = functools.partial(keys.run, SubscriptionApp(app, self.live))
         self.streams = with_cors(self.subscriptions)
-        self.events = with_cors(EventsApp(app, self.live))
+        self.events = with_cors(functools.partial(keys.run, EventsApp(app, self.live)))
         self.max_body = int(app.config["MAX_BODY_BYTES"]) or 16 * 1024 * 1024
         self.wsgi = FlaskOnThreads(app)
+        self.http = BodyLimit(self.route_http, self.max_body)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Dispatch on the scope type and path."""
+        """Dispatch on the scope type and path; HTTP bodies are bounded (:class:`BodyLimit`)."""
         kind, path = scope["type"], scope.get("path", "")
         if kind == "lifespan":
             await self.lifespan(receive, send)
@@ -428,7 +489,13 @@ class Router:
                 await logged("graphql-transport-ws", self.subscriptions, scope, receive, send)
             else:
                 await send({"type": "websocket.close", "code": 1008})
-        elif path == "/events":
+        else:
+            await self.http(scope, receive, send)
+
+    async def route_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """One HTTP request: ``/events``, a subscription over SSE, or the Flask app."""
+        path = scope.get("path", "")
+        if path == "/events":
             await logged("events", self.events, scope, receive, send)
         elif path == "/graphql" and _accepts_event_stream(scope):
             await self.graphql_over_http(scope, receive, send)
@@ -446,8 +513,8 @@ class Router:
             message = await receive()
             if message["type"] != "http.request":
                 return  # the client left
-            body += message.get("body", b"")
-            if not message.get("more_body") or len(body) > self.max_body:
+            body += message.get("body", b"")  # BodyLimit ends it past MAX_BODY_BYTES
+            if not message.get("more_body"):
                 break
         sent = False
 

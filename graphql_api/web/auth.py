@@ -107,6 +107,23 @@ def verify(session: Session, token: str) -> Principal:
     return Principal(row.name, row.scope)
 
 
+def active_tokens(session: Session, tokens: set[str]) -> set[str]:
+    """The keys among ``tokens`` that are still valid (known, not revoked). One statement.
+
+    Used to end the live-update connections of revoked keys (:mod:`.key_watch`).
+    """
+    parts = {t: t.removeprefix(KEY_PREFIX).partition("_") for t in tokens}
+    prefixes = {p for p, _, s in parts.values() if p and s}
+    if not prefixes:
+        return set()
+    valid = set(api_keys.active_by_prefixes(session, prefixes))
+    return {
+        token for token, (prefix, _, secret) in parts.items()
+        if any(p == prefix and hmac.compare_digest(_digest(salt, secret), digest)
+               for p, salt, digest in valid)
+    }  # fmt: skip
+
+
 def bearer_token(header: str | None) -> str | None:
     """The key of an ``Authorization: Bearer <key>`` value, or None without a value.
 

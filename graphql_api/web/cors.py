@@ -50,9 +50,27 @@ def origin_pattern(setting: str) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
 
 
+def whole_origin_patterns(setting: str) -> list[str | re.Pattern[str]]:
+    r"""The allowed origins for flask-cors, each regular expression anchored at both ends.
+
+    flask-cors applies ``re.match``, which only anchors the start: ``https://app\.example\.com``
+    would admit ``https://app.example.com.evil.example``. Regular expressions are compiled
+    here with ``\Z`` so they match the whole origin, as :func:`origin_pattern` does on the
+    ASGI routes; exact origins and ``*`` are passed on unchanged.
+    """
+    allowed: list[str | re.Pattern[str]] = []
+    for origin in origins(setting):
+        if origin != "*" and _REGEX_CHARS.intersection(origin):
+            body = origin.removeprefix("^").removesuffix("$")
+            allowed.append(re.compile(f"(?:{body})\\Z", re.IGNORECASE))
+        else:
+            allowed.append(origin)
+    return allowed
+
+
 def init_app(app: Flask) -> None:
     """Answer preflights and add CORS headers on the API's routes, per ``CORS_ORIGINS``."""
-    allowed = origins(str(app.config["CORS_ORIGINS"]))
+    allowed = whole_origin_patterns(str(app.config["CORS_ORIGINS"]))
     if not allowed:
         return
     CORS(

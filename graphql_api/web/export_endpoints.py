@@ -84,10 +84,13 @@ def _cached(path: str, fmt: str, build: Callable[[int], str]) -> Response:
     revision, stamp = snapshot_store().revision_stamp(session)
     args = sorted(request.args.items(multi=True))
     tag = etag(revision, stamped(request_key(path, {"args": args}, None), stamp))
+    keyed = bool(current_app.config["READ_REQUIRES_KEY"])  # never in a shared cache
     headers = {
         "ETag": tag,
-        "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"])),
+        "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"]), private=keyed),
     }
+    if keyed:
+        headers["Vary"] = "Authorization"
     if etag_matches(request.headers.get("If-None-Match"), tag):
         return Response(status=304, headers=headers)
     try:

@@ -10,20 +10,22 @@ query's bytes and sets ``ETag``/``Cache-Control`` on GET responses.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 import orjson
 from flask import Request, Response, current_app
+from graphql import GraphQLError, parse, validate
 from strawberry.http import GraphQLRequestData
 
 from .. import usage
+from ..errors import ErrorCode
+from ..schema import schema
 from ..store import db
 from ..store.response_cache import response_cache
 from ..store.snapshots import snapshot_store
-from . import persisted_queries
+from . import persisted_queries, request_body
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
 
 GRAPHQL_JSON = "application/json"
@@ -47,37 +49,83 @@ class Prepared:
     is_get: bool
 
 
-def _json_arg(value: Any) -> Any:
+def _json_arg(value: Any, name: str) -> Any:
     if isinstance(value, str) and value:
-        return json.loads(value)
-    return value or None
+        return request_body.decode(value, name)
+    return None
 
 
 def read_request(request: Request) -> dict[str, Any] | None:
     """The GraphQL request as a dict, or None when Strawberry should deal with it.
 
-    None for batches, non-JSON bodies and malformed input (Strawberry answers those).
+    None for batches and non-JSON bodies (refused earlier by the view).
+
+    Raises:
+        request_body.BadRequestJSONError: a body or GET parameter that is not usable JSON.
     """
-    try:
-        if request.method == "GET":
-            args = request.args
-            return {
-                "query": args.get("query"),
-                "variables": _json_arg(args.get("variables")),
-                "operationName": args.get("operationName") or None,
-                "extensions": _json_arg(args.get("extensions")),
-            }
-        if request.mimetype != "application/json":
-            return None
-        body = request.get_json(silent=True)
-    except (ValueError, TypeError):
+    if request.method == "GET":
+        args = request.args
+        return {
+            "query": args.get("query"),
+            "variables": _json_arg(args.get("variables"), "variables"),
+            "operationName": args.get("operationName") or None,
+            "extensions": _json_arg(args.get("extensions"), "extensions"),
+        }
+    if request.mimetype != "application/json":
         return None
+    body = request_body.body_json(request)
     return body if isinstance(body, dict) else None
 
 
-def _error_response(code: str, message: str) -> Response:
+def _error_response(code: str, message: str, status: int = HTTPStatus.OK) -> Response:
     body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
-    return Response(body, status=200, mimetype=GRAPHQL_JSON, headers={"Cache-Control": "no-store"})
+    return Response(body, status=status, mimetype=GRAPHQL_JSON,
+                    headers={"Cache-Control": "no-store"})  # fmt: skip
+
+
+def parameter_refusal(raw: dict[str, Any]) -> Response | None:
+    """400 when ``variables`` or ``extensions`` is neither an object nor null.
+
+    GraphQL over HTTP §6.1 ("variables: … a map", "extensions: … a map"): ``0``, ``false``,
+    ``"x"`` or ``[…]`` are request errors, not an empty map.
+    """
+    for name in ("variables", "extensions"):
+        value = raw.get(name)
+        if value is not None and not isinstance(value, dict):
+            kind = type(value).__name__.replace("str", "string").replace("list", "array")
+            message = f"{name} must be an object or null, not a {kind}"
+            return _error_response(ErrorCode.BAD_REQUEST, message, HTTPStatus.BAD_REQUEST)
+    return None
+
+
+def document_is_valid(query: str) -> bool:
+    """Whether ``query`` parses (within ``MAX_QUERY_TOKENS``) and validates against the schema.
+
+    Only such documents are stored by APQ (GraphQL §6.1 validation rules).
+    """
+    max_tokens = int(current_app.config["MAX_QUERY_TOKENS"]) or None
+    try:
+        document = parse(query, max_tokens=max_tokens)
+    except GraphQLError:
+        return False
+    return not validate(schema._schema, document)  # Strawberry's GraphQLSchema
+
+
+def apq_policy() -> persisted_queries.ApqPolicy:
+    """What clients may register under this app's settings (``APQ_MAX_DOCUMENTS``)."""
+    return persisted_queries.ApqPolicy(document_is_valid,
+                                       int(current_app.config["APQ_MAX_DOCUMENTS"]))  # fmt: skip
+
+
+def _read_or_refuse(request: Request) -> dict[str, Any] | Response | None:
+    """:func:`read_request`, or the 400 for JSON or parameters that cannot be used."""
+    try:
+        raw = read_request(request)
+    except request_body.BadRequestJSONError as error:
+        return _error_response(ErrorCode.BAD_REQUEST, str(error), HTTPStatus.BAD_REQUEST)
+    if raw is None:
+        return None
+    return parameter_refusal(raw) or raw
 
 
 def prepare(request: Request) -> Prepared | Response | None:
@@ -87,13 +135,15 @@ def prepare(request: Request) -> Prepared | Response | None:
         A ``Response`` to send as is (304, cached bytes, persisted-query error), a
         :class:`Prepared` for Strawberry, or None to leave the request to Strawberry.
     """
-    raw = read_request(request)
-    if raw is None or not isinstance(raw.get("variables") or {}, dict):
-        return None
+    raw = _read_or_refuse(request)
+    if not isinstance(raw, dict):
+        return raw
     session = db.get_session()
     mode = str(current_app.config["PERSISTED_QUERIES"])
     query = raw.get("query") if isinstance(raw.get("query"), str) else None
-    outcome = persisted_queries.resolve_request(session, mode, query, raw.get("extensions"))
+    outcome = persisted_queries.resolve_request(
+        session, mode, query, raw.get("extensions"), apq_policy()
+    )
     if outcome.error is not None:
         return _error_response(*outcome.error)
     if outcome.registered:
@@ -122,11 +172,19 @@ def prepare(request: Request) -> Prepared | Response | None:
 
 
 def _cache_headers(prepared: Prepared) -> dict[str, str]:
+    """``ETag``, ``Cache-Control`` and ``Vary`` of a cacheable GET response.
+
+    One ETag serves both media types (``application/json``,
+    ``application/graphql-response+json``), so the response varies on ``Accept``; when
+    reads need a key, shared caches must not keep it (``private``, ``Vary: Authorization``).
+    """
     if not prepared.is_get:
         return {}
+    keyed = bool(current_app.config["READ_REQUIRES_KEY"])
     return {
         "ETag": prepared.tag,
-        "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"])),
+        "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"]), private=keyed),
+        "Vary": "Accept, Authorization" if keyed else "Accept",
     }
 
 

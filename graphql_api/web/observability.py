@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 import uuid
 from http import HTTPStatus
@@ -197,8 +198,41 @@ def check_migrations(engine: Engine) -> None:
         raise MigrationsBehindError(msg)
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes each record's message to the process's current ``sys.stderr`` (one line)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    @property
+    def stream(self) -> Any:
+        """``sys.stderr`` as it is now (a test runner or a server may replace it)."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """Ignored: the stream is always the current ``sys.stderr``."""
+
+
+def configure_access_log(enabled: bool) -> None:
+    """Send ``graphql_api.access`` to stderr at INFO, once per process (``ACCESS_LOG``).
+
+    uvicorn and gunicorn configure their own loggers only: without this the lines the
+    README documents were dropped (no handler, level WARNING inherited from the root).
+    Records still propagate, so a host's own logging configuration sees them too.
+    """
+    if not enabled:
+        return
+    if not any(isinstance(h, StderrHandler) for h in ACCESS_LOG.handlers):
+        ACCESS_LOG.addHandler(StderrHandler())
+    if ACCESS_LOG.level == logging.NOTSET or ACCESS_LOG.level > logging.INFO:
+        ACCESS_LOG.setLevel(logging.INFO)
+
+
 def init_app(app: Flask) -> None:
-    """Install the hooks, the health endpoints and the database-fault handler."""
+    """Install the hooks, the health endpoints, the access log and the database-fault handler."""
+    configure_access_log(bool(app.config["ACCESS_LOG"]))
     app.before_request(_start)
     app.after_request(_finish)
     app.add_url_rule("/healthz", "healthz", healthz)

@@ -10,6 +10,10 @@ stay short and cacheable.
 Modes (setting ``PERSISTED_QUERIES``): ``apq`` — as above, plus plain queries; ``allowlist``
 — only documents registered by an operator run (clients may send the hash alone or the
 document; unknown ones are refused, nothing is registered from requests); ``off``.
+
+Documents clients register are kept apart from the operator's allow-list (table
+``apq_query``, never consulted in ``allowlist`` mode), only when they parse and validate,
+and at most ``APQ_MAX_DOCUMENTS`` of them (the oldest are deleted first).
 """
 
 from __future__ import annotations
@@ -18,13 +22,15 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..errors import ErrorCode
-from ..store.models import PersistedQuery
+from ..store.models import ApqQuery, PersistedQuery
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.orm import Session
 
 NOT_FOUND = ErrorCode.PERSISTED_QUERY_NOT_FOUND
@@ -66,8 +72,39 @@ def requested_hash(extensions: Any) -> str | None:
 
 
 def lookup(session: Session, sha256: str) -> str | None:
-    """The registered document with this hash, or None. One statement."""
+    """The operator-registered (allow-list) document with this hash, or None. One statement."""
     return session.scalar(select(PersistedQuery.query).where(PersistedQuery.sha256 == sha256))
+
+
+def lookup_apq(session: Session, sha256: str) -> str | None:
+    """The document with this hash, from the allow-list or registered by a client. One statement."""
+    either = union_all(
+        select(PersistedQuery.query).where(PersistedQuery.sha256 == sha256),
+        select(ApqQuery.query).where(ApqQuery.sha256 == sha256),
+    ).limit(1)
+    return session.scalar(select(either.subquery().c.query))
+
+
+def apq_documents(session: Session) -> list[str]:
+    """Hashes of the client-registered (APQ) documents, oldest first."""
+    return list(session.scalars(select(ApqQuery.sha256).order_by(ApqQuery.id)))
+
+
+def register_apq(session: Session, query: str, max_documents: int) -> str:
+    """Store a client's document in the APQ table, keeping only the newest ``max_documents``.
+
+    Returns:
+        Its SHA-256. The caller commits. Two statements, three when older ones go.
+    """
+    digest = sha256_hex(query)
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    stmt = module.insert(ApqQuery).values(sha256=digest, query=query)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["sha256"]))
+    newest = session.scalar(select(func.max(ApqQuery.id))) or 0
+    if newest > max_documents:
+        session.execute(delete(ApqQuery).where(ApqQuery.id <= newest - max(max_documents, 0)))
+    return digest
 
 
 def all_documents(session: Session) -> list[tuple[str, str]]:
@@ -91,8 +128,21 @@ def register(session: Session, query: str) -> str:
     return digest
 
 
+@dataclass(frozen=True, slots=True)
+class ApqPolicy:
+    """What a client may register in ``apq`` mode.
+
+    Attributes:
+        valid: whether a document parses and validates against the schema.
+        max_documents: how many client documents are kept (``APQ_MAX_DOCUMENTS``).
+    """
+
+    valid: Callable[[str], bool]
+    max_documents: int
+
+
 def resolve_request(
-    session: Session, mode: str, query: str | None, extensions: Any
+    session: Session, mode: str, query: str | None, extensions: Any, policy: ApqPolicy
 ) -> Outcome:
     """Decide what document a request runs under the persisted-query ``mode``.
 
@@ -108,8 +158,8 @@ def resolve_request(
     if digest is None:
         return _resolve_plain(session, mode, query)
     if query is None:
-        return _resolve_hash_only(session, digest)
-    return _resolve_hash_and_document(session, mode, query, digest)
+        return _resolve_hash_only(session, mode, digest)
+    return _resolve_hash_and_document(session, mode, query, digest, policy)
 
 
 def _resolve_off(query: str | None, digest: str | None) -> Outcome:
@@ -124,21 +174,25 @@ def _resolve_plain(session: Session, mode: str, query: str | None) -> Outcome:
     return Outcome(query)
 
 
-def _resolve_hash_only(session: Session, digest: str) -> Outcome:
-    known = lookup(session, digest)
+def _resolve_hash_only(session: Session, mode: str, digest: str) -> Outcome:
+    known = lookup(session, digest) if mode == "allowlist" else lookup_apq(session, digest)
     if known is None:
         return Outcome(None, (NOT_FOUND, "PersistedQueryNotFound"))
     return Outcome(known)
 
 
-def _resolve_hash_and_document(session: Session, mode: str, query: str, digest: str) -> Outcome:
+def _resolve_hash_and_document(
+    session: Session, mode: str, query: str, digest: str, policy: ApqPolicy
+) -> Outcome:
     if sha256_hex(query) != digest:
         return Outcome(None, (HASH_MISMATCH, "provided sha256Hash does not match the query"))
     if mode == "allowlist":
         if lookup(session, digest) is None:
             return Outcome(None, (NOT_ALLOWED, "this document is not in the allow-list"))
         return Outcome(query)
-    if lookup(session, digest) is None:
-        register(session, query)
-        return Outcome(query, registered=True)
-    return Outcome(query)
+    if lookup_apq(session, digest) is not None:
+        return Outcome(query)
+    if not policy.valid(query):  # not stored; run it so the client gets the real errors
+        return Outcome(query)
+    register_apq(session, query, policy.max_documents)
+    return Outcome(query, registered=True)

@@ -29,7 +29,14 @@ from ..schema import BATCH_CEILING, schema
 from ..schema.request_context import RequestContext
 from ..store import db
 from ..store.snapshots import snapshot_store
-from . import auth, export_endpoints, graphql_http, observability
+from . import (
+    auth,
+    export_endpoints,
+    graphql_http,
+    observability,
+    persisted_queries,
+    request_body,
+)
 from .graphiql import create_blueprint, render_graphiql_page
 
 EXAMPLE_QUERY = """\
@@ -163,14 +170,76 @@ def negotiate(response: Response) -> Response:
         errors = body.get("errors") if isinstance(body, dict) else None
         if errors and body.get("data") is None and not any("path" in e for e in errors):
             response.status_code = HTTPStatus.BAD_REQUEST
+            if "data" in body:  # §6.4.2: a request error has no data entry at all
+                del body["data"]
+                response.set_data(orjson.dumps(body))
     return response
+
+
+def _content_type_refusal(req: Request) -> Response | None:
+    """415 for a POST whose body is not ``application/json`` (GraphQL over HTTP §5.1.2).
+
+    Strawberry accepts any content type that contains ``application/json``
+    (``application/jsonp``…), which :func:`graphql_http.prepare` and the batch limit do not
+    read: such a body would run without the persisted-query mode or the batch limit.
+    """
+    if req.method != "POST" or req.mimetype == "application/json":
+        return None
+    named = req.mimetype or "no Content-Type"
+    payload = {"errors": [{"message": f"{named} is not supported: send application/json",
+                           "extensions": {"code": ErrorCode.UNSUPPORTED_MEDIA_TYPE}}]}  # fmt: skip
+    return Response(orjson.dumps(payload), status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                    mimetype="application/json")  # fmt: skip
+
+
+def _persisted_query_gate(request_data: Any) -> Any:
+    """Apply the persisted-query mode to one operation :func:`graphql_http.prepare` did not read.
+
+    The operations of a batch, and single requests prepare left to Strawberry, go through
+    this: the allow-list refuses unregistered documents, APQ fills in (or registers) the
+    document of a hash, exactly as for a single request.
+
+    Returns:
+        The request data to execute (its ``query`` filled in), or an ``ExecutionResult``
+        carrying the persisted-query error (``extensions.code``).
+    """
+    session = db.get_session()
+    mode = str(current_app.config["PERSISTED_QUERIES"])
+    query = getattr(request_data, "query", None)
+    extensions = getattr(request_data, "extensions", None)
+    outcome = persisted_queries.resolve_request(
+        session, mode, query if isinstance(query, str) else None, extensions,
+        graphql_http.apq_policy(),
+    )
+    if outcome.error is not None:
+        code, message = outcome.error
+        return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
+    if outcome.registered:
+        session.commit()
+    if outcome.query is not None and outcome.query != query:
+        request_data.query = outcome.query
+    return request_data
+
+
+def _json_refusal(req: Request) -> Response | None:
+    """400 (GraphQL JSON) for a POST body that is not usable JSON (:mod:`.request_body`)."""
+    if req.method != "POST":
+        return None
+    try:
+        request_body.body_json(req)
+    except request_body.BadRequestJSONError as error:
+        error_json = {"message": str(error), "extensions": {"code": ErrorCode.BAD_REQUEST}}
+        payload = {"errors": [error_json]}
+        return Response(orjson.dumps(payload), status=HTTPStatus.BAD_REQUEST,
+                        mimetype="application/json")  # fmt: skip
+    return None
 
 
 def _batch_refusal(req: Request) -> Response | None:
     """400 for a batch (a JSON array of requests) over ``MAX_BATCH_SIZE`` (0: no batches)."""
     if req.method != "POST" or not req.is_json:
         return None
-    body = req.get_json(silent=True)
+    body = request_body.body_json(req)
     if not isinstance(body, list):
         return None
     limit = min(int(current_app.config["MAX_BATCH_SIZE"]), BATCH_CEILING)
@@ -257,6 +326,10 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
             g.graphql_had_errors = True
         return super().process_result(request, result)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """Decode with orjson (UTF-8 only); its error is a ``json.JSONDecodeError``."""
+        return orjson.loads(data)
+
     def encode_json(self, data: object) -> bytes:
         """orjson: the same JSON as the standard library's, faster."""
         return orjson.dumps(data)
@@ -268,6 +341,10 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         operations … the server MUST respond with error status code 405".
         """
         request_data = request_data_argument(args, kwargs)
+        if g.get("graphql_prepared") is None:  # a batch, or a request prepare() left alone
+            gated = _persisted_query_gate(request_data)
+            if isinstance(gated, ExecutionResult):
+                return gated
         missing = _missing_operation_name(request_data)
         if missing is not None:
             return missing
@@ -284,7 +361,9 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
 
         A 405 names the method that is allowed (RFC 9110 §15.5.6).
         """
-        refused = _batch_refusal(request)
+        refused = (
+            _content_type_refusal(request) or _json_refusal(request) or _batch_refusal(request)
+        )
         if refused is not None:
             return refused
         prepared = graphql_http.prepare(request)

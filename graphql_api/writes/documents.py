@@ -28,12 +28,50 @@ DOCUMENT_NAME = "tokens.json"
 RESOLVER_NAME = "tokens.resolver.json"
 
 
+#: Longest file name (UTF-8 bytes) of one part of an upload path, and of a whole path.
+MAX_NAME_BYTES = 255
+MAX_PATH_CHARS = 1000  # the stored ``source_file`` column
+
+
+def _bad_name(name: str, why: str) -> DTCGErrorGroup:
+    shown = name if len(name) <= 80 else name[:77] + "…"  # noqa: PLR2004 - for the message
+    return DTCGErrorGroup([DTCGError(E.FILE_NOT_FOUND, f"{shown!r}: {why}", repr(shown)[1:-1])])
+
+
 def _safe(name: str) -> PurePosixPath:
+    """A relative upload path, or a clear error (never an OS error from the temp folder)."""
     p = PurePosixPath(name)
     if not name or p.is_absolute() or ".." in p.parts or "\\" in name:
-        raise DTCGErrorGroup([DTCGError(E.FILE_NOT_FOUND, f"{name!r}: use a relative path "
-                                        "inside the upload, without '..'", name)])  # fmt: skip
+        raise _bad_name(name, "use a relative path inside the upload, without '..'")
+    if not p.parts or any(ord(c) < 0x20 or c == "\x7f" for c in name):  # noqa: PLR2004
+        raise _bad_name(name, "a file name must name a file, without control characters")
+    if len(name) > MAX_PATH_CHARS or any(len(x.encode()) > MAX_NAME_BYTES for x in p.parts):
+        raise _bad_name(name, f"a path is at most {MAX_PATH_CHARS} characters, each part "
+                              f"at most {MAX_NAME_BYTES} bytes")  # fmt: skip
     return p
+
+
+def _check_names(files: dict[str, str]) -> None:
+    """Refuse an upload where one name is the folder of another (``a`` and ``a/b.json``)."""
+    paths = {name: _safe(name) for name in files}
+    folders = {parent for p in paths.values() for parent in p.parents}
+    for name, p in paths.items():
+        if p in folders:
+            raise _bad_name(name, "is both a file and the folder of other files in the upload")
+    if len(set(paths.values())) != len(paths):
+        raise _bad_name(next(iter(files)), "two names of the upload are the same file")
+
+
+def _relative_files(doc: ResolverDocument, *prefixes: str) -> None:
+    """Give every token and group of ``doc`` its request-relative file name (in place)."""
+    documents = [s.document for s in doc.sets.values()] + [
+        d for m in doc.modifiers.values() for d in m.contexts.values()
+    ]
+    for document in documents:
+        document.tokens = {k: replace(t, file=_relative(t.file, *prefixes))
+                           for k, t in document.tokens.items()}  # fmt: skip
+        document.groups = {k: replace(g, file=_relative(g.file, *prefixes))
+                           for k, g in document.groups.items()}  # fmt: skip
 
 
 def read_upload(
@@ -54,6 +92,7 @@ def read_upload(
     with tempfile.TemporaryDirectory(prefix="tokens-upload-") as tmp:
         root = Path(tmp)
         try:
+            _check_names(files)
             for name, text in files.items():
                 target = root / _safe(name)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,6 +107,8 @@ def read_upload(
         # The temporary folder is the server's business: name files as the request did.
         prefix = str(root.resolve()) + "/"
         plain = str(root) + "/"
+        if doc is not None:
+            _relative_files(doc, prefix, plain)
         return doc, [
             replace(p, file=_relative(p.file, prefix, plain),
                     message=_relative(p.message, prefix, plain))
@@ -78,6 +119,10 @@ def read_upload(
 def _relative(text: str, *prefixes: str) -> str:
     for prefix in prefixes:
         text = text.replace(prefix, "")
+        if text == prefix.removesuffix("/"):  # the upload's folder itself
+            return ""
+    for prefix in prefixes:
+        text = text.replace(prefix.removesuffix("/"), ".")
     return text
 
 

@@ -56,3 +56,18 @@ def test_a_preflight_needs_no_key_even_when_reads_do(make_app: Callable[..., Fla
     assert pre.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
     refused = client.post("/graphql", json=QUERY, headers={"Origin": "http://localhost:5173"})
     assert refused.status_code == 401  # the request itself still needs the key
+
+
+@pytest.mark.parametrize("evil", ["https://app.example.com.evil.example",
+                                  "https://app.example.com:443@evil.example"])  # fmt: skip
+def test_a_regular_expression_matches_the_whole_origin(
+    make_app: Callable[..., Flask], evil: str
+) -> None:
+    """flask-cors prefix-matched regexes: an origin merely starting like an allowed one is out."""
+    client = make_app(CORS_ORIGINS=r"https://app\.example\.com").test_client()
+    ok = client.post("/graphql", json=QUERY, headers={"Origin": "https://app.example.com"})
+    assert ok.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    refused = client.post("/graphql", json=QUERY, headers={"Origin": evil})
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    pre = client.options("/graphql", headers={"Origin": evil, **PREFLIGHT})
+    assert "Access-Control-Allow-Origin" not in pre.headers

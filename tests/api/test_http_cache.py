@@ -29,6 +29,7 @@ from tests.helpers import (
     import_tokens,
     write_themed,
 )
+from tests.writing import make_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -515,3 +516,44 @@ def test_a_revision_number_reused_after_a_reset_gets_a_new_etag(make_app: MakeAp
     assert again.status_code == 200
     assert again.headers["ETag"] != first.headers["ETag"]
     assert again.headers["ETag"].startswith('"r1-')
+
+
+# --------------------------------------------------------------------------- keys and media types
+
+
+def test_keyed_reads_are_private_and_vary_on_authorization(make_app: MakeApp) -> None:
+    """With READ_REQUIRES_KEY a shared cache must not serve one key's answer to another."""
+    app = make_app(READ_REQUIRES_KEY=True, HTTP_MAX_AGE=60)
+    key = make_key(app, "reader", "read")
+    headers = {"Authorization": f"Bearer {key}"}
+    client = app.test_client()
+    graphql = client.get("/graphql", query_string={"query": "{ revision }"}, headers=headers)
+    assert graphql.status_code == 200
+    assert graphql.headers["Cache-Control"].startswith("private, ")
+    assert "Authorization" in graphql.headers["Vary"]
+    export = client.get("/tokens.json", headers=headers)
+    assert export.status_code == 200
+    assert export.headers["Cache-Control"].startswith("private, ")
+    assert "Authorization" in export.headers["Vary"]
+    again = client.get("/graphql", query_string={"query": "{ revision }"},
+                       headers={**headers, "If-None-Match": graphql.headers["ETag"]})  # fmt: skip
+    assert again.status_code == 304
+    assert again.headers["Cache-Control"].startswith("private, ")
+
+
+def test_open_reads_stay_public(small_example: Flask, client: FlaskClient) -> None:
+    response = get(client, "{ revision }")
+    assert response.headers["Cache-Control"].startswith("public, ")
+    assert "Authorization" not in response.headers.get("Vary", "")
+
+
+def test_one_etag_for_two_media_types_varies_on_accept(
+    small_example: Flask, client: FlaskClient
+) -> None:
+    """The same ETag is sent as application/json and graphql-response+json: Vary: Accept."""
+    plain = get(client, "{ revision }")
+    typed = client.get("/graphql", query_string={"query": "{ revision }"},
+                       headers={"Accept": "application/graphql-response+json"})  # fmt: skip
+    assert plain.mimetype != typed.mimetype
+    for response in (plain, typed):
+        assert "Accept" in [v.strip() for v in response.headers["Vary"].split(",")]

@@ -10,8 +10,11 @@ import tempfile
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import select
 
-from tests.writing import DARK, MINI, Writer, import_mini, make_key
+from graphql_api.store import db
+from graphql_api.store.models import TokenValue
+from tests.writing import DARK, MINI, Writer, import_mini, make_key, mutation
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -86,6 +89,39 @@ def test_an_upload_cannot_name_a_file_outside_itself(writer: Writer) -> None:
     payload = writer.call("validateTokens", "TokenSourceInput", files=files)
     assert payload["valid"] is False
     assert payload["problems"][0]["code"] == "FILE_NOT_FOUND"
+
+
+BAD_UPLOADS = {
+    "dot": [{"path": ".", "content": "{}"}],
+    "nul": [{"path": "a\x00b.json", "content": "{}"}],
+    "300 characters": [{"path": "x" * 300, "content": "{}"}],
+    "collision": [{"path": "a", "content": "{}"}, {"path": "a/b.json", "content": "{}"}],
+}
+
+
+@pytest.mark.parametrize("files", BAD_UPLOADS.values(), ids=BAD_UPLOADS.keys())
+def test_upload_paths_the_file_system_refuses_are_problems_not_crashes(
+    writer: Writer, files: list[dict[str, str]]
+) -> None:
+    """Each gave INTERNAL_SERVER_ERROR (an OS error writing the temporary folder)."""
+    for op in ("validateTokens", "importTokens"):
+        result = writer.post(mutation(op, "TokenSourceInput"), {"input": {"files": files}})
+        assert "errors" not in result, result
+        payload = result["data"][op]
+        problems = payload["problems"]
+        assert [p["code"] for p in problems] == ["FILE_NOT_FOUND"], payload
+        assert "\x00" not in problems[0]["file"]
+        assert tempfile.gettempdir() not in str(payload)
+    assert writer.read("{ tokens { totalCount } }")["tokens"]["totalCount"] > 0  # unchanged
+
+
+def test_stored_file_names_are_the_upload_s_own(writer: Writer, app: Flask) -> None:
+    files = [{"path": "nested/colors.json", "content": '{"c": {"$type": "number", "$value": 1}}'}]
+    payload = writer.call("importTokens", "TokenSourceInput", files=files)
+    assert payload["__typename"] == "ImportSuccess", payload
+    with app.app_context():
+        stored = set(db.get_session().scalars(select(TokenValue.source_file)))
+    assert stored == {"nested/colors.json"}
 
 
 def test_upload_problems_never_show_the_server_s_temporary_folder(writer: Writer) -> None:

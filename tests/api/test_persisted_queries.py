@@ -83,9 +83,10 @@ def error_code(response: TestResponse) -> str:
 
 
 def registered(app: Flask) -> list[str]:
-    """Hashes in the database, read afresh."""
+    """Hashes in the database (allow-list and APQ), read afresh, sorted."""
     with db.get_state(app).sessionmaker() as session:
-        return [h for h, _ in persisted_queries.all_documents(session)]
+        listed = [h for h, _ in persisted_queries.all_documents(session)]
+        return sorted(listed + persisted_queries.apq_documents(session))
 
 
 def register(app: Flask, *paths: Path) -> Result:
@@ -232,12 +233,18 @@ def test_registration_is_visible_to_another_app_instance(
     assert data_of(response.get_json()) == expected
 
 
-def test_tokens_queries_list_prints_the_hashes(small_example: Flask, client: FlaskClient) -> None:
+def test_tokens_queries_list_prints_the_hashes(
+    small_example: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
     empty = list_hashes(small_example)
     assert empty.exit_code == 0
     assert empty.output.strip() == ""
-    for query in (QUERY, OTHER):
-        post(client, query=query, digest=sha256(query), variables=VARIABLES)
+    for name, query in (("page.graphql", QUERY), ("count.graphql", OTHER)):
+        (tmp_path / name).write_text(query, encoding="utf-8")
+    assert register(small_example, tmp_path / "page.graphql", tmp_path / "count.graphql"
+                    ).exit_code == 0  # fmt: skip
+    apq_only = "query Gray { token(path: \"color.gray.1\") { path } }"
+    post(client, query=apq_only, digest=sha256(apq_only))  # a client's: not the operator's list
     result = list_hashes(small_example)
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
@@ -361,3 +368,112 @@ def test_off_mode_does_not_support_hashes(make_app: MakeApp, executions: list[st
     assert data_of(post(client, query=OTHER).get_json()) == {"tokens": {"totalCount": 56}}
     assert data_of(post(client, query=OTHER, digest=sha256(OTHER)).get_json())
     assert registered(app) == []
+
+
+# --------------------------------------------------------------------------- every operation
+
+
+MUTATION = 'mutation { deleteToken(input: {path: "size.unit"}) { __typename } }'
+
+
+def test_allowlist_applies_to_each_operation_of_a_batch(
+    allowlist: Flask, executions: list[str]
+) -> None:
+    """A batch of one unregistered document is refused like the document alone."""
+    client = allowlist.test_client()
+    response = client.post("/graphql", json=[{"query": OTHER}, {"query": MUTATION}])
+    assert response.status_code == 200
+    codes = [r["errors"][0]["extensions"]["code"] for r in response.get_json()]
+    assert codes == ["PERSISTED_QUERY_NOT_ALLOWED"] * 2
+    assert executions == []
+    assert registered(allowlist) == []
+
+
+def test_apq_hashes_work_inside_a_batch(small_example: Flask, client: FlaskClient) -> None:
+    first = client.post("/graphql", json=[{"query": OTHER, "extensions": pq(sha256(OTHER))}])
+    assert data_of(first.get_json()[0])["tokens"]["totalCount"] == 56
+    by_hash = client.post("/graphql", json=[{"extensions": pq(sha256(OTHER))}])
+    assert data_of(by_hash.get_json()[0])["tokens"]["totalCount"] == 56
+    assert registered(small_example) == [sha256(OTHER)]
+
+
+@pytest.mark.parametrize("content_type", ["application/jsonp", "text/plain",
+                                          "application/x-www-form-urlencoded",
+                                          "application/json-seq; charset=utf-8"])  # fmt: skip
+def test_a_body_the_front_door_does_not_read_is_415(
+    allowlist: Flask, executions: list[str], content_type: str
+) -> None:
+    """Strawberry reads any type containing application/json; the modes must not be bypassed."""
+    client = allowlist.test_client()
+    for body in ({"query": MUTATION}, [{"query": MUTATION}]):
+        response = client.post("/graphql", data=json.dumps(body),
+                               headers={"Content-Type": content_type})  # fmt: skip
+        assert response.status_code == 415
+        assert response.get_json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+    assert executions == []
+
+
+def test_no_batches_cannot_be_bypassed_by_content_type(
+    make_app: MakeApp, executions: list[str]
+) -> None:
+    client = make_app(MAX_BATCH_SIZE=0).test_client()
+    response = client.post("/graphql", data=json.dumps([{"query": "{ revision }"}]),
+                           headers={"Content-Type": "application/jsonp"})  # fmt: skip
+    assert response.status_code == 415
+    charset = client.post("/graphql", data=json.dumps([{"query": "{ revision }"}]),
+                          headers={"Content-Type": "application/json; charset=utf-8"})  # fmt: skip
+    assert charset.status_code == 400
+    assert executions == []
+
+
+# --------------------------------------------------------------------------- what APQ stores
+
+
+@pytest.fixture
+def make(make_app: MakeApp) -> MakeApp:
+    """``make(**settings)``: an app on the test database, the small example imported once."""
+    imported: list[bool] = []
+
+    def build(**settings: Any) -> Flask:
+        app = make_app(**settings)
+        if not imported:
+            import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+            imported.append(True)
+        return app
+
+    return build
+
+
+@pytest.mark.parametrize("document", ["{ revision", "{ nope }", "x" * 1000])
+def test_apq_stores_only_documents_that_parse_and_validate(
+    small_example: Flask, client: FlaskClient, document: str
+) -> None:
+    """Any text was stored before it was parsed, by POST and by GET."""
+    by_post = post(client, query=document, digest=sha256(document))
+    assert by_post.get_json()["errors"]
+    args = {"query": document, "extensions": json.dumps(pq(sha256(document)))}
+    by_get = client.get("/graphql", query_string=args)
+    assert by_get.get_json()["errors"]
+    assert registered(small_example) == []
+
+
+def test_documents_clients_registered_do_not_run_in_allowlist_mode(make: MakeApp) -> None:
+    """One table held both: switching apq → allowlist kept anonymous registrations runnable."""
+    apq = make()
+    post(apq.test_client(), query=OTHER, digest=sha256(OTHER))
+    assert registered(apq) == [sha256(OTHER)]
+    strict = make(PERSISTED_QUERIES="allowlist").test_client()
+    assert error_code(post(strict, digest=sha256(OTHER))) == "PERSISTED_QUERY_NOT_FOUND"
+    assert error_code(post(strict, query=OTHER)) == "PERSISTED_QUERY_NOT_ALLOWED"
+    assert error_code(post(strict, query=OTHER, digest=sha256(OTHER))) == (
+        "PERSISTED_QUERY_NOT_ALLOWED")  # fmt: skip
+
+
+def test_the_apq_store_is_bounded_oldest_first(make: MakeApp) -> None:
+    client = make(APQ_MAX_DOCUMENTS=2).test_client()
+    documents = [f'query Q{i} {{ token(path: "color.gray.{i}") {{ path }} }}' for i in (1, 2, 3)]
+    for document in documents:
+        assert post(client, query=document, digest=sha256(document)).status_code == 200
+    app = client.application
+    assert registered(app) == sorted(sha256(d) for d in documents[1:])
+    assert error_code(post(client, digest=sha256(documents[0]))) == "PERSISTED_QUERY_NOT_FOUND"

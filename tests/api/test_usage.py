@@ -179,6 +179,19 @@ def test_the_client_header_is_configurable(make: Callable[..., Flask]) -> None:
     assert "ignored" not in {c for _p, _t, c in found}
 
 
+def test_distinct_client_names_per_day_are_capped(make: Callable[..., Flask]) -> None:
+    """Each new apollographql-client-name added a usage row per token read, without bound."""
+    app = make(USAGE_MAX_CLIENTS=2)
+    client = app.test_client()
+    for name in ("web", "ios", "spam-1", "spam-2", "web", "spam-3"):
+        post(client, COMPONENT, client_name=name)
+    found = counts(app)
+    clients = {c for path, _t, c in found if path == "accent.fg"}
+    assert clients == {"web", "ios", "(other)"}
+    assert found[("accent.fg", LIGHT, "web")] == 2
+    assert found[("accent.fg", LIGHT, "(other)")] == 3
+
+
 def test_the_off_switch_records_nothing(make: Callable[..., Flask]) -> None:
     app = make(USAGE_ENABLED=False)
     client = app.test_client()

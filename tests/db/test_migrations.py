@@ -52,6 +52,7 @@ EXPECTED_TABLES = frozenset(
         "token_group",
         "alias",
         "persisted_query",
+        "apq_query",
         "api_key",
         "change",
         "release",

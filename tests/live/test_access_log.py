@@ -41,11 +41,11 @@ def test_events_and_sse_requests_get_one_json_line_each(
 
     with caplog.at_level(logging.INFO, logger="graphql_api.access"):
         bad_since, bad_key, query = asyncio.run(scenario())
+    lines = access_lines(caplog)  # before the checks below make requests of their own
     assert (bad_since.status_code, bad_since.headers["x-request-id"]) == (400, "rq-1")
     assert bad_since.headers["x-content-type-options"] == "nosniff"
     assert bad_key.status_code == 401
     assert query.json() == {"data": {"revision": writer.revision()}}  # Flask answered it
-    lines = access_lines(caplog)
     live = [line for line in lines if "transport" in line]
     assert [(x["transport"], x["method"], x["path"], x["status"]) for x in live] == [
         ("events", "GET", "/events", 400),

@@ -45,6 +45,7 @@ from typing import Any
 from coloraide import Color as _Color
 
 from . import values as V  # noqa: N812 - the engine's own alias
+from .color_modify import hex_rgba
 from .errors import brief
 from .primitives import is_finite
 
@@ -178,6 +179,7 @@ def _fmt(x: float) -> str:
 
 
 def _from_css(v: str) -> V.Color:
+    v = hex_rgba(v)  # Tokens Studio's rgba(#hex, alpha), a tolerated form
     try:
         c = _Color(v.strip())
     except ValueError:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
-from . import limits
+from . import limits, studio_forms
 from .errors import DTCGError, pointer_join, pointer_parts
 from .extends import apply_extends
 from .graph import loop_text, loop_through, strongly_connected
@@ -107,9 +107,20 @@ def _get_pointer(value: Any, into: str) -> Any:
 
 
 class _Resolver:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, strict: bool = False) -> None:
         self.doc = doc
+        self.strict = strict
         self.refs = {p: tuple(find_references(t.value)) for p, t in doc.tokens.items()}
+        # what a token waits for: its references, and (lenient) those of its colour modifier
+        self.mod_refs: dict[str, tuple[Reference, ...]] = {}
+        if not strict:
+            for p, t in doc.tokens.items():
+                if t.extensions and (refs := studio_forms.modifier_references(t.extensions)):
+                    self.mod_refs[p] = refs
+        self.deps = {
+            p: (*refs, *self.mod_refs[p]) if p in self.mod_refs else refs
+            for p, refs in self.refs.items()
+        }
         self.groups = group_paths(doc.tokens)
         self.done: dict[str, ResolvedToken] = {}
         self.failed: set[str] = set()
@@ -137,7 +148,7 @@ class _Resolver:
         on_stack = {start}
         while stack:
             path, i = stack[-1]
-            refs = self.refs[path]
+            refs = self.deps[path]
             if i < len(refs):
                 stack[-1] = (path, i + 1)
                 target = refs[i].target
@@ -200,7 +211,7 @@ class _Resolver:
             self._error(E.INVALID_REFERENCE, node, bad)
             self.failed.add(path)
             return
-        for ref in refs:
+        for ref in self.deps[path]:
             problem = reference_problem(ref.target)
             if problem:
                 self._error(E.INVALID_REFERENCE, node, problem)
@@ -235,7 +246,31 @@ class _Resolver:
             type_ = self.done[alias_of].type
         if type_ is None:
             type_ = self._group_type(path)
+        if not self.strict:
+            try:
+                value = self._studio_forms(path, node, type_, value, alias_of)
+            except (ValueError, KeyError) as exc:
+                self._error(E.INVALID_VALUE, node, str(exc))
+                self.failed.add(path)
+                return
         self.done[path] = ResolvedToken(node, type_, value, self._deprecated(node), refs, alias_of)
+
+    def _studio_forms(
+        self, path: str, node: TokenNode, type_: str | None, value: Any, alias_of: str | None
+    ) -> Any:
+        """Lenient mode: Tokens Studio math, number-of-dimension, colour modifiers."""
+        if alias_of is not None:
+            if type_ == "number" and self.done[alias_of].type == "dimension":
+                value = studio_forms.number_of_dimension(value)
+        else:
+            value = studio_forms.evaluate_math(node.value, value, type_)
+        value = studio_forms.numbers_as_px(value, type_)
+        if type_ == "color" and studio_forms.modifier(node.extensions) is not None:
+            refs = {r.pointer: r for r in self.mod_refs.get(path, ())}
+            value = studio_forms.apply_modifier(
+                value, node.extensions, lambda mod: self._substitute(mod, "", refs)
+            )
+        return value
 
     def _substitute(self, value: Any, pointer: str, refs: dict[str, Reference]) -> Any:
         if not refs:
@@ -386,12 +421,18 @@ def _interpolated(value: Any, refs: tuple[Reference, ...]) -> list[str]:
     return out
 
 
-def resolve(doc: Document) -> tuple[dict[str, ResolvedToken], list[DTCGError]]:
+def resolve(
+    doc: Document, *, strict: bool = False
+) -> tuple[dict[str, ResolvedToken], list[DTCGError]]:
     """Apply ``$extends``, then resolve every token of a flattened document.
 
     Args:
         doc: every layer of one theme selection flattened (Resolver module §6.2);
             it is not modified.
+        strict: DTCG only. Otherwise (lenient, the default) the Tokens Studio forms of
+            :mod:`graphql_api.dtcg.studio_forms` are computed: math, colour modifiers, a
+            ``number`` aliasing a ``dimension``; a calculation or modifier that fails is
+            ``INVALID_VALUE``.
 
     Returns:
         ``({path: ResolvedToken}, errors)`` in document order; tokens with an error
@@ -402,7 +443,7 @@ def resolve(doc: Document) -> tuple[dict[str, ResolvedToken], list[DTCGError]]:
         ``CIRCULAR_EXTENDS``.
     """
     doc, errors = apply_extends(doc)
-    r = _Resolver(doc)
+    r = _Resolver(doc, strict)
     r.run()
     ordered = {p: r.done[p] for p in doc.tokens if p in r.done}
     return ordered, [*errors, *r.errors]

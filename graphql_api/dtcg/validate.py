@@ -102,6 +102,11 @@ TOLERATED_MISMATCHES = frozenset({("number", "dimension", "/lineHeight")})
 def _type_mismatches(
     tok: ResolvedToken, resolved: dict[str, ResolvedToken], *, strict: bool = False
 ) -> Iterator[DTCGError]:
+    """``TYPE_MISMATCH`` for each reference to a token of another type than expected.
+
+    Lenient mode reads a ``number`` that aliases a ``dimension`` as the dimension's number
+    (Tokens Studio, :mod:`graphql_api.dtcg.studio_forms`); ``strict`` refuses it.
+    """
     node = tok.node
     for ref in tok.references:
         if ref.interpolated or ref.prop != "$value" or ref.target not in resolved:
@@ -111,6 +116,8 @@ def _type_mismatches(
         got = type_at(resolved[ref.target].type, ref.into)
         if not strict and (expected, got, ref.pointer) in TOLERATED_MISMATCHES:
             continue
+        if not strict and {expected, got} == {"number", "dimension"}:
+            continue  # Tokens Studio: a number read from a dimension, a number as px
         if expected in NORMALISERS and got in NORMALISERS and expected != got:
             place = "declared $type" if whole else f"{tok.type}{member_label(ref.pointer)}"
             msg = (
@@ -184,8 +191,9 @@ def validate_document(
             load it with ``strict=True`` too for the file-level strict checks).
         progress: called with (combinations done, total) after each one.
         max_combinations: above this, check one combination per context.
-        strict: reject the tolerated value forms (:mod:`graphql_api.dtcg.types`) and
-            tokens without a type.
+        strict: reject the tolerated value forms (:mod:`graphql_api.dtcg.types`), tokens
+            without a type, and the Tokens Studio forms (math, colour modifiers, a
+            ``number`` aliasing a ``dimension``) that lenient resolution computes.
         selections: check only these theme selections (complete: one context per
             modifier), e.g. those a write touched; default: :func:`combinations`.
 
@@ -202,7 +210,7 @@ def validate_document(
     if too_much is not None:
         return [too_much]
     for i, selection in enumerate(combos, 1):
-        resolved, errs = resolve(flatten(doc.layers(selection)))
+        resolved, errs = resolve(flatten(doc.layers(selection)), strict=strict)
         errs.extend(_value_errors(resolved, strict, memo))
         for err in errs:
             # once per token and kind, even if its (resolved) value differs between themes

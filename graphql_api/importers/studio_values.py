@@ -34,13 +34,18 @@ Accepted legacy forms (Tokens Studio type → DTCG type, value):
 * ``color`` → ``color``. Old references ``$a.b`` → ``{a.b}``.
 
 A value of a known type that has no DTCG form (``"AUTO"`` line height, a ``"50%"``
-radius, a CSS shadow string) keeps its Tokens Studio type and value as written;
-the engine stores it as an unknown type. Unknown types (``composition``,
+radius, a CSS shadow string, a ``color`` that is a CSS gradient, a ``border`` whose
+colour is ``"none"``) keeps its Tokens Studio type and value as written; the engine
+stores it as an unknown type. When that type is also a DTCG type name (``color``,
+``border``, ``dimension``…), it becomes ``tokens-studio-<type>`` (``tokens-studio-color``)
+so that the engine does not check the value against the DTCG type. Unknown types (``composition``,
 ``text``, ``asset``, ``boolean``, ``other`` …) are kept as written.
 
-Math expressions (``"{spacing.base} * 2"``) are not evaluated: their operands
-are only known after resolution, so :func:`convert_token` raises
-:class:`StudioValueError` and the importer reports ``INVALID_VALUE``.
+Math expressions (``"{spacing.base} * 2"``, ``"floor({a} / 3)"``) are not evaluated
+here: their operands are only known per theme, after flattening. They are kept as
+written with the mapped type, and the resolver computes them (lenient mode,
+:mod:`graphql_api.dtcg.studio_forms`); with ``strict``, :func:`convert_token` raises
+:class:`StudioValueError` and the importer reports ``INVALID_VALUE``, as DTCG has no math.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from graphql_api.dtcg.expressions import is_expression
 
 EXTENSION = "studio.tokens"
 DIMENSION_TYPES = frozenset({
@@ -61,6 +68,11 @@ TYPE_NAMES = {
     "number": "number", "boxShadow": "shadow", "typography": "typography", "border": "border",
     "color": "color",
 }  # fmt: skip
+NO_FORM_PREFIX = "tokens-studio-"
+DTCG_TYPE_NAMES = frozenset({
+    "color", "dimension", "fontFamily", "fontWeight", "duration", "cubicBezier", "number",
+    "strokeStyle", "border", "transition", "shadow", "gradient", "typography",
+})  # fmt: skip
 TEXT_TYPES = frozenset({"fontFamilies", "text", "asset", "textCase", "textDecoration"})
 FONT_WEIGHT_NAMES = {
     "thin": "thin", "hairline": "hairline", "extralight": "extra-light",
@@ -76,8 +88,6 @@ _OLD_REF = re.compile(r"(?<![\w$])\$([A-Za-z_][\w-]*(?:\.[\w-]+)*)")
 _NUM = r"-?(?:\d+\.?\d*|\.\d+)"
 _NUMBER = re.compile(rf"^\s*({_NUM})\s*$")
 _NUM_UNIT = re.compile(rf"^\s*({_NUM})\s*(px|rem|em|%)\s*$")
-_OPERAND = rf"\(*\s*{_NUM}\s*(?:px|rem|em|%)?\s*\)*"
-_MATH = re.compile(rf"^\s*{_OPERAND}(?:\s*[-+*/]\s*{_OPERAND})+\s*$")
 
 
 class StudioValueError(ValueError):
@@ -111,9 +121,17 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def is_math(v: Any) -> bool:
+    """True for a math expression: ``"{a} * 2"``, ``"floor({a} / 3)"``, ``"2px + 4px"``."""
+    return isinstance(v, str) and is_expression(v)
+
+
 def dimension(v: Any, *, percent_em: bool = False) -> Any:
-    """``16``/``"16"`` → ``"16px"``; ``"1rem"`` kept; ``"-2%"`` → ``"-0.02em"`` (``percent_em``)."""
-    if is_reference(v):
+    """``16``/``"16"`` → ``"16px"``; ``"1rem"`` kept; ``"-2%"`` → ``"-0.02em"`` (``percent_em``).
+
+    References and math expressions are kept as written (the resolver computes them).
+    """
+    if is_reference(v) or is_math(v):
         return v
     if _is_number(v):
         return f"{number_text(v)}px"
@@ -130,7 +148,7 @@ def dimension(v: Any, *, percent_em: bool = False) -> Any:
 
 def ratio(v: Any) -> Any:
     """``1.5``/``"1.5"`` → ``1.5``; ``"150%"`` → ``1.5`` (line heights, opacity)."""
-    if is_reference(v) or _is_number(v):
+    if is_reference(v) or _is_number(v) or is_math(v):
         return v
     m = _NUMBER.match(v) if isinstance(v, str) else None
     if m:
@@ -143,7 +161,7 @@ def ratio(v: Any) -> Any:
 
 def font_weight(v: Any, extras: dict[str, Any]) -> Any:
     """``700``/``"700"`` → ``700``; ``"Semi Bold"`` → ``"semi-bold"``; ``"Bold Italic"`` → bold."""
-    if is_reference(v) or _is_number(v):
+    if is_reference(v) or _is_number(v) or is_math(v):
         return v
     if not isinstance(v, str):
         raise _NoDTCGFormError(v)
@@ -211,12 +229,19 @@ def typography(v: Any, extras: dict[str, Any]) -> Any:
 
 
 def border(v: Any) -> Any:
-    """``{color, width, style}`` with ``width`` as a dimension."""
+    """``{color, width, style}`` with ``width`` as a dimension (``color: "none"``: no DTCG form)."""
     if is_reference(v):
         return v
-    if not isinstance(v, Mapping):
+    if not isinstance(v, Mapping) or v.get("color") == "none":
         raise _NoDTCGFormError(v)
     return {**v, "width": dimension(v["width"])} if "width" in v else dict(v)
+
+
+def color(v: Any) -> Any:
+    """A colour as written; a CSS gradient string (Tokens Studio allows it) has no DTCG form."""
+    if isinstance(v, str) and "gradient(" in v:
+        raise _NoDTCGFormError(v)
+    return v
 
 
 def _convert_value(ts_type: str, v: Any, extras: dict[str, Any]) -> Any:
@@ -229,6 +254,7 @@ def _convert_value(ts_type: str, v: Any, extras: dict[str, Any]) -> Any:
         "boxShadow": lambda x: shadow(x, extras),
         "typography": lambda x: typography(x, extras),
         "border": border,
+        "color": color,
     }
     return simple[ts_type](v) if ts_type in simple else v
 
@@ -247,29 +273,31 @@ def old_references(v: Any, *, whole_only: bool = False) -> Any:
 
 
 def find_math(v: Any) -> str | None:
-    """The first string in ``v`` that is an arithmetic expression, or None."""
+    """The first string in ``v`` that is a math expression (:func:`is_math`), or None."""
     if isinstance(v, str):
-        return v if any(op in v for op in "+-*/") and _MATH.match(_REF.sub("1", v)) else None
+        return v if is_math(v) else None
     items = v.values() if isinstance(v, Mapping) else v if isinstance(v, list) else ()
     return next((m for m in map(find_math, items) if m is not None), None)
 
 
-def convert_token(ts_type: str | None, value: Any) -> Converted:
+def convert_token(ts_type: str | None, value: Any, *, strict: bool = False) -> Converted:
     """Map one Tokens Studio token (type, value) to DTCG (see the module docstring).
 
     Args:
         ts_type: the token's own or inherited Tokens Studio type (None = untyped).
         value: the value as written (JSON data).
+        strict: refuse math expressions (DTCG has none); otherwise they are kept as
+            written, with the mapped type, for the resolver to compute per theme.
 
     Returns:
         The DTCG type (mapped, or as written when unknown or without a DTCG form),
         the converted value, and data for ``$extensions['studio.tokens']``.
 
     Raises:
-        StudioValueError: the value is a math expression.
+        StudioValueError: ``strict`` and the value is (or holds) a math expression.
     """
     value = old_references(value, whole_only=ts_type in TEXT_TYPES)
-    if ts_type not in TEXT_TYPES:
+    if strict and ts_type not in TEXT_TYPES:
         expr = find_math(value)
         if expr is not None:
             raise StudioValueError(
@@ -282,5 +310,7 @@ def convert_token(ts_type: str | None, value: Any) -> Converted:
     try:
         converted = _convert_value(ts_type, value, extras)
     except _NoDTCGFormError:
-        return Converted(ts_type, value)
+        # a DTCG type name would make the engine check (and refuse) the value
+        own = f"{NO_FORM_PREFIX}{ts_type}" if ts_type in DTCG_TYPE_NAMES else ts_type
+        return Converted(own, value)
     return Converted(TYPE_NAMES.get(ts_type, ts_type), converted, extras)

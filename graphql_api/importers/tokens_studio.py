@@ -29,6 +29,11 @@ the theme's set also comes later in ``tokenSetOrder``. Math expressions are
 reported (``INVALID_VALUE``), not evaluated. In a folder, a file that is a symlink
 leading out of it is ``FILE_NOT_FOUND`` unless ``allow_outside_refs``.
 
+Lenient mode leaves out a token or group whose name holds ``{`` or ``}`` (a real
+export had ``"{global": {"color": {"static": {"pink": {"400}": …}}}}``, a reference pasted
+as a name): no reference can reach it, and DTCG forbids the name; ``strict`` reports it
+(``INVALID_NAME``).
+
 Hostile input: set and theme names are looked up in sets, not lists (100,000 of each
 was quadratic); ``tokenSetOrder`` entries that are not strings are ignored.
 """
@@ -71,7 +76,7 @@ def is_token(node: Mapping[str, Any]) -> bool:
 
 
 def convert_set(
-    data: Any, *, file: str = "", pointer: str = ""
+    data: Any, *, file: str = "", pointer: str = "", strict: bool = False
 ) -> tuple[dict[str, Any], list[DTCGError]]:
     """Convert one Tokens Studio token set to a DTCG token tree.
 
@@ -79,12 +84,13 @@ def convert_set(
         data: the decoded set (nested groups of tokens).
         file: source file, for errors.
         pointer: JSON Pointer of ``data`` inside ``file``.
+        strict: refuse math expressions (kept for the resolver otherwise).
 
     Returns:
         ``(tree, errors)``: the DTCG tree (same keys and nesting, so JSON Pointers
-        into it match the source) and ``INVALID_VALUE`` errors (math expressions).
+        into it match the source) and ``INVALID_VALUE`` errors (math, with ``strict``).
     """
-    conv = _SetConverter(file)
+    conv = _SetConverter(file, strict)
     if not isinstance(data, Mapping):
         msg = "a token set must be a JSON object"
         conv.errors.append(DTCGError(INVALID_NODE, msg, file, pointer))
@@ -93,8 +99,9 @@ def convert_set(
 
 
 class _SetConverter:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, strict: bool = False) -> None:
         self.file = file
+        self.strict = strict
         self.errors: list[DTCGError] = []
 
     def group(
@@ -106,6 +113,8 @@ class _SetConverter:
         for key, child in node.items():
             if key == "$type":
                 continue  # every token below gets its mapped type
+            if not self.strict and ("{" in key or "}" in key):
+                continue  # a stray name no reference can reach (see the module docstring)
             if isinstance(child, Mapping) and not key.startswith("$"):
                 sub, p = (*path, key), pointer_join(pointer, key)
                 convert = self.token if is_token(child) else self.group
@@ -126,7 +135,7 @@ class _SetConverter:
         if isinstance(description, str):
             out["$description"] = description
         try:
-            conv = convert_token(ts_type, value)
+            conv = convert_token(ts_type, value, strict=self.strict)
         except StudioValueError as exc:
             dotted = ".".join(path)
             self.errors.append(DTCGError(INVALID_VALUE, str(exc), self.file, pointer, dotted))
@@ -258,7 +267,7 @@ def load_tokens_studio(
     sources, themes, meta, themes_file = _sources(root, errs, allow_outside_refs)
     docs: dict[str, Document] = {}
     for name, (data, file, pointer) in sources.items():
-        tree, conv_errs = convert_set(data, file=file, pointer=pointer)
+        tree, conv_errs = convert_set(data, file=file, pointer=pointer, strict=strict)
         doc, parse_errs = parse_document(tree, file=file, strict=strict, pointer=pointer)
         errs += conv_errs + parse_errs
         docs[name] = doc

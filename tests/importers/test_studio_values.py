@@ -172,9 +172,33 @@ def test_typography_whole_reference_kept() -> None:
         pytest.param(None, "{spacing.base}*2", id="untyped"),
     ],
 )
-def test_math_expressions_are_refused(ts_type: str | None, value: Any) -> None:
+def test_math_expressions_are_refused_in_strict_mode(ts_type: str | None, value: Any) -> None:
     with pytest.raises(StudioValueError, match="math expression"):
-        convert_token(ts_type, value)
+        convert_token(ts_type, value, strict=True)
+
+
+@pytest.mark.parametrize(
+    ("ts_type", "value", "dtcg_type"),
+    [
+        ("spacing", "{spacing.base} * 2", "dimension"),
+        ("sizing", "floor({a} / 3)", "dimension"),
+        ("number", "16/9", "number"),
+        ("fontWeights", "{w} + 100", "fontWeight"),
+    ],
+)
+def test_math_expressions_are_kept_for_the_resolver(
+    ts_type: str, value: str, dtcg_type: str
+) -> None:
+    conv = convert_token(ts_type, value)
+    assert (conv.type, conv.value) == (dtcg_type, value)
+
+
+def test_math_inside_a_shadow_is_kept_and_the_members_renamed() -> None:
+    conv = convert_token("boxShadow", {"x": "{s.x} * -1", "y": 0, "blur": 0, "color": "#000"})
+    assert conv.type == "shadow"
+    assert conv.value == {
+        "offsetX": "{s.x} * -1", "offsetY": "0px", "blur": "0px", "color": "#000", "inset": False,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from flask.cli import AppGroup
 
 from . import importers
 from .dtcg.errors import DTCGError, DTCGErrorGroup, raise_if_any
-from .dtcg.validate import validate_document
+from .dtcg.validate import merge_problems, validate_document
 from .exporters.dtcg_json import export_document
 from .exporters.files import FORMATS, ExportOptions, json_option_errors, render
 from .exporters.naming import STYLES
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 tokens_cli = AppGroup("tokens", help="Import, validate and export design tokens.")
 
+PROBLEMS_FORMATS = ("resolver", "dtcg", "spectrum", "tokens-studio")
+"""Loaders that can report their problems and go on, so one run reports every stage's."""
 FORMAT_CHOICE = click.Choice(["auto", *importers.FORMATS])
 PATH_ARG = click.Path(exists=True, path_type=Path)
 
@@ -93,7 +95,7 @@ def _read(path: Path, opts: dict[str, Any], problems: list[DTCGError]) -> Resolv
     modifier, base, default = opts.pop("modifier"), opts.pop("base"), opts.pop("default")
     if fmt == "auto":
         fmt = importers.detect_format(path)
-    if fmt in ("resolver", "dtcg", "spectrum"):
+    if fmt in PROBLEMS_FORMATS:
         kwargs["problems"] = problems  # keep going, so validation reports its problems too
     if fmt == "context-per-file":
         kwargs["modifier"] = modifier
@@ -117,7 +119,7 @@ def _check(
     if quiet or not sys.stderr.isatty():  # no bar in logs and pipes
         if not quiet:
             click.echo("Resolving every theme combination …")
-        return doc, problems + validate_document(doc, **kwargs)
+        return doc, merge_problems(problems, validate_document(doc, **kwargs))
     with click.progressbar(length=1, label="Resolving theme combinations", file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -125,7 +127,7 @@ def _check(
             bar.update(done - bar.pos)
 
         errors = validate_document(doc, progress=progress, **kwargs)
-    return doc, problems + errors
+    return doc, merge_problems(problems, errors)
 
 
 def _print_errors(errors: list[DTCGError], *, written: bool = False) -> None:

@@ -30,20 +30,21 @@ as sd-transforms does.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coloraide import Color
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ["SPACES", "hex_rgba", "modify_color"]
 
 SPACES = {"srgb": "srgb", "hsl": "hsl", "lch": "lch", "p3": "display-p3"}
 """Tokens Studio ``space`` → DTCG / coloraide colour space."""
 _PRECISION = 5  # colorjs.io's default output precision, as sd-transforms uses it
-_HEX_RGBA = re.compile(
-    r"^\s*rgba\(\s*(#[0-9a-fA-F]{3,8})\s*,\s*(\d*\.?\d+)(%?)\s*\)\s*$"
-)
+_HEX_RGBA = re.compile(r"^\s*rgba\(\s*(#[0-9a-fA-F]{3,8})\s*,\s*(\d*\.?\d+)(%?)\s*\)\s*$")
 
 
 def hex_rgba(text: str) -> str:
@@ -98,7 +99,9 @@ def _darken(c: Color, space: str, amount: float) -> Color:
     return c.set("lightness", c["lightness"] * (1 - amount))
 
 
-def modify_color(base: Color, modifier: Mapping[str, Any], amount: float, other: Color | None) -> Color:
+def modify_color(
+    base: Color, modifier: Mapping[str, Any], amount: float, other: Color | None
+) -> Color:
     """Apply one Tokens Studio modifier to a colour.
 
     Args:
@@ -139,7 +142,7 @@ def color_json(c: Color) -> dict[str, Any]:
     hsl saturation/lightness are given in 0-100, as DTCG writes them.
     """
     space = c.space()
-    comps = [0.0 if x != x else float(f"{x:.{_PRECISION}g}") for x in c.coords()]
+    comps = [0.0 if math.isnan(x) else float(f"{x:.{_PRECISION}g}") for x in c.coords()]
     if space == "hsl":
         comps = [comps[0], comps[1] * 100, comps[2] * 100]
     hex6 = c.convert("srgb").fit("srgb").to_string(hex=True, alpha=False).lower()

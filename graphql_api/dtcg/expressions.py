@@ -34,13 +34,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
-    "FRACTION_DIGITS", "ArithmeticProblem", "ExpressionError", "Quantity", "evaluate",
+    "FRACTION_DIGITS", "EvaluationError", "ExpressionError", "Quantity", "evaluate",
     "is_expression",
 ]  # fmt: skip
 
@@ -48,6 +51,7 @@ FRACTION_DIGITS = 4
 MAX_LENGTH = 2_000
 MAX_NESTING = 50
 MAX_EXPONENT = 64
+MAX_ROUND_DIGITS = 20
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?P<unit>[a-zA-Z]+|%)?"
     r"|(?P<name>[a-zA-Z_]\w*)|(?P<op>[-+*/^(),]))"
@@ -59,7 +63,7 @@ class ExpressionError(ValueError):
     """The text is not an expression this module can evaluate; the message says why."""
 
 
-class ArithmeticProblem(ExpressionError):
+class EvaluationError(ExpressionError):
     """A well-formed expression whose arithmetic fails (division by zero, a limit)."""
 
 
@@ -98,7 +102,7 @@ def is_expression(text: str) -> bool:
     try:
         parser = _Parser(_REFERENCE.sub("1", text))
         parser.run()
-    except ArithmeticProblem:
+    except EvaluationError:
         return parser is not None and parser.ops > 0
     except ExpressionError:
         return False
@@ -120,13 +124,13 @@ def _round(x: Fraction, digits: int = 0) -> Fraction:
 
 def _sqrt(x: Fraction) -> Fraction:
     if x < 0:
-        raise ArithmeticProblem("square root of a negative number")
+        raise EvaluationError("square root of a negative number")
     return Fraction(math.sqrt(x))
 
 
 def _round_to(x: Fraction, n: Fraction = Fraction(0)) -> Fraction:
-    if n.denominator != 1 or not 0 <= n <= 20:
-        raise ArithmeticProblem("roundTo needs a whole number of decimals from 0 to 20")
+    if n.denominator != 1 or not 0 <= n <= MAX_ROUND_DIGITS:
+        raise EvaluationError(f"roundTo needs a whole number of decimals, 0 to {MAX_ROUND_DIGITS}")
     return _math_round(x, int(n))
 
 
@@ -197,7 +201,7 @@ class _Parser:
     def sum(self) -> Fraction:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise ArithmeticProblem(f"nested deeper than {MAX_NESTING} levels")
+            raise EvaluationError(f"nested deeper than {MAX_NESTING} levels")
         value = self.product()
         while True:
             if self.take("+"):
@@ -220,7 +224,7 @@ class _Parser:
                 self.ops += 1
                 divisor = self.unary()
                 if divisor == 0:
-                    raise ArithmeticProblem("division by zero")
+                    raise EvaluationError("division by zero")
                 value /= divisor
             else:
                 return value
@@ -239,13 +243,13 @@ class _Parser:
         self.ops += 1
         exponent = self.unary()
         if abs(exponent) > MAX_EXPONENT:
-            raise ArithmeticProblem(f"exponent larger than {MAX_EXPONENT}")
+            raise EvaluationError(f"exponent larger than {MAX_EXPONENT}")
         if exponent.denominator == 1:
             if base == 0 and exponent < 0:
-                raise ArithmeticProblem("division by zero")
+                raise EvaluationError("division by zero")
             return base ** int(exponent)
         if base < 0:
-            raise ArithmeticProblem("a negative number to a fractional power")
+            raise EvaluationError("a negative number to a fractional power")
         return Fraction(float(base) ** float(exponent))
 
     def primary(self) -> Fraction:

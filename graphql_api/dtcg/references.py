@@ -106,6 +106,9 @@ def _get_pointer(value: Any, into: str) -> Any:
     return cur
 
 
+_FAILED = object()  # what _Resolver._value returns for a token whose error is reported
+
+
 class _Resolver:
     def __init__(self, doc: Document, strict: bool = False) -> None:
         self.doc = doc
@@ -231,12 +234,6 @@ class _Resolver:
             self._error(E.INVALID_VALUE, node, problem)
             self.failed.add(path)
             return
-        try:
-            value = self._substitute(node.value, "", {r.pointer: r for r in refs})
-        except KeyError as exc:
-            self._error(E.UNRESOLVABLE_REFERENCE, node, f"JSON Pointer {exc} is not in the target")
-            self.failed.add(path)
-            return
         first = refs[0] if refs else None
         alias_of = None
         if first and first.pointer == "" and not first.into and not first.interpolated:
@@ -246,14 +243,25 @@ class _Resolver:
             type_ = self.done[alias_of].type
         if type_ is None:
             type_ = self._group_type(path)
-        if not self.strict:
-            try:
-                value = self._studio_forms(path, node, type_, value, alias_of)
-            except (ValueError, KeyError) as exc:
-                self._error(E.INVALID_VALUE, node, str(exc))
-                self.failed.add(path)
-                return
+        value = self._value(path, node, type_, alias_of)
+        if value is _FAILED:
+            return
         self.done[path] = ResolvedToken(node, type_, value, self._deprecated(node), refs, alias_of)
+
+    def _value(self, path: str, node: TokenNode, type_: str | None, alias_of: str | None) -> Any:
+        """The resolved value, or ``_FAILED`` once the error is reported."""
+        try:
+            value = self._substitute(node.value, "", {r.pointer: r for r in self.refs[path]})
+            if not self.strict:
+                value = self._studio_forms(path, node, type_, value, alias_of)
+        except KeyError as exc:  # a JSON Pointer into a target
+            self._error(E.UNRESOLVABLE_REFERENCE, node, f"JSON Pointer {exc} is not in the target")
+        except ValueError as exc:  # a calculation or colour modifier that fails
+            self._error(E.INVALID_VALUE, node, str(exc))
+        else:
+            return value
+        self.failed.add(path)
+        return _FAILED
 
     def _studio_forms(
         self, path: str, node: TokenNode, type_: str | None, value: Any, alias_of: str | None

@@ -88,16 +88,28 @@ def evaluate_math(raw: Any, value: Any, type_: str | None, pointer: str = "") ->
                 raise ValueError(f"math expression {raw!r}{where} ({value!r}): {exc}") from None
             return value
     if isinstance(raw, Mapping) and isinstance(value, Mapping):
-        return {
+        out = {
             k: evaluate_math(raw.get(k), v, type_, pointer_join(pointer, k))
             for k, v in value.items()
         }
+        return _same(value, out)
     if isinstance(raw, list) and isinstance(value, list) and len(raw) == len(value):
-        return [
+        items = [
             evaluate_math(r, v, type_, pointer_join(pointer, i))
             for i, (r, v) in enumerate(zip(raw, value, strict=True))
         ]
+        return _same(value, items)
     return value
+
+
+def _same(old: Any, new: Any) -> Any:
+    """``old`` itself when ``new`` holds the very same members (callers memoise by identity)."""
+    pairs = (
+        zip(old.values(), new.values(), strict=True)
+        if isinstance(old, Mapping)
+        else zip(old, new, strict=True)
+    )
+    return old if all(a is b for a, b in pairs) else new
 
 
 def _is_number(v: Any) -> bool:
@@ -160,9 +172,11 @@ def numbers_as_px(value: Any, type_: str | None, pointer: str = "") -> Any:
             return f"{value.strip()}px"
         return value
     if isinstance(value, Mapping) and member in _COMPOSITES:
-        return {k: numbers_as_px(v, type_, pointer_join(pointer, k)) for k, v in value.items()}
+        out = {k: numbers_as_px(v, type_, pointer_join(pointer, k)) for k, v in value.items()}
+        return _same(value, out)
     if isinstance(value, list) and member in _COMPOSITES:
-        return [numbers_as_px(v, type_, pointer_join(pointer, i)) for i, v in enumerate(value)]
+        items = [numbers_as_px(v, type_, pointer_join(pointer, i)) for i, v in enumerate(value)]
+        return _same(value, items)
     return value
 
 

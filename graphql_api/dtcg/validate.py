@@ -161,6 +161,16 @@ def _value_errors(
     ]
 
 
+def merge_problems(loading: list[DTCGError], validation: list[DTCGError]) -> list[DTCGError]:
+    """The problems of loading then validating, each once.
+
+    A token the loader already reported (same code, file and JSON Pointer) is not
+    reported again by validation (``--strict`` math: the importer's ``INVALID_VALUE``).
+    """
+    seen = {(e.code, e.file, e.pointer) for e in loading}
+    return [*loading, *(e for e in validation if (e.code, e.file, e.pointer) not in seen)]
+
+
 def _too_much_work(doc: ResolverDocument, combos: list[dict[str, str]]) -> DTCGError | None:
     """An ``INVALID_RESOLVER`` error when checking ``combos`` passes ``limits.MAX_RESOLUTIONS``."""
     work = 0

@@ -45,6 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from graphql_api.dtcg.errors import (
+    FILE_NOT_FOUND,
+    INVALID_JSON,
     INVALID_NODE,
     INVALID_RESOLVER,
     INVALID_VALUE,
@@ -206,9 +208,20 @@ def _set_order(names: list[str], meta: Any) -> list[str]:
 
 
 def _themes(
-    themes: Any, file: str, pointer: str, sets: list[str], errs: list[DTCGError]
+    themes: Any,
+    file: str,
+    pointer: str,
+    sets: list[str],
+    errs: list[DTCGError],
+    *,
+    unreadable: set[str] | None = None,
+    root: Path | None = None,
 ) -> dict[str, list[tuple[str, set[str], dict[str, Any]]]]:
-    """``{modifier: [(context, selected sets, theme as written)]}`` in ``$themes`` order."""
+    """``{modifier: [(context, selected sets, theme as written)]}`` in ``$themes`` order.
+
+    A selected set whose file could not be read (in ``unreadable``) is left out without
+    a second error: its file's error is the one problem.
+    """
     out: dict[str, list[tuple[str, set[str], dict[str, Any]]]] = {}
     names: dict[str, set[str]] = {}  # per group, the theme names read (no list lookups)
     known = set(sets)
@@ -226,6 +239,11 @@ def _themes(
             errs.append(DTCGError(INVALID_RESOLVER, msg, file, p))
             continue
         selected = {s for s, status in chosen.items() if status in SELECTED}
+        broken = {
+            s for s in selected - known
+            if root is not None and unreadable and str(root / f"{s}.json") in unreadable
+        }  # fmt: skip
+        selected -= broken
         for missing in sorted(selected - known):
             msg = f"theme {name!r} selects token set {missing!r}, which does not exist"
             errs.append(DTCGError(INVALID_RESOLVER, msg, file, p + "/selectedTokenSets"))
@@ -242,7 +260,11 @@ def _themes(
 
 
 def load_tokens_studio(
-    path: str | Path, *, strict: bool = False, allow_outside_refs: bool = False
+    path: str | Path,
+    *,
+    strict: bool = False,
+    allow_outside_refs: bool = False,
+    problems: list[DTCGError] | None = None,
 ) -> ResolverDocument:
     """Load a Tokens Studio export (a single JSON file or a folder of set files).
 
@@ -251,6 +273,9 @@ def load_tokens_studio(
             ``$themes.json`` and ``$metadata.json``.
         strict: read the converted sets with the engine's strict DTCG rules.
         allow_outside_refs: in a folder, read files that are symlinks leading out of it.
+        problems: when given, every problem is appended to it and the document is
+            returned without the sets that could not be read or converted, so that
+            validation can report its own problems in the same run (nothing is raised).
 
     Returns:
         A resolver document: base sets (selected by every theme) then one
@@ -273,8 +298,14 @@ def load_tokens_studio(
         docs[name] = doc
     order = _set_order(list(docs), meta)
     themes_pointer = "/$themes" if not root.is_dir() else ""
-    groups = _themes(themes, themes_file, themes_pointer, order, errs)
-    raise_if_any(errs)
+    unreadable = {e.file for e in errs if e.code in (FILE_NOT_FOUND, INVALID_JSON)}
+    groups = _themes(
+        themes, themes_file, themes_pointer, order, errs, unreadable=unreadable, root=root
+    )
+    if problems is None:
+        raise_if_any(errs)
+    else:
+        problems.extend(errs)
     result = ResolverDocument(root.stem if root.is_file() else root.name, None, "2025.10")
     all_selected = [sel for entries in groups.values() for _, sel, _ in entries]
     base = set.intersection(*all_selected) if all_selected else set(order)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import importers
 from ..dtcg import errors as E  # noqa: N812 - the engine's alias
 from ..dtcg.errors import DTCGError, DTCGErrorGroup
-from ..dtcg.validate import validate_document
+from ..dtcg.validate import merge_problems, validate_document
 
 if TYPE_CHECKING:
     from ..dtcg.resolver import ResolverDocument
@@ -131,10 +131,10 @@ def _load(path: Path, fmt: str, strict: bool) -> tuple[ResolverDocument | None, 
     if fmt == "auto":
         fmt = importers.detect_format(path)
     options: dict[str, Any] = {"strict": True} if strict else {}
-    if fmt in ("resolver", "dtcg"):
-        options["problems"] = problems
+    if fmt in ("resolver", "dtcg", "spectrum", "tokens-studio"):
+        options["problems"] = problems  # keep going: every stage's problems in one run
     doc = importers.load(path, fmt, **options)
-    return doc, problems + validate_document(doc, strict=strict)
+    return doc, merge_problems(problems, validate_document(doc, strict=strict))
 
 
 def document_files(document: Any) -> dict[str, str]:

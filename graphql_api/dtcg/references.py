@@ -272,7 +272,7 @@ class _Resolver:
                 value = studio_forms.number_of_dimension(value)
         else:
             value = studio_forms.evaluate_math(node.value, value, type_)
-        value = studio_forms.numbers_as_px(value, type_)
+        value = studio_forms.numbers_as_px(node.value, value, type_)
         if type_ == "color" and studio_forms.modifier(node.extensions) is not None:
             refs = {r.pointer: r for r in self.mod_refs.get(path, ())}
             value = studio_forms.apply_modifier(

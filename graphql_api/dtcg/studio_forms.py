@@ -16,7 +16,9 @@ theme combination, after flattening and after the references are replaced:
   references or math;
 * a ``number`` token whose value is an alias of a ``dimension``: Tokens Studio writes
   unitless sizes as dimensions and reads them as numbers, so it gets the dimension's
-  number (``"16px"`` → 16).
+  number (``"16px"`` → 16); the other way round, a ``number`` that a reference brings
+  where a ``dimension`` belongs is pixels (a typography ``letterSpacing`` naming a
+  ``number`` token). Validation does not report these two as ``TYPE_MISMATCH``.
 """
 
 from __future__ import annotations
@@ -158,24 +160,31 @@ def apply_modifier(
     return color_json(result)
 
 
-def numbers_as_px(value: Any, type_: str | None, pointer: str = "") -> Any:
-    """``value`` with each bare number where a ``dimension`` belongs written in px.
+def numbers_as_px(raw: Any, value: Any, type_: str | None, pointer: str = "") -> Any:
+    """``value`` with each number that a reference brings where a ``dimension`` belongs in px.
 
     Tokens Studio reads unitless sizes as pixels (``letterSpacing: "{ls.50}"`` naming a
-    ``number`` token 0.4 is ``0.4px``).
+    ``number`` token 0.4 is ``0.4px``). Only values brought by a reference (``raw`` is a
+    reference string there): a number written in a dimension stays an error, as in DTCG.
     """
     member = type_at(type_, pointer) if pointer else type_
     if member == "dimension":
-        if _is_number(value):
-            return f"{value}px"
-        if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-            return f"{value.strip()}px"
-        return value
-    if isinstance(value, Mapping) and member in _COMPOSITES:
-        out = {k: numbers_as_px(v, type_, pointer_join(pointer, k)) for k, v in value.items()}
+        brought = isinstance(raw, str) and "{" in raw
+        unitless = _is_number(value) or (isinstance(value, str) and _NUMBER.fullmatch(value))
+        return f"{str(value).strip()}px" if brought and unitless else value
+    if isinstance(value, Mapping) and isinstance(raw, Mapping) and member in _COMPOSITES:
+        out = {
+            k: numbers_as_px(raw.get(k), v, type_, pointer_join(pointer, k))
+            for k, v in value.items()
+        }
         return _same(value, out)
-    if isinstance(value, list) and member in _COMPOSITES:
-        items = [numbers_as_px(v, type_, pointer_join(pointer, i)) for i, v in enumerate(value)]
+    if isinstance(value, list) and isinstance(raw, list) and member in _COMPOSITES:
+        if len(raw) != len(value):
+            return value
+        items = [
+            numbers_as_px(r, v, type_, pointer_join(pointer, i))
+            for i, (r, v) in enumerate(zip(raw, value, strict=True))
+        ]
         return _same(value, items)
     return value
 

@@ -607,7 +607,7 @@ INVALID = [
     ),
     pytest.param(
         {
-            "n": {"$type": "number", "$value": 2},
+            "n": {"$type": "duration", "$value": {"value": 2, "unit": "ms"}},
             "t": {
                 "$type": "typography",
                 "$value": {
@@ -620,7 +620,7 @@ INVALID = [
             },
         },
         [(E.TYPE_MISMATCH, "t")],
-        id="format-9.8-font-size-references-a-number",
+        id="format-9.8-font-size-references-a-duration",
     ),
     pytest.param(
         {"c": {"$type": "color", "$value": BLUE}, "s": {"$type": "shadow", "$value": ["{c}"]}},
@@ -673,6 +673,17 @@ def test_format_conformance_invalid(data: Any, expected: list[tuple[str, str]]) 
         assert err.pointer.startswith("/")
     strict = problems(data, strict=True)
     assert set(expected) <= set(strict)
+
+
+def test_format_9_8_font_size_naming_a_number_is_px_unless_strict() -> None:
+    """Tokens Studio reads a number brought where a dimension belongs as px (lenient only)."""
+    data = {
+        "n": {"$type": "number", "$value": 2},
+        "t": {"$type": "typography", "$value": {"fontFamily": "Inter", "fontSize": "{n}",
+                                                "fontWeight": 400, "lineHeight": 1}},
+    }  # fmt: skip
+    assert all_problems(data) == []
+    assert (E.TYPE_MISMATCH, "t") in problems(data, strict=True)
 
 
 def test_format_6_4_error_in_copy_names_the_file_where_the_token_is_written() -> None:

@@ -93,13 +93,25 @@ MATH_SETS = {
             "rem": {"value": "{size.step} * 2", "type": "spacing"},
             "ratio": {"value": "{size.base}", "type": "number"},
         },
-        "font": {"body": {"value": {"fontFamily": "Inter", "fontSize": "{size.base} * 1.5"},
-                          "type": "typography"}},  # fmt: skip
+        "font": {
+            "body": {
+                "value": {"fontFamily": "Inter", "fontSize": "{size.base} * 1.5"},
+                "type": "typography",
+            }
+        },
     },
-    "small": {"size": {"base": {"value": "14", "type": "sizing"},
-                       "step": {"value": "0.5rem", "type": "spacing"}}},  # fmt: skip
-    "large": {"size": {"base": {"value": "16", "type": "sizing"},
-                       "step": {"value": "1rem", "type": "spacing"}}},  # fmt: skip
+    "small": {
+        "size": {
+            "base": {"value": "14", "type": "sizing"},
+            "step": {"value": "0.5rem", "type": "spacing"},
+        }
+    },
+    "large": {
+        "size": {
+            "base": {"value": "16", "type": "sizing"},
+            "step": {"value": "1rem", "type": "spacing"},
+        }
+    },
 }
 
 
@@ -118,8 +130,9 @@ def test_math_is_evaluated_per_theme_after_flattening(tmp_path: Path) -> None:
 
 
 def test_strict_keeps_refusing_math(tmp_path: Path) -> None:
-    sets = {"core": {"size": {"base": {"value": "16", "type": "sizing"},
-                              "double": {"value": "{size.base} * 2", "type": "sizing"}}}}  # fmt: skip
+    size = {"base": {"value": "16", "type": "sizing"},
+            "double": {"value": "{size.base} * 2", "type": "sizing"}}  # fmt: skip
+    sets = {"core": {"size": size}}
     path = _export(tmp_path, sets, [_theme("only", "core")])
     problems: list[E.DTCGError] = []
     load_tokens_studio(path, strict=True, problems=problems)
@@ -163,10 +176,11 @@ MODIFIED = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "space", "amount", "other", "expected"), MODIFIED)
+@pytest.mark.parametrize("case", MODIFIED, ids=lambda c: f"{c[0]}-{c[1]}")
 def test_colour_modifiers_match_sd_transforms(
-    tmp_path: Path, kind: str, space: str, amount: str, other: str | None, expected: str
+    tmp_path: Path, case: tuple[str, str, str, str | None, str]
 ) -> None:
+    kind, space, amount, other, expected = case
     modify = {"type": kind, "value": "{mod.amount}", "space": space}
     if other:
         modify["color"] = other

@@ -347,12 +347,19 @@ def test_malformed_themes(tmp_path: Path, themes: Any, message: str) -> None:
     assert [(e.code, e.message) for e in info.value.errors] == [(E.INVALID_RESOLVER, message)]
 
 
-def test_invalid_token_name_is_reported_by_the_engine(tmp_path: Path) -> None:
+def test_invalid_token_name_is_reported_by_the_engine_in_strict_mode(tmp_path: Path) -> None:
     file = write(tmp_path / "t.json", {"core": {"a{b": {"value": "1", "type": "spacing"}}})
     with pytest.raises(DTCGErrorGroup) as info:
-        load_tokens_studio(file)
-    [err] = info.value.errors
-    assert (err.code, err.pointer) == (E.INVALID_NAME, "/core/a{b")
+        load_tokens_studio(file, strict=True)
+    [err] = [e for e in info.value.errors if e.code == E.INVALID_NAME]
+    assert err.pointer == "/core/a{b"
+
+
+def test_lenient_mode_leaves_out_a_reference_pasted_as_a_name(tmp_path: Path) -> None:
+    pasted = {"pink": {"400}": {"value": "#f4f6f5", "type": "color"}}}
+    data = {"core": {"ok": {"value": "1", "type": "spacing"}, "{global": pasted}}
+    doc = load_tokens_studio(write(tmp_path / "t.json", data))
+    assert list(doc.sets["core"].document.tokens) == ["ok"]
 
 
 def test_missing_file() -> None:

@@ -5,12 +5,19 @@ One function, :func:`compare`, used by ``tests/importers/test_real_world.py``:
 * colours by value: both parsed with coloraide, equal when every sRGB channel differs
   by at most 0.5/255 after rounding and alpha by at most 0.005;
 * dimensions by px (``rem``/``em`` count 16 px; ``{value, unit}``, ``"8px"``, ``"0"``, and a
-  bare number, which Style Dictionary and Figma mean as px);
+  bare number or numeric string, which Style Dictionary and Figma mean as px);
 * durations by ms (``{value, unit}``, ``"200ms"``, ``"0.2s"``);
 * numbers within 1e-9 relative (numeric strings read as numbers);
 * composites member by member with the same rules (shadow ``x``/``y`` of Tokens
   Studio and Spectrum are ``offsetX``/``offsetY``; a typography ``lineHeight`` is
   compared as a dimension when either side has a unit, else as a number);
+* font weights as numbers (DTCG names and Figma's ``"Semi Bold"`` read as numbers);
+* Tokens Studio's ``rgba(#hex, alpha)`` colours and ``type: inset``/``innerShadow``
+  shadows (= ``inset: true``) read; a composite member only the oracle has is ignored when
+  it is no DTCG member (Tokens Studio's ``paragraphSpacing``, kept in ``$extensions``);
+* a Tokens Studio value without a DTCG form (type ``tokens-studio-<type>``: a CSS
+  gradient in a colour, a border whose colour is ``none``) by canonical JSON equality
+  regardless of case, else member by member as ``<type>``;
 * everything else by canonical JSON equality.
 
 The oracle side is never produced by the server's code.
@@ -48,8 +55,15 @@ def _canonical(v: Any) -> str:
     return json.dumps(v, sort_keys=True, separators=(",", ":"))
 
 
+_HEX_RGBA = re.compile(r"^\s*rgba\(\s*(#[0-9a-f]{3,8})\s*,\s*(\d*\.?\d+)(%?)\s*\)\s*$", re.I)
+
+
 def _colour(v: Any) -> Color:
     if isinstance(v, str):
+        m = _HEX_RGBA.match(v)  # Tokens Studio's rgba(#hex, alpha)
+        if m:
+            alpha = float(m.group(2)) / (100 if m.group(3) else 1)
+            return Color(m.group(1)).set("alpha", alpha)
         return Color(v.strip())
     if isinstance(v, Mapping):
         comps = [math.nan if c == "none" else c for c in v["components"]]
@@ -61,6 +75,8 @@ def _colour(v: Any) -> Color:
 
 
 def _compare_colour(ours: Any, oracle: Any) -> str | None:
+    if _canonical(ours) == _canonical(oracle):  # also "none" in a Tokens Studio border
+        return None
     try:
         a, b = _colour(ours), _colour(oracle)
     except (ValueError, KeyError, TypeError) as exc:
@@ -86,7 +102,7 @@ def _amount(v: Any, units: Mapping[str, float], bare: bool) -> float:
         raise ValueError(f"a number without a unit: {v!r}")
     if isinstance(v, str):
         m = _NUM_UNIT.match(v)
-        if m and (m.group(2) or float(m.group(1)) == 0):
+        if m and (m.group(2) or float(m.group(1)) == 0 or bare):  # "0.4": bare, in px
             return float(m.group(1)) * units[m.group(2).lower() or next(iter(units))]
     raise ValueError(f"cannot read {v!r}")
 
@@ -145,8 +161,37 @@ def _compare_line_height(ours: Any, oracle: Any) -> str | None:
 
 def _members(type_: str, v: Any) -> Any:
     if type_ == "shadow" and isinstance(v, Mapping):
-        return {_SHADOW_ALIASES.get(k, k): x for k, x in v.items()}
+        out = {_SHADOW_ALIASES.get(k, k): x for k, x in v.items() if k != "type"}
+        if v.get("type") in ("inset", "innerShadow"):  # sd-transforms, Tokens Studio
+            out["inset"] = True
+        return out
     return v
+
+
+FONT_WEIGHTS = {
+    "thin": 100, "hairline": 100, "extra-light": 200, "ultra-light": 200, "light": 300,
+    "normal": 400, "regular": 400, "book": 400, "medium": 500, "semi-bold": 600,
+    "demi-bold": 600, "bold": 700, "extra-bold": 800, "ultra-bold": 800, "black": 900,
+    "heavy": 900, "extra-black": 950, "ultra-black": 950,
+}  # fmt: skip
+"""DTCG §8.4 font weight names; Figma's ``"Semi Bold"``/``"SemiBold"`` read the same."""
+
+
+def _weight(v: Any) -> float:
+    if isinstance(v, str) and not _NUM_UNIT.match(v):
+        key = re.sub(r"[\s_-]+", "", v).lower()
+        names = {k.replace("-", ""): w for k, w in FONT_WEIGHTS.items()}
+        if key in names:
+            return float(names[key])
+    return _number(v)
+
+
+def _compare_font_weight(ours: Any, oracle: Any) -> str | None:
+    try:
+        a, b = _weight(ours), _weight(oracle)
+    except ValueError as exc:
+        return str(exc)
+    return None if _close(a, b) else f"{a!r} vs {b!r}"
 
 
 def _compare_items(type_: str, ours: Any, oracle: Any) -> str | None:
@@ -170,6 +215,8 @@ def _compare_composite(type_: str, ours: Any, oracle: Any) -> str | None:
     for key in sorted(set(a) | set(b)):
         if key not in b:
             continue  # a member the oracle tool does not output (e.g. inset: false)
+        if key not in a and key not in MEMBER_TYPES[type_]:
+            continue  # not a DTCG member: our importers keep it in $extensions
         if key not in a:
             return f".{key}: missing (oracle {_canonical(b[key])})"
         why = compare(MEMBER_TYPES[type_].get(key, ""), a[key], b[key])
@@ -184,7 +231,10 @@ COMPARATORS: dict[str, Callable[[Any, Any], str | None]] = {
     "duration": _compare_duration,
     "number": _compare_number,
     "lineHeight": _compare_line_height,
+    "fontWeight": _compare_font_weight,
 }
+#: Tokens Studio values without a DTCG form keep their type as ``tokens-studio-<type>``.
+NO_FORM_PREFIX = "tokens-studio-"
 
 
 def compare(ours_type: str | None, ours_value: Any, oracle_value: Any) -> str | None:
@@ -198,6 +248,10 @@ def compare(ours_type: str | None, ours_value: Any, oracle_value: Any) -> str | 
     Returns:
         None when equal under the rules of the module docstring, else a short reason.
     """
+    if ours_type and ours_type.startswith(NO_FORM_PREFIX):
+        if _canonical(ours_value).lower() == _canonical(oracle_value).lower():
+            return None  # kept as text: equal but for the case of hex digits
+        ours_type = ours_type.removeprefix(NO_FORM_PREFIX)
     if ours_type in MEMBER_TYPES:
         return _compare_composite(ours_type, ours_value, oracle_value)
     cmp = COMPARATORS.get(ours_type or "")

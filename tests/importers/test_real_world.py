@@ -33,7 +33,7 @@ MANIFESTS = sorted(CORPUS.glob("*/manifest.json"))
 #: The codes strict mode uses for the forms tolerant mode accepts.
 STRICT_CODES = frozenset({
     E.INVALID_VALUE, E.UNKNOWN_TYPE, E.MISSING_TYPE, E.INVALID_PROPERTY, E.INVALID_REFERENCE,
-    E.INVALID_NODE, E.INVALID_JSON, E.DUPLICATE_NAME, E.TYPE_MISMATCH,
+    E.INVALID_NODE, E.INVALID_JSON, E.DUPLICATE_NAME, E.TYPE_MISMATCH, E.INVALID_NAME,
 })  # fmt: skip
 MAX_SHOWN = 200
 

@@ -36,6 +36,7 @@ BLACK_8 = {"colorSpace": "srgb", "components": [0, 0, 0], "alpha": 0.08}
         pytest.param("typography", {"fontSize": "1rem", "lineHeight": "26px"},
                      {"fontSize": "16px", "lineHeight": "26px"}, id="typography-members"),
         pytest.param("fontWeight", "bold", "bold", id="other-json"),
+        pytest.param("fontWeight", "Semi Bold", 600, id="font-weight-name"),
     ],
 )  # fmt: skip
 def test_equal(type_: str, ours: Any, oracle: Any) -> None:
@@ -56,7 +57,8 @@ def test_equal(type_: str, ours: Any, oracle: Any) -> None:
                      id="shadow-layers"),
         pytest.param("typography", {"fontSize": "16px"}, {"fontSize": "16px", "lineHeight": 1.5},
                      ".lineHeight: missing", id="typography-missing-member"),
-        pytest.param("fontWeight", "bold", 700, "vs", id="other-json"),
+        pytest.param("fontFamily", "Inter", "Roboto", "vs", id="other-json"),
+        pytest.param("fontWeight", "bold", 600, "vs", id="font-weight-by-value"),
         pytest.param("color", "not a colour", "#000", "cannot read", id="unreadable"),
     ],
 )  # fmt: skip

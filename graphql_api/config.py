@@ -29,9 +29,12 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
 
 - Query limits (see :mod:`graphql_api.schema.limits`; 0 turns one off):
   ``MAX_QUERY_DEPTH`` (fields nested, 15), ``MAX_QUERY_ALIASES`` (500), ``MAX_QUERY_COST``
-  (estimated fields resolved, 10,000,000), ``MAX_QUERY_TOKENS`` (lexical tokens of a
-  document, 20,000), ``MAX_BATCH_SIZE`` (operations in one batched request, 10; 0 refuses
-  batches), ``INTROSPECTION`` (bool, on: codegen needs it), each from ``TOKENS_<NAME>``.
+  (fields resolved: estimated from the data before, counted during execution; 2,000,000),
+  ``MAX_QUERY_TOKENS`` (lexical tokens of a document, 20,000), ``MAX_QUERY_SECONDS``
+  (float, s: wall-clock time an operation may run before it is ended with
+  ``QUERY_TIMEOUT``, 10; mutations are not cut), ``MAX_BATCH_SIZE`` (operations in one
+  batched request, 10; 0 refuses batches), ``INTROSPECTION`` (bool, on: codegen needs it),
+  each from ``TOKENS_<NAME>``.
 - ``MAX_BODY_BYTES`` (int, bytes): largest request body (``TOKENS_MAX_BODY_BYTES``,
   16 MiB; Flask answers 413 above it).
 - Token usage analytics (see :mod:`graphql_api.usage`; path, theme combination, client
@@ -50,7 +53,9 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
   (float, s: how often SQLite's revision is polled, 0.1), ``LIVE_FALLBACK_SECONDS`` (float,
   s: PostgreSQL's check when no notification came, 1), ``LIVE_MAX_QUEUE`` (events a
   subscriber may fall behind before it is ended, 256), ``LIVE_HEARTBEAT_SECONDS`` (float, s:
-  keep-alive comments on ``/events`` and SSE subscriptions, 15), each from ``TOKENS_<NAME>``.
+  keep-alive comments on ``/events`` and SSE subscriptions, 15), ``LIVE_MAX_EVENT_BYTES`` (int,
+  bytes: largest subscription event, 4 MiB; a larger one is replaced by an
+  ``EVENT_TOO_LARGE`` error), each from ``TOKENS_<NAME>``.
 - ``WS_INIT_TIMEOUT_SECONDS`` (float, s, 3: as graphql-ws): a WebSocket that sends no
   ``connection_init`` within it is closed with 4408 (``TOKENS_WS_INIT_TIMEOUT_SECONDS``).
 - ``ACCESS_LOG`` (bool, on): the ``graphql_api.access`` JSON lines are written to stderr
@@ -89,8 +94,9 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "DB_MAX_OVERFLOW": 5,
     "MAX_QUERY_DEPTH": 15,
     "MAX_QUERY_ALIASES": 500,
-    "MAX_QUERY_COST": 10_000_000,
+    "MAX_QUERY_COST": 2_000_000,
     "MAX_QUERY_TOKENS": 20_000,
+    "MAX_QUERY_SECONDS": 10.0,
     "MAX_BATCH_SIZE": 10,
     "MAX_BODY_BYTES": 16 * 1024 * 1024,
     "INTROSPECTION": True,
@@ -107,6 +113,7 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "LIVE_HEARTBEAT_SECONDS": 15.0,
     "WS_INIT_TIMEOUT_SECONDS": 3.0,
     "ACCESS_LOG": True,
+    "LIVE_MAX_EVENT_BYTES": 4 * 1024 * 1024,
 }
 
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})

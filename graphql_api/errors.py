@@ -32,7 +32,10 @@ Code                               Meaning
 ``OPERATION_NOT_FOUND``            ``operationName`` names no operation (WebSocket)
 ``QUERY_TOO_DEEP``                 the document nests deeper than ``MAX_QUERY_DEPTH``
 ``TOO_MANY_ALIASES``               more aliases than ``MAX_QUERY_ALIASES``
-``QUERY_TOO_COSTLY``               estimated cost over ``MAX_QUERY_COST``
+``QUERY_TOO_COSTLY``               cost over ``MAX_QUERY_COST`` (estimated, or counted)
+``QUERY_TIMEOUT``                  the operation ran past ``MAX_QUERY_SECONDS``
+``EVENT_TOO_LARGE``                a subscription event is over ``LIVE_MAX_EVENT_BYTES``
+``DOCUMENT_TOO_LARGE``             a subscription document is over 64 KiB
 ``INTROSPECTION_DISABLED``         introspection is off (``INTROSPECTION=0``)
 ``PERSISTED_QUERY_NOT_FOUND``      APQ: the hash is unknown; send the document
 ``PERSISTED_QUERY_NOT_SUPPORTED``  APQ is off (``PERSISTED_QUERIES=off``)
@@ -76,6 +79,9 @@ class ErrorCode(StrEnum):
     QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
     TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
     QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    QUERY_TIMEOUT = "QUERY_TIMEOUT"
+    EVENT_TOO_LARGE = "EVENT_TOO_LARGE"
+    DOCUMENT_TOO_LARGE = "DOCUMENT_TOO_LARGE"
     INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"

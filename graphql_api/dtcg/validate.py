@@ -20,13 +20,16 @@ Limit (hostile input): before anything is resolved, the work is counted as, per
 combination checked, :data:`COMBINATION_COST` plus the tokens of its layers; past
 ``limits.MAX_RESOLUTIONS`` the document is ``INVALID_RESOLVER`` and nothing is
 resolved (thousands of contexts that each list one big file would otherwise
-resolve that file thousands of times).
+resolve that file thousands of times). A :class:`ResolutionBudget` shared by several
+documents (the uploads of one API request, a batch included) makes the limit count
+across all of them.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
@@ -171,18 +174,42 @@ def merge_problems(loading: list[DTCGError], validation: list[DTCGError]) -> lis
     return [*loading, *(e for e in validation if (e.code, e.file, e.pointer) not in seen)]
 
 
-def _too_much_work(doc: ResolverDocument, combos: list[dict[str, str]]) -> DTCGError | None:
-    """An ``INVALID_RESOLVER`` error when checking ``combos`` passes ``limits.MAX_RESOLUTIONS``."""
-    work = 0
+@dataclass(slots=True)
+class ResolutionBudget:
+    """Token resolutions that validations sharing this budget may still do.
+
+    Attributes:
+        used: resolutions counted so far (``limits.MAX_RESOLUTIONS`` in all, read when
+            checked).
+    """
+
+    used: int = 0
+
+    def left(self) -> int:
+        """Resolutions still allowed."""
+        return limits.MAX_RESOLUTIONS - self.used
+
+
+def _too_much_work(
+    doc: ResolverDocument, combos: list[dict[str, str]], budget: ResolutionBudget
+) -> DTCGError | None:
+    """An ``INVALID_RESOLVER`` error when checking ``combos`` passes what ``budget`` has left.
+
+    Otherwise the work is counted in ``budget``.
+    """
+    work, allowed = 0, budget.left()
     for selection in combos:
         work += COMBINATION_COST + sum(len(d.tokens) for d in doc.layers(selection))
-        if work > limits.MAX_RESOLUTIONS:
+        if work > allowed:
+            shared = (f", {budget.used} of them already used by this request's other documents"
+                      if budget.used else "")  # fmt: skip
             msg = (
                 f"validating {len(combos)} theme combinations would resolve more than "
-                f"{limits.MAX_RESOLUTIONS} tokens (limits.MAX_RESOLUTIONS): too many contexts, "
-                "or the same large files listed by many of them"
+                f"{limits.MAX_RESOLUTIONS} tokens (limits.MAX_RESOLUTIONS{shared}): too many "
+                "contexts, or the same large files listed by many of them"
             )
             return DTCGError(E.INVALID_RESOLVER, msg, path="")
+    budget.used += work
     return None
 
 
@@ -193,6 +220,7 @@ def validate_document(
     max_combinations: int = 512,
     strict: bool = False,
     selections: Iterable[dict[str, str]] | None = None,
+    budget: ResolutionBudget | None = None,
 ) -> list[DTCGError]:
     """Every problem of a loaded resolver document, each reported once.
 
@@ -206,6 +234,8 @@ def validate_document(
             ``number`` aliasing a ``dimension``) that lenient resolution computes.
         selections: check only these theme selections (complete: one context per
             modifier), e.g. those a write touched; default: :func:`combinations`.
+        budget: resolutions shared with other documents (default: this one alone gets
+            ``limits.MAX_RESOLUTIONS``); the work of this document is counted in it.
 
     Returns:
         Errors with codes ``CIRCULAR_REFERENCE``, ``UNRESOLVABLE_REFERENCE``,
@@ -216,7 +246,7 @@ def validate_document(
     seen: dict[tuple[str, str, str, str], DTCGError] = {}
     memo: dict[tuple[Any, ...], tuple[Any, Any, list[DTCGError]]] = {}
     combos = combinations(doc, max_combinations) if selections is None else list(selections)
-    too_much = _too_much_work(doc, combos)
+    too_much = _too_much_work(doc, combos, budget if budget is not None else ResolutionBudget())
     if too_much is not None:
         return [too_much]
     for i, selection in enumerate(combos, 1):

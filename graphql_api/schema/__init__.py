@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 import strawberry
 from flask import g, has_request_context
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from ..errors import ErrorCode
 from ..web.observability import is_unavailable, request_id, unavailable_message
 from .color import ColorQuery
-from .execution import FastExecutionContext, fast_path_allowed
+from .documents import DocumentCache
+from .execution import BudgetedExecutionContext, FastExecutionContext, fast_path_allowed
 from .history import CHANGE_TYPES, HistoryQuery
 from .limits import QueryLimits
 from .mutations import Mutation
@@ -99,11 +100,10 @@ BATCH_CEILING = 100
 EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
     lambda: MaskUnexpectedErrors(should_mask_error=should_mask_error),
     RecordOperationType,
-    QueryLimits,  # before the caches: they key on its parse option and rule
-    # A document seen before skips parsing and validation (the costliest steps of a small
-    # query with many aliases); LRUs keyed by the document text, per process.
-    lambda: ParserCache(maxsize=256),
-    lambda: ValidationCache(maxsize=256),
+    QueryLimits,  # before the cache: it keys on its parse option and rule
+    # A small document seen before skips parsing and validation (the costliest steps of a
+    # small query with many aliases); bounded, keyed by the text's SHA-256, per process.
+    DocumentCache,
 ]
 
 schema = TokenSchema(
@@ -114,7 +114,9 @@ schema = TokenSchema(
     # Batches are allowed up to this ceiling; the app's MAX_BATCH_SIZE is checked first.
     config=StrawberryConfig(batching_config={"max_operations": BATCH_CEILING}),
     extensions=EXTENSIONS,
-    execution_context_class=(FastExecutionContext if fast_path_allowed(EXTENSIONS) else None),
+    execution_context_class=(
+        FastExecutionContext if fast_path_allowed(EXTENSIONS) else BudgetedExecutionContext
+    ),
 )
 
 __all__ = ["BATCH_CEILING", "schema"]

@@ -1,6 +1,7 @@
 """``contrastReport``: foreground/background pairs checked in every theme combination.
 
-Delegates to :func:`.colorspace.contrast_of` (coloraide) per pair and combination.
+Delegates to :func:`.colorspace.contrast_of` (coloraide) per pair and combination; costed
+as pairs × combinations (:mod:`.cost`) and cut by ``MAX_QUERY_SECONDS`` (:mod:`.budget`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Annotated
 
 import strawberry
 
+from . import budget
 from .colorspace import REQUIRED, WcagLevel, contrast_of
 from .history import SelectedContext
 from .queries import ThemeArg, theme_input
@@ -79,6 +81,7 @@ class ColorQuery:
             snap = info.context.snapshot(selection)
             where = [SelectedContext(modifier=m, context=c) for m, c in snap.selection.items()]
             for pair in pairs:
+                budget.check()  # MAX_QUERY_SECONDS: thousands of pairs × combinations
                 checked += 1
                 need = REQUIRED[(level.value, pair.large_text)]
                 result = contrast_of(snap, pair.foreground, pair.background)

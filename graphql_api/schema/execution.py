@@ -13,19 +13,27 @@ fields, so :func:`fast_path_allowed` must be checked when the schema is built.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, cast
 
+import orjson
 from graphql import (
+    ExecutionResult,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    OperationType,
 )
 from strawberry.extensions import SchemaExtension
 
 from ..compat import CoreExecutionContext
+from ..errors import ErrorCode
+from . import budget
+from .limits import current_limits
 
 BACKREF = "strawberry-definition"
 # (attribute name, serialize, non-null) of a basic leaf field; None: let graphql-core run it.
@@ -85,10 +93,89 @@ def _plan(parent_type: GraphQLObjectType, grouped: Any) -> dict[str, Leaf]:
     return plan
 
 
-class FastExecutionContext(CoreExecutionContext):
-    """Strawberry's execution context with the basic-leaf fast path (module docstring)."""
+class BudgetedExecutionContext(CoreExecutionContext):
+    """Strawberry's execution context under a :class:`~.budget.Budget`, events off the loop.
+
+    Every object's fields are counted and the clock looked at before they run; passing
+    ``MAX_QUERY_COST`` fields or ``MAX_QUERY_SECONDS`` ends the operation with one error
+    (:mod:`.budget`). Each event of a subscription is executed on a worker thread (its
+    resolvers are synchronous), so building a large event never blocks the event loop,
+    and an event whose JSON is over ``LIVE_MAX_EVENT_BYTES`` is replaced by an
+    ``EVENT_TOO_LARGE`` error.
+    """
+
+    per_event = False
+    spending = budget.Budget()
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """The executor of one subscription event (runs off the event loop)."""
+        executor = super().build_per_event_executor(payload)
+        executor.per_event = True  # type: ignore[attr-defined]  # a copy of this class
+        return executor
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        """Run the operation under a fresh budget; a subscription event on a worker thread."""
+        if self.per_event:
+            return asyncio.to_thread(self._event, serially)
+        return self._budgeted(serially)
+
+    def _budgeted(self, serially: bool | None) -> Any:
+        limits = current_limits()
+        seconds = 0.0 if self.operation.operation == OperationType.MUTATION else limits.max_seconds
+        self.spending = budget.Budget(seconds, limits.max_cost).start()
+        token = budget.CURRENT.set(self.spending)
+        try:
+            return super().execute_operation(serially)
+        except budget.OperationStopped as stop:
+            return ExecutionResult(None, [stop.error])
+        finally:
+            budget.CURRENT.reset(token)
+
+    def _event(self, serially: bool | None) -> Any:
+        result = self._budgeted(serially)
+        limit = current_limits().max_event_bytes
+        if limit > 0 and isinstance(result, ExecutionResult) and result.data is not None:
+            size = len(orjson.dumps(result.data, default=str))
+            if size > limit:
+                message = (f"this event is {size} bytes, over the limit of {limit} "
+                           "(LIVE_MAX_EVENT_BYTES): subscribe to fewer fields or a narrower "
+                           "pathPrefix")  # fmt: skip
+                error = GraphQLError(message, extensions={"code": ErrorCode.EVENT_TOO_LARGE})
+                return ExecutionResult(None, [error])
+        return result
 
     def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Any,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        """Count the fields and check the clock, then execute them."""
+        self.spending.spend(len(grouped_field_set))
+        return self.execute_fields_unbudgeted(
+            parent_type, source_value, path, grouped_field_set, position_context
+        )
+
+    def execute_fields_unbudgeted(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Any,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``execute_fields``."""
+        return super().execute_fields(
+            parent_type, source_value, path, grouped_field_set, position_context
+        )
+
+
+class FastExecutionContext(BudgetedExecutionContext):
+    """The budgeted execution context with the basic-leaf fast path (module docstring)."""
+
+    def execute_fields_unbudgeted(
         self,
         parent_type: GraphQLObjectType,
         source_value: Any,
@@ -99,7 +186,7 @@ class FastExecutionContext(CoreExecutionContext):
         """Basic leaf fields directly; the rest, and any failure, through graphql-core."""
         plan = _plan(parent_type, grouped_field_set)
         if not any(plan.values()):
-            return super().execute_fields(
+            return super().execute_fields_unbudgeted(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
         results: dict[str, Any] = {}
@@ -122,7 +209,9 @@ class FastExecutionContext(CoreExecutionContext):
             results[response_name] = None  # keeps the response's field order
             slow[response_name] = details
         if slow:
-            done = super().execute_fields(parent_type, source_value, path, slow, position_context)
+            done = super().execute_fields_unbudgeted(
+                parent_type, source_value, path, slow, position_context
+            )
             if self.is_awaitable(done):
                 raise TypeError("resolvers of this schema must be synchronous")
             results.update(cast("dict[str, Any]", done))

@@ -1,55 +1,46 @@
-"""Query limits: depth, aliases, size (tokens), estimated cost, introspection.
+"""Query limits: depth, aliases, size (tokens), cost, time, introspection.
 
 Every limit comes from the app's configuration (:mod:`graphql_api.config`; defaults
-there) and is checked before execution, so an abusive document costs one parse and one
-walk. A refused document gets a validation error with ``extensions.code``:
-``QUERY_TOO_DEEP``, ``TOO_MANY_ALIASES``, ``QUERY_TOO_COSTLY``,
-``INTROSPECTION_DISABLED``; too many tokens is graphql-core's parse error ("Document
-contains more than N tokens").
+there). A refused document gets an error with ``extensions.code``:
 
-Cost estimate: each field costs 1 plus its children's cost times the field's
-multiplier. A connection (``tokens``, ``changes``) multiplies by its ``first`` argument
-(a literal; a variable or no argument counts as the maximum page size); ``edges`` by
-one (already counted); any other list field by :data:`LIST_FACTOR`; of fragments that narrow
-a union or interface to different member types only the most expensive counts. A whole
-theme with every field of every value type costs about 1.7 million (page size 10,000 ×
-~170), with aliases and referrers nested three deep about 2.4 million: the default
-limit, 10 million, admits those and refuses what multiplies them further.
+- at validation (cached per document and limits): ``QUERY_TOO_DEEP``,
+  ``TOO_MANY_ALIASES``, ``INTROSPECTION_DISABLED``;
+- before execution, from the document, the variables and the data
+  (:mod:`.cost`): ``QUERY_TOO_COSTLY``;
+- while it runs (:mod:`.budget`): ``QUERY_TIMEOUT`` past ``MAX_QUERY_SECONDS``,
+  ``QUERY_TOO_COSTLY`` past ``MAX_QUERY_COST`` fields resolved;
+- too many tokens is graphql-core's parse error ("Document contains more than N
+  tokens"), raised by :func:`graphql_api.schema.documents.parse_document`.
+
+Every walk over a document visits each fragment once per parent type and stops as soon
+as a limit is passed, so an abusive document costs one parse and one short walk.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_app_context
 from graphql import (
-    FieldNode,
-    FragmentSpreadNode,
+    FragmentDefinitionNode,
     GraphQLError,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    InlineFragmentNode,
-    IntValueNode,
     OperationDefinitionNode,
     OperationType,
     ValidationRule,
-    get_named_type,
 )
 from strawberry.extensions import SchemaExtension
 
 from ..errors import ErrorCode
+from .cost import LIST_FACTOR, CostWalker, DataStats, LimitPassed, combinations_count
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from graphql import GraphQLOutputType, SelectionSetNode, ValidationContext
+    from graphql import GraphQLSchema
 
-#: Multiplier of a list field that is not a connection (an estimate of its length).
-LIST_FACTOR = 5
-CONNECTIONS = frozenset({"tokens", "changes"})
+    from .request_context import RequestContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +49,12 @@ class Limits:
 
     max_depth: int = 15
     max_aliases: int = 500
-    max_cost: int = 10_000_000
+    max_cost: int = 2_000_000
     max_tokens: int = 20_000
     max_page_size: int = 10_000
     introspection: bool = True
+    max_seconds: float = 0.0
+    max_event_bytes: int = 0
 
 
 def current_limits() -> Limits:
@@ -73,89 +66,37 @@ def current_limits() -> Limits:
         max_depth=int(cfg["MAX_QUERY_DEPTH"]), max_aliases=int(cfg["MAX_QUERY_ALIASES"]),
         max_cost=int(cfg["MAX_QUERY_COST"]), max_tokens=int(cfg["MAX_QUERY_TOKENS"]),
         max_page_size=int(cfg["MAX_PAGE_SIZE"]), introspection=bool(cfg["INTROSPECTION"]),
+        max_seconds=float(cfg["MAX_QUERY_SECONDS"]),
+        max_event_bytes=int(cfg["LIVE_MAX_EVENT_BYTES"]),
     )  # fmt: skip
 
 
-@dataclass(slots=True)
-class _Stats:
-    depth: int = 0
-    aliases: int = 0
-    introspection: bool = False
+CHECKS = {
+    "depth": (ErrorCode.QUERY_TOO_DEEP, "is nested {n} levels deep"),
+    "aliases": (ErrorCode.TOO_MANY_ALIASES, "has {n} aliases"),
+    "cost": (ErrorCode.QUERY_TOO_COSTLY, "has an estimated cost of {n}"),
+}
 
 
-def _field_type(parent: Any, name: str) -> GraphQLOutputType | None:
-    if not isinstance(parent, GraphQLObjectType) or name not in parent.fields:
-        return None
-    field_type: GraphQLOutputType = parent.fields[name].type
-    return field_type
+def _root(schema: GraphQLSchema, node: OperationDefinitionNode) -> Any:
+    return {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }.get(node.operation)
 
 
-def _is_list(t: Any) -> bool:
-    while isinstance(t, GraphQLNonNull):
-        t = t.of_type
-    return isinstance(t, GraphQLList)
+def _refusal(node: OperationDefinitionNode, what: str, value: int, limit: int) -> GraphQLError:
+    code, text = CHECKS[what]
+    name = node.name.value if node.name else "(anonymous)"
+    more = "more than " if what == "cost" else ""
+    message = f"operation {name} {text.format(n=more + str(value))}; the limit is {limit}"
+    return GraphQLError(message, node, extensions={"code": code})
 
 
-class _Walker:
-    def __init__(self, context: ValidationContext, limits: Limits) -> None:
-        self.context, self.limits, self.stats = context, limits, _Stats()
-
-    def multiplier(self, node: FieldNode, ftype: Any) -> int:
-        name = node.name.value
-        if name in CONNECTIONS:
-            for arg in node.arguments or ():
-                if arg.name.value == "first" and isinstance(arg.value, IntValueNode):
-                    return max(int(arg.value.value), 1)
-            return self.limits.max_page_size if name == "tokens" else 100
-        if name == "edges" or not _is_list(ftype):
-            return 1
-        return LIST_FACTOR
-
-    def cost(
-        self, selections: SelectionSetNode, parent: Any, depth: int, seen: frozenset[str]
-    ) -> int:
-        """Cost of a selection set.
-
-        Fragments narrowing to member types cost the most expensive of them (a value is of
-        one type); the others add up.
-        """
-        total = 0
-        narrowed: dict[str, int] = {}
-        for sel in selections.selections:
-            if isinstance(sel, FieldNode):
-                total += self.field_cost(sel, parent, depth, seen)
-                continue
-            if isinstance(sel, InlineFragmentNode):
-                cond = sel.type_condition.name.value if sel.type_condition else None
-                body, frag_seen = sel.selection_set, seen
-            elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen:
-                frag = self.context.get_fragment(sel.name.value)
-                if frag is None:
-                    continue
-                cond = frag.type_condition.name.value
-                body, frag_seen = frag.selection_set, seen | {sel.name.value}
-            else:
-                continue
-            target = self.context.schema.get_type(cond) if cond else parent
-            cost = self.cost(body, target, depth, frag_seen)
-            if cond is None or target is parent:
-                total += cost
-            else:
-                narrowed[cond] = narrowed.get(cond, 0) + cost
-        return total + max(narrowed.values(), default=0)
-
-    def field_cost(self, sel: FieldNode, parent: Any, depth: int, seen: frozenset[str]) -> int:
-        """1, plus the field's multiplier times its selection's cost."""
-        if sel.name.value in ("__schema", "__type"):
-            self.stats.introspection = True
-        if sel.alias is not None:
-            self.stats.aliases += 1
-        self.stats.depth = max(self.stats.depth, depth)
-        ftype = _field_type(parent, sel.name.value)
-        inner = 0
-        if sel.selection_set is not None:
-            inner = self.cost(sel.selection_set, get_named_type(ftype), depth + 1, seen)
-        return 1 + self.multiplier(sel, ftype) * inner
+def _limit_of(limits: Limits, what: str) -> int:
+    return {"depth": limits.max_depth, "aliases": limits.max_aliases,
+            "cost": limits.max_cost}[what]  # fmt: skip
 
 
 @lru_cache(maxsize=16)
@@ -168,24 +109,15 @@ def rule_for(limits: Limits) -> type[ValidationRule]:
 
     class QueryLimitsRule(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            root = {
-                OperationType.QUERY: self.context.schema.query_type,
-                OperationType.MUTATION: self.context.schema.mutation_type,
-            }.get(node.operation)
-            walker = _Walker(self.context, limits)
-            cost = walker.cost(node.selection_set, root, 1, frozenset())
-            stats, name = walker.stats, node.name.value if node.name else "(anonymous)"
-            codes = ErrorCode
-            checks = [
-                (limits.max_depth, stats.depth, codes.QUERY_TOO_DEEP, "is nested {n} levels deep"),
-                (limits.max_aliases, stats.aliases, codes.TOO_MANY_ALIASES, "has {n} aliases"),
-                (limits.max_cost, cost, codes.QUERY_TOO_COSTLY, "has an estimated cost of {n}"),
-            ]
-            for limit, value, code, what in checks:
-                if 0 < limit < value:
-                    msg = f"operation {name} {what.format(n=value)}; the limit is {limit}"
-                    self.report_error(GraphQLError(msg, node, extensions={"code": code}))
-            if stats.introspection and not limits.introspection:
+            shape = replace(limits, max_cost=0)  # cost is checked with the data (on_execute)
+            walker = CostWalker(self.context.schema, _fragments(self.context), shape)
+            try:
+                summary = walker.walk(node.selection_set, _root(self.context.schema, node))
+            except LimitPassed as passed:
+                self.report_error(_refusal(node, passed.what, passed.value,
+                                           _limit_of(limits, passed.what)))  # fmt: skip
+                return
+            if summary.introspection and not limits.introspection:
                 msg = "introspection is disabled on this server"
                 extensions = {"code": ErrorCode.INTROSPECTION_DISABLED}
                 self.report_error(GraphQLError(msg, node, extensions=extensions))
@@ -213,3 +145,94 @@ class QueryLimits(SchemaExtension):
         ec = self.execution_context
         ec.validation_rules = (*ec.validation_rules, rule_for(current_limits()))
         yield
+
+    def on_execute(self) -> Iterator[None]:
+        """Refuse an operation whose cost, estimated with the data, passes ``MAX_QUERY_COST``.
+
+        Raises:
+            GraphQLError: ``QUERY_TOO_COSTLY`` (nothing has run).
+        """
+        ec = self.execution_context
+        limits = current_limits()
+        document = ec.graphql_document
+        if limits.max_cost > 0 and document is not None:
+            node = _operation(document.definitions, ec.operation_name)
+            if node is not None:
+                fragments = {d.name.value: d for d in document.definitions
+                             if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
+                context = ec.context
+                walker = CostWalker(ec.schema._schema, fragments, limits, ec.variables,
+                                    lambda: safe_data_stats(context, limits))  # fmt: skip
+                try:
+                    walker.walk(node.selection_set, _root(ec.schema._schema, node))
+                except LimitPassed as passed:
+                    if passed.what == "cost":
+                        raise _refusal(node, "cost", limits.max_cost, limits.max_cost) from None
+        yield
+
+
+def _operation(definitions: Any, name: str | None) -> OperationDefinitionNode | None:
+    found = [d for d in definitions if isinstance(d, OperationDefinitionNode)
+             and (name is None or (d.name is not None and d.name.value == name))]  # fmt: skip
+    return found[0] if len(found) == 1 else None
+
+
+def _fragments(context: Any) -> dict[str, Any]:
+    return {d.name.value: d for d in context.document.definitions
+            if d.kind == "fragment_definition"}  # fmt: skip
+
+
+def data_stats(context: RequestContext | Any) -> DataStats:
+    """The fan-outs of the data a request reads (:class:`~.cost.DataStats`).
+
+    From the default theme's snapshot at the request's revision (memoised on it) and the
+    stored modifiers; a context may carry them already (``cost_stats``: the ASGI app
+    computes them off the event loop). Outside a request: :class:`DataStats` defaults.
+    """
+    given = getattr(context, "cost_stats", None)
+    if isinstance(given, DataStats):
+        return given
+    if not hasattr(context, "snapshot"):
+        return DataStats()
+    snap = context.snapshot(None)
+    shape: tuple[int, int, int] | None = snap.memo.get(STATS_MEMO)
+    if shape is None:
+        shape = snap.memo[STATS_MEMO] = _shape(snap)
+    mods = context.catalog().modifiers.values()
+    combos = combinations_count([len(m.contexts) for m in mods])
+    return DataStats(*shape, combinations=combos)
+
+
+def safe_data_stats(context: RequestContext | Any, limits: Limits) -> DataStats:
+    """:func:`data_stats`, or a conservative guess when the data cannot be read.
+
+    A failure here (the database is down) is left for the resolvers to meet again, where
+    it is masked and answered as usual (503 for an unavailable database).
+    """
+    try:
+        return data_stats(context)
+    except Exception:  # noqa: BLE001 - reported by the resolvers that read the data
+        spread = LIST_FACTOR
+        return DataStats(max(limits.max_page_size, 1), spread, spread, spread)
+
+
+#: Key of a snapshot's (tokens, largest referencedBy, longest aliasChain) in ``Snapshot.memo``.
+STATS_MEMO = "cost_stats"
+
+
+def _shape(snap: Any) -> tuple[int, int, int]:
+    referrers = max((len(v) for v in snap.referenced_by.values()), default=1)
+    chain: dict[str, int] = {}
+    for start in snap.tokens:
+        path, stack, on_stack = start, [], set()
+        while path not in chain and path in snap.tokens and path not in on_stack:
+            stack.append(path)
+            on_stack.add(path)
+            path = snap.tokens[path].alias_of
+            if path is None:
+                break
+        base = chain.get(path, 0) if path is not None else 0
+        for p in reversed(stack):  # a cycle (never stored: resolution refuses it) counts once
+            base = chain[p] = base + 1
+    longest = max(chain.values(), default=1) - 1  # the chain excludes the token itself
+    return max(len(snap.tokens), 1), max(referrers, 1), max(longest, 1)

@@ -353,7 +353,7 @@ def _object(data: CreateTokenInput) -> dict[str, Any]:
     return {k: v for k, v in _dtcg(data).items() if v is not None or k == "$value"}
 
 
-def _upload(source: TokenSourceInput) -> tuple[Any, list[P.Problem]]:
+def _upload(source: TokenSourceInput, ctx: RequestContext) -> tuple[Any, list[P.Problem]]:
     if (source.document is None) == (source.files is None):
         message = "give exactly one of `document` and `files`"
         return None, [P.Problem(code="INVALID_INPUT", message=message, path="", file="",
@@ -362,7 +362,8 @@ def _upload(source: TokenSourceInput) -> tuple[Any, list[P.Problem]]:
         document_files(source.document) if source.files is None
         else {f.path: f.content for f in source.files}
     )  # fmt: skip
-    doc, problems = read_upload(files, source.entry, source.format, strict=source.strict)
+    doc, problems = read_upload(files, source.entry, source.format, strict=source.strict,
+                                budget=ctx.resolutions)  # shared by the request's uploads
     return doc, [P.Problem.of(p) for p in problems]
 
 
@@ -458,7 +459,7 @@ class Mutation:
         """Reads the upload, then :func:`graphql_api.writes.replace_all`."""
         ctx = info.context
         principal = require_scope(ctx, "write")
-        doc, problems = _upload(input)
+        doc, problems = _upload(input, ctx)
         if problems or doc is None:
             return P.ValidationError(message=f"{len(problems)} problem(s); nothing written",
                                      problems=problems)  # fmt: skip
@@ -474,12 +475,20 @@ class Mutation:
 
     @strawberry.mutation(
         description="Dry run of `importTokens`: every problem with its code, path and JSON "
-        "Pointer; nothing is written. Needs a `read` key only when reads do."
+        "Pointer; nothing is written. Needs an API key with scope `write`, like the import "
+        "it checks (validation resolves every theme combination)."
     )
-    def validate_tokens(self, input: Annotated[TokenSourceInput, INPUT]) -> P.ValidationReport:
-        """Reads the upload like ``importTokens`` and stops there."""
+    def validate_tokens(
+        self, info: Info, input: Annotated[TokenSourceInput, INPUT]
+    ) -> P.ValidationReport:
+        """Reads the upload like ``importTokens`` and stops there.
+
+        Raises:
+            GraphQLError: ``UNAUTHENTICATED``/``FORBIDDEN`` without a ``write`` key.
+        """
+        require_scope(info.context, "write")
         try:
-            _doc, problems = _upload(input)
+            _doc, problems = _upload(input, info.context)
         except DTCGErrorGroup as group:  # pragma: no cover - read_upload returns them
             problems = [P.Problem.of(e) for e in group.errors]
         return P.ValidationReport(valid=not problems, problems=problems)

@@ -81,9 +81,11 @@ def theme_input(theme: list[T.ThemeSelection] | None) -> dict[str, str]:
     return out
 
 
-def _matches(snap: Snapshot, path: str, flt: T.TokenFilter) -> bool:
+def _matches(
+    snap: Snapshot, path: str, flt: T.TokenFilter, types: frozenset[str | None] | None
+) -> bool:
     tok = snap.tokens[path]
-    if flt.types is not None and tok.type not in flt.types:
+    if types is not None and tok.type not in types:
         return False
     if flt.path_prefix:
         p = flt.path_prefix.rstrip(".")
@@ -205,7 +207,8 @@ class TokenQuery:
         snap = ctx.snapshot(theme_input(theme), release)
         paths = snap.paths
         if filter is not None:
-            paths = [p for p in paths if _matches(snap, p, filter)]
+            types = frozenset(filter.types) if filter.types is not None else None
+            paths = [p for p in paths if _matches(snap, p, filter, types)]
         start, stop = page_bounds(paths, ctx.max_page_size, first=first, after=after,
                                   last=last, before=before)  # fmt: skip
         page = paths[start:stop]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from graphql import GraphQLError
 
 from ..dtcg.errors import DTCGErrorGroup
+from ..dtcg.validate import ResolutionBudget
 from ..errors import ErrorCode
 from ..store import repository
 from ..usage.recorder import theme_key
@@ -98,6 +99,8 @@ class RequestContext:
     cacheable: bool = True  # False: the result depends on more than the data revision
     live: LiveUpdates | None = None  # live updates (ASGI only): subscriptions use it
     connection_params: Any = None  # graphql-transport-ws connection_init payload
+    cost_stats: Any = None  # the data's fan-outs (schema.cost.DataStats), when computed early
+    resolutions: ResolutionBudget = field(default_factory=ResolutionBudget)
 
     def requested(self, snap: Snapshot, paths: Sequence[str]) -> None:
         """Note that this request read ``paths`` in ``snap``'s theme combination.

@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl
 import orjson
 from asgiref.wsgi import WsgiToAsgi
 from cross_web import HTTPException
-from graphql import GraphQLError, OperationDefinitionNode, parse
+from graphql import GraphQLError
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -49,6 +49,9 @@ from ..errors import ErrorCode
 from ..live.hub import SubscriberLagging
 from ..live.service import LiveUpdates
 from ..schema import schema
+from ..schema.documents import CACHEABLE_CHARS, inspect_subscription, operation_type
+from ..schema.documents import operations as operations_of
+from ..schema.limits import current_limits, safe_data_stats
 from ..schema.request_context import RequestContext
 from ..store import db
 from ..store.snapshots import snapshot_store
@@ -67,6 +70,7 @@ if TYPE_CHECKING:
     from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
     from ..live.watcher import RevisionEvent
+    from ..schema.cost import DataStats
 
 LOG = logging.getLogger("graphql_api.live")
 ACCESS_LOG = logging.getLogger("graphql_api.access")  # the Flask requests' logger too
@@ -124,27 +128,9 @@ def _refusal(error: auth.AuthError) -> Response:
                     media_type="application/json")  # fmt: skip
 
 
-def operations_of(query: str) -> list[OperationDefinitionNode] | None:
-    """The operations of a document, or None when it does not parse."""
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return None
-    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-
-
-def operation_type(query: str, operation_name: str | None) -> str | None:
-    """``query``/``mutation``/``subscription`` of the operation a request runs.
-
-    None when the document does not parse or names no such operation (Strawberry then
-    reports the error itself).
-    """
-    operations = operations_of(query)
-    if operations is None:
-        return None
-    if operation_name is not None:
-        operations = [d for d in operations if d.name and d.name.value == operation_name]
-    return operations[0].operation.value if len(operations) == 1 else None
+def _stats_of(context: RequestContext) -> DataStats:
+    """The data's fan-outs for the cost of a subscription (run on a worker thread)."""
+    return safe_data_stats(context, current_limits())
 
 
 def _operation_refusal(query: str, name: str | None) -> tuple[str, str] | None:
@@ -189,8 +175,14 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, Non
                 await self.websocket.close(code=4400, reason="query and operationName must "
                                                              "be strings")  # fmt: skip
                 return
-            kind = operation_type(query, name)
-            refusal = _operation_refusal(query, name)
+            # parsed on a worker thread, with the token limit (never on the event loop)
+            kind, error = await asyncio.to_thread(inspect_subscription, query, name)
+            if error is not None:
+                await self.send_message({"id": message["id"], "type": "error",
+                                         "payload": [error.formatted]})  # fmt: skip
+                return
+            self.context.cost_stats = await asyncio.to_thread(_stats_of, self.context)
+            refusal = await asyncio.to_thread(_operation_refusal, query, name)
             if refusal is None and kind is not None and kind != "subscription":
                 text = f"this transport runs subscriptions only; send the {kind} over HTTP"
                 refusal = (ErrorCode.SUBSCRIPTIONS_ONLY, text)
@@ -271,7 +263,7 @@ class SubscriptionApp(GraphQL[RequestContext, None]):
             refusal = await self.allowlist_refusal(request.scope[SUBSCRIPTION_QUERY])
             if refusal is not None:
                 raise HTTPException(HTTPStatus.FORBIDDEN, refusal[1])
-        return RequestContext(
+        context = RequestContext(
             session=db.get_state(self.flask_app).sessionmaker(),
             snapshots=snapshot_store(self.flask_app),
             root_px=float(cfg["ROOT_FONT_SIZE_PX"]),
@@ -281,6 +273,9 @@ class SubscriptionApp(GraphQL[RequestContext, None]):
             principal=principal,
             live=self.live,
         )
+        if isinstance(request, Request):  # SSE: one subscription, costed with the data
+            context.cost_stats = await asyncio.to_thread(_stats_of, context)
+        return context
 
     async def on_ws_connect(self, context: RequestContext) -> None:
         """Check the key of ``connection_init`` (``{"authorization": "Bearer …"}``).
@@ -371,8 +366,17 @@ class EventsApp:
 SUBSCRIPTION_QUERY = "graphql_api.subscription_query"
 
 
+def may_subscribe(scope: Scope, body: bytes) -> bool:
+    """Whether a request could hold a subscription (its text names one): a byte search."""
+    return b"subscription" in (scope.get("query_string", b"") if scope.get("method") == "GET"
+                               else body)  # fmt: skip
+
+
 def subscription_query(scope: Scope, body: bytes) -> str | None:
-    """The document of a GET's parameters or a POST's JSON body if it runs a subscription."""
+    """The document of a GET's parameters or a POST's JSON body if it runs a subscription.
+
+    Decodes and parses (with the token limit): call it off the event loop.
+    """
     request: dict[str, Any]
     if scope.get("method") == "GET":
         request = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
@@ -383,10 +387,17 @@ def subscription_query(scope: Scope, body: bytes) -> str | None:
             return None
         request = decoded if isinstance(decoded, dict) else {}
     query, name = request.get("query"), request.get("operationName")
-    if not isinstance(query, str):
-        return None
+    if not isinstance(query, str) or len(query) > CACHEABLE_CHARS:
+        return None  # Flask answers it (a long document is not parsed on the event loop)
     kind = operation_type(query, name if isinstance(name, str) else None)
     return query if kind == "subscription" else None
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
 
 
 def _since(request: Request) -> int | None:
@@ -472,6 +483,7 @@ class Router:
             )
 
         keys = KeyWatch(db.get_state(app).sessionmaker, float(app.config["LIVE_POLL_SECONDS"]))
+        self.gate = Gate(app)
         self.subscriptions = functools.partial(keys.run, SubscriptionApp(app, self.live))
         self.streams = with_cors(self.subscriptions)
         self.events = with_cors(functools.partial(keys.run, EventsApp(app, self.live)))
@@ -525,12 +537,24 @@ class Router:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        query = subscription_query(scope, body)
+        query = None
+        if may_subscribe(scope, body):
+            if self.flask_app.config["READ_REQUIRES_KEY"]:  # the key first, then the parse
+                try:
+                    await self.gate.principal(_header(scope, b"authorization"))
+                except auth.AuthError as error:
+                    await _refusal(error)(scope, replay, send)
+                    return
+            query = await asyncio.to_thread(self._subscription_query, scope, body)
         if query is not None:
             scope = {**scope, SUBSCRIPTION_QUERY: query}
             await logged("graphql-sse", self.streams, scope, replay, send)
         else:
             await self.wsgi(scope, replay, send)
+
+    def _subscription_query(self, scope: Scope, body: bytes) -> str | None:
+        with self.flask_app.app_context():  # the app's MAX_QUERY_TOKENS
+            return subscription_query(scope, body)
 
     async def lifespan(self, receive: Receive, send: Send) -> None:
         """Start the revision watcher at startup; end subscriptions and stop it at shutdown."""

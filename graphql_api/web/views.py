@@ -8,7 +8,6 @@ GraphiQL from locally installed assets instead of a CDN.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import re
 from http import HTTPStatus
@@ -17,7 +16,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException  # what Strawberry 0.341 views raise and catch
 from flask import Flask, Request, Response, current_app, g, request
-from graphql import GraphQLError, OperationDefinitionNode, parse
+from graphql import GraphQLError
 from strawberry.flask.views import GraphQLView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -26,6 +25,7 @@ from .. import usage
 from ..compat import request_data_argument
 from ..errors import ErrorCode
 from ..schema import BATCH_CEILING, schema
+from ..schema.documents import operations
 from ..schema.request_context import RequestContext
 from ..store import db
 from ..store.snapshots import snapshot_store
@@ -72,23 +72,15 @@ query Example($theme: [ThemeSelection!] = [
 """
 
 
-@functools.lru_cache(maxsize=256)
 def _operation_names(query: str) -> tuple[str, ...]:
     """Names of a document's operations (``(anonymous)`` for unnamed ones).
 
     () when the document does not parse: Strawberry reports the syntax error itself.
-    Memoised by document text, like Strawberry's ParserCache: a repeated document is
-    not parsed a second time on the request path.
+    Parsed by :func:`graphql_api.schema.documents.parse_document` (token limit; small
+    documents cached by digest, where Strawberry finds them again).
     """
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return ()
-    return tuple(
-        d.name.value if d.name else "(anonymous)"
-        for d in document.definitions
-        if isinstance(d, OperationDefinitionNode)
-    )
+    found = operations(query)
+    return tuple(d.name.value if d.name else "(anonymous)" for d in found or ())
 
 
 def _operation_name(request_data: Any) -> str | None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import importers
 from ..dtcg import errors as E  # noqa: N812 - the engine's alias
 from ..dtcg.errors import DTCGError, DTCGErrorGroup
-from ..dtcg.validate import merge_problems, validate_document
+from ..dtcg.validate import ResolutionBudget, merge_problems, validate_document
 
 if TYPE_CHECKING:
     from ..dtcg.resolver import ResolverDocument
@@ -80,6 +80,7 @@ def read_upload(
     fmt: str = "auto",
     *,
     strict: bool = False,
+    budget: ResolutionBudget | None = None,
 ) -> tuple[ResolverDocument | None, list[DTCGError]]:
     """Load and validate uploaded files: (the document or None, every problem).
 
@@ -88,6 +89,8 @@ def read_upload(
         entry: the file or folder to read ('' or None: the only file, else the folder).
         fmt: ``auto`` or one of :data:`graphql_api.importers.FORMATS`.
         strict: reject the tolerated non-standard forms.
+        budget: token resolutions shared by the uploads of one request (a batch, aliased
+            fields): past ``limits.MAX_RESOLUTIONS`` in all, ``INVALID_RESOLVER``.
     """
     with tempfile.TemporaryDirectory(prefix="tokens-upload-") as tmp:
         root = Path(tmp)
@@ -101,7 +104,7 @@ def read_upload(
                 path = root / _safe(entry)
             else:
                 path = root / next(iter(files)) if len(files) == 1 else root
-            doc, problems = _load(path, fmt, strict)
+            doc, problems = _load(path, fmt, strict, budget or ResolutionBudget())
         except DTCGErrorGroup as group:
             doc, problems = None, group.errors
         # The temporary folder is the server's business: name files as the request did.
@@ -126,7 +129,9 @@ def _relative(text: str, *prefixes: str) -> str:
     return text
 
 
-def _load(path: Path, fmt: str, strict: bool) -> tuple[ResolverDocument | None, list[DTCGError]]:
+def _load(
+    path: Path, fmt: str, strict: bool, budget: ResolutionBudget
+) -> tuple[ResolverDocument | None, list[DTCGError]]:
     problems: list[DTCGError] = []
     if fmt == "auto":
         fmt = importers.detect_format(path)
@@ -134,7 +139,7 @@ def _load(path: Path, fmt: str, strict: bool) -> tuple[ResolverDocument | None, 
     if fmt in ("resolver", "dtcg", "spectrum", "tokens-studio"):
         options["problems"] = problems  # keep going: every stage's problems in one run
     doc = importers.load(path, fmt, **options)
-    return doc, merge_problems(problems, validate_document(doc, strict=strict))
+    return doc, merge_problems(problems, validate_document(doc, strict=strict, budget=budget))
 
 
 def document_files(document: Any) -> dict[str, str]:

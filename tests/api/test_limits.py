@@ -46,25 +46,44 @@ def test_aliases(make_app: MakeApp) -> None:
     )
 
 
-def test_cost_multiplies_by_page_size(make_app: MakeApp) -> None:
-    app = make_app(MAX_QUERY_COST=100)
-    # node {path type} = 3, edges = 4, tokens = 1 + first x 4
-    assert code(app, "{ tokens(first: 24) { edges { node { path type } } } }") is None  # 97
+def _token_count(make_app: MakeApp) -> int:
+    app = make_app()
+    import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
+    count = post(app, {"query": "{ tokens { totalCount } }"}).get_json()["data"]["tokens"]
+    return int(count["totalCount"])
+
+
+def test_cost_multiplies_by_page_size_up_to_the_token_count(make_app: MakeApp) -> None:
+    n = _token_count(make_app)
+    assert n > 30
+    # node {path type} = 3, edges = 4; tokens = 1 + n (the filter reads every token)
+    # + min(first, n) x 4
+    app = make_app(MAX_QUERY_COST=1 + n + 24 * 4)
+    assert code(app, "{ tokens(first: 24) { edges { node { path type } } } }") is None
     assert code(app, "{ tokens(first: 25) { edges { node { path type } } } }") == (
         "QUERY_TOO_COSTLY"
-    )  # 101
-    # without first, the maximum page size counts
-    assert code(make_app(MAX_QUERY_COST=100, MAX_PAGE_SIZE=20),
-                "{ tokens { edges { node { path type } } } }") is None  # fmt: skip
+    )
+    # first as a variable counts as given
+    query = "query Q($n: Int) { tokens(first: $n) { edges { node { path type } } } }"
+    ok = post(app, {"query": query, "variables": {"n": 24}}).get_json()
+    assert "errors" not in ok
+    refused = post(app, {"query": query, "variables": {"n": 25}}).get_json()
+    assert refused["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    # a page larger than the data costs what the data holds
+    big = make_app(MAX_QUERY_COST=1 + n + n * 4)
+    assert code(big, "{ tokens(first: 10000) { edges { node { path type } } } }") is None
+    assert code(make_app(MAX_QUERY_COST=n + n * 4),
+                "{ tokens(first: 10000) { edges { node { path type } } } }") == "QUERY_TOO_COSTLY"  # fmt: skip
 
 
 def test_cost_of_union_members_is_the_largest_not_the_sum(make_app: MakeApp) -> None:
+    n = _token_count(make_app)
     # value: 1 + max(ColorValue 3, DimensionValue 4) = 5; node = 1 + 1 + 5 = 7 (path, value)
     query = ("{ tokens(first: 10) { edges { node { path value { ... on ColorValue { hex css alpha }"
              " ... on DimensionValue { px rem css unit } } } } } }")  # fmt: skip
-    # tokens = 1 + 10 x (edges 1 + node 1 + 7) = 91 with the max; the sum would be 121
-    assert code(make_app(MAX_QUERY_COST=95), query) is None
-    assert code(make_app(MAX_QUERY_COST=80), query) == "QUERY_TOO_COSTLY"
+    # tokens = 1 + n + 10 x (edges 1 + node 1 + 7) = n + 91 with the max; the sum would be n + 121
+    assert code(make_app(MAX_QUERY_COST=n + 95), query) is None
+    assert code(make_app(MAX_QUERY_COST=n + 80), query) == "QUERY_TOO_COSTLY"
 
 
 def test_tokens(make_app: MakeApp) -> None:

@@ -1,0 +1,228 @@
+"""Issue 16, the cost half: each attack reproduced small, and refused (both databases).
+
+Fragment fan-out, unbounded parses, cost that follows the data (referrers, contrast pairs ×
+combinations, list arguments), the wall-clock budget, the field count while running, and
+``validateTokens`` behind a write key with one resolution budget per request.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import tracemalloc
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from graphql.language import lexer
+
+from graphql_api.dtcg import limits as engine_limits
+from graphql_api.schema import cost, documents
+from graphql_api.schema import limits as query_limits
+from tests.cost_data import fanout_document, fragment_fanout, nested_referrers
+from tests.writing import Writer, make_key
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flask import Flask
+
+    MakeApp = Callable[..., Flask]
+
+
+def post(app: Flask, body: Any, key: str | None = None) -> Any:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return app.test_client().post("/graphql", json=body, headers=headers).get_json()
+
+
+def codes(result: Any) -> list[str]:
+    return [e.get("extensions", {}).get("code", e["message"]) for e in result.get("errors", [])]
+
+
+@pytest.fixture
+def fanout(make_app: MakeApp) -> Callable[..., Flask]:
+    """``fanout(**settings)``: an app on a database holding :func:`fanout_document`."""
+    first = make_app()
+    Writer(first.test_client(), make_key(first, "designer", "write")).call(
+        "importTokens", "TokenSourceInput", document=fanout_document(200, (4, 4))
+    )
+    return make_app
+
+
+# 1. Fragment fan-out ----------------------------------------------------------------------
+
+
+def test_each_fragment_is_walked_once(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    visits = []
+    real = cost.CostWalker.field
+
+    def counted(self: Any, *args: Any) -> Any:
+        visits.append(1)
+        return real(self, *args)
+
+    monkeypatch.setattr(cost.CostWalker, "field", counted)
+    result = post(make_app(), {"query": fragment_fanout(20)})  # 2**19 spreads of `revision`
+    assert result == {"data": {"revision": 0}}
+    assert len(visits) <= 4  # the rule's walk and the cost walk: `revision` once each
+
+
+def test_the_walk_stops_as_soon_as_a_limit_is_passed(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visits = []
+    real = cost.CostWalker.field
+
+    def counted(self: Any, *args: Any) -> Any:
+        visits.append(1)
+        return real(self, *args)
+
+    monkeypatch.setattr(cost.CostWalker, "field", counted)
+    aliases = " ".join(f"a{i}: revision" for i in range(400))
+    query = "{ " + aliases + " }"
+    assert codes(post(make_app(MAX_QUERY_ALIASES=10), {"query": query})) == ["TOO_MANY_ALIASES"]
+    assert len(visits) <= 12  # stopped at the 11th alias, not after 400
+
+
+# 2. Every parse with the token limit; nothing cached by raw text ---------------------------
+
+
+def test_every_parse_of_a_request_stops_at_the_token_limit(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lexed = [0]
+    real = lexer.Lexer.advance
+
+    def counting(self: Any) -> Any:
+        lexed[0] += 1
+        return real(self)
+
+    monkeypatch.setattr(lexer.Lexer, "advance", counting)
+    document = "{ " + "revision " * 20_000 + "}"
+    result = post(make_app(MAX_QUERY_TOKENS=100), {"query": document})
+    assert "more than 100 tokens" in result["errors"][0]["message"]
+    assert lexed[0] < 500  # one parse (memoised per request), stopped at the limit
+
+
+def test_documents_are_not_kept_by_their_text(make_app: MakeApp) -> None:
+    app = make_app()
+    post(app, {"query": "{ revision }"})  # warm
+    documents.clear_cache()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(30):  # 30 distinct documents of 300 KB: 9 MB of text
+            text = f"# {i}\n#" + "x" * 300_000 + "\n{ revision }"
+            assert post(app, {"query": text}) == {"data": {"revision": 0}}
+        gc.collect()  # garbage in cycles is not kept
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 2_000_000, f"{kept} bytes kept after the requests"
+    entries, chars = documents.cache_stats()
+    assert chars <= documents.CACHE_CHARS
+    assert entries <= documents.CACHE_ENTRIES
+
+
+def test_small_documents_are_parsed_once_across_requests(make_app: MakeApp) -> None:
+    app = make_app()
+    documents.clear_cache()
+    for _ in range(3):
+        assert post(app, {"query": "query Same { revision }"}) == {"data": {"revision": 0}}
+    entries, chars = documents.cache_stats()
+    assert entries == 2  # its parse and its validation, keyed by digest
+    assert chars == len("query Same { revision }")
+
+
+# 5. Cost that follows the real work ------------------------------------------------------
+
+
+def test_referrers_cost_their_real_fan_out(fanout: MakeApp) -> None:
+    app = fanout(MAX_QUERY_COST=10_000)
+    # 200 referrers × a chain of 1 × 200 referrers: 40,000 objects (the old estimate: 125)
+    assert codes(post(app, {"query": nested_referrers(3)})) == ["QUERY_TOO_COSTLY"]
+    ok = post(app, {"query": nested_referrers(1)})  # 200 objects
+    assert len(ok["data"]["token"]["referencedBy"]) == 200
+
+
+def test_contrast_report_costs_pairs_times_combinations(fanout: MakeApp) -> None:
+    app = fanout(MAX_QUERY_COST=50_000)
+    pairs = [{"foreground": f"a.t{i}", "background": "bg"} for i in range(100)]
+    query = ("query($p: [ContrastPair!]!, $t: [ThemeSelection!]) "
+             "{ contrastReport(pairs: $p, theme: $t) { checked } }")  # fmt: skip
+    # 100 pairs × 16 combinations × 40 > 50,000
+    assert codes(post(app, {"query": query, "variables": {"p": pairs}})) == ["QUERY_TOO_COSTLY"]
+    one_theme = {"p": pairs, "t": [{"modifier": "m0", "context": "c1"}]}
+    ok = post(app, {"query": query, "variables": one_theme})
+    assert ok["data"]["contrastReport"]["checked"] == 100
+
+
+def test_contrast_under_referrers_costs_each_computation(fanout: MakeApp) -> None:
+    app = fanout(MAX_QUERY_COST=5_000)
+    query = '{ token(path: "base") { referencedBy { contrast(against: "bg") { ratio } } } }'
+    assert codes(post(app, {"query": query})) == ["QUERY_TOO_COSTLY"]  # 200 × 41
+    small = '{ token(path: "a.t0") { contrast(against: "bg") { ratio } } }'
+    assert post(app, {"query": small})["data"]["token"]["contrast"]["ratio"] == pytest.approx(21)
+
+
+def test_list_arguments_cost_their_length(fanout: MakeApp) -> None:
+    app = fanout(MAX_QUERY_COST=20_000)
+    query = "query($t: [String!]) { tokens(first: 1, filter: {types: $t}) { totalCount } }"
+    many = {"query": query, "variables": {"t": [f"x{i}" for i in range(5_000)]}}
+    assert codes(post(app, many)) == ["QUERY_TOO_COSTLY"]
+    few = post(app, {"query": query, "variables": {"t": ["color"]}})
+    assert few["data"]["tokens"]["totalCount"] == 202
+
+
+def test_an_operation_past_its_seconds_is_ended(fanout: MakeApp) -> None:
+    app = fanout(MAX_QUERY_COST=0, MAX_QUERY_SECONDS=0.05)
+    pairs = [{"foreground": f"a.t{i % 200}", "background": "bg"} for i in range(1_000)]
+    query = "query($p: [ContrastPair!]!) { contrastReport(pairs: $p) { checked } }"
+    result = post(app, {"query": query, "variables": {"p": pairs}})  # 16,000 contrasts
+    assert result["data"] is None
+    assert codes(result) == ["QUERY_TIMEOUT"]
+    assert "MAX_QUERY_SECONDS" in result["errors"][0]["message"]
+
+
+def test_fields_past_the_cost_are_counted_while_running(
+    fanout: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An estimate that knows nothing of the data (every fan-out 1) lets it start…
+    monkeypatch.setattr(query_limits, "data_stats", lambda _context: cost.DataStats())
+    app = fanout(MAX_QUERY_COST=10_000)
+    result = post(app, {"query": nested_referrers(3)})  # 40,000 objects
+    # …and the count of fields resolved ends it.
+    assert result["data"] is None
+    assert codes(result) == ["QUERY_TOO_COSTLY"]
+    assert "resolved more than 10000 fields" in result["errors"][0]["message"]
+
+
+# 7. validateTokens behind a write key; one resolution budget per request ------------------
+
+VALIDATE = "mutation($i: TokenSourceInput!) { validateTokens(input: $i) { valid problems { code } } }"
+
+
+def test_validate_tokens_needs_a_write_key(app: Flask) -> None:
+    body = {"query": VALIDATE, "variables": {"i": {"document": fanout_document(2)}}}
+    assert codes(post(app, body)) == ["UNAUTHENTICATED"]
+    assert codes(post(app, body, make_key(app, "reader", "read"))) == ["FORBIDDEN"]
+    ok = post(app, body, make_key(app, "designer", "write"))
+    assert ok["data"]["validateTokens"] == {"valid": True, "problems": []}
+
+
+def test_the_resolution_budget_counts_across_a_batch(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = make_key(app, "designer", "write")
+    doc = fanout_document(100, (4,))  # 4 combinations × (100 + 2 tokens) + 4 × 100 ≈ 800
+    monkeypatch.setattr(engine_limits, "MAX_RESOLUTIONS", 1_000)
+    one = {"query": VALIDATE, "variables": {"i": {"document": doc}}}
+    assert post(app, one, key)["data"]["validateTokens"]["valid"] is True
+    batch = post(app, [one, copy.deepcopy(one)], key)
+    assert batch[0]["data"]["validateTokens"]["valid"] is True
+    second = batch[1]["data"]["validateTokens"]
+    assert second["valid"] is False
+    assert [p["code"] for p in second["problems"]] == ["INVALID_RESOLVER"]
+    aliased = ("mutation($i: TokenSourceInput!) { a: validateTokens(input: $i) { valid } "
+               "b: validateTokens(input: $i) { valid } }")  # fmt: skip
+    both = post(app, {"query": aliased, "variables": {"i": {"document": doc}}}, key)
+    assert both["data"] == {"a": {"valid": True}, "b": {"valid": False}}

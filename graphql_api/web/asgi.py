@@ -129,8 +129,17 @@ def _refusal(error: auth.AuthError) -> Response:
 
 
 def _stats_of(context: RequestContext) -> DataStats:
-    """The data's fan-outs for the cost of a subscription (run on a worker thread)."""
-    return safe_data_stats(context, current_limits())
+    """The data's fan-outs for the cost of a subscription (run on a worker thread).
+
+    Read through a context of its own, so a long-lived socket's context keeps no
+    snapshot of the revision it first read.
+    """
+    fresh = RequestContext(session=context.session, snapshots=context.snapshots,
+                           max_page_size=context.max_page_size)  # fmt: skip
+    try:
+        return safe_data_stats(fresh, current_limits())
+    finally:
+        context.session.rollback()  # end the read transaction; nothing was written
 
 
 def _operation_refusal(query: str, name: str | None) -> tuple[str, str] | None:

@@ -198,7 +198,9 @@ def test_fields_past_the_cost_are_counted_while_running(
 
 # 7. validateTokens behind a write key; one resolution budget per request ------------------
 
-VALIDATE = "mutation($i: TokenSourceInput!) { validateTokens(input: $i) { valid problems { code } } }"
+VALIDATE = (
+    "mutation($i: TokenSourceInput!) { validateTokens(input: $i) { valid problems { code } } }"
+)
 
 
 def test_validate_tokens_needs_a_write_key(app: Flask) -> None:

@@ -72,8 +72,8 @@ def test_cost_multiplies_by_page_size_up_to_the_token_count(make_app: MakeApp) -
     # a page larger than the data costs what the data holds
     big = make_app(MAX_QUERY_COST=1 + n + n * 4)
     assert code(big, "{ tokens(first: 10000) { edges { node { path type } } } }") is None
-    assert code(make_app(MAX_QUERY_COST=n + n * 4),
-                "{ tokens(first: 10000) { edges { node { path type } } } }") == "QUERY_TOO_COSTLY"  # fmt: skip
+    whole = "{ tokens(first: 10000) { edges { node { path type } } } }"
+    assert code(make_app(MAX_QUERY_COST=n + n * 4), whole) == "QUERY_TOO_COSTLY"
 
 
 def test_cost_of_union_members_is_the_largest_not_the_sum(make_app: MakeApp) -> None:

@@ -63,6 +63,9 @@ def test_cost_multiplies_by_page_size_up_to_the_token_count(make_app: MakeApp) -
     assert code(app, "{ tokens(first: 25) { edges { node { path type } } } }") == (
         "QUERY_TOO_COSTLY"
     )
+    assert code(app, "{ tokens(last: 25) { edges { node { path type } } } }") == (
+        "QUERY_TOO_COSTLY"
+    )  # last counts as first does
     # first as a variable counts as given
     query = "query Q($n: Int) { tokens(first: $n) { edges { node { path type } } } }"
     ok = post(app, {"query": query, "variables": {"n": 24}}).get_json()

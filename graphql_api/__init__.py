@@ -3,22 +3,60 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from graphql_api import cli, usage
 from graphql_api.config import load_config
-from graphql_api.store import db, response_cache, snapshots
-from graphql_api.web import auth, cors, observability, views
+from graphql_api.store import db
+from graphql_api.web import auth, observability
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
-__all__ = ["create_app"]
+__all__ = ["TokenServer", "create_app"]
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+class TokenServer(Flask):
+    """The Flask app; its web part (GraphQL, GraphiQL, exports, CORS) may wait for a request.
+
+    Loaded by the ``flask`` command (``WEB_ON_FIRST_REQUEST``), the app sets the web part up
+    when the first request arrives (``flask run``), so the other commands never import the
+    GraphQL schema (nor Alembic, for the migration check) and start fast; the commands that
+    write check the migrations themselves. Otherwise (WSGI/ASGI servers, tests) it is set up
+    at once.
+    """
+
+    _web_lock = threading.Lock()
+    _web_pending: bool = False
+
+    def set_up_web(self) -> None:
+        """Make the caches; register the GraphQL view, GraphiQL, exports, CORS (once)."""
+        with self._web_lock:
+            if not self._web_pending:
+                return
+            # The heavy part: the resolver, Strawberry and the schema.
+            from graphql_api.store import response_cache, snapshots  # noqa: PLC0415
+            from graphql_api.web import cors, views  # noqa: PLC0415
+
+            if self.config["WEB_ON_FIRST_REQUEST"]:
+                observability.check_migrations(db.get_engine(self))
+            snapshots.init_app(self)  # the process's caches: the view, exports, live updates
+            response_cache.init_app(self)
+            views.init_app(self)
+            cors.init_app(self)
+            self._web_pending = False
+
+    def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """Set the web part up if it waits (see the class docstring), then serve."""
+        if self._web_pending:
+            self.set_up_web()
+        return super().wsgi_app(environ, start_response)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> TokenServer:
     """Create and configure the application (flaskr-style factory).
 
     Args:
@@ -26,25 +64,27 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             ``{"TESTING": True, "DATABASE_URL": "sqlite:///..."}``.
 
     Returns:
-        A configured Flask app with its own engine and session factory.
+        A configured Flask app with its own engine and session factory. With
+        ``WEB_ON_FIRST_REQUEST`` (the ``flask`` command) its web part is set up by the first
+        request or :meth:`TokenServer.set_up_web`.
 
     Raises:
         graphql_api.config.ConfigError: An environment variable holds an invalid value.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    app = TokenServer(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)  # noqa: PTH103 - flaskr idiom
     app.config.update(load_config(app.instance_path, config))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])  # 413 above it
 
     db.init_app(app)
-    snapshots.init_app(app)  # the process's caches: the view, the CLI, exports, live updates
-    response_cache.init_app(app)
     observability.init_app(app)  # first: request ids and logs for every later hook
-    observability.check_migrations(db.get_engine(app))
+    if not app.config["WEB_ON_FIRST_REQUEST"]:
+        observability.check_migrations(db.get_engine(app))
     auth.init_app(app)
     usage.init_app(app)  # before views: the view's context needs its store
-    views.init_app(app)
-    cors.init_app(app)
+    app._web_pending = True  # the factory owns the app
+    if not app.config["WEB_ON_FIRST_REQUEST"]:
+        app.set_up_web()
     cli.init_app(app)
 
     return app

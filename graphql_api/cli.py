@@ -10,6 +10,10 @@
 PATH may be a DTCG resolver document, a DTCG token file, a Tokens Studio file or
 folder, Style Dictionary files, or a folder with one DTCG file per context; the
 format is detected unless ``--input-format`` names it.
+
+Start-up stays fast (``bench/cli_startup.py``): this module imports only click, Flask and
+the key store; each command imports the engine, importers, exporters or store modules it
+uses when it runs.
 """
 
 from __future__ import annotations
@@ -24,27 +28,48 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import importers
-from .dtcg.errors import DTCGError, DTCGErrorGroup, raise_if_any
-from .dtcg.validate import merge_problems, validate_document
-from .exporters.dtcg_json import export_document
-from .exporters.files import FORMATS, ExportOptions, json_option_errors, render
-from .exporters.naming import STYLES
-from .exporters.themes import parse_theme_args
 from .store import db
-from .store.snapshots import SnapshotStore
 from .usage.cli import usage_command
-from .web import auth, persisted_queries
-from .writes import imports
+from .web import auth
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .dtcg.errors import DTCGError
     from .dtcg.resolver import ResolverDocument
 
 tokens_cli = AppGroup("tokens", help="Import, validate and export design tokens.")
 
 PROBLEMS_FORMATS = ("resolver", "dtcg", "spectrum", "tokens-studio")
 """Loaders that can report their problems and go on, so one run reports every stage's."""
-FORMAT_CHOICE = click.Choice(["auto", *importers.FORMATS])
+
+class LazyChoice(click.Choice):  # type: ignore[type-arg]
+    """A :class:`click.Choice` whose choices are computed when first needed.
+
+    The choices of ``--input-format`` and ``--format`` come from the importers and
+    exporters; importing those at start-up would slow down every command.
+    """
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+        self._choices: Sequence[str] | None = None
+        self.case_sensitive = True
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
+        """The choices, computed once."""
+        if self._choices is None:
+            self._choices = tuple(self._load())
+        return self._choices
+
+
+def _input_formats() -> list[str]:
+    from . import importers  # noqa: PLC0415 - lazy (module docstring)
+
+    return ["auto", *importers.FORMATS]
+
+
+FORMAT_CHOICE = LazyChoice(_input_formats)
 PATH_ARG = click.Path(exists=True, path_type=Path)
 
 
@@ -54,6 +79,8 @@ def load_any(path: Path, fmt: str, **options: Any) -> ResolverDocument:
     Raises:
         DTCGErrorGroup: every problem found while reading.
     """
+    from . import importers  # noqa: PLC0415 - lazy (module docstring)
+
     return importers.load(path, fmt, **options)
 
 
@@ -87,6 +114,8 @@ def _read(path: Path, opts: dict[str, Any], problems: list[DTCGError]) -> Resolv
     Raises:
         DTCGErrorGroup: PATH cannot be read at all.
     """
+    from . import importers  # noqa: PLC0415 - lazy (module docstring)
+
     fmt = "context-per-file" if opts.pop("context_per_file") else opts.pop("fmt")
     opts.pop("fmt", None)
     kwargs: dict[str, Any] = {"strict": True} if opts.pop("strict") else {}
@@ -109,6 +138,9 @@ def _check(
     path: Path, opts: dict[str, Any], *, quiet: bool = False
 ) -> tuple[ResolverDocument | None, list[DTCGError]]:
     """Load and validate PATH: (the document, every problem found by both stages)."""
+    from .dtcg.errors import DTCGErrorGroup  # noqa: PLC0415 - lazy (module docstring)
+    from .dtcg.validate import merge_problems, validate_document  # noqa: PLC0415
+
     strict = bool(opts.get("strict"))
     problems: list[DTCGError] = []
     try:
@@ -141,8 +173,21 @@ def _print_errors(errors: list[DTCGError], *, written: bool = False) -> None:
 @tokens_cli.command("import")
 @click.argument("path", type=PATH_ARG)
 @_input_options
-def import_command(path: Path, **opts: Any) -> None:
+@click.option("--if-empty", is_flag=True,
+              help="Import only into a database nothing was written to yet (revision 0); "
+                   "else say so and keep the data (what `make serve` does).")  # fmt: skip
+def import_command(path: Path, *, if_empty: bool, **opts: Any) -> None:
     """Validate PATH and replace the stored tokens with it, all or nothing."""
+    check_schema()
+    if if_empty and (revision := _stored_revision()) > 0:
+        click.echo(
+            f"The database already holds tokens (revision {revision}): {path} was not "
+            "imported and your data is kept. To replace it: "
+            f"flask --app app tokens import {path}"
+        )
+        return
+    if if_empty:
+        click.echo(f"The database is empty: importing {path}.")
     started = time.perf_counter()
     click.echo(f"Reading {path} …")
     doc, errors = _check(path, opts)
@@ -150,6 +195,8 @@ def import_command(path: Path, **opts: Any) -> None:
         _print_errors(errors)
         raise SystemExit(1)
     click.echo(f"Validated in {time.perf_counter() - started:.1f} s. Writing …")
+    from .writes import imports  # noqa: PLC0415 - lazy (module docstring)
+
     session = db.get_session()
     try:
         result = imports.import_document(
@@ -165,6 +212,27 @@ def import_command(path: Path, **opts: Any) -> None:
         f"{result.sets} sets, {result.modifiers} modifiers, {result.contexts} contexts "
         f"as revision {result.revision} in {time.perf_counter() - started:.1f} s."
     )
+
+
+def check_schema() -> None:
+    """Refuse to write to a database behind the migrations (the commands that write).
+
+    Raises:
+        click.ClickException: with the command that fixes it.
+    """
+    from .web.observability import MigrationsBehindError, check_migrations  # noqa: PLC0415
+
+    try:
+        check_migrations(db.get_engine())
+    except MigrationsBehindError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _stored_revision() -> int:
+    """The current data revision: 0 when nothing was ever written."""
+    from .store import repository  # noqa: PLC0415 - lazy: keeps the CLI's start-up fast
+
+    return repository.current_revision(db.get_session())
 
 
 @tokens_cli.command("validate")
@@ -190,7 +258,19 @@ def validate_command(path: Path, output: str, **opts: Any) -> None:
         raise SystemExit(1)
 
 
-EXPORT_FORMATS = click.Choice(["json", *FORMATS])
+def _export_formats() -> list[str]:
+    from .exporters.files import FORMATS  # noqa: PLC0415 - lazy (module docstring)
+
+    return ["json", *FORMATS]
+
+
+def _name_styles() -> Sequence[str]:
+    from .exporters.naming import STYLES  # noqa: PLC0415 - lazy (module docstring)
+
+    return STYLES
+
+
+EXPORT_FORMATS = LazyChoice(_export_formats)
 
 
 def _export_options(func: Any) -> Any:
@@ -203,7 +283,7 @@ def _export_options(func: Any) -> Any:
                           "only one modifier has it. Others take their default."),
         click.option("--keep-references", is_flag=True,
                      help="json: raw values with their references."),
-        click.option("--name", "style", type=click.Choice(STYLES), default=None,
+        click.option("--name", "style", type=LazyChoice(_name_styles), default=None,
                      help="Names: kebab (css, scss default), camel (js, ts default), snake."),
         click.option("--prefix", default="", help="Put before every name: gh → --gh-…."),
         click.option("--modifier", default=None,
@@ -233,6 +313,12 @@ def export_command(  # click passes options by keyword
 
     The file is byte for byte what GET /tokens.<format> answers for the same arguments.
     """
+    from .dtcg.errors import DTCGErrorGroup, raise_if_any  # noqa: PLC0415 - lazy
+    from .exporters.dtcg_json import export_document  # noqa: PLC0415
+    from .exporters.files import ExportOptions, json_option_errors, render  # noqa: PLC0415
+    from .exporters.themes import parse_theme_args  # noqa: PLC0415
+    from .store.snapshots import SnapshotStore  # noqa: PLC0415
+
     options = ExportOptions(
         fmt, themes, style, prefix, modifier, contexts, (light_dark,) if light_dark else (),
         attribute,
@@ -272,6 +358,8 @@ def documents_in(path: Path) -> list[str]:
     Raises:
         click.ClickException: a manifest entry whose ``id`` is not the SHA-256 of its body.
     """
+    from .web import persisted_queries  # noqa: PLC0415 - lazy (module docstring)
+
     text = path.read_text(encoding="utf-8")
     if path.suffix != ".json":
         return [text]
@@ -291,6 +379,9 @@ def documents_in(path: Path) -> list[str]:
                                                                   path_type=Path))  # fmt: skip
 def register_command(paths: tuple[Path, ...]) -> None:
     """Register the documents in PATHS (.graphql files or Apollo manifests) by SHA-256."""
+    check_schema()
+    from .web import persisted_queries  # noqa: PLC0415 - lazy (module docstring)
+
     session = db.get_session()
     for path in paths:
         for body in documents_in(path):
@@ -301,6 +392,8 @@ def register_command(paths: tuple[Path, ...]) -> None:
 @queries_cli.command("list")
 def list_command() -> None:
     """Print the SHA-256 and first line of every registered document."""
+    from .web import persisted_queries  # noqa: PLC0415 - lazy (module docstring)
+
     for digest, query in persisted_queries.all_documents(db.get_session()):
         click.echo(f"{digest}  {query.strip().splitlines()[0][:60] if query.strip() else ''}")
 
@@ -314,6 +407,7 @@ keys_cli = AppGroup("keys", help="API keys: create, list, revoke.")
               help="read < write < admin.")  # fmt: skip
 def create_key_command(name: str, scope: str) -> None:
     """Create a key and print it once: it cannot be shown again."""
+    check_schema()
     session = db.get_session()
     try:
         key = auth.create_key(session, name, scope)
@@ -328,6 +422,7 @@ def create_key_command(name: str, scope: str) -> None:
 @click.argument("name")
 def revoke_key_command(name: str) -> None:
     """Revoke the key called NAME: requests with it are refused from now on."""
+    check_schema()
     session = db.get_session()
     if not auth.revoke_key(session, name):
         raise click.ClickException(f"no active key named {name!r}")

@@ -221,7 +221,8 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
 
     Returns:
         A new dict of settings for ``app.config.update``; always holds ``DATABASE_URL``
-        (normalised) and every key of :data:`DEFAULTS`.
+        (normalised), every key of :data:`DEFAULTS` and ``WEB_ON_FIRST_REQUEST`` (default:
+        :func:`launched_by_flask_cli`, never when ``TESTING``).
 
     Raises:
         ConfigError: An environment variable cannot be converted to its setting's type.
@@ -232,4 +233,16 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     if overrides:
         config.update(overrides)
     config[DATABASE_URL_ENV] = normalise_database_url(str(config[DATABASE_URL_ENV]))
+    config.setdefault(
+        "WEB_ON_FIRST_REQUEST", launched_by_flask_cli() and not config.get("TESTING")
+    )
     return config
+
+
+def launched_by_flask_cli() -> bool:
+    """Whether the ``flask`` command loaded the app (``FLASK_RUN_FROM_CLI``, set by Flask).
+
+    Then ``create_app`` sets the web part (GraphQL schema, views, exports) up on the first
+    request instead of at once, so ``flask --app app keys list`` does not import it.
+    """
+    return os.environ.get("FLASK_RUN_FROM_CLI") == "true"

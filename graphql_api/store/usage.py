@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import Token, TokenUsage
 
@@ -44,6 +43,8 @@ IN_CHUNK = 500
 
 def _upsert(dialect: str) -> Any:
     """The dialect's ``INSERT … ON CONFLICT (primary key) DO UPDATE`` adding the counts."""
+    from sqlalchemy.dialects import postgresql, sqlite  # noqa: PLC0415 - lazy: CLI start-up
+
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(TokenUsage)
     return stmt.on_conflict_do_update(

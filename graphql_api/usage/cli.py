@@ -21,10 +21,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from flask.cli import with_appcontext
 
-from ..dtcg.errors import DTCGErrorGroup
 from ..store import db
 from ..store import usage as usage_rows
-from ..store.snapshots import Snapshot, SnapshotStore
 from . import get_state, reads, report
 from .recorder import utc_today
 
@@ -32,6 +30,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sqlalchemy.orm import Session
+
+    from ..store.snapshots import Snapshot
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 DEFAULT_DAYS = 30
@@ -91,6 +91,10 @@ def _path_report(session: Session, path: str, since: date, until: date | None) -
 
 def _snapshots(session: Session) -> tuple[Snapshot, Any]:
     """(the default theme's snapshot, selection → snapshot or None) of the current data."""
+    # Imported here: the resolver is heavy and `flask … --help` should start fast.
+    from ..dtcg.errors import DTCGErrorGroup  # noqa: PLC0415
+    from ..store.snapshots import SnapshotStore  # noqa: PLC0415
+
     snapshots = SnapshotStore(64)
     revision, _catalog = snapshots.current_catalog(session)
 

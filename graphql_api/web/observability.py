@@ -26,15 +26,12 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ErrorCode
-from ..live.service import LIVE_KEY
 from ..store import db
 
 if TYPE_CHECKING:
@@ -122,6 +119,10 @@ def _body_too_large(_error: RequestEntityTooLarge) -> Response:
 
 def migration_state(engine: Engine) -> tuple[str | None, str | None]:
     """(the database's Alembic revision or None, the code's head revision)."""
+    # Imported here: Alembic is slow to import and the CLI should start fast.
+    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
     head = ScriptDirectory(str(ALEMBIC_DIR)).get_current_head()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
@@ -134,6 +135,8 @@ def healthz() -> Response:
     Under the ASGI entry point the body also has ``live``: subscribers held, the last
     revision the watcher saw and whether PostgreSQL's ``LISTEN`` connection is up.
     """
+    from ..live.service import LIVE_KEY  # noqa: PLC0415 - lazy: a heavy import for a constant
+
     body: dict[str, object] = {"status": "ok"}
     live = current_app.extensions.get(LIVE_KEY)
     if live is not None:

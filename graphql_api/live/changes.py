@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..dtcg.paths import sort_paths
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -22,8 +24,9 @@ class TokenChanges:
     """Paths of one theme whose resolved tokens differ between two snapshots.
 
     Attributes:
-        changed: new paths and paths whose resolved value or type differ, sorted.
-        removed: paths the older snapshot had and the newer one has not, sorted.
+        changed: new paths and paths whose resolved value or type differ, in natural
+            order (:func:`~graphql_api.dtcg.paths.path_key`).
+        removed: paths the older snapshot had and the newer one has not, in natural order.
     """
 
     changed: tuple[str, ...] = ()
@@ -58,4 +61,4 @@ def diff_snapshots(
         if before is None or before.type != tok.type or before.value != tok.value:
             changed.append(path)
     removed = [path for path in old if path not in new]
-    return TokenChanges(tuple(sorted(changed)), tuple(sorted(removed)))
+    return TokenChanges(tuple(sort_paths(changed)), tuple(sort_paths(removed)))

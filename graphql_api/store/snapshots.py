@@ -19,6 +19,7 @@ from flask import Flask, current_app
 
 from ..dtcg.errors import DTCGErrorGroup
 from ..dtcg.parse import flatten
+from ..dtcg.paths import path_key, sort_paths
 from ..dtcg.references import ResolvedToken, resolve
 from ..dtcg.resolver import ResolverDocument, normalise_input
 from . import release_format, repository
@@ -42,8 +43,10 @@ class Snapshot:
         revision: the data revision it was built from.
         selection: modifier → context (normalised, defaults filled in).
         tokens: path → resolved token.
-        paths: every path, sorted (the order of ``tokens`` connections).
-        referenced_by: path → paths of the tokens whose value references it.
+        paths: every path in natural order (:func:`~graphql_api.dtcg.paths.path_key`: ``2,
+            12, 16, 112``), the order of ``tokens`` connections.
+        referenced_by: path → paths of the tokens whose value references it, in natural
+            order.
         memo: objects upper layers derive once per snapshot (e.g. the GraphQL layer's
             prepared token objects), keyed by their own names; lives and dies with it.
     """
@@ -65,8 +68,8 @@ class Snapshot:
             for target in dict.fromkeys(r.target for r in tok.references):
                 back.setdefault(target, []).append(path)
         for lst in back.values():
-            lst.sort()
-        return cls(revision, selection, tokens, sorted(tokens), back)
+            lst.sort(key=path_key)
+        return cls(revision, selection, tokens, sort_paths(tokens), back)
 
     def alias_chain(self, path: str) -> list[str]:
         """Paths an alias passes through, nearest first, ending with the final target."""

@@ -160,13 +160,17 @@ class Writer:
 
     def resolved(self, path: str, theme: list[dict[str, str]] | None = None,
                  release: str | None = None) -> Any:  # fmt: skip
-        """``resolvedValue`` of a token (None if it does not exist)."""
-        data = self.read(
+        """``resolvedValue`` of a token (None if it does not exist: ``TOKEN_NOT_FOUND``)."""
+        result = self.post(
             "query($p: String!, $t: [ThemeSelection!], $r: String) "
             "{ token(path: $p, theme: $t, release: $r) { resolvedValue } }",
             {"p": path, "t": theme, "r": release},
         )
-        return data["token"] and data["token"]["resolvedValue"]
+        if result.get("errors"):
+            assert [e["extensions"]["code"] for e in result["errors"]] == ["TOKEN_NOT_FOUND"]
+            assert result["data"] == {"token": None}
+            return None
+        return result["data"]["token"]["resolvedValue"]
 
     def revision(self) -> int:
         """The current data revision."""

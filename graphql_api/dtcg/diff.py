@@ -6,8 +6,10 @@ after an edit) path by path:
 
 * a path only in ``before`` is ``removed``, only in ``after`` ``added``;
 * in both: a different effective type is ``type_changed`` (and then no
-  ``value_changed``), else a different resolved value (JSON equality) is
-  ``value_changed``; going from not deprecated (None/False) to deprecated (True
+  ``value_changed``), else a different resolved value is ``value_changed``: values are
+  compared after normalisation (:mod:`.sameness`), so the same colour, dimension or
+  duration written differently is not a change (:func:`representation_changes` lists
+  those); going from not deprecated (None/False) to deprecated (True
   or a reason) is ``deprecated``, the reverse ``undeprecated``. A token may have
   several changes.
 
@@ -30,10 +32,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .paths import path_key
+from .sameness import same_value
+
 if TYPE_CHECKING:
     from .references import ResolvedToken
 
-__all__ = ["BUMPS", "CHANGE_KINDS", "TokenChange", "bump_version", "diff_tokens", "semver_bump"]
+__all__ = [
+    "BUMPS", "CHANGE_KINDS", "TokenChange", "bump_version", "diff_tokens",
+    "representation_changes", "semver_bump",
+]  # fmt: skip
 
 #: Change kinds, in the order changes of one path are listed.
 CHANGE_KINDS = (
@@ -82,7 +90,7 @@ def _compare(
     out: list[TokenChange] = []
     if old.type != new.type:
         out.append(TokenChange("type_changed", path, prev, old.type, new.type))
-    elif old.value != new.value:
+    elif not same_value(new.type, old.value, new.value):
         out.append(TokenChange("value_changed", path, prev, old.value, new.value))
     was, now = _is_deprecated(old.deprecated), _is_deprecated(new.deprecated)
     if was != now:
@@ -162,9 +170,10 @@ def diff_tokens(
             old path in sorted order wins). Unused entries are ignored.
 
     Returns:
-        :class:`TokenChange` items sorted by path, then kind in :data:`CHANGE_KINDS` order.
-        A renamed token gives one ``renamed`` change (never ``removed`` + ``added``) plus
-        its type/value/deprecation changes, all with ``previous_path`` set.
+        :class:`TokenChange` items by path in natural order (:func:`.paths.path_key`), then
+        kind in :data:`CHANGE_KINDS` order. A renamed token gives one ``renamed`` change
+        (never ``removed`` + ``added``) plus its type/value/deprecation changes, all with
+        ``previous_path`` set.
     """
     removed = {p for p in before if p not in after}
     added = {p for p in after if p not in before}
@@ -185,8 +194,24 @@ def diff_tokens(
         changes += _compare(before[old], after[new], new, old)
     changes += [TokenChange("removed", p, before=before[p].value) for p in removed]
     changes += [TokenChange("added", p, after=after[p].value) for p in added]
-    changes.sort(key=lambda c: (c.path, CHANGE_KINDS.index(c.kind)))
+    changes.sort(key=lambda c: (path_key(c.path), CHANGE_KINDS.index(c.kind)))
     return changes
+
+
+def representation_changes(
+    before: Mapping[str, ResolvedToken], after: Mapping[str, ResolvedToken]
+) -> list[str]:
+    """Paths in both whose resolved value is written differently but is the same value.
+
+    Same effective type, resolved values unequal as JSON, equal after normalisation
+    (:func:`.sameness.same_value`); in natural path order.
+    """
+    return sorted(
+        (p for p in before.keys() & after.keys()
+         if before[p].type == after[p].type and before[p].value != after[p].value
+         and same_value(after[p].type, before[p].value, after[p].value)),
+        key=path_key,
+    )  # fmt: skip
 
 
 def semver_bump(changes: Iterable[TokenChange]) -> str:

@@ -13,6 +13,7 @@ import strawberry
 from . import budget
 from .colorspace import REQUIRED, WcagLevel, contrast_of
 from .history import SelectedContext
+from .not_found import token_not_found
 from .queries import ThemeArg, theme_input
 from .request_context import RequestContext
 
@@ -63,7 +64,10 @@ class ColorQuery:
 
     @strawberry.field(
         description="Check foreground/background pairs in every theme combination (or the "
-        "given theme) against WCAG 2.x; list every failure with its ratio and APCA Lc."
+        "given theme) against WCAG 2.x; list every failure with its ratio and APCA Lc. A "
+        "path that is a token in none of the combinations refuses the whole report before "
+        "any check: null and the error `TOKEN_NOT_FOUND` (`extensions.notFound` lists each "
+        "unknown path with up to three close paths)."
     )
     def contrast_report(
         self,
@@ -73,12 +77,20 @@ class ColorQuery:
             WcagLevel, strawberry.argument(description="AA (4.5:1) or AAA (7:1).")
         ] = WcagLevel.AA,
         theme: ThemeArg = None,
-    ) -> ContrastReport:
-        """One snapshot per combination (cached); :func:`contrast_of` per pair."""
+    ) -> ContrastReport | None:
+        """One snapshot per combination (cached); :func:`contrast_of` per pair.
+
+        Raises:
+            GraphQLError: ``TOKEN_NOT_FOUND`` (:mod:`.not_found`), before any check.
+        """
+        snaps = [info.context.snapshot(selection) for selection in _selections(info, theme)]
+        known = {p for snap in snaps for p in snap.paths}
+        asked = [p for pair in pairs for p in (pair.foreground, pair.background)]
+        if unknown := [p for p in asked if p not in known]:
+            raise token_not_found(unknown, known)
         failures: list[ContrastFailure] = []
         checked = 0
-        for selection in _selections(info, theme):
-            snap = info.context.snapshot(selection)
+        for snap in snaps:
             where = [SelectedContext(modifier=m, context=c) for m, c in snap.selection.items()]
             for pair in pairs:
                 budget.check()  # MAX_QUERY_SECONDS: thousands of pairs × combinations

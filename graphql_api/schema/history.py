@@ -16,15 +16,20 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 
 from ..dtcg.diff import TokenChange as DiffChange
-from ..dtcg.diff import bump_version, diff_tokens, semver_bump
+from ..dtcg.diff import bump_version, semver_bump
+from ..dtcg.diff_themes import diff_combinations
+from ..dtcg.paths import sort_paths
 from ..errors import ErrorCode
 from ..store import repository
 from . import types as T  # noqa: N812 - short alias
+from .not_found import token_not_found
 from .payloads import Change, Release
 from .queries import ReleaseArg, ThemeArg, theme_input
 from .request_context import RequestContext, combinations
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
     from ..store.snapshots import Snapshot
 
 Info = strawberry.Info[RequestContext, None]
@@ -55,6 +60,14 @@ class ChangeKind(Enum):
     UNDEPRECATED = "undeprecated"
 
 
+@strawberry.type(description="A context chosen for a modifier.")
+class SelectedContext:
+    """One modifier → context pair of a theme combination."""
+
+    modifier: str = strawberry.field(description="Modifier name.")
+    context: str = strawberry.field(description="Context name.")
+
+
 @strawberry.interface(description="One change of one token in a diff.")
 class TokenChange:
     """Fields every change has; the implementing type tells the kind."""
@@ -63,6 +76,12 @@ class TokenChange:
     path: str = strawberry.field(description="Path on the `to` side (removed: the `from` side).")
     previous_path: str | None = strawberry.field(
         description="For a renamed token (and its other changes): its path on the `from` side."
+    )
+    themes: list[list[SelectedContext]] = strawberry.field(
+        description="The theme combinations in which this change appears, each a list of "
+        "modifier → context (e.g. `[[{modifier: \"theme\", context: \"dark\"}]]`). "
+        "Without `theme`, every combination is compared and a token changed the same way in "
+        "several combinations is one change listing them all."
     )
 
 
@@ -125,7 +144,18 @@ class TokenDiff:
     suggested_version: str | None = strawberry.field(
         description="`from` bumped accordingly when it is a MAJOR.MINOR.PATCH name."
     )
-    changes: list[TokenChange] = strawberry.field(description="Every change, by path.")
+    changes: list[TokenChange] = strawberry.field(
+        description="Every change, by path in natural order, then kind."
+    )
+    representation_changed: bool = strawberry.field(
+        description="Whether some token's value is written differently with the same value "
+        "(`#1f6feb` over the same colour as an HSL object, `16px` over `{value: 16, unit: "
+        "px}`, `0.2s` over `200ms`). Such tokens are not changes; they are listed in "
+        "`representationChangedPaths`."
+    )
+    representation_changed_paths: list[str] = strawberry.field(
+        description="Paths whose value is only written differently, in natural order."
+    )
 
 
 @strawberry.type(description="A change-log entry in a connection.")
@@ -143,14 +173,6 @@ class ChangeConnection:
     edges: list[ChangeEdge] = strawberry.field(description="This page.")
     page_info: T.PageInfo = strawberry.field(description="Paging.")
     total_count: int = strawberry.field(description="Entries after `since`, in all pages.")
-
-
-@strawberry.type(description="A context chosen for a modifier.")
-class SelectedContext:
-    """One modifier → context pair of a theme combination."""
-
-    modifier: str = strawberry.field(description="Modifier name.")
-    context: str = strawberry.field(description="Context name.")
 
 
 @strawberry.type(description="The tokens one theme combination would change.")
@@ -195,9 +217,15 @@ def _decode(cursor: str) -> int:
         raise GraphQLError(f"invalid cursor {cursor!r}", extensions={"code": code}) from None
 
 
-def _change_object(c: DiffChange, right: Snapshot) -> TokenChange:  # noqa: PLR0911 - one per kind
+def _change_object(  # noqa: PLR0911 - one per kind
+    c: DiffChange, right: Snapshot, themes: Iterable[Mapping[str, str]]
+) -> TokenChange:
     kind = ChangeKind(c.kind)
-    common: dict[str, Any] = {"kind": kind, "path": c.path, "previous_path": c.previous_path}
+    common: dict[str, Any] = {
+        "kind": kind, "path": c.path, "previous_path": c.previous_path,
+        "themes": [[SelectedContext(modifier=m, context=x) for m, x in t.items()]
+                   for t in themes],
+    }  # fmt: skip
     token = T.token_objects(right).get(c.path)
     if kind is ChangeKind.ADDED:
         return TokenAdded(**common, value=c.after, token=token)
@@ -216,7 +244,7 @@ def _change_object(c: DiffChange, right: Snapshot) -> TokenChange:  # noqa: PLR0
 
 
 def dependents(snap: Snapshot, path: str) -> list[str]:
-    """Paths whose resolved value derives from ``path`` in one snapshot, sorted.
+    """Paths whose resolved value derives from ``path`` in one snapshot, in natural order.
 
     Follows reverse references transitively, and tokens copied from it by a group's
     ``$extends`` (DTCG Format §6.4), which carry it as ``extended_from``.
@@ -236,7 +264,44 @@ def dependents(snap: Snapshot, path: str) -> list[str]:
             if nxt not in seen and nxt != path:
                 seen.add(nxt)
                 todo.append(nxt)
-    return sorted(seen)
+    return sort_paths(seen)
+
+
+def _key(selection: Mapping[str, str]) -> frozenset[tuple[str, str]]:
+    """A theme combination compared case-insensitively (DTCG Resolver inputs)."""
+    return frozenset((m.lower(), c.lower()) for m, c in selection.items())
+
+
+def _selections(ctx: RequestContext, release: str | None) -> list[dict[str, str]]:
+    """Every theme combination of the current data or of ``release``."""
+    if release is None:
+        return ctx.theme_combinations()
+    doc = ctx.release(release)[0]
+    return combinations((m.name, m.contexts) for m in doc.modifiers.values())
+
+
+def _combination_pairs(
+    ctx: RequestContext, from_: str | None, to: str | None
+) -> list[tuple[Snapshot, Snapshot]]:
+    """(left, right) snapshots of every combination both sides have (the right's order).
+
+    A side without modifiers has one combination, the empty one; combinations only one
+    side has (a context added or removed) are not compared.
+    """
+    left_keys = {_key(s) for s in _selections(ctx, from_)}
+    pairs = [(ctx.snapshot(sel, from_), ctx.snapshot(sel, to))
+             for sel in _selections(ctx, to) if _key(sel) in left_keys]  # fmt: skip
+    return pairs or [(ctx.snapshot({}, from_), ctx.snapshot({}, to))]
+
+
+def _renames(ctx: RequestContext, left: int, right: int) -> dict[str, str]:
+    """Renames recorded in the change log from revision ``left`` to ``right`` (or back)."""
+    if left < right:
+        return repository.renames_between(ctx.session, left, right)
+    if left > right:
+        back = repository.renames_between(ctx.session, right, left)
+        return {new: old for old, new in back.items()}
+    return {}
 
 
 FromArg = Annotated[
@@ -305,8 +370,12 @@ class HistoryQuery:
 
     @strawberry.field(
         description="Typed changes from one release (or theme) to another, with the semver "
-        "bump they imply. Between releases, renames recorded in the change log are shown "
-        "as renames; others are detected (same type and value under a new path). With "
+        "bump they imply. Without `theme`, `fromTheme` and `toTheme`, every theme "
+        "combination both sides have is compared, and each change lists the combinations it "
+        "appears in (`themes`). Values are compared after normalisation: the same colour, "
+        "dimension or duration written differently is not a change (see "
+        "`representationChanged`). Between releases, renames recorded in the change log are "
+        "shown as renames; others are detected (same type and value under a new path). With "
         "`fromTheme`/`toTheme`, compares two themes of the same version."
     )
     def diff(  # noqa: PLR0917 - GraphQL arguments
@@ -324,47 +393,54 @@ class HistoryQuery:
             strawberry.argument(description="Theme on the right (default: `theme`)."),
         ] = None,
     ) -> TokenDiff:
-        """:func:`graphql_api.dtcg.diff.diff_tokens` over the two snapshots."""
+        """:func:`graphql_api.dtcg.diff_themes.diff_combinations` over the snapshot pairs."""
         ctx = info.context
-        left = ctx.snapshot(theme_input(from_theme or theme), from_)
-        right = ctx.snapshot(theme_input(to_theme or theme), to)
-        if left.revision < right.revision:
-            renames = repository.renames_between(ctx.session, left.revision, right.revision)
-        elif left.revision > right.revision:
-            back = repository.renames_between(ctx.session, right.revision, left.revision)
-            renames = {new: old for old, new in back.items()}
+        if theme or from_theme or to_theme:
+            pairs = [(ctx.snapshot(theme_input(from_theme or theme), from_),
+                      ctx.snapshot(theme_input(to_theme or theme), to))]  # fmt: skip
         else:
-            renames = {}
-        changes = diff_tokens(left.tokens, right.tokens, renames=renames)
-        bump = semver_bump(changes)
+            pairs = _combination_pairs(ctx, from_, to)
+        renames = _renames(ctx, pairs[0][0].revision, pairs[0][1].revision)
+        merged = diff_combinations(
+            ((right.selection, left.tokens, right.tokens) for left, right in pairs),
+            renames=renames,
+        )
+        rights = {_key(right.selection): right for _left, right in pairs}
+        bump = semver_bump(t.change for t in merged.changes)
         return TokenDiff(
             from_release=from_, to_release=to, bump=SemverBump(bump),
             suggested_version=bump_version(from_, bump) if from_ else None,
-            changes=[_change_object(c, right) for c in changes],
+            changes=[_change_object(t.change, rights[_key(t.themes[0])], t.themes)
+                     for t in merged.changes],
+            representation_changed=bool(merged.representation_changed),
+            representation_changed_paths=merged.representation_changed,
         )  # fmt: skip
 
     @strawberry.field(
         description="Every token, in every theme combination, whose resolved value would "
-        "change if the token at `path` changed."
+        "change if the token at `path` changed. A path that is a token in no combination: "
+        "null and the error `TOKEN_NOT_FOUND` with up to three close paths."
     )
     def impact(
         self,
         info: Info,
         path: Annotated[str, strawberry.argument(description="Dotted path of the token.")],
         release: ReleaseArg = None,
-    ) -> Impact:
-        """Reverse references of each combination's snapshot (:func:`dependents`)."""
+    ) -> Impact | None:
+        """Reverse references of each combination's snapshot (:func:`dependents`).
+
+        Raises:
+            GraphQLError: ``TOKEN_NOT_FOUND`` (:mod:`.not_found`).
+        """
         ctx = info.context
-        if release is not None:
-            doc = ctx.release(release)[0]
-            selections = combinations((m.name, m.contexts) for m in doc.modifiers.values())
-        else:
-            selections = ctx.theme_combinations()
+        selections = _selections(ctx, release)
         themes: list[ImpactedTheme] = []
         affected: set[str] = set()
+        known: set[str] = set()
         for selection in selections:
             snap = ctx.snapshot(selection, release)
             if path not in snap.tokens:
+                known.update(snap.paths)
                 continue
             paths = dependents(snap, path)
             affected.update(paths)
@@ -372,6 +448,8 @@ class HistoryQuery:
             themes.append(ImpactedTheme(
                 theme=[SelectedContext(modifier=m, context=c) for m, c in selection.items()],
                 tokens=[index[p] for p in paths]))  # fmt: skip
+        if not themes:
+            raise token_not_found([path], known)
         return Impact(path=path, total_count=len(affected), themes=themes)
 
 

@@ -63,11 +63,20 @@ class NotFound:
 
     message: str = strawberry.field(description="What was not found.")
     kind: str = strawberry.field(description="`token`, `set`, `modifier`, `context` or `release`.")
+    code: str = strawberry.field(
+        description="`TOKEN_NOT_FOUND`, `SET_NOT_FOUND`, `MODIFIER_NOT_FOUND`, "
+        "`CONTEXT_NOT_FOUND` or `RELEASE_NOT_FOUND` (the kind, upper case)."
+    )
+    suggestions: list[str] = strawberry.field(
+        description="For a token: up to three existing paths close to the one named, closest "
+        "first (\"did you mean `fgColor.default`?\"); else empty."
+    )
 
     @classmethod
     def of(cls, exc: NotFoundError) -> NotFound:
         """From a refusal."""
-        return cls(message=str(exc), kind=exc.kind)
+        return cls(message=str(exc), kind=exc.kind, code=f"{exc.kind.upper()}_NOT_FOUND",
+                   suggestions=exc.suggestions)  # fmt: skip
 
 
 @strawberry.type(

@@ -9,8 +9,10 @@ import strawberry
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
 
 from ..compat import raw_info
+from ..dtcg.paths import path_key
 from ..errors import ErrorCode
 from . import types as T  # noqa: N812 - short alias, like the engine's E and V
+from .not_found import token_not_found
 from .request_context import RequestContext
 
 if TYPE_CHECKING:
@@ -138,7 +140,11 @@ class TokenQuery:
             return release_modifiers(info.context.release(release)[0], release)
         return modifier_objects(info.context.catalog())
 
-    @strawberry.field(description="One token by dotted path, resolved in a theme; null if unknown.")
+    @strawberry.field(
+        description="One token by dotted path, resolved in a theme. An unknown path: null "
+        "and the error `TOKEN_NOT_FOUND`, whose `extensions.suggestions` lists up to three "
+        "close paths (\"did you mean `fgColor.default`?\")."
+    )
     def token(
         self,
         info: Info,
@@ -151,20 +157,27 @@ class TokenQuery:
         """A lookup in the snapshot's token objects (:func:`.types.token_objects`).
 
         A token found in the current data is noted for usage analytics.
+
+        Raises:
+            GraphQLError: ``TOKEN_NOT_FOUND`` (:mod:`.not_found`): no such path in the theme.
         """
         ctx = info.context
         snap = ctx.snapshot(theme_input(theme), release)
         found = T.token_objects(snap).get(path)
-        if found is not None and release is None:
+        if found is None:
+            raise token_not_found([path], snap.paths)
+        if release is None:
             ctx.requested(snap, (path,))
         return found
 
     @strawberry.field(
-        description="Tokens resolved in a theme, in path order, one page at a time (Relay "
-        "connection, GraphQL Cursor Connections specification): `first`/`after` page "
-        "forwards, `last`/`before` backwards. Without `first` or `last`, a page holds up to "
-        "the server's maximum page size (10,000 by default), so a whole design system comes "
-        "in one request."
+        description="Tokens resolved in a theme, in natural path order (segment by "
+        "segment, numbers by value: `size.2, size.12, size.112`; ties in plain text order), "
+        "one page at a time (Relay connection, GraphQL Cursor Connections specification): "
+        "`first`/`after` page forwards, `last`/`before` backwards. A cursor names a path, so "
+        "a page after it starts at the next path in that order even if tokens were added. "
+        "Without `first` or `last`, a page holds up to the server's maximum page size "
+        "(10,000 by default), so a whole design system comes in one request."
     )
     def tokens(  # noqa: PLR0917 - GraphQL arguments
         self,
@@ -231,7 +244,8 @@ def _cursor_position(paths: list[str], cursor: str, *, right: bool) -> int:
     except ValueError as exc:
         code = ErrorCode.INVALID_CURSOR
         raise GraphQLError(str(exc), extensions={"code": code}) from None
-    return (bisect.bisect_right if right else bisect.bisect_left)(paths, path)
+    search = bisect.bisect_right if right else bisect.bisect_left
+    return search(paths, path_key(path), key=path_key)  # paths are in natural order
 
 
 def page_bounds(

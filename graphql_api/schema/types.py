@@ -15,6 +15,7 @@ from ..store.snapshots import Snapshot
 from .by_context import RELEASE_MEMO, context_snapshots
 from .colorspace import Contrast, contrast_of
 from .global_ids import Node
+from .not_found import token_not_found
 from .values import TokenValue, UnknownValue, to_graphql
 
 
@@ -145,7 +146,8 @@ class Token(Node):
     @strawberry.field(
         description="For a colour token: its contrast against another colour token of the "
         "same theme (WCAG 2.x ratio and APCA Lc, this token as the text colour); null when "
-        "either is not a colour or `against` does not exist."
+        "either is not a colour. An unknown `against`: null and the error `TOKEN_NOT_FOUND` "
+        "with up to three close paths in `extensions.suggestions`."
     )
     def contrast(
         self,
@@ -153,7 +155,13 @@ class Token(Node):
             str, strawberry.argument(description="Path of the background colour token.")
         ],
     ) -> Contrast | None:
-        """Delegates to :func:`.colorspace.contrast_of` in this token's snapshot."""
+        """Delegates to :func:`.colorspace.contrast_of` in this token's snapshot.
+
+        Raises:
+            GraphQLError: ``TOKEN_NOT_FOUND``, ``against`` is not a token of this theme.
+        """
+        if against not in self.snap.tokens:
+            raise token_not_found([against], self.snap.paths)
         return contrast_of(self.snap, self.path, against)
 
     @strawberry.field(

@@ -87,6 +87,11 @@ def revision_and_now(session: Session) -> tuple[int, Any]:
     return int(row[0]), row[1]
 
 
+def token_paths(session: Session) -> list[str]:
+    """Every stored token path (any layer), in no particular order. One statement."""
+    return list(session.scalars(select(Token.path)))
+
+
 def current_revision_stamp(session: Session) -> tuple[int, str]:
     """(current revision, when it was written as ISO text); (0, "") before any write.
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from ..errors import ApiError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..dtcg.errors import DTCGError
 
 
@@ -23,11 +25,13 @@ class NotFound(WriteRefused):
 
     Attributes:
         kind: ``"token"``, ``"set"``, ``"modifier"``, ``"context"`` or ``"release"``.
+        suggestions: for a token, up to three existing paths close to the one named.
     """
 
-    def __init__(self, message: str, kind: str) -> None:
+    def __init__(self, message: str, kind: str, suggestions: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.kind = kind
+        self.suggestions = list(suggestions)
 
 
 class Conflict(WriteRefused):

@@ -26,6 +26,7 @@ from ..dtcg.edits import (
 )
 from ..dtcg.errors import DTCGError
 from ..dtcg.parse import parse_document
+from ..dtcg.paths import close_paths
 from ..errors import ErrorCode
 from .errors import Conflict, Invalid, NotFound
 from .workspace import Layer, Workspace
@@ -47,7 +48,9 @@ def _defined(ws: Workspace, path: str, layer: Layer | None = None) -> list[Layer
         layers = [lay for lay in layers if lay == layer]
     if not layers:
         where = f" in {layer.label}" if layer else ""
-        raise NotFound(f"no token {path!r}{where}", "token")
+        close = [] if layer else close_paths(path, ws.known_paths())
+        hint = f"; did you mean {' or '.join(repr(p) for p in close)}?" if close else ""
+        raise NotFound(f"no token {path!r}{where}{hint}", "token", close)
     return layers
 
 

@@ -185,6 +185,13 @@ class Workspace:
                 found.add(lay)
         return [lay for lay in self.layers() if lay in found]
 
+    def known_paths(self) -> set[str]:
+        """Every token path stored or in a layer this write has read (one statement)."""
+        known = set(repository.token_paths(self.session))
+        for lay in self._original:
+            known.update(self._slot(lay).tokens)
+        return known
+
     def referencing_layers(self, paths: Iterable[str]) -> list[Layer]:
         """Layers holding a token whose stored value references one of ``paths``."""
         wanted = list(paths)

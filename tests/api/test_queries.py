@@ -277,10 +277,13 @@ def test_primer_alias_chain(primer: SharedDB) -> None:
     assert tok["description"] == "Deprecated. Use focus.outline-color instead."
 
 
-def test_unknown_path_is_null_without_error(small_example: object, gql: Gql) -> None:
+def test_unknown_path_is_null_with_token_not_found(small_example: object, gql: Gql) -> None:
     result = gql(BY_PATH, {"path": "colors.nope"})
-    assert result == {"data": {"token": None}}
-    assert gql(BY_PATH, {"path": "colors"}) == {"data": {"token": None}}  # a group, not a token
+    assert result["data"] == {"token": None}
+    assert single_error(result)["extensions"]["code"] == "TOKEN_NOT_FOUND"
+    group = gql(BY_PATH, {"path": "colors"})  # a group, not a token
+    assert group["data"] == {"token": None}
+    assert single_error(group)["extensions"]["tokenPath"] == "colors"
 
 
 # --------------------------------------------------------------------------- themes

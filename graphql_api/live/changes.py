@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..dtcg.paths import sort_paths
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from ..dtcg.references import ResolvedToken
 
@@ -61,4 +61,39 @@ def diff_snapshots(
         if before is None or before.type != tok.type or before.value != tok.value:
             changed.append(path)
     removed = [path for path in old if path not in new]
+    return TokenChanges(tuple(sort_paths(changed)), tuple(sort_paths(removed)))
+
+
+def replay_changes(
+    tokens: Mapping[str, ResolvedToken],
+    referenced_by: Mapping[str, Iterable[str]],
+    touched: Iterable[str],
+) -> TokenChanges:
+    """What writes that touched ``touched`` may have changed in one theme, now resolved.
+
+    For a client that read at an older revision and subscribes ``since`` it: ``changed``
+    holds every touched path the theme still has and every token whose value derives from
+    one (references followed transitively, and copies made by a group's ``$extends``,
+    Format §6.4); ``removed`` the touched paths it no longer has. A path written and written
+    back is listed too: the client reads it again and loses nothing.
+
+    Args:
+        tokens: path → resolved token of the theme at the newer revision.
+        referenced_by: path → paths whose value references it (the snapshot's index).
+        touched: the paths the writes after the client's revision touched (change log).
+    """
+    copies: dict[str, list[str]] = {}
+    for path, tok in tokens.items():
+        if tok.node.extended_from is not None:
+            copies.setdefault(tok.node.extended_from, []).append(path)
+    wanted = set(touched)
+    todo = [p for p in wanted if p in tokens]
+    changed = set(todo)
+    while todo:
+        current = todo.pop()
+        for nxt in (*referenced_by.get(current, ()), *copies.get(current, ())):
+            if nxt not in changed:
+                changed.add(nxt)
+                todo.append(nxt)
+    removed = [p for p in wanted if p not in tokens]
     return TokenChanges(tuple(sort_paths(changed)), tuple(sort_paths(removed)))

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Final
 from ..dtcg.resolver import normalise_input
 from ..store import db
 from ..store.snapshots import snapshot_store
+from .changes import replay_changes
 from .hub import Hub, Subscription
-from .watcher import REVISIONS, RevisionEvent, RevisionWatcher, theme_topic
+from .watcher import REVISIONS, RevisionEvent, RevisionWatcher, ThemeEvent, theme_topic
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -82,6 +83,34 @@ class LiveUpdates:
     async def events_after(self, revision: int) -> list[RevisionEvent]:
         """Revisions committed after ``revision``, oldest first (``Last-Event-ID``)."""
         return await asyncio.to_thread(self.watcher.events_after, revision)
+
+    async def replay(self, selection: Mapping[str, str], since: int) -> ThemeEvent | None:
+        """What changed in a theme after revision ``since``, up to the topic's baseline.
+
+        Call it after :meth:`theme` (subscribed): later revisions come as events, so
+        nothing falls between the two (a token may come twice).
+
+        Returns:
+            A :class:`~.watcher.ThemeEvent` at the baseline's revision, or None when
+            nothing was written after ``since`` (up to the baseline).
+        """
+        return await asyncio.to_thread(self._replay, dict(selection), since)
+
+    def _replay(self, selection: dict[str, str], since: int) -> ThemeEvent | None:
+        snap = self.watcher.baseline(selection)
+        touched: set[str] = set()
+        after = since
+        while after < snap.revision:
+            events = [e for e in self.watcher.events_after(after) if e.revision <= snap.revision]
+            if not events:
+                break
+            for event in events:
+                touched.update(event.changed_paths)
+            after = events[-1].revision
+        if after == since:
+            return None
+        changes = replay_changes(snap.tokens, snap.referenced_by, touched)
+        return ThemeEvent(snap.revision, snap, changes)
 
     def stats(self) -> dict[str, int | bool | None]:
         """Subscribers held, revision seen, and whether PostgreSQL's LISTEN is connected."""

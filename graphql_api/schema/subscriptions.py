@@ -69,24 +69,59 @@ def _ended(error: Exception) -> GraphQLError:
     return GraphQLError(str(error), extensions={"code": ErrorCode.SUBSCRIPTION_ENDED})
 
 
+SinceArg = Annotated[
+    int | None,
+    strawberry.argument(
+        description="A revision the client has read (e.g. `revision` of the query it just "
+        "ran): what was written after it is sent first, then live events, so \"read, then "
+        "subscribe\" loses nothing. Negative: error `INVALID_SINCE`."
+    ),
+]
+
+
+def _check_since(since: int | None) -> None:
+    if since is not None and since < 0:
+        raise GraphQLError(f"since must be a revision (0 or more), got {since}",
+                           extensions={"code": "INVALID_SINCE"})  # fmt: skip
+
+
+def _revision_change(event: RevisionEvent) -> RevisionChange:
+    return RevisionChange(
+        revision=event.revision, changed_paths=list(event.changed_paths), author=event.author,
+        message=event.message, created_at=event.created_at,
+    )  # fmt: skip
+
+
 @strawberry.type(description="Live updates: what changes, as soon as it commits.")
 class Subscription:
     """Each subscription lasts until the client stops it or the server shuts down."""
 
     @strawberry.subscription(
         description="Every new revision, from any writer (a mutation in any process, the "
-        "CLI import), one event per revision, in order. Subscribe first, then read."
+        "CLI import), one event per revision, in order. With `since`, the revisions after "
+        "it come first (as `/events?since=`); without, subscribe first, then read."
     )
-    async def revision_changed(self, info: Info) -> AsyncGenerator[RevisionChange, None]:
-        """One :class:`RevisionChange` per :class:`RevisionEvent` of the hub."""
-        async with _live(info).revisions() as events:
+    async def revision_changed(
+        self, info: Info, since: SinceArg = None
+    ) -> AsyncGenerator[RevisionChange, None]:
+        """The revisions after ``since`` (change log), then one per :class:`RevisionEvent`."""
+        _check_since(since)
+        live = _live(info)
+        async with live.revisions() as events:  # before the backlog: nothing falls between
+            seen = since or 0
             try:
+                while since is not None:
+                    backlog = await live.events_after(seen)
+                    for event in backlog:
+                        seen = event.revision
+                        yield _revision_change(event)
+                    if not backlog:
+                        break
                 async for event in events:
                     assert isinstance(event, RevisionEvent)  # noqa: S101 - the topic's type
-                    yield RevisionChange(
-                        revision=event.revision, changed_paths=list(event.changed_paths),
-                        author=event.author, message=event.message, created_at=event.created_at,
-                    )  # fmt: skip
+                    if event.revision > seen:
+                        seen = event.revision
+                        yield _revision_change(event)
             except SubscriberLagging as error:
                 raise _ended(error) from None
 
@@ -94,7 +129,10 @@ class Subscription:
         description="The tokens whose resolved value changed in one theme (Resolver module "
         "§4.2: every alias followed), after each write that changed any. A write that "
         "changes nothing in the theme (or under `pathPrefix`) sends nothing. Unknown "
-        "modifier or context: an error, as for `tokens`. Subscribe first, then read."
+        "modifier or context: an error, as for `tokens`. With `since`, a first event lists "
+        "what the writes after that revision changed (the tokens they touched and every "
+        "token derived from them; a token may come again in a later event); without, "
+        "subscribe first, then read."
     )
     async def tokens_changed(
         self,
@@ -107,8 +145,13 @@ class Subscription:
             ),
         ] = None,
         theme: ThemeArg = None,
+        since: SinceArg = None,
     ) -> AsyncGenerator[TokensChange, None]:
-        """Diffs of the theme's snapshots (:func:`graphql_api.live.changes.diff_snapshots`)."""
+        """Diffs of the theme's snapshots (:func:`graphql_api.live.changes.diff_snapshots`).
+
+        With ``since``: first :meth:`graphql_api.live.service.LiveUpdates.replay`.
+        """
+        _check_since(since)
         live = _live(info)
         try:
             selection = await live.selection(theme_input(theme))
@@ -116,6 +159,16 @@ class Subscription:
             raise graphql_error(group) from None
         async with await live.theme(selection) as events:
             try:
+                replayed = await live.replay(selection, since) if since is not None else None
+                if replayed is not None and replayed.snapshot is not None:
+                    changes = replayed.changes.under(path_prefix)
+                    if changes:
+                        index = T.token_objects(replayed.snapshot)
+                        yield TokensChange(
+                            revision=replayed.revision,
+                            tokens=[index[p] for p in changes.changed],
+                            removed_paths=list(changes.removed),
+                        )
                 async for event in events:
                     assert isinstance(event, ThemeEvent)  # noqa: S101 - the topic's type
                     if event.error is not None or event.snapshot is None:

@@ -52,11 +52,11 @@ class LazyChoice(click.Choice):  # type: ignore[type-arg]
 
     def __init__(self, load: Callable[[], Sequence[str]]) -> None:
         self._load = load
-        self._choices: Sequence[str] | None = None
+        self._choices: tuple[str, ...] | None = None
         self.case_sensitive = True
 
-    @property  # type: ignore[override]
-    def choices(self) -> Sequence[str]:
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
         """The choices, computed once."""
         if self._choices is None:
             self._choices = tuple(self._load())

@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,3 +216,17 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def natural_order(paths: Iterable[str]) -> list[str]:
+    """Paths in natural order, written independently of ``graphql_api.dtcg.paths``.
+
+    Segment by segment; in a segment, digit runs compare as numbers (``2 < 12 < 112``).
+    ``re.split`` with a group alternates text and digits, so positions never mix types.
+    """
+
+    def key(path: str) -> list[list[int | str]]:
+        return [[int(x) if i % 2 else x for i, x in enumerate(re.split(r"(\d+)", seg))]
+                for seg in path.split(".")]  # fmt: skip
+
+    return sorted(paths, key=lambda p: (key(p), p))

@@ -44,7 +44,7 @@ def _key(value: Any) -> Any:
     if isinstance(value, V.Duration):
         return ("duration", value.ms)
     if isinstance(value, V.Unknown):
-        return ("json", _freeze(value.value))
+        return ("json", _freeze(value.json))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__,
                 *((f.name, _key(getattr(value, f.name))) for f in dataclasses.fields(value)
@@ -75,4 +75,4 @@ def canonical(type_: str | None, value: Any) -> Any:
 
 def same_value(type_: str | None, before: Any, after: Any) -> bool:
     """Whether two resolved values of ``type_`` are the same value (module docstring)."""
-    return before == after or canonical(type_, before) == canonical(type_, after)
+    return bool(before == after or canonical(type_, before) == canonical(type_, after))

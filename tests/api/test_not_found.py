@@ -62,8 +62,7 @@ def test_other_tokens_of_the_query_still_answer(primer: SharedDB) -> None:
 
 def test_contrast_against_a_typo(primer: SharedDB) -> None:
     result = primer.gql(
-        '{ token(path: "fgColor.default") { path contrast(against: "bgColor.defualt") '
-        "{ ratio } } }"
+        '{ token(path: "fgColor.default") { path contrast(against: "bgColor.defualt") { ratio } } }'
     )
     assert result["data"] == {"token": {"path": "fgColor.default", "contrast": None}}
     error = only_error(result)

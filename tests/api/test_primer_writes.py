@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.api.conftest import import_primer_once
+from tests.helpers import natural_order
 from tests.writing import Writer, make_key
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def test_edit_impact_release_diff_and_time_travel(primer_writer: Writer) -> None
         )["diff"]
         changed = {p for p in after[i] if after[i][p] != before[i][p]}
         assert {c["__typename"] for c in diff["changes"]} == {"TokenValueChanged"}
-        assert [c["path"] for c in diff["changes"]] == sorted(changed)
+        assert [c["path"] for c in diff["changes"]] == natural_order(changed)
         assert all(c["after"] == after[i][c["path"]][1] for c in diff["changes"])
         assert (diff["bump"], diff["suggestedVersion"]) == ("PATCH", "1.0.1")
 
@@ -126,11 +127,64 @@ def test_theme_diff_lists_what_a_theme_changes(primer_writer: Writer) -> None:
     dark = [{"modifier": "theme", "context": "dark"}]
     diff = w.read(
         "query($a: [ThemeSelection!], $b: [ThemeSelection!]) { diff(fromTheme: $a, toTheme: $b)"
-        " { bump changes { kind path } } }",
+        " { bump representationChangedPaths changes { kind path } } }",
         {"a": light, "b": dark},
     )["diff"]
     a, b = w.all_tokens(light), w.all_tokens(dark)
-    expected = sorted(p for p in a if a[p] != b[p])
+    written_differently = set(diff["representationChangedPaths"])
+    differ = [p for p in a if a[p] != b[p]]  # as JSON
+    assert written_differently <= set(differ)
+    expected = natural_order(p for p in differ if p not in written_differently)
     assert [c["path"] for c in diff["changes"]] == expected
     assert {c["kind"] for c in diff["changes"]} == {"VALUE_CHANGED"}
     assert diff["bump"] == "PATCH"
+
+
+DIFF_ALL = """query($from: String) { diff(from: $from) {
+  bump representationChanged representationChangedPaths
+  changes { kind path themes { modifier context } ... on TokenValueChanged { before after } }
+} }"""
+
+
+def _combo(theme: list[dict[str, str]]) -> frozenset[tuple[str, str]]:
+    return frozenset((s["modifier"], s["context"]) for s in theme)
+
+
+def test_diff_without_theme_compares_every_combination(primer_writer: Writer) -> None:
+    w = primer_writer
+    w.call("createRelease", "CreateReleaseInput", name="1.0.0")
+    dark = {"modifier": "theme", "context": "dark"}
+    edit = w.call("updateToken", "UpdateTokenInput", path=BLUE, value=NEW_BLUE, context=dark)
+    assert edit["__typename"] == "TokenSuccess", edit
+    diff = w.read(DIFF_ALL, {"from": "1.0.0"})["diff"]
+    assert diff["bump"] == "PATCH"
+    blue = [c for c in diff["changes"] if c["path"] == BLUE]
+    assert len(blue) == 1
+    assert blue[0]["kind"] == "VALUE_CHANGED"
+    assert blue[0]["after"] == NEW_BLUE
+    assert {_combo(t) for t in blue[0]["themes"]} == {
+        frozenset({("theme", "dark"), ("pointer", "fine")}),
+        frozenset({("theme", "dark"), ("pointer", "coarse")}),
+    }
+    # every change is in the dark theme only, and names both pointer contexts
+    for change in diff["changes"]:
+        assert {dict(_combo(t))["theme"] for t in change["themes"]} == {"dark"}, change
+    assert diff["representationChanged"] is False
+
+
+def test_the_same_colour_written_differently_is_not_a_change(primer_writer: Writer) -> None:
+    w = primer_writer
+    light = {"modifier": "theme", "context": "light"}
+    before = w.resolved(BLUE, [light])
+    assert isinstance(before, dict)
+    assert before.get("hex")  # Primer writes colour objects with a hex member
+    w.call("createRelease", "CreateReleaseInput", name="1.0.0")
+    edit = w.call("updateToken", "UpdateTokenInput", path=BLUE, value=before["hex"],
+                  context=light)  # fmt: skip
+    assert edit["__typename"] == "TokenSuccess", edit
+    assert w.resolved(BLUE, [light]) == before["hex"]  # stored as written
+    diff = w.read(DIFF_ALL, {"from": "1.0.0"})["diff"]
+    assert diff["changes"] == []
+    assert diff["bump"] == "NONE"
+    assert diff["representationChanged"] is True
+    assert BLUE in diff["representationChangedPaths"]

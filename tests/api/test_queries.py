@@ -19,6 +19,7 @@ from tests.helpers import (
     data_of,
     import_tokens,
     load_oracle,
+    natural_order,
 )
 from tests.helpers import gql as post_gql
 
@@ -612,7 +613,7 @@ def test_first_after_walk_the_whole_list(small_example: object, gql: Gql, first:
     pages = _walk(gql, first)
     assert len(pages) == math.ceil(56 / first)
     seen = [e["node"]["path"] for p in pages for e in p["edges"]]
-    assert seen == sorted(SMALL)  # path order, every token once: no duplicates, no gaps
+    assert seen == natural_order(SMALL)  # path order, every token once: no duplicates, no gaps
     for i, page in enumerate(pages):
         edges, info = page["edges"], page["pageInfo"]
         assert page["totalCount"] == 56
@@ -694,10 +695,10 @@ def _filtered(gql: Gql, flt: dict[str, Any]) -> list[str]:
 
 
 def test_filter_by_types(small_example: object, gql: Gql) -> None:
-    colors = sorted(p for p, t in SMALL.items() if t["type"] == "color")
+    colors = natural_order(p for p, t in SMALL.items() if t["type"] == "color")
     assert len(colors) == 11  # black, white, orange 100…900
     assert _filtered(gql, {"types": ["color"]}) == colors
-    timing = sorted(p for p, t in SMALL.items() if t["type"] in ("duration", "cubicBezier"))
+    timing = natural_order(p for p, t in SMALL.items() if t["type"] in ("duration", "cubicBezier"))
     assert _filtered(gql, {"types": ["duration", "cubicBezier"]}) == timing
     assert _filtered(gql, {"types": []}) == []
     assert _filtered(gql, {"types": ["no-such-type"]}) == []
@@ -724,7 +725,7 @@ def test_filter_by_deprecated(gql: Gql) -> None:
 
 def test_filters_combine_and_paginate(small_example: object, gql: Gql) -> None:
     flt = {"types": ["dimension"], "pathPrefix": "dimensions"}
-    expected = sorted(p for p in SMALL if p.startswith("dimensions."))
+    expected = natural_order(p for p in SMALL if p.startswith("dimensions."))
     assert len(expected) == 17
     pages = _walk(gql, 4, flt)
     assert [e["node"]["path"] for p in pages for e in p["edges"]] == expected
@@ -733,9 +734,9 @@ def test_filters_combine_and_paginate(small_example: object, gql: Gql) -> None:
 
 def test_primer_filters(primer: SharedDB) -> None:
     got = _filtered(primer.gql, {"types": ["custom-string"]})
-    assert got == sorted(p for p, t in PRIMER_LIGHT.items() if t["type"] == "custom-string")
+    assert got == natural_order(p for p, t in PRIMER_LIGHT.items() if t["type"] == "custom-string")
     got = _filtered(primer.gql, {"pathPrefix": "viewportRange"})
-    assert got == sorted(p for p in PRIMER_LIGHT if p.startswith("viewportRange."))
+    assert got == natural_order(p for p in PRIMER_LIGHT if p.startswith("viewportRange."))
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -809,7 +810,9 @@ def test_post_runs_a_query(small_example: object, client: FlaskClient) -> None:
         json={"query": "query($p: String!) { token(path: $p) { path } }", "variables": {"p": "x"}},
     )
     assert response.status_code == 200
-    assert response.get_json() == {"data": {"token": None}}
+    body = response.get_json()
+    assert body["data"] == {"token": None}
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["TOKEN_NOT_FOUND"]
 
 
 def test_post_unknown_mutation_is_rejected_by_the_schema(small_example: object, gql: Gql) -> None:

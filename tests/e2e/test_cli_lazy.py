@@ -1,0 +1,91 @@
+"""The CLI starts without its heavy parts: what each command imports (timing is in
+``bench/cli_startup.py``, not here).
+
+Under the ``flask`` command the app sets its web part (GraphQL schema, views) up on the first
+request; ``keys`` and ``--help`` never import Strawberry, Alembic or the DTCG resolver, and
+``tokens validate`` imports the resolver but not Strawberry.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from graphql_api import create_app
+from graphql_api.store import db
+from graphql_api.store.db import Base
+from tests.helpers import SMALL_EXAMPLE, gql
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from flask import Flask
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("strawberry", "graphql_api.schema", "alembic", "coloraide", "graphql_api.dtcg.parse")
+
+PROBE = """
+import atexit, sys
+heavy = {heavy!r}
+atexit.register(lambda: print("LOADED:" + ",".join(m for m in heavy if m in sys.modules),
+                              file=sys.stderr))
+sys.argv = ["flask", "--app", "app", *{args!r}]
+from flask.cli import main
+main()
+"""
+
+
+def loaded(args: list[str], database_url: str) -> set[str]:
+    """The heavy modules a ``flask --app app ARGS`` process had imported when it ended."""
+    proc = subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY, args=args)],
+        cwd=ROOT, env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("LOADED:"))
+    return {m for m in line.removeprefix("LOADED:").split(",") if m}
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'flow-cli.sqlite3'}"
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    Base.metadata.create_all(db.get_engine(app))
+    db.get_engine(app).dispose()
+    return url
+
+
+@pytest.mark.parametrize("args", [["--help"], ["keys", "--help"], ["keys", "list"],
+                                  ["tokens", "--help"]])  # fmt: skip
+def test_help_and_keys_import_nothing_heavy(sqlite_url: str, args: list[str]) -> None:
+    assert loaded(args, sqlite_url) == set()
+
+
+def test_validate_imports_the_engine_but_not_graphql(sqlite_url: str) -> None:
+    got = loaded(["tokens", "validate", str(SMALL_EXAMPLE)], sqlite_url)
+    assert "graphql_api.dtcg.parse" in got
+    assert "strawberry" not in got
+    assert "graphql_api.schema" not in got
+
+
+@pytest.fixture
+def lazy_app(database_url: str) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
+                      "WEB_ON_FIRST_REQUEST": True})  # fmt: skip
+    Base.metadata.create_all(db.get_engine(app))
+    try:
+        yield app
+    finally:
+        db.get_engine(app).dispose()
+
+
+def test_a_lazy_app_serves_graphql_from_its_first_request(lazy_app: Flask) -> None:
+    assert "graphql" not in {r.endpoint for r in lazy_app.url_map.iter_rules()}
+    result = gql(lazy_app.test_client(), "{ revision }")
+    assert result == {"data": {"revision": 0}}
+    assert "graphql" in {r.endpoint for r in lazy_app.url_map.iter_rules()}

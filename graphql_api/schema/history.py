@@ -17,9 +17,10 @@ from strawberry.scalars import JSON
 
 from ..dtcg.diff import TokenChange as DiffChange
 from ..dtcg.diff import bump_version, semver_bump
-from ..dtcg.diff_themes import diff_combinations
+from ..dtcg.diff_themes import CombinedDiff, diff_combinations
 from ..dtcg.paths import sort_paths
 from ..errors import ErrorCode
+from ..live.changes import path_under
 from ..store import repository
 from . import types as T  # noqa: N812 - short alias
 from .not_found import token_not_found
@@ -294,6 +295,24 @@ def _combination_pairs(
     return pairs or [(ctx.snapshot({}, from_), ctx.snapshot({}, to))]
 
 
+def _under(
+    merged: CombinedDiff, prefix: str, pairs: list[tuple[Snapshot, Snapshot]]
+) -> CombinedDiff:
+    """The changes at or below ``prefix`` (old or new path).
+
+    Raises:
+        GraphQLError: ``TOKEN_NOT_FOUND``: no token is at or below ``prefix`` on either side.
+    """
+    known = {p for pair in pairs for snap in pair for p in snap.paths}
+    if not any(path_under(p, prefix) for p in known):
+        groups = {p.rsplit(".", i)[0] for p in known for i in range(p.count(".") + 1)}
+        raise token_not_found([prefix], known | groups)
+    changes = [t for t in merged.changes if path_under(t.change.path, prefix)
+               or (t.change.previous_path and path_under(t.change.previous_path, prefix))]
+    written = [p for p in merged.representation_changed if path_under(p, prefix)]
+    return CombinedDiff(changes, written)  # fmt: skip
+
+
 def _renames(ctx: RequestContext, left: int, right: int) -> dict[str, str]:
     """Renames recorded in the change log from revision ``left`` to ``right`` (or back)."""
     if left < right:
@@ -392,8 +411,21 @@ class HistoryQuery:
             list[T.ThemeSelection] | None,
             strawberry.argument(description="Theme on the right (default: `theme`)."),
         ] = None,
-    ) -> TokenDiff:
-        """:func:`graphql_api.dtcg.diff_themes.diff_combinations` over the snapshot pairs."""
+        path_prefix: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only changes at or below this dotted path (`color` matches "
+                "`color.bg`, not `colorful`). A path that is neither a token nor a group on "
+                "either side: null and the error `TOKEN_NOT_FOUND` with close paths."
+            ),
+        ] = None,
+    ) -> TokenDiff | None:
+        """:func:`graphql_api.dtcg.diff_themes.diff_combinations` over the snapshot pairs.
+
+        Raises:
+            GraphQLError: ``TOKEN_NOT_FOUND`` (:mod:`.not_found`): ``pathPrefix`` names
+                nothing on either side.
+        """
         ctx = info.context
         if theme or from_theme or to_theme:
             pairs = [(ctx.snapshot(theme_input(from_theme or theme), from_),
@@ -405,6 +437,8 @@ class HistoryQuery:
             ((right.selection, left.tokens, right.tokens) for left, right in pairs),
             renames=renames,
         )
+        if path_prefix:
+            merged = _under(merged, path_prefix, pairs)
         rights = {_key(right.selection): right for _left, right in pairs}
         bump = semver_bump(t.change for t in merged.changes)
         return TokenDiff(

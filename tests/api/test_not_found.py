@@ -104,3 +104,11 @@ def test_a_mutation_on_a_typo_is_refused_with_close_paths(writer: Writer) -> Non
     assert payload["suggestions"][0] == "color.blue.5"
     assert "did you mean 'color.blue.5'" in payload["message"]
     assert writer.revision() == before  # nothing written
+
+
+def test_a_diff_filter_on_a_typo(primer: SharedDB) -> None:
+    result = primer.gql('{ diff(pathPrefix: "fgColr") { changes { path } } }')
+    assert result["data"] == {"diff": None}
+    assert only_error(result)["extensions"]["suggestions"][0] == "fgColor"
+    fine = primer.gql('{ diff(pathPrefix: "fgColor") { changes { path } } }')
+    assert fine == {"data": {"diff": {"changes": []}}}  # a group: known, nothing changed

@@ -170,6 +170,10 @@ def test_diff_without_theme_compares_every_combination(primer_writer: Writer) ->
     for change in diff["changes"]:
         assert {dict(_combo(t))["theme"] for t in change["themes"]} == {"dark"}, change
     assert diff["representationChanged"] is False
+    only_blue = w.read(
+        'query { diff(from: "1.0.0", pathPrefix: "base.color.blue") { changes { path } } }'
+    )["diff"]
+    assert only_blue["changes"] == [{"path": BLUE}]  # its aliases elsewhere are left out
 
 
 def test_the_same_colour_written_differently_is_not_a_change(primer_writer: Writer) -> None:

@@ -51,6 +51,12 @@ Code                               Meaning
 ``INVALID_ID``                     ``node``/``nodes``: not a global ID this server made
 ``TOO_MANY_IDS``                   ``nodes``: more IDs than one call reads (100)
 ``RELEASE_NOT_FOUND``              ``release:`` names no release
+``TOKEN_NOT_FOUND``                no token at that path; ``extensions.suggestions``:
+                                   up to three close paths (mutations: ``NotFound``)
+``SET_NOT_FOUND``                  a mutation's ``NotFound``: no such set
+``MODIFIER_NOT_FOUND``             a mutation's ``NotFound``: no such modifier
+``CONTEXT_NOT_FOUND``              a mutation's ``NotFound``: no such context
+``INVALID_SINCE``                  a subscription's ``since`` is negative
 ``STALE_REVISION``                 ``expectedRevision`` is not the stored revision
 ``ALREADY_EXISTS``                 the token, set, modifier, context or release exists
 ``DATABASE_UNAVAILABLE``           the database cannot be reached (HTTP 503)
@@ -97,6 +103,11 @@ class ErrorCode(StrEnum):
     INVALID_ID = "INVALID_ID"
     TOO_MANY_IDS = "TOO_MANY_IDS"
     RELEASE_NOT_FOUND = "RELEASE_NOT_FOUND"
+    TOKEN_NOT_FOUND = "TOKEN_NOT_FOUND"  # noqa: S105 - an error code, not a secret
+    SET_NOT_FOUND = "SET_NOT_FOUND"
+    MODIFIER_NOT_FOUND = "MODIFIER_NOT_FOUND"
+    CONTEXT_NOT_FOUND = "CONTEXT_NOT_FOUND"
+    INVALID_SINCE = "INVALID_SINCE"
     STALE_REVISION = "STALE_REVISION"
     ALREADY_EXISTS = "ALREADY_EXISTS"
     DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"

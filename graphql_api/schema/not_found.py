@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 from graphql import GraphQLError
 
 from ..dtcg.paths import close_paths
+from ..errors import ErrorCode
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["TOKEN_NOT_FOUND", "did_you_mean", "token_not_found"]
 
 #: ``extensions.code`` of an unknown token path.
-TOKEN_NOT_FOUND: Final = "TOKEN_NOT_FOUND"  # noqa: S105 - an error code, not a secret
+TOKEN_NOT_FOUND: Final = ErrorCode.TOKEN_NOT_FOUND
 
 
 def did_you_mean(suggestions: Sequence[str]) -> str:

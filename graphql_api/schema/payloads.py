@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
+from ..errors import ErrorCode
 from . import types as T  # noqa: N812 - short alias, like the engine's E and V
 from .global_ids import Node
 
@@ -75,8 +76,8 @@ class NotFound:
     @classmethod
     def of(cls, exc: NotFoundError) -> NotFound:
         """From a refusal."""
-        return cls(message=str(exc), kind=exc.kind, code=f"{exc.kind.upper()}_NOT_FOUND",
-                   suggestions=exc.suggestions)  # fmt: skip
+        code = ErrorCode(f"{exc.kind.upper()}_NOT_FOUND")
+        return cls(message=str(exc), kind=exc.kind, code=code, suggestions=exc.suggestions)
 
 
 @strawberry.type(

@@ -82,7 +82,7 @@ SinceArg = Annotated[
 def _check_since(since: int | None) -> None:
     if since is not None and since < 0:
         raise GraphQLError(f"since must be a revision (0 or more), got {since}",
-                           extensions={"code": "INVALID_SINCE"})  # fmt: skip
+                           extensions={"code": ErrorCode.INVALID_SINCE})  # fmt: skip
 
 
 def _revision_change(event: RevisionEvent) -> RevisionChange:

@@ -76,7 +76,7 @@ def test_import_if_empty_keeps_existing_data(app: Flask, runner: FlaskCliRunner)
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_make_serve_checks_the_address_first_and_installs_only_the_package() -> None:
+def test_make_serve_checks_the_address_first_and_installs_only_what_serving_needs() -> None:
     out = subprocess.run(
         ["make", "-n", "-B", "serve", "HOST=0.0.0.0", "PORT=8080"],  # noqa: S607 - as a user
         cwd=ROOT, capture_output=True, text=True, check=True,
@@ -91,5 +91,6 @@ def test_make_serve_checks_the_address_first_and_installs_only_the_package() -> 
     serve = first("uvicorn asgi:app --host '0.0.0.0' --port '8080'")
     assert first("tokens import --if-empty") < serve
     installs = [line for line in lines if "pip install" in line]
-    assert installs
-    assert all(line.rstrip().endswith("-e .") for line in installs), installs
+    assert any(line.rstrip().endswith("-r requirements/app.lock") for line in installs)
+    assert any(line.rstrip().endswith("--no-deps -e .") for line in installs)
+    assert not [i for i in installs if "dev.lock" in i or "[test" in i], installs

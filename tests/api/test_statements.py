@@ -151,7 +151,6 @@ def test_nesting_on_the_small_example(small_example: Flask, gql: Gql) -> None:
             "{ totalCount } }",
             id="three-themes",
         ),
-        pytest.param('{ token(path: "no.such.token") { path } }', id="unknown-path"),
     ],
 )
 def test_cached_request_reads_only_the_revision(primer: SharedDB, query: str) -> None:
@@ -159,6 +158,17 @@ def test_cached_request_reads_only_the_revision(primer: SharedDB, query: str) ->
     with assert_num_queries(_engine(primer.app), CACHED) as log:
         data_of(primer.gql(query))
     assert "revision" in log.statements[0]
+
+
+def test_an_unknown_path_and_its_suggestions_cost_at_most_the_revision(
+    primer: SharedDB,
+) -> None:
+    query = '{ token(path: "fgColor.defualt") { path } }'
+    primer.gql(query)  # warm-up: the snapshot is cached
+    with assert_num_queries(_engine(primer.app), CACHED):
+        result = primer.gql(query)
+    assert result["errors"][0]["extensions"]["code"] == "TOKEN_NOT_FOUND"
+    assert result["errors"][0]["extensions"]["suggestions"][0] == "fgColor.default"
 
 
 def test_bad_theme_input_costs_at_most_the_revision(primer: SharedDB) -> None:

@@ -144,7 +144,8 @@ def test_token_reads_are_counted_per_path_theme_client_and_day(app_: Flask) -> N
     data_of(post(client, COMPONENT, client_name="web"))
     data_of(post(client, COMPONENT, {"theme": THEME_DARK}, client_name="web"))
     data_of(post(client, COMPONENT, {"theme": THEME_DARK}, client_name="ios"))
-    data_of(post(client, '{ token(path: "no.such.token") { path } }', client_name="web"))
+    unknown = post(client, '{ token(path: "no.such.token") { path } }', client_name="web")
+    assert unknown["errors"][0]["extensions"]["code"] == "TOKEN_NOT_FOUND"  # and not counted
 
     today = utc_today()
     assert rows(app_) == {

@@ -38,12 +38,14 @@ class TokenServer(Flask):
             if not self._web_pending:
                 return
             # The heavy part: the resolver, Strawberry and the schema.
-            from graphql_api.store import response_cache, snapshots  # noqa: PLC0415
+            from graphql_api.store import response_cache, revision_clock, snapshots  # noqa: PLC0415
             from graphql_api.web import cors, views  # noqa: PLC0415
 
             if self.config["WEB_ON_FIRST_REQUEST"]:
                 observability.check_migrations(db.get_engine(self))
             snapshots.init_app(self)  # the process's caches: the view, exports, live updates
+            state = db.get_state(self)
+            revision_clock.init_app(self, state.engine, state.sessionmaker)
             response_cache.init_app(self)
             views.init_app(self)
             cors.init_app(self)

@@ -8,6 +8,12 @@ This is the only module that reads ``os.environ``. Settings are plain upper-case
 - ``SQLITE_BUSY_TIMEOUT_MS`` (int, ms): how long SQLite waits for a lock
   (``TOKENS_SQLITE_BUSY_TIMEOUT_MS``).
 - ``SNAPSHOT_CACHE_SIZE`` (int): resolved snapshots kept in memory (``TOKENS_SNAPSHOT_CACHE_SIZE``).
+- ``SNAPSHOT_CACHE_BYTES`` (int, bytes): estimated memory the snapshots of the current data
+  may take per process, 512 MiB (``TOKENS_SNAPSHOT_CACHE_BYTES``); reported on ``/healthz``.
+- ``REVISION_FALLBACK_SECONDS`` (float, s): PostgreSQL: how often a process re-reads the
+  data revision without a notification, 1 (``TOKENS_REVISION_FALLBACK_SECONDS``): the bound
+  on how stale a cached answer can be when a ``NOTIFY`` is lost (see
+  :mod:`graphql_api.store.revision_clock`).
 - ``MAX_PAGE_SIZE`` (int): largest page a paginated query returns (``TOKENS_MAX_PAGE_SIZE``).
 - ``ROOT_FONT_SIZE_PX`` (float, px): px per rem when converting dimensions
   (``TOKENS_ROOT_FONT_SIZE_PX``).
@@ -107,6 +113,8 @@ DEFAULTS: Final[Mapping[str, bool | int | float | str]] = {
     "USAGE_MAX_PENDING": 200_000,
     "USAGE_MAX_CLIENTS": 100,
     "CORS_ORIGINS": r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$",
+    "REVISION_FALLBACK_SECONDS": 1.0,
+    "SNAPSHOT_CACHE_BYTES": 512 * 1024 * 1024,
     "LIVE_POLL_SECONDS": 0.1,
     "LIVE_FALLBACK_SECONDS": 1.0,
     "LIVE_MAX_QUEUE": 256,

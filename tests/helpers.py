@@ -98,6 +98,30 @@ def stored_state(app: Flask) -> StoredState:
     return StoredState(revision, values)
 
 
+def clock_caught_up(app: Flask, timeout: float = 5.0, *, known: bool = False) -> None:
+    """Wait until ``app``'s revision clock is not stale: it knows the stored revision, or
+    (unless ``known``) it knows none and the next request reads it.
+
+    Another process's write reaches a process's clock by PostgreSQL NOTIFY, a moment after
+    the commit (SQLite's ``data_version`` is checked on each request: no wait there).
+    """
+    import time  # noqa: PLC0415 - only here
+
+    from graphql_api.store.revision_clock import revision_clock  # noqa: PLC0415
+
+    clock = revision_clock(app)
+    deadline = time.monotonic() + timeout
+    while True:
+        now = clock.current()
+        with db.get_state(app).sessionmaker() as session:
+            actual = repository.current_revision(session)
+        if (now is None and not known) or (now is not None and now[0] == actual):
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"the revision clock knows {now}, the database is at {actual}")
+        time.sleep(0.01)
+
+
 class StatementLog:
     """The SQL statements seen by an engine while the log is active."""
 

@@ -24,7 +24,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Collection, Iterable
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -132,13 +132,16 @@ def load_catalog(session: Session) -> Catalog:
 
 
 def load_layers(
-    session: Session, layers: Iterable[tuple[str, int]]
+    session: Session,
+    layers: Iterable[tuple[str, int]],
+    paths: Collection[str] | None = None,
 ) -> tuple[list[Document], dict[str, int]]:
     """The stored layers as DTCG documents, in the order given. Two statements.
 
     Args:
         session: Where to read.
         layers: ``("set" | "theme", id)`` pairs (see :meth:`Catalog.layer_ids`).
+        paths: only the tokens at these paths (every group still); None: every token.
 
     Returns:
         (one document per layer, token path → token id).
@@ -156,7 +159,8 @@ def load_layers(
             TokenValue.extensions, TokenValue.source_file, TokenValue.source_pointer,
         )
         .join(Token, Token.id == TokenValue.token_id)
-        .where(TokenValue.set_id.in_(set_ids) | TokenValue.theme_id.in_(theme_ids))
+        .where(TokenValue.set_id.in_(set_ids) | TokenValue.theme_id.in_(theme_ids),
+               *([Token.path.in_(list(paths))] if paths is not None else []))
         .order_by(TokenValue.id)
     )  # fmt: skip
     for r in value_rows:
@@ -321,3 +325,21 @@ def revisions_after(
         RevisionRow(r.id, r.created_at, r.author, r.message, tuple(sorted(touched[r.id])))
         for r in revs
     ]
+
+
+def changes_between(
+    session: Session, start: int, end: int, *, limit: int
+) -> list[tuple[str, str | None, str]] | None:
+    """``(path, previous path, layer)`` of the change log's rows in revisions (start, end].
+
+    One statement. None when there are more than ``limit`` rows (the caller starts over
+    instead of following so many changes).
+    """
+    rows = session.execute(
+        select(Change.path, Change.previous_path, Change.layer)
+        .where(Change.revision_id > start, Change.revision_id <= end)
+        .limit(limit + 1)
+    ).all()
+    if len(rows) > limit:
+        return None
+    return [(r.path, r.previous_path, r.layer) for r in rows]

@@ -12,22 +12,25 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Self
 
 from flask import Flask, current_app
 
 from ..dtcg.errors import DTCGErrorGroup
+from ..dtcg.incremental import Sized, resolve_sized
 from ..dtcg.parse import flatten
 from ..dtcg.paths import path_key, sort_paths
 from ..dtcg.references import ResolvedToken, resolve
 from ..dtcg.resolver import ResolverDocument, normalise_input
-from . import release_format, repository
+from . import carry, release_format, repository
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
     from sqlalchemy.orm import Session
+
+    from ..dtcg.nodes import Document
 
 #: Key of the app's :class:`SnapshotStore` in ``app.extensions`` (one store per process).
 SNAPSHOTS_KEY = "tokens_snapshots"
@@ -57,19 +60,48 @@ class Snapshot:
     paths: list[str] = field(default_factory=list)
     referenced_by: dict[str, list[str]] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)
+    sized: Sized | None = None
+    catalog: repository.Catalog | None = None
+    nbytes: int = 0
 
     @classmethod
     def build(
-        cls, revision: int, selection: dict[str, str], tokens: dict[str, ResolvedToken]
+        cls,
+        revision: int,
+        selection: dict[str, str],
+        tokens: dict[str, ResolvedToken] | Sized,
+        catalog: repository.Catalog | None = None,
     ) -> Self:
-        """Index resolved tokens (sorted paths, reverse references)."""
+        """Index resolved tokens (sorted paths, reverse references).
+
+        ``tokens`` as a :class:`~graphql_api.dtcg.incremental.Sized` (with ``catalog``)
+        lets the snapshot be carried forward to later revisions.
+        """
+        sized = tokens if isinstance(tokens, Sized) else None
+        resolved = tokens.tokens if isinstance(tokens, Sized) else tokens
         back: dict[str, list[str]] = {}
-        for path, tok in tokens.items():
+        for path, tok in resolved.items():
             for target in dict.fromkeys(r.target for r in tok.references):
                 back.setdefault(target, []).append(path)
         for lst in back.values():
             lst.sort(key=path_key)
-        return cls(revision, selection, tokens, sort_paths(tokens), back)
+        return cls(revision, selection, resolved, sort_paths(resolved), back, sized=sized,
+                   catalog=catalog, nbytes=estimate_bytes(resolved, sized))  # fmt: skip
+
+    def carried(
+        self, revision: int, sized: Sized, changed: Mapping[str, Any], selection: dict[str, str]
+    ) -> Snapshot:
+        """This snapshot brought to ``revision`` (or ``selection``): ``changed`` re-resolved.
+
+        Without changes the tokens, indexes and prepared objects are shared (re-keyed).
+        """
+        if not changed and selection == self.selection:
+            return replace(self, revision=revision)
+        back = carry.referenced_by(self.referenced_by, self.tokens, sized.tokens, changed)
+        paths = carry.sorted_paths(self.paths, changed)
+        nbytes = estimate_bytes(sized.tokens, sized)
+        return Snapshot(revision, selection, sized.tokens, paths, back, sized=sized,
+                        catalog=self.catalog, nbytes=nbytes)  # fmt: skip
 
     def alias_chain(self, path: str) -> list[str]:
         """Paths an alias passes through, nearest first, ending with the final target."""
@@ -81,24 +113,47 @@ class Snapshot:
         return chain
 
 
+#: Estimated bytes a resolved token takes in memory besides its value (objects, indexes,
+#: the GraphQL objects prepared from it), and per unit of resolved size (JSON nodes and
+#: characters). Measured on Primer and the synthetic systems of ``bench/`` (RSS / tokens).
+TOKEN_BYTES = 2500
+SIZE_UNIT_BYTES = 24
+
+
+def estimate_bytes(tokens: Mapping[str, ResolvedToken], sized: Sized | None) -> int:
+    """Estimated memory of a snapshot, in bytes (what the byte budget of the cache counts)."""
+    size = sum(s for s, _ in sized.sizes.values()) if sized is not None else 0
+    return len(tokens) * TOKEN_BYTES + size * SIZE_UNIT_BYTES
+
+
 @dataclass(frozen=True, slots=True)
 class _CatalogEntry:
     revision: int
     catalog: repository.Catalog
 
 
-class SnapshotStore:
-    """Process-wide LRU of snapshots keyed by (revision, selection); thread-safe."""
+Key = tuple[int, tuple[tuple[str, str], ...]]
 
-    def __init__(self, max_size: int = 64) -> None:
+
+class SnapshotStore:
+    """Process-wide LRU of snapshots keyed by (revision, selection); thread-safe.
+
+    Bounded by count (``max_size``) and by estimated bytes (``max_bytes``, see
+    :func:`estimate_bytes`). A selection keeps only its newest snapshot; older revisions
+    of other selections stay until they are carried forward or evicted.
+    """
+
+    def __init__(self, max_size: int = 64, *, max_bytes: int = 512 * 1024 * 1024) -> None:
         self.max_size = max(1, max_size)
+        self.max_bytes = max(0, max_bytes)
         self._lock = threading.Lock()
-        self._snapshots: OrderedDict[tuple[int, tuple[tuple[str, str], ...]], Snapshot] = (
-            OrderedDict()
-        )
+        self._snapshots: OrderedDict[Key, Snapshot] = OrderedDict()
+        self._latest: dict[tuple[tuple[str, str], ...], Key] = {}
+        self._bytes = 0
         self._catalog: _CatalogEntry | None = None
         self._release_docs: OrderedDict[tuple[int, str], ResolverDocument] = OrderedDict()
         self._release_snaps: OrderedDict[tuple[Any, ...], Snapshot] = OrderedDict()
+        self.counts = {"hit": 0, "carried": 0, "rekeyed": 0, "built": 0, "swept": 0}
 
     @staticmethod
     def revision(session: Session) -> int:
@@ -135,9 +190,11 @@ class SnapshotStore:
         ``revision``: the current revision if the caller has just read it (one request reads
         it once); a cache hit then costs no SQL at all.
 
-        On a miss the layers are loaded and the revision is read again: every write bumps
-        it, so an unchanged revision means the loads saw one consistent state (no torn
-        read); otherwise the read starts over (three attempts).
+        On a miss the newest cached snapshot of the selection is carried forward from the
+        change log (:mod:`.carry`) when it can be, else the layers are loaded, flattened
+        and resolved. The revision is read again after the loads: every write bumps it,
+        so an unchanged revision means they saw one consistent state (no torn read);
+        otherwise the read starts over (three attempts).
 
         Raises:
             DTCGErrorGroup: ``UNKNOWN_MODIFIER`` / ``UNKNOWN_CONTEXT`` / ``MISSING_INPUT``
@@ -154,17 +211,84 @@ class SnapshotStore:
                 snap = self._snapshots.get(key)
                 if snap is not None:
                     self._snapshots.move_to_end(key)
+                    self.counts["hit"] += 1
                     return snap
-            docs, _ids = repository.load_layers(session, catalog.layer_ids(selection))
+                older_key = self._latest.get(key[1])
+                older = self._snapshots.get(older_key) if older_key else None
+            snap = self._carry(session, older, revision, catalog) if older else None
+            if snap is None:
+                snap = self._build(session, revision, selection, catalog)
             if repository.current_revision(session) != revision:
                 continue
-            tokens, errors = resolve(flatten(docs))
-            if errors:
-                raise DTCGErrorGroup(errors)
-            snap = Snapshot.build(revision, selection, tokens)
             self._store(key, snap)
             return snap
         raise RuntimeError("the data changed during every attempt to read it")
+
+    def _carry(
+        self, session: Session, old: Snapshot, revision: int, catalog: repository.Catalog
+    ) -> Snapshot | None:
+        if old.revision >= revision:
+            return None
+        moved = carry.forward(session, old, revision, catalog)
+        if moved is None:
+            return None
+        sized, changed = moved
+        self.counts["carried" if changed else "rekeyed"] += 1
+        return old.carried(revision, sized, changed, old.selection)
+
+    def _build(
+        self, session: Session, revision: int, selection: dict[str, str],
+        catalog: repository.Catalog,
+    ) -> Snapshot:  # fmt: skip
+        docs, _ids = repository.load_layers(session, catalog.layer_ids(selection))
+        sized, errors = resolve_sized(flatten(docs))
+        if errors:
+            raise DTCGErrorGroup(errors)
+        self.counts["built"] += 1
+        return Snapshot.build(revision, selection, sized, catalog)
+
+    def sweep(
+        self, session: Session, revision: int, selections: list[dict[str, str]]
+    ) -> Iterator[Snapshot]:
+        """A snapshot of each selection at ``revision``, for queries over every combination.
+
+        Cached snapshots are used; the others are derived one from the previous
+        (:func:`.carry.across`: only the tokens of the layers that differ, and what
+        reaches them, are re-resolved) and are *not* stored, so a sweep over hundreds of
+        combinations never evicts what serves ordinary reads. All layers are read in two
+        statements.
+
+        Raises:
+            DTCGErrorGroup: as :meth:`get`.
+        """
+        catalog = self.catalog(session, revision)
+        all_ids = [("set", sid) for sid, _, _ in catalog.sets] + [
+            ("theme", c.id) for m in catalog.modifiers.values() for c in m.contexts
+        ]
+        loaded: list[Document] | None = None
+        previous: tuple[Snapshot, list[Document]] | None = None
+        for theme in selections:
+            selection = normalise_input(catalog.modifier_contexts(), theme)
+            key = (revision, tuple(sorted(selection.items())))
+            with self._lock:
+                cached = self._snapshots.get(key)
+            if loaded is None and (cached is None or previous is None):
+                loaded, _ids = repository.load_layers(session, all_ids)
+            by_id = dict(zip(all_ids, loaded or [], strict=False))
+            docs = [by_id[k] for k in catalog.layer_ids(selection)]
+            snap = cached
+            if snap is None and previous is not None:
+                moved = carry.across(previous[0], previous[1], docs)
+                if moved is not None:
+                    snap = previous[0].carried(revision, moved[0], moved[1], selection)
+            if snap is None:
+                sized, errors = resolve_sized(flatten(docs))
+                if errors:
+                    raise DTCGErrorGroup(errors)
+                snap = Snapshot.build(revision, selection, sized, catalog)
+            self.counts["swept"] += 1
+            previous = (snap, docs)
+            yield snap
 
     def release(
         self, session: Session, name: str, theme: Mapping[str, str] | None = None
@@ -210,26 +334,50 @@ class SnapshotStore:
                 self._release_snaps.popitem(last=False)
         return doc, snap
 
-    def _store(self, key: tuple[int, tuple[tuple[str, str], ...]], snap: Snapshot) -> None:
+    def _store(self, key: Key, snap: Snapshot) -> None:
         with self._lock:
-            for old in [k for k in self._snapshots if k[0] < key[0]]:
-                del self._snapshots[old]  # superseded by a newer revision
+            if key in self._snapshots:
+                return
+            older = self._latest.get(key[1])
+            if older is not None and older[0] <= key[0]:
+                self._drop(older)  # carried forward: the selection keeps its newest only
             self._snapshots[key] = snap
-            while len(self._snapshots) > self.max_size:
-                self._snapshots.popitem(last=False)
+            self._latest[key[1]] = key
+            self._bytes += snap.nbytes
+            while len(self._snapshots) > 1 and (
+                len(self._snapshots) > self.max_size or self._bytes > self.max_bytes
+            ):
+                self._drop(next(iter(self._snapshots)))
+
+    def _drop(self, key: Key) -> None:
+        snap = self._snapshots.pop(key, None)
+        if snap is not None:
+            self._bytes -= snap.nbytes
+        if self._latest.get(key[1]) == key:
+            del self._latest[key[1]]
+
+    def stats(self) -> dict[str, Any]:
+        """For ``/healthz``: snapshots held, their estimated bytes and the budget, counters."""
+        with self._lock:
+            return {"snapshots": len(self._snapshots), "bytes": self._bytes,
+                    "maxBytes": self.max_bytes, **self.counts}  # fmt: skip
 
     def clear(self) -> None:
         """Forget every snapshot (tests; the revision check makes it unnecessary otherwise)."""
         with self._lock:
             self._snapshots.clear()
+            self._latest.clear()
+            self._bytes = 0
             self._catalog = None
             self._release_docs.clear()
             self._release_snaps.clear()
 
 
 def init_app(app: Flask) -> None:
-    """Create the app's snapshot cache (``SNAPSHOT_CACHE_SIZE``); called by the factory."""
-    app.extensions[SNAPSHOTS_KEY] = SnapshotStore(int(app.config["SNAPSHOT_CACHE_SIZE"]))
+    """Create the app's snapshot cache (``SNAPSHOT_CACHE_SIZE``, ``SNAPSHOT_CACHE_BYTES``)."""
+    app.extensions[SNAPSHOTS_KEY] = SnapshotStore(
+        int(app.config["SNAPSHOT_CACHE_SIZE"]), max_bytes=int(app.config["SNAPSHOT_CACHE_BYTES"])
+    )
 
 
 def snapshot_store(app: Flask | None = None) -> SnapshotStore:

@@ -24,6 +24,7 @@ from ..errors import ErrorCode
 from ..schema import schema
 from ..store import db
 from ..store.response_cache import response_cache
+from ..store.revision_clock import revision_clock
 from ..store.snapshots import snapshot_store
 from . import persisted_queries, request_body
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
@@ -131,6 +132,12 @@ def _read_or_refuse(request: Request) -> dict[str, Any] | Response | None:
 def prepare(request: Request) -> Prepared | Response | None:
     """Answer from caches when possible; else say what Strawberry should execute.
 
+    The revision comes from the process's :class:`~graphql_api.store.revision_clock.
+    RevisionClock`: a 304 or a response-cache hit reads no database and opens no session
+    (in persisted-query mode ``off``, or ``apq`` with the document sent). Otherwise the
+    request starts its read transaction and reads the revision there, which the clock
+    learns.
+
     Returns:
         A ``Response`` to send as is (304, cached bytes, persisted-query error), a
         :class:`Prepared` for Strawberry, or None to leave the request to Strawberry.
@@ -138,29 +145,58 @@ def prepare(request: Request) -> Prepared | Response | None:
     raw = _read_or_refuse(request)
     if not isinstance(raw, dict):
         return raw
-    session = db.get_session()
     mode = str(current_app.config["PERSISTED_QUERIES"])
     query = raw.get("query") if isinstance(raw.get("query"), str) else None
-    outcome = persisted_queries.resolve_request(
-        session, mode, query, raw.get("extensions"), apq_policy()
-    )
+    extensions = raw.get("extensions")
+    if mode == "allowlist" or persisted_queries.requested_hash(extensions) is not None:
+        session = db.get_session()
+        outcome = persisted_queries.resolve_request(
+            session, mode, query, extensions, apq_policy()
+        )
+        if outcome.registered:
+            session.commit()
+    else:  # a plain document in mode apq or off: nothing to look up or register
+        outcome = persisted_queries.Outcome(query)
     if outcome.error is not None:
         return _error_response(*outcome.error)
-    if outcome.registered:
-        session.commit()
     if outcome.query is None:
         return None
-    db.begin_snapshot(session)  # the revision and every later read: one committed state
-    revision, stamp = snapshot_store().revision_stamp(session)
     variables, op_name = raw.get("variables") or {}, raw.get("operationName")
-    key = stamped(request_key(outcome.query, variables, op_name), stamp)
-    prepared = Prepared(
-        GraphQLRequestData(
-            query=outcome.query, variables=variables or None, operation_name=op_name,
-            extensions=raw.get("extensions"),
-        ),
-        revision, key, etag(revision, key), request.method == "GET",
+    base_key = request_key(outcome.query, variables, op_name)
+    data = GraphQLRequestData(
+        query=outcome.query, variables=variables or None, operation_name=op_name,
+        extensions=extensions,
     )  # fmt: skip
+    clock = revision_clock(current_app)
+    known = clock.current()
+    if known is not None:
+        answer = _from_cache(request, _prepared(data, known, base_key, request))
+        if answer is not None:
+            return answer
+    session = db.get_session()
+    generation = clock.generation
+    db.begin_snapshot(session)  # the revision and every later read: one committed state
+    stamp = snapshot_store().revision_stamp(session)
+    clock.learn(stamp, generation)
+    prepared = _prepared(data, stamp, base_key, request)
+    if stamp != known:
+        answer = _from_cache(request, prepared)
+        if answer is not None:
+            return answer
+    return prepared
+
+
+def _prepared(
+    data: GraphQLRequestData, stamp: tuple[int, str], base_key: str, request: Request
+) -> Prepared:
+    revision, written = stamp
+    key = stamped(base_key, written)
+    return Prepared(data, revision, key, etag(revision, key), request.method == "GET")
+
+
+def _from_cache(request: Request, prepared: Prepared) -> Response | None:
+    """304 or the cached bytes for ``prepared``; None when execution is needed."""
+    revision, key = prepared.revision, prepared.key
     if prepared.is_get and etag_matches(request.headers.get("If-None-Match"), prepared.tag):
         usage.replay(revision, key, request.headers)  # what it read, counted as if it ran
         return Response(status=304, headers=_cache_headers(prepared))
@@ -168,7 +204,7 @@ def prepare(request: Request) -> Prepared | Response | None:
     if body is not None:
         usage.replay(revision, key, request.headers)
         return Response(body, status=200, mimetype=GRAPHQL_JSON, headers=_cache_headers(prepared))
-    return prepared
+    return None
 
 
 def _cache_headers(prepared: Prepared) -> dict[str, str]:

@@ -41,7 +41,7 @@ def test_a_write_during_a_read_is_not_seen_half(
     real = repository.load_layers
     writes: list[int] = []
 
-    def load_during_a_write(session: Any, layers: Any) -> Any:
+    def load_during_a_write(session: Any, layers: Any, *paths: Any) -> Any:
         if not writes:  # the first load of the request: another process commits now
             writes.append(1)
             new = write_themed(tmp_path / "v2", 8, ("light", "dark"))
@@ -49,7 +49,7 @@ def test_a_write_during_a_read_is_not_seen_half(
             thread = threading.Thread(target=import_tokens, args=(writer.test_cli_runner(), new))
             thread.start()
             thread.join()
-        return real(session, layers)
+        return real(session, layers, *paths)
 
     monkeypatch.setattr(repository, "load_layers", load_during_a_write)
     # revision 1 everywhere: unit 4px, and dark's gap 2 x 4 = 8px (not 16px from v2)

@@ -80,9 +80,7 @@ def dependants(referenced_by: Mapping[str, Collection[str]], paths: Collection[s
 class _Incremental(_Resolver):
     """A resolver whose unaffected tokens are already done (see the module docstring)."""
 
-    def __init__(
-        self, doc: Document, before: Sized, affected: set[str]
-    ) -> None:
+    def __init__(self, doc: Document, before: Sized, affected: set[str]) -> None:
         self.doc = doc
         self.affected = [p for p in affected if p in doc.tokens]
         keep = [p for p in doc.tokens if p not in affected]

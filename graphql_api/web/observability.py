@@ -33,6 +33,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ErrorCode
 from ..store import db
+from ..store.revision_clock import CLOCK_KEY
+from ..store.snapshots import SNAPSHOTS_KEY
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -134,10 +136,20 @@ def healthz() -> Response:
 
     Under the ASGI entry point the body also has ``live``: subscribers held, the last
     revision the watcher saw and whether PostgreSQL's ``LISTEN`` connection is up.
+    ``revisionClock``: the revision this process knows in memory (null: the next request
+    reads it) and how it learns new ones; ``snapshots``: resolved themes held, their
+    estimated ``bytes`` against ``maxBytes`` (``TOKENS_SNAPSHOT_CACHE_BYTES``), and how
+    many were served, carried forward, re-keyed, built from scratch and swept.
     """
     from ..live.service import LIVE_KEY  # noqa: PLC0415 - lazy: a heavy import for a constant
 
     body: dict[str, object] = {"status": "ok"}
+    clock = current_app.extensions.get(CLOCK_KEY)
+    if clock is not None:
+        body["revisionClock"] = clock.stats()
+    snapshots = current_app.extensions.get(SNAPSHOTS_KEY)
+    if snapshots is not None:
+        body["snapshots"] = snapshots.stats()
     live = current_app.extensions.get(LIVE_KEY)
     if live is not None:
         body["live"] = live.stats()

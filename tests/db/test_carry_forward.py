@@ -1,0 +1,142 @@
+"""Snapshots carried forward from the change log equal snapshots rebuilt from scratch.
+
+Each write below goes through the API; then every theme the process had cached is read
+again through the process's snapshot cache (carried forward: only the changed tokens and
+what reaches them are re-resolved) and through a new, empty cache (rebuilt from the
+layers). Both must be equal in every token, path and reverse reference, on SQLite and
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from graphql_api.store import db
+from graphql_api.store.snapshots import Snapshot, SnapshotStore, snapshot_store
+from tests.writing import MINI, Writer, import_mini, make_key
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+LIGHT = {"theme": "light"}
+DARK = {"theme": "dark"}
+DARK_SEL = {"modifier": "theme", "context": "dark"}
+
+#: (mutation, input type, input): renames, deletions, type changes, chains, composites.
+EDITS: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
+    "value at the end of a chain and inside composites": [
+        ("updateToken", "UpdateTokenInput", {"path": "color.blue.5", "value": "#000001"}),
+    ],
+    "dimension read by an alias chain and a composite": [
+        ("updateToken", "UpdateTokenInput",
+         {"path": "size.unit", "value": {"value": 0.5, "unit": "rem"}}),
+    ],
+    "rename with its references rewritten": [
+        ("renameToken", "RenameTokenInput", {"path": "color.blue.5", "newPath": "color.azure.5"}),
+    ],
+    "rename of an alias in the middle of a chain": [
+        ("renameToken", "RenameTokenInput", {"path": "accent.fg", "newPath": "accent.text"}),
+    ],
+    "deletion": [("deleteToken", "DeleteTokenInput", {"path": "color.gray.1"})],
+    "type change": [
+        ("updateToken", "UpdateTokenInput",
+         {"path": "color.gray.1", "type": "dimension", "value": {"value": 1, "unit": "px"}}),
+    ],
+    "new token at the end of a longer chain": [
+        ("createToken", "CreateTokenInput", {"path": "size.wide", "value": "{size.gap}"}),
+    ],
+    "a context's value re-pointed, then cleared": [
+        ("setTokenValue", "SetTokenValueInput",
+         {"path": "accent.bg", "context": DARK_SEL, "value": "{color.gray.1}"}),
+        ("clearTokenValue", "ClearTokenValueInput", {"path": "accent.bg", "context": DARK_SEL}),
+    ],
+    "an alias becomes a literal, then an alias again": [
+        ("updateToken", "UpdateTokenInput",
+         {"path": "size.gap", "value": {"value": 9, "unit": "px"}}),
+        ("updateToken", "UpdateTokenInput", {"path": "size.gap", "value": "{size.unit}"}),
+    ],
+}  # fmt: skip
+
+
+def rebuilt(app: Flask, theme: dict[str, str]) -> Snapshot:
+    """The theme resolved from the stored layers by an empty cache."""
+    with app.app_context():
+        return SnapshotStore().get(db.get_session(), theme)
+
+
+def cached(app: Flask, theme: dict[str, str]) -> Snapshot:
+    """The theme through the app's own cache (carried forward when it held an older one)."""
+    with app.app_context():
+        return snapshot_store(app).get(db.get_session(), theme)
+
+
+def assert_same(carried: Snapshot, fresh: Snapshot) -> None:
+    assert carried.revision == fresh.revision
+    assert carried.selection == fresh.selection
+    assert carried.tokens == fresh.tokens
+    assert carried.paths == fresh.paths
+    assert carried.referenced_by == fresh.referenced_by
+
+
+@pytest.fixture
+def writer(app: Flask) -> Writer:
+    w = Writer(app.test_client(), make_key(app, "designer", "write"))
+    import_mini(w)
+    return w
+
+
+@pytest.mark.parametrize("edits", list(EDITS.values()), ids=list(EDITS))
+def test_carried_forward_equals_rebuilt(
+    app: Flask, writer: Writer, edits: list[tuple[str, str, dict[str, Any]]]
+) -> None:
+    for theme in (LIGHT, DARK):
+        cached(app, theme)
+    store = snapshot_store(app)
+    for op, input_type, fields in edits:
+        payload = writer.call(op, input_type, **fields)
+        assert payload["__typename"] == "TokenSuccess", payload
+        built = store.counts["built"]
+        for theme in (LIGHT, DARK):
+            assert_same(cached(app, theme), rebuilt(app, theme))
+        assert store.counts["built"] == built  # carried forward, never rebuilt
+    assert store.counts["carried"] >= 1
+
+
+def test_a_theme_whose_layers_did_not_change_is_rekeyed(app: Flask, writer: Writer) -> None:
+    light, dark = cached(app, LIGHT), cached(app, DARK)
+    payload = writer.call("setTokenValue", "SetTokenValueInput",
+                          path="accent.bg", context=DARK_SEL, value="#111111")  # fmt: skip
+    assert payload["__typename"] == "TokenSuccess", payload
+    new_light, new_dark = cached(app, LIGHT), cached(app, DARK)
+    assert new_light.revision == new_dark.revision == payload["revision"]
+    assert new_light.tokens is light.tokens  # shared as it was: only re-keyed
+    assert new_dark.tokens is not dark.tokens
+    assert new_dark.tokens["accent.bg"].value != dark.tokens["accent.bg"].value
+    assert_same(new_light, rebuilt(app, LIGHT))
+    assert_same(new_dark, rebuilt(app, DARK))
+
+
+def test_a_change_of_structure_rebuilds(app: Flask, writer: Writer) -> None:
+    cached(app, LIGHT)
+    store = snapshot_store(app)
+    built = store.counts["built"]
+    payload = writer.call("createContext", "CreateContextInput", modifier="theme", name="dim")
+    assert payload["__typename"] == "ModifierSuccess", payload
+    assert_same(cached(app, LIGHT), rebuilt(app, LIGHT))
+    assert store.counts["built"] == built + 1  # another catalog: resolved from scratch
+
+
+def test_a_reimport_with_other_groups_rebuilds(app: Flask, writer: Writer) -> None:
+    cached(app, LIGHT)
+    doc: dict[str, Any] = {**MINI, "sets": {"base": {"sources": [{
+        **MINI["sets"]["base"]["sources"][0],
+        "size": {"$type": "dimension", "$deprecated": "use space",
+                 "unit": {"$value": {"value": 4, "unit": "px"}},
+                 "gap": {"$value": "{size.unit}"}},
+    }]}}}  # fmt: skip
+    import_mini(writer, doc)  # the tokens as before; a group property changed
+    fresh = rebuilt(app, LIGHT)
+    assert fresh.tokens["size.gap"].deprecated == "use space"
+    assert_same(cached(app, LIGHT), fresh)

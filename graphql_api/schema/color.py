@@ -54,10 +54,6 @@ class ContrastReport:
     failures: list[ContrastFailure] = strawberry.field(description="Every failing check.")
 
 
-def _selections(info: Info, theme: ThemeArg) -> list[dict[str, str]]:
-    return [theme_input(theme)] if theme else info.context.theme_combinations()
-
-
 @strawberry.type(description="Accessibility checks of colour tokens.")
 class ColorQuery:
     """Query fields about colour (merged into ``Query``)."""
@@ -83,7 +79,11 @@ class ColorQuery:
         Raises:
             GraphQLError: ``TOKEN_NOT_FOUND`` (:mod:`.not_found`), before any check.
         """
-        snaps = [info.context.snapshot(selection) for selection in _selections(info, theme)]
+        ctx = info.context
+        snaps = (
+            [ctx.snapshot(theme_input(theme))] if theme
+            else list(ctx.sweep(ctx.theme_combinations()))  # not stored in the read cache
+        )  # fmt: skip
         known = {p for snap in snaps for p in snap.paths}
         asked = [p for pair in pairs for p in (pair.foreground, pair.background)]
         if unknown := [p for p in asked if p not in known]:

@@ -471,8 +471,11 @@ class HistoryQuery:
         themes: list[ImpactedTheme] = []
         affected: set[str] = set()
         known: set[str] = set()
-        for selection in selections:
-            snap = ctx.snapshot(selection, release)
+        snaps = (
+            ctx.sweep(selections) if release is None
+            else (ctx.snapshot(s, release) for s in selections)
+        )  # fmt: skip
+        for selection, snap in zip(selections, snaps, strict=True):
             if path not in snap.tokens:
                 known.update(snap.paths)
                 continue

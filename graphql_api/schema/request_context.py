@@ -15,7 +15,7 @@ from ..store import repository
 from ..usage.recorder import theme_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
     from sqlalchemy.orm import Session
 
@@ -146,6 +146,21 @@ class RequestContext:
             raise GraphQLError(
                 f"no release {name!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
             ) from None
+        except DTCGErrorGroup as group:
+            raise graphql_error(group) from None
+
+    def sweep(self, selections: list[dict[str, str]]) -> Iterator[Snapshot]:
+        """The current snapshot of each selection, for queries over every combination.
+
+        Each combination is resolved once per request, derived from the previous one
+        (:meth:`~graphql_api.store.snapshots.SnapshotStore.sweep`), and never stored in
+        the cache that serves ordinary reads.
+
+        Raises:
+            GraphQLError: a bad theme input, as :meth:`snapshot`.
+        """
+        try:
+            yield from self.snapshots.sweep(self.session, self.revision(), selections)
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 

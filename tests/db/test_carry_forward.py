@@ -18,6 +18,8 @@ from graphql_api.store.snapshots import Snapshot, SnapshotStore, snapshot_store
 from tests.writing import MINI, Writer, import_mini, make_key
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flask import Flask
 
 LIGHT = {"theme": "light"}
@@ -140,3 +142,35 @@ def test_a_reimport_with_other_groups_rebuilds(app: Flask, writer: Writer) -> No
     fresh = rebuilt(app, LIGHT)
     assert fresh.tokens["size.gap"].deprecated == "use space"
     assert_same(cached(app, LIGHT), fresh)
+
+
+def test_impact_sweeps_every_combination_without_evicting_reads(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(SNAPSHOT_CACHE_SIZE=1)
+    w = Writer(app.test_client(), make_key(app, "designer", "write"))
+    import_mini(w)
+    light = cached(app, LIGHT)
+    data = w.read('{ impact(path: "color.blue.5") { totalCount themes { theme { context } '
+                  "tokens { path resolvedValue } } } }")  # fmt: skip
+    themes = {t["theme"][0]["context"]: t["tokens"] for t in data["impact"]["themes"]}
+    expected = {
+        ctx: [{"path": p, "resolvedValue": snap.tokens[p].value}
+              for p in sorted(snap.tokens) if p in {"accent.fg", "accent.bg", "border.focus"}
+              and "color.blue.5" in _reaches(snap, p)]
+        for ctx in ("light", "dark") for snap in [rebuilt(app, {"theme": ctx})]
+    }  # fmt: skip
+    assert themes == expected
+    assert cached(app, LIGHT) is light  # the sweep stored nothing: the read's theme stays
+    assert snapshot_store(app).counts["swept"] == 2
+
+
+def _reaches(snap: Snapshot, path: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [path]
+    while todo:
+        for ref in snap.tokens[todo.pop()].references:
+            if ref.target not in seen:
+                seen.add(ref.target)
+                todo.append(ref.target)
+    return seen

@@ -13,15 +13,17 @@ resolution finds a problem.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from graphql_api.dtcg.incremental import reresolve, resolve_sized
-from graphql_api.dtcg.nodes import Document
 from graphql_api.dtcg.parse import parse_document
 from graphql_api.dtcg.references import resolve
+
+if TYPE_CHECKING:
+    from graphql_api.dtcg.nodes import Document
 
 MAX_TOKENS = 14
 

@@ -42,12 +42,14 @@ MODIFIER = ('mutation { createModifier(input: {name: "density", contexts: ["c1",
 
 
 def ms(fn: Any) -> float:
+    """Wall time of one call, in ms."""
     t0 = time.perf_counter()
     fn()
     return (time.perf_counter() - t0) * 1000
 
 
 def gql(client: Any, query: str, variables: Any = None, headers: Any = None) -> Any:
+    """The data of a POST that must succeed."""
     body = client.post("/graphql", json={"query": query, "variables": variables or {}},
                        headers=headers or {}).get_json()  # fmt: skip
     if body.get("errors"):
@@ -74,6 +76,7 @@ def main() -> None:
 
 
 def measure(url: str, rounds: int, sd_ms: float) -> dict[str, Any]:
+    """Every figure of the module docstring on the empty database ``url``."""
     from graphql_api import create_app  # noqa: PLC0415
 
     app, key = primer_with_key(url)

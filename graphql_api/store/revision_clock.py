@@ -169,8 +169,9 @@ class RevisionClock:
             return  # another connection would be another database: always read it
         try:
             raw = self.engine.raw_connection()
-        except SQLAlchemyError as error:
+        except Exception as error:  # noqa: BLE001 - the database is down: read it, retry later
             LOG.warning("revision clock: no SQLite connection (%s)", error)
+            self._pid = None  # try again on the next request
             return
         self._sqlite = raw.driver_connection
         self._sqlite_raw = raw  # kept checked out for the life of the process

@@ -34,15 +34,14 @@ from typing import TYPE_CHECKING, Any, Final
 import psycopg
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
-from . import notify, repository
+from . import notify
 from .models import Revision
 
 if TYPE_CHECKING:
     from flask import Flask
     from sqlalchemy import Engine
-    from sqlalchemy.orm import sessionmaker
+    from sqlalchemy.orm import Session, sessionmaker
 
 LOG = logging.getLogger("graphql_api.store")
 
@@ -199,7 +198,7 @@ class RevisionClock:
                     row = conn.execute("SELECT current_schema()").fetchone()
                     schema = row[0] if row else "public"
                     conn.execute(f"LISTEN {notify.CHANNEL}")
-                    self._refresh()  # what committed before LISTEN took effect
+                    self._refresh(conn)  # what committed before LISTEN took effect
                     self.listening = True
                     self._wait(conn, schema)
             except (psycopg.Error, SQLAlchemyError) as error:
@@ -218,17 +217,20 @@ class RevisionClock:
             if ours:
                 self.invalidate()  # readers read the database until the refresh below
                 idle = 0.0
-                self._refresh()
+                self._refresh(conn)
                 continue
             idle += self.poll_seconds
             if idle >= self.fallback_seconds:
                 idle = 0.0
-                self._refresh()
+                self._refresh(conn)
 
-    def _refresh(self) -> None:
+    def _refresh(self, conn: psycopg.Connection[Any]) -> None:
+        """Read the revision on the listener's own connection (not the app's pool)."""
         generation = self.generation
-        with Session(self.engine) as session:
-            stamp = repository.current_revision_stamp(session)
+        row = conn.execute(
+            "SELECT id, created_at FROM revision ORDER BY id DESC LIMIT 1"
+        ).fetchone()  # the statement of repository.current_revision_stamp
+        stamp = (int(row[0]), row[1].isoformat()) if row else (0, "")
         if stamp != self._known:
             self.invalidate()  # a lost notification: what readers hold is stale
             generation = self.generation
@@ -260,6 +262,8 @@ def init_app(app: Flask, engine: Engine, factory: sessionmaker[Session]) -> Revi
         engine, fallback_seconds=float(app.config.get("REVISION_FALLBACK_SECONDS", 1.0))
     )
     watch_commits(factory, clock)
+    # The app's engine disposed of (tests, shutdown): the listener's connection goes too.
+    event.listen(engine, "engine_disposed", lambda _engine: clock.stop(timeout=1.0))
     app.extensions[CLOCK_KEY] = clock
     return clock
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from . import limits
+from . import limits, studio_forms
 from .extends import apply_extends
 
 if TYPE_CHECKING:
@@ -82,10 +82,13 @@ class _Incremental(_Resolver):
 
     def __init__(self, doc: Document, before: Sized, affected: set[str]) -> None:
         self.doc = doc
+        self.strict = False
+        self.mod_refs = {}
         self.affected = [p for p in affected if p in doc.tokens]
         keep = [p for p in doc.tokens if p not in affected]
         self.refs = {p: before.tokens[p].references for p in keep}
         self.refs.update((p, tuple(find_references(doc.tokens[p].value))) for p in self.affected)
+        self.deps = self.refs
         self.done = {p: before.tokens[p] for p in keep}
         self._size = {p: before.sizes[p] for p in keep}
         self.failed: set[str] = set()
@@ -129,8 +132,12 @@ def reresolve(
         None when it cannot be carried forward: ``$extends`` is in use, or the new state
         has a problem (resolve the whole document to report it).
     """
-    if before.extends:
-        return None
+    if before.extends or any(
+        t.node.extensions and studio_forms.modifier_references(t.node.extensions)
+        for t in before.tokens.values()
+    ) or any(n is not None and n.extensions and studio_forms.modifier_references(n.extensions)
+             for n in changed.values()):  # fmt: skip
+        return None  # colour modifiers wait for references the reverse index does not hold
     tokens = {p: t.node for p, t in before.tokens.items()}
     for path, node in changed.items():
         if node is None:

@@ -35,6 +35,7 @@ from .errors import pointer_join
 from .expressions import ExpressionError, Quantity, evaluate, is_expression
 from .members import type_at
 from .refsyntax import Reference, find_references
+from .types import SPEC_TYPES
 
 EXTENSION = "studio.tokens"
 _NUMERIC = {"number": "", "fontWeight": "", "dimension": "px", "duration": "ms"}
@@ -80,7 +81,7 @@ def evaluate_math(raw: Any, value: Any, type_: str | None, pointer: str = "") ->
     """
     if isinstance(raw, str) and isinstance(value, str):
         member = type_at(type_, pointer) if pointer else type_
-        if member in _TEXT_TYPES or not is_expression(raw):
+        if member in _TEXT_TYPES or _custom(member) or not is_expression(raw):
             return value
         try:
             return _typed(evaluate(value), member)
@@ -102,6 +103,14 @@ def evaluate_math(raw: Any, value: Any, type_: str | None, pointer: str = "") ->
         ]
         return _same(value, items)
     return value
+
+
+def _custom(type_: str | None) -> bool:
+    """A ``$type`` of another tool (not DTCG's, not the Tokens Studio importer's).
+
+    Its values are opaque text, never calculations: ``"16 / 9"`` of a ``custom-ratio`` stays.
+    """
+    return type_ is not None and type_ not in SPEC_TYPES and not type_.startswith("tokens-studio")
 
 
 def _same(old: Any, new: Any) -> Any:

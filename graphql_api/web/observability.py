@@ -33,8 +33,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ErrorCode
 from ..store import db
-from ..store.revision_clock import CLOCK_KEY
-from ..store.snapshots import SNAPSHOTS_KEY
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -141,7 +139,10 @@ def healthz() -> Response:
     estimated ``bytes`` against ``maxBytes`` (``TOKENS_SNAPSHOT_CACHE_BYTES``), and how
     many were served, carried forward, re-keyed, built from scratch and swept.
     """
-    from ..live.service import LIVE_KEY  # noqa: PLC0415 - lazy: a heavy import for a constant
+    # Lazy: heavy imports (the resolver, live updates) for constants; the CLI never needs them.
+    from ..live.service import LIVE_KEY  # noqa: PLC0415
+    from ..store.revision_clock import CLOCK_KEY  # noqa: PLC0415
+    from ..store.snapshots import SNAPSHOTS_KEY  # noqa: PLC0415
 
     body: dict[str, object] = {"status": "ok"}
     clock = current_app.extensions.get(CLOCK_KEY)

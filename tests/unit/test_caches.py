@@ -20,6 +20,7 @@ import pytest
 
 from graphql_api import create_app
 from graphql_api.dtcg.errors import DTCGErrorGroup
+from graphql_api.dtcg.incremental import Sized
 from graphql_api.store import snapshots
 from graphql_api.store.repository import Catalog, ContextInfo, ModifierInfo
 from graphql_api.store.response_cache import RESPONSE_CACHE_KEY, ResponseCache
@@ -310,7 +311,9 @@ def repo(monkeypatch: pytest.MonkeyPatch) -> FakeRepository:
     monkeypatch.setattr(snapshots, "repository", fake)
     # No real layers: resolution of an empty document gives no tokens and no errors.
     monkeypatch.setattr(snapshots, "flatten", lambda docs: {})
-    monkeypatch.setattr(snapshots, "resolve", lambda flat: ({}, []))
+    monkeypatch.setattr(snapshots, "resolve_sized", lambda flat: (Sized({}, {}, {}, False), []))
+    # Nothing to carry forward without a database: a newer revision rebuilds.
+    monkeypatch.setattr(snapshots.carry, "forward", lambda *_args: None)
     return fake
 
 
@@ -372,7 +375,7 @@ def test_zero_size_keeps_one(repo: FakeRepository) -> None:
     assert store.get(None, _theme("a")) is first  # type: ignore[arg-type]
 
 
-def test_newer_revision_drops_older_snapshots(repo: FakeRepository) -> None:
+def test_newer_revision_replaces_the_selection_s_older_snapshot(repo: FakeRepository) -> None:
     store = SnapshotStore(10)
     old = {ctx: store.get(None, _theme(ctx)) for ctx in "abc"}  # type: ignore[arg-type]
     assert len(store._snapshots) == 3
@@ -380,7 +383,13 @@ def test_newer_revision_drops_older_snapshots(repo: FakeRepository) -> None:
     new = store.get(None, _theme("a"))  # type: ignore[arg-type]
     assert new is not old["a"]
     assert new.revision == 2
-    assert list(store._snapshots) == [(2, (("theme", "a"),))]
+    # "a" keeps its newest snapshot only; "b" and "c" stay at revision 1, from where their
+    # next read carries them forward.
+    assert sorted(store._snapshots) == [
+        (1, (("theme", "b"),)),
+        (1, (("theme", "c"),)),
+        (2, (("theme", "a"),)),
+    ]
     assert repo.catalog_loads == 2  # the catalog is reloaded once per revision
 
 

@@ -84,16 +84,24 @@ def measure(rounds: int) -> list[dict[str, float | str]]:
             small.unlink(missing_ok=True)
     base = times.pop("python -c pass (baseline)")
     rows: list[dict[str, float | str]] = [
-        {"command": "python -c pass (baseline)", "median_s": median(base), "ratio": 1.0,
-         "above_baseline_s": 0.0, "cpu_s": median(cpus["python -c pass (baseline)"])},
-    ]  # fmt: skip
+        {
+            "command": "python -c pass (baseline)",
+            "median_s": median(base),
+            "ratio": 1.0,
+            "above_baseline_s": 0.0,
+            "cpu_s": median(cpus["python -c pass (baseline)"]),
+        },
+    ]
     for name, ts in times.items():
-        rows.append({
-            "command": name, "median_s": median(ts),
-            "ratio": median([t / b for t, b in zip(ts, base, strict=True)]),
-            "above_baseline_s": median([t - b for t, b in zip(ts, base, strict=True)]),
-            "cpu_s": median(cpus[name]),
-        })  # fmt: skip
+        rows.append(
+            {
+                "command": name,
+                "median_s": median(ts),
+                "ratio": median([t / b for t, b in zip(ts, base, strict=True)]),
+                "above_baseline_s": median([t - b for t, b in zip(ts, base, strict=True)]),
+                "cpu_s": median(cpus[name]),
+            }
+        )
     return rows
 
 
@@ -105,8 +113,10 @@ def main(argv: list[str] | None = None) -> None:
     rows = measure(max(1, args.rounds))
     print(f"{'command':<30} {'wall s':>7} {'× baseline':>11} {'above s':>8} {'CPU s':>6}")
     for r in rows:
-        print(f"{r['command']:<30} {r['median_s']:>7.3f} {r['ratio']:>11.1f} "
-              f"{r['above_baseline_s']:>8.3f} {r['cpu_s']:>6.3f}")  # fmt: skip
+        print(
+            f"{r['command']:<30} {r['median_s']:>7.3f} {r['ratio']:>11.1f} "
+            f"{r['above_baseline_s']:>8.3f} {r['cpu_s']:>6.3f}"
+        )
 
 
 if __name__ == "__main__":

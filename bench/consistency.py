@@ -48,25 +48,50 @@ from .common import PRIMER, RESULTS, ROOT, WORK, log, postgres_database
 
 SMALL = {
     "version": "2025.10",
-    "sets": {"base": {"sources": [{
-        "space": {"1": {"$type": "dimension", "$value": {"value": 4, "unit": "px"}}},
-        "font": {"weight": {"$type": "fontWeight", "$value": 400}},
-    }]}},
-    "modifiers": {
-        "theme": {"contexts": {
-            "light": [{"bg": {"$type": "color", "$value": "#ffffff"},
-                       "fg": {"$type": "color", "$value": "#1f2328"}}],
-            "dark": [{"bg": {"$type": "color", "$value": "#0d1117"},
-                      "fg": {"$type": "color", "$value": "#f0f6fc"}}],
-        }, "default": "light"},
-        "pointer": {"contexts": {
-            "fine": [{"target": {"$type": "dimension", "$value": {"value": 16, "unit": "px"}}}],
-            "coarse": [{"target": {"$type": "dimension", "$value": {"value": 24, "unit": "px"}}}],
-        }, "default": "fine"},
+    "sets": {
+        "base": {
+            "sources": [
+                {
+                    "space": {"1": {"$type": "dimension", "$value": {"value": 4, "unit": "px"}}},
+                    "font": {"weight": {"$type": "fontWeight", "$value": 400}},
+                }
+            ]
+        }
     },
-    "resolutionOrder": [{"$ref": "#/sets/base"}, {"$ref": "#/modifiers/pointer"},
-                        {"$ref": "#/modifiers/theme"}],
-}  # fmt: skip
+    "modifiers": {
+        "theme": {
+            "contexts": {
+                "light": [
+                    {
+                        "bg": {"$type": "color", "$value": "#ffffff"},
+                        "fg": {"$type": "color", "$value": "#1f2328"},
+                    }
+                ],
+                "dark": [
+                    {
+                        "bg": {"$type": "color", "$value": "#0d1117"},
+                        "fg": {"$type": "color", "$value": "#f0f6fc"},
+                    }
+                ],
+            },
+            "default": "light",
+        },
+        "pointer": {
+            "contexts": {
+                "fine": [{"target": {"$type": "dimension", "$value": {"value": 16, "unit": "px"}}}],
+                "coarse": [
+                    {"target": {"$type": "dimension", "$value": {"value": 24, "unit": "px"}}}
+                ],
+            },
+            "default": "fine",
+        },
+    },
+    "resolutionOrder": [
+        {"$ref": "#/sets/base"},
+        {"$ref": "#/modifiers/pointer"},
+        {"$ref": "#/modifiers/theme"},
+    ],
+}
 DARK = {"modifier": "theme", "context": "dark"}
 COARSE = {"modifier": "pointer", "context": "coarse"}
 CREATE = (
@@ -164,8 +189,13 @@ class Run:
                 self.latency["writer read"].append(ms)
                 self.latency["updateToken"].append(wms)
                 if payload["__typename"] == "TokenSuccess":
-                    commit = {"revision": payload["revision"], "value": value + 1,
-                              "expected": rev, "read": value, "writer": name}  # fmt: skip
+                    commit = {
+                        "revision": payload["revision"],
+                        "value": value + 1,
+                        "expected": rev,
+                        "read": value,
+                        "writer": name,
+                    }
                     self.commits.append(commit)
                 elif payload["__typename"] == "Conflict":
                     self.conflicts += 1
@@ -182,13 +212,17 @@ class Run:
             seq += 1
             kind = "whole theme" if seq % 4 == 0 else "small"
             try:
-                data, ms = client.post(THEME_READ if kind == "whole theme" else SMALL_READ,
-                                       whole if kind == "whole theme" else small)  # fmt: skip
+                data, ms = client.post(
+                    THEME_READ if kind == "whole theme" else SMALL_READ,
+                    whole if kind == "whole theme" else small,
+                )
                 seen = {"counter": data["counter"]["resolvedValue"]}
                 if kind == "whole theme":
                     seen["ref"] = data["ref"]["resolvedValue"]
-                    nodes = {e["node"]["path"]: e["node"]["resolvedValue"]
-                             for e in data["theme"]["edges"]}  # fmt: skip
+                    nodes = {
+                        e["node"]["path"]: e["node"]["resolvedValue"]
+                        for e in data["theme"]["edges"]
+                    }
                     seen["theme.counter"] = nodes[self.path]
                     seen["theme.ref"] = nodes[self.ref]
             except (RuntimeError, OSError, KeyError, TypeError, ValueError) as exc:
@@ -233,9 +267,18 @@ def check(run: Run, created: int, log_map: dict[int, Any], final: Any) -> dict[s
             fields[field] += 1
             if value != value_at(rev):
                 later = [r for r in revs if history[r] == value]
-                torn.append({"reader": reader, "seq": seq, "kind": kind, "field": field,
-                             "revision": rev, "saw": value, "expected": value_at(rev),
-                             "value_is_of_revision": later[0] if later else None})  # fmt: skip
+                torn.append(
+                    {
+                        "reader": reader,
+                        "seq": seq,
+                        "kind": kind,
+                        "field": field,
+                        "revision": rev,
+                        "saw": value,
+                        "expected": value_at(rev),
+                        "value_is_of_revision": later[0] if later else None,
+                    }
+                )
     backwards = 0
     last: dict[int, int] = {}
     for reader, _seq, _kind, rev, _seen in run.observations:
@@ -259,7 +302,8 @@ def check(run: Run, created: int, log_map: dict[int, Any], final: Any) -> dict[s
         "torn_reads": len(torn),
         "torn_responses": len({(t["reader"], t["seq"]) for t in torn}),
         "torn_values_newer_than_the_revision": sum(
-            1 for t in torn
+            1
+            for t in torn
             if t["value_is_of_revision"] is not None and t["value_is_of_revision"] > t["revision"]
         ),
         "torn_examples": torn[:10],
@@ -267,7 +311,7 @@ def check(run: Run, created: int, log_map: dict[int, Any], final: Any) -> dict[s
         "revision_went_backwards": backwards,
         "errors": len(run.errors),
         "error_examples": run.errors[:10],
-    }  # fmt: skip
+    }
 
 
 def setup_counter(base: str, key: str, primer: bool) -> tuple[str, str, int]:
@@ -285,8 +329,9 @@ def setup_counter(base: str, key: str, primer: bool) -> tuple[str, str, int]:
 
 def parse_args() -> argparse.Namespace:
     """Command line."""
-    p = argparse.ArgumentParser(prog="python -m bench.consistency",
-                                description=__doc__.splitlines()[0])  # fmt: skip
+    p = argparse.ArgumentParser(
+        prog="python -m bench.consistency", description=__doc__.splitlines()[0]
+    )
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--writers", type=int, default=4)
     p.add_argument("--readers", type=int, default=4)
@@ -315,11 +360,14 @@ def main() -> None:
         stack.callback(server.stop)
         path, ref, created = setup_counter(server.base, setup["key"], args.primer)
         run = Run(server.base, setup["key"], path, ref, args.seconds)
-        threads = [threading.Thread(target=run.writer, args=(f"w{i}",))
-                   for i in range(args.writers)]  # fmt: skip
+        threads = [
+            threading.Thread(target=run.writer, args=(f"w{i}",)) for i in range(args.writers)
+        ]
         threads += [threading.Thread(target=run.reader, args=(i,)) for i in range(args.readers)]
-        log(f"{args.writers} writers, {args.readers} readers for {args.seconds:.0f} s on "
-            f"{document.name} ({server.base})")  # fmt: skip
+        log(
+            f"{args.writers} writers, {args.readers} readers for {args.seconds:.0f} s on "
+            f"{document.name} ({server.base})"
+        )
         for t in threads:
             t.start()
         for t in threads:
@@ -330,24 +378,43 @@ def main() -> None:
         log_map.pop(created, None)  # the creation (value 0)
         log_stats = soak.server_log(server.log_path, args.workers or 0)
     result = {
-        "meta": soak.meta(sys.argv[1:]) | {
-            "command": " ".join([".venv/bin/python -m bench.consistency", *sys.argv[1:]])},
-        "config": {"document": "Primer" if args.primer else "small (6 tokens)",
-                   "database": "PostgreSQL", "server_command": " ".join(server.cmd),
-                   "writers": args.writers, "readers": args.readers, "seconds": args.seconds,
-                   "counter": path, "alias": ref, "counter_created_at_revision": created},
+        "meta": soak.meta(sys.argv[1:])
+        | {"command": " ".join([".venv/bin/python -m bench.consistency", *sys.argv[1:]])},
+        "config": {
+            "document": "Primer" if args.primer else "small (6 tokens)",
+            "database": "PostgreSQL",
+            "server_command": " ".join(server.cmd),
+            "writers": args.writers,
+            "readers": args.readers,
+            "seconds": args.seconds,
+            "counter": path,
+            "alias": ref,
+            "counter_created_at_revision": created,
+        },
         **check(run, created, log_map, final),
-        "latency_ms": {k: {"n": len(v), "p50": soak.pct(sorted(v), 0.5),
-                           "p99": soak.pct(sorted(v), 0.99)}
-                       for k, v in run.latency.items()},
+        "latency_ms": {
+            k: {"n": len(v), "p50": soak.pct(sorted(v), 0.5), "p99": soak.pct(sorted(v), 0.99)}
+            for k, v in run.latency.items()
+        },
         "server_log": {k: v for k, v in log_stats.items() if k != "worker_restarts"},
-    }  # fmt: skip
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, default=str))
-    keys = ("committed_increments", "conflicts_retried", "final_value", "change_log_entries",
-            "no_lost_update", "observations", "values_checked", "torn_reads", "torn_responses",
-            "torn_values_newer_than_the_revision", "torn_by_field",
-            "revision_went_backwards", "errors")  # fmt: skip
+    keys = (
+        "committed_increments",
+        "conflicts_retried",
+        "final_value",
+        "change_log_entries",
+        "no_lost_update",
+        "observations",
+        "values_checked",
+        "torn_reads",
+        "torn_responses",
+        "torn_values_newer_than_the_revision",
+        "torn_by_field",
+        "revision_went_backwards",
+        "errors",
+    )
     for k in keys:
         print(f"{k}: {result[k]}")
     for t in result["torn_examples"][:5]:

@@ -34,19 +34,24 @@ from graphql_api.store import db
 
 from .common import RESULTS, ROOT, free_port, fresh_database, primer_with_key
 
-UPDATE = ('mutation($v: JSON!) { updateToken(input: {path: "base.color.blue.5", value: $v, '
-          'context: {modifier: "theme", context: "light"}}) { __typename ... on TokenSuccess '
-          '{ revision } } }')  # fmt: skip
+UPDATE = (
+    'mutation($v: JSON!) { updateToken(input: {path: "base.color.blue.5", value: $v, '
+    'context: {modifier: "theme", context: "light"}}) { __typename ... on TokenSuccess '
+    "{ revision } } }"
+)
 VALUES = ("#0033ff", "#0969da")
 REVISIONS = "subscription { revisionChanged { revision } }"
-TOKENS = ('subscription { tokensChanged(theme: [{modifier: "theme", context: "light"}]) '
-          "{ revision tokens { path } } }")  # fmt: skip
+TOKENS = (
+    'subscription { tokensChanged(theme: [{modifier: "theme", context: "light"}]) '
+    "{ revision tokens { path } } }"
+)
 
 
 async def ws_subscriber(url: str, queries: dict[str, str]) -> Any:
     """An open graphql-transport-ws connection with ``queries`` (id → document) started."""
-    ws = await websockets.connect(url, subprotocols=["graphql-transport-ws"], open_timeout=30,
-                                  max_queue=None)  # fmt: skip
+    ws = await websockets.connect(
+        url, subprotocols=["graphql-transport-ws"], open_timeout=30, max_queue=None
+    )
     await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
     ack = json.loads(await ws.recv())
     if ack.get("type") != "connection_ack":
@@ -59,9 +64,11 @@ async def ws_subscriber(url: str, queries: dict[str, str]) -> Any:
 def summary(values: list[float]) -> dict[str, float]:
     """Median, 90th percentile and worst, in ms."""
     ordered = sorted(values)
-    return {"median_ms": round(statistics.median(ordered), 1),
-            "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
-            "worst_ms": round(ordered[-1], 1)}  # fmt: skip
+    return {
+        "median_ms": round(statistics.median(ordered), 1),
+        "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
+        "worst_ms": round(ordered[-1], 1),
+    }
 
 
 async def run(
@@ -86,9 +93,13 @@ async def run(
     writes: list[float] = []
     for i in range(args.changes):
         started = time.perf_counter()
-        body = await asyncio.to_thread(lambda i=i: client.post(
-            "/graphql", headers=headers, json={"query": UPDATE, "variables": {"v": VALUES[i % 2]}}
-        ).get_json())  # fmt: skip
+        body = await asyncio.to_thread(
+            lambda i=i: client.post(
+                "/graphql",
+                headers=headers,
+                json={"query": UPDATE, "variables": {"v": VALUES[i % 2]}},
+            ).get_json()
+        )
         committed = time.perf_counter()
         writes.append((committed - started) * 1000)
         revision = body["data"]["updateToken"]["revision"]
@@ -114,18 +125,22 @@ async def run(
         await ws.close()
     baseline = statistics.median(round_trips)
     return {
-        "changes": args.changes, "subscribers_held": held,
+        "changes": args.changes,
+        "subscribers_held": held,
         "idle_subscribers_with_every_revision": sum(r == args.changes for r in received),
         "baseline_round_trip_ms": round(baseline, 2),
-        "revisionChanged": summary(latency["rev"]), "tokensChanged": summary(latency["tok"]),
+        "revisionChanged": summary(latency["rev"]),
+        "tokensChanged": summary(latency["tok"]),
         "revisionChanged_ratio_to_round_trip": round(
-            statistics.median(latency["rev"]) / baseline, 1),
-        "tokensChanged_ratio_to_round_trip": round(
-            statistics.median(latency["tok"]) / baseline, 1),
+            statistics.median(latency["rev"]) / baseline, 1
+        ),
+        "tokensChanged_ratio_to_round_trip": round(statistics.median(latency["tok"]) / baseline, 1),
         "write_ms": summary(writes),
-        "raw_ms": {"revisionChanged": [round(x, 1) for x in latency["rev"]],
-                   "tokensChanged": [round(x, 1) for x in latency["tok"]]},
-    }  # fmt: skip
+        "raw_ms": {
+            "revisionChanged": [round(x, 1) for x in latency["rev"]],
+            "tokensChanged": [round(x, 1) for x in latency["tok"]],
+        },
+    }
 
 
 def main() -> None:
@@ -139,10 +154,20 @@ def main() -> None:
         app, key = primer_with_key(url)
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "asgi:app", "--port", str(port),
-             "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "asgi:app",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url},
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):
@@ -157,8 +182,11 @@ def main() -> None:
             server.terminate()
             server.wait(10)
             db.get_engine(app).dispose()
-    figures = {"backend": "postgresql" if args.postgres else "sqlite", **figures,
-               "load_average": os.getloadavg()}  # fmt: skip
+    figures = {
+        "backend": "postgresql" if args.postgres else "sqlite",
+        **figures,
+        "load_average": os.getloadavg(),
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"live-{figures['backend']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(figures, indent=1) + "\n")

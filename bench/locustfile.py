@@ -75,13 +75,18 @@ _T0: list[float] = []
 @events.init_command_line_parser.add_listener
 def _options(parser: Any) -> None:
     group = parser.add_argument_group("soak (bench/locustfile.py)")
-    group.add_argument("--write-key", default=os.environ.get("SOAK_WRITE_KEY", ""),
-                       help="API key with scope write (no key: no writers)")  # fmt: skip
+    group.add_argument(
+        "--write-key",
+        default=os.environ.get("SOAK_WRITE_KEY", ""),
+        help="API key with scope write (no key: no writers)",
+    )
     group.add_argument("--writers", type=int, default=2, help="writer users (fixed count)")
-    group.add_argument("--write-interval", type=float, default=2.0,
-                       help="seconds between one writer's writes")  # fmt: skip
-    group.add_argument("--think", default="0.5,1.5",
-                       help="a reader's wait between requests, 'min,max' seconds")  # fmt: skip
+    group.add_argument(
+        "--write-interval", type=float, default=2.0, help="seconds between one writer's writes"
+    )
+    group.add_argument(
+        "--think", default="0.5,1.5", help="a reader's wait between requests, 'min,max' seconds"
+    )
 
 
 def alias(path: str) -> str:
@@ -155,8 +160,14 @@ def _init(environment: Any, **_: Any) -> None:
 def _record(name: str, response_time: float, exception: Any, **kw: Any) -> None:
     started = kw.get("start_time") or time.time() - response_time / 1000
     start = started - (_T0[0] if _T0 else 0.0)
-    _SAMPLES.append((round(start, 3), name, round(response_time, 2),
-                     None if exception is None else str(exception)[:300]))  # fmt: skip
+    _SAMPLES.append(
+        (
+            round(start, 3),
+            name,
+            round(response_time, 2),
+            None if exception is None else str(exception)[:300],
+        )
+    )
 
 
 @events.test_stop.add_listener
@@ -165,8 +176,11 @@ def _dump(**_: Any) -> None:
     if not path:
         return
     with open(path, "wb") as out:  # noqa: PTH123 - a plain file write at the end
-        out.write(orjson.dumps({"t0": _T0[0] if _T0 else None, "writes": dict(WRITES),
-                                "samples": _SAMPLES}))  # fmt: skip
+        out.write(
+            orjson.dumps(
+                {"t0": _T0[0] if _T0 else None, "writes": dict(WRITES), "samples": _SAMPLES}
+            )
+        )
 
 
 def graphql_errors(body: dict[str, Any]) -> str | None:
@@ -178,14 +192,24 @@ def graphql_errors(body: dict[str, Any]) -> str | None:
     return f"GraphQL error {first.get('extensions', {}).get('code')}: {first.get('message')}"
 
 
-def post(client: Any, name: str, payload: dict[str, Any], check: Any,
-         headers: dict[str, str] | None = None) -> dict[str, Any] | None:  # fmt: skip
+def post(
+    client: Any,
+    name: str,
+    payload: dict[str, Any],
+    check: Any,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any] | None:
     """POST a GraphQL request; its ``data``, or None after marking the request failed.
 
     Failed: not a 200, not JSON, a GraphQL error, or ``check(data)`` returned a reason.
     """
-    with client.post("/graphql", data=orjson.dumps(payload), name=name, catch_response=True,
-                     headers={**JSON_HEADERS, **(headers or {})}) as resp:  # fmt: skip
+    with client.post(
+        "/graphql",
+        data=orjson.dumps(payload),
+        name=name,
+        catch_response=True,
+        headers={**JSON_HEADERS, **(headers or {})},
+    ) as resp:
         if resp.status_code != 200:
             resp.failure(f"HTTP {resp.status_code}")
             return None
@@ -298,8 +322,9 @@ class Writer(FastHttpUser):
             read = self.post("revision", REVISION, {}, revision_check)
             if read is None:
                 return
-            data = self.post("updateToken", UPDATE, {**variables, "rev": read["revision"]},
-                             payload_check)  # fmt: skip
+            data = self.post(
+                "updateToken", UPDATE, {**variables, "rev": read["revision"]}, payload_check
+            )
             if data is None:
                 return
             if data["updateToken"]["__typename"] == "TokenSuccess":

@@ -31,14 +31,20 @@ from bench import limit_app, peer_sd
 from bench.common import WORK, fresh_database, median, primer_with_key, side_by_side
 from bench.workloads import THEME, conditional_gets, read_workloads, with_etag
 
-UPDATE = ("mutation($v: JSON!) { updateToken(input: {path: \"base.color.blue.5\", value: $v}) "
-          "{ __typename } }")  # fmt: skip
+UPDATE = (
+    'mutation($v: JSON!) { updateToken(input: {path: "base.color.blue.5", value: $v}) '
+    "{ __typename } }"
+)
 IMPACT = '{ impact(path: "base.color.blue.5") { totalCount themes { tokens { path } } } }'
-CONTRAST = ('{ contrastReport(pairs: [{foreground: "fgColor.default", background: '
-            '"bgColor.default"}, {foreground: "fgColor.muted", background: "bgColor.muted"}]) '
-            "{ checked failures { ratio } } }")  # fmt: skip
-MODIFIER = ('mutation { createModifier(input: {name: "density", contexts: ["c1", "c2", "c3", '
-            '"c4", "c5"]}) { __typename } }')  # fmt: skip
+CONTRAST = (
+    '{ contrastReport(pairs: [{foreground: "fgColor.default", background: '
+    '"bgColor.default"}, {foreground: "fgColor.muted", background: "bgColor.muted"}]) '
+    "{ checked failures { ratio } } }"
+)
+MODIFIER = (
+    'mutation { createModifier(input: {name: "density", contexts: ["c1", "c2", "c3", '
+    '"c4", "c5"]}) { __typename } }'
+)
 
 
 def ms(fn: Any) -> float:
@@ -50,8 +56,9 @@ def ms(fn: Any) -> float:
 
 def gql(client: Any, query: str, variables: Any = None, headers: Any = None) -> Any:
     """The data of a POST that must succeed."""
-    body = client.post("/graphql", json={"query": query, "variables": variables or {}},
-                       headers=headers or {}).get_json()  # fmt: skip
+    body = client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers or {}
+    ).get_json()
     if body.get("errors"):
         raise SystemExit(f"{query[:60]}: {body['errors']}")
     return body["data"]
@@ -82,8 +89,11 @@ def measure(url: str, rounds: int, sd_ms: float) -> dict[str, Any]:
     app, key = primer_with_key(url)
     auth = {"Authorization": f"Bearer {key}"}
     client = app.test_client()
-    nodes = gql(client, "query($t: [ThemeSelection!]) { tokens(theme: $t) { edges { node "
-                "{ path type } } } }", {"t": [THEME]})["tokens"]["edges"]  # fmt: skip
+    nodes = gql(
+        client,
+        "query($t: [ThemeSelection!]) { tokens(theme: $t) { edges { node { path type } } } }",
+        {"t": [THEME]},
+    )["tokens"]["edges"]
     reqs = read_workloads([e["node"] for e in nodes])
     whole, component = reqs[0], reqs[1]
     out: dict[str, Any] = {}
@@ -101,20 +111,30 @@ def measure(url: str, rounds: int, sd_ms: float) -> dict[str, Any]:
     captured = {}
     for req in (whole, component):
         captured[limit_app.key(req.method, req.path, req.query_string, req.body)] = (
-            limit_app.capture(req.send(client)))  # fmt: skip
+            limit_app.capture(req.send(client))
+        )
     get_whole = conditional_gets()[0]
     first = get_whole.send(client)
-    captured[limit_app.key("GET", get_whole.path, get_whole.query_string, b"")] = (
-        limit_app.capture(first))  # fmt: skip
+    captured[limit_app.key("GET", get_whole.path, get_whole.query_string, b"")] = limit_app.capture(
+        first
+    )
     cond = with_etag(get_whole, first.headers["ETag"])
     limit = limit_app.create_app(captured).test_client()
     for req in (whole, component, cond):
         req.send(client)
-    res = side_by_side({
-        "hit_a": partial(whole.send, client), "limit_a": partial(whole.send, limit),
-        "hit_b": partial(component.send, client), "limit_b": partial(component.send, limit),
-        "304": partial(cond.send, client), "limit_304": partial(cond.send, limit),
-    }, rounds=rounds, n=300, budget_s=3.0 * rounds)  # fmt: skip
+    res = side_by_side(
+        {
+            "hit_a": partial(whole.send, client),
+            "limit_a": partial(whole.send, limit),
+            "hit_b": partial(component.send, client),
+            "limit_b": partial(component.send, limit),
+            "304": partial(cond.send, client),
+            "limit_304": partial(cond.send, limit),
+        },
+        rounds=rounds,
+        n=300,
+        budget_s=3.0 * rounds,
+    )
     for ours, base in (("hit_a", "limit_a"), ("hit_b", "limit_b"), ("304", "limit_304")):
         a, b = res[ours]["rounds_ms"], res[base]["rounds_ms"]
         out[f"{ours}_ms"] = res[ours]["ms"]
@@ -123,8 +143,9 @@ def measure(url: str, rounds: int, sd_ms: float) -> dict[str, Any]:
     # component query executed, document seen before (response cache off)
     exec_client = create_app({"DATABASE_URL": url, "RESPONSE_CACHE_BYTES": 0}).test_client()
     component.send(exec_client)
-    out["component_exec_ms"] = median([ms(partial(component.send, exec_client))
-                                       for _ in range(20 * rounds)])  # fmt: skip
+    out["component_exec_ms"] = median(
+        [ms(partial(component.send, exec_client)) for _ in range(20 * rounds)]
+    )
 
     # first impact / contrastReport of a process whose ordinary read is cached
     def first_call(query: str) -> float:

@@ -448,8 +448,13 @@ def cpu_series(rows: list[dict[str, Any]], t0: float) -> list[dict[str, Any]]:
         after = {p: v[1] for p, v in b["workers"].items()} | {0: b["master"][1]}
         server = sum(v - before.get(p, 0.0) for p, v in after.items()) / dt
         busy = (b["machine_cpu"][0] - a["machine_cpu"][0]) / dt
-        out.append({"t_s": round(b["time"] - t0, 1), "server_cores": round(server, 2),
-                    "rest_of_machine_cores": round(max(0.0, busy - server), 2)})  # fmt: skip
+        out.append(
+            {
+                "t_s": round(b["time"] - t0, 1),
+                "server_cores": round(server, 2),
+                "rest_of_machine_cores": round(max(0.0, busy - server), 2),
+            }
+        )
     return out
 
 

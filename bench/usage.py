@@ -154,15 +154,22 @@ def measure(
                     if response.status_code != 200 or "errors" in response.get_json():
                         raise SystemExit(f"{label}: {response.get_data(as_text=True)[:300]}")
             log(f"usage bench: {label}, {state}")
-            res = side_by_side({n: partial(req.send, c) for n, c in clients.items()},
-                               rounds=args.rounds, n=args.n, budget_s=args.budget)  # fmt: skip
-            rows.append({
-                "workload": label, "state": state,
-                **{f"{n}_ms": res[n]["ms"] for n in VARIANTS},
-                "on_x_off": ratio(res, "on", "off"),
-                "sampled_x_off": ratio(res, "sampled", "off"),
-                "raw": res,
-            })  # fmt: skip
+            res = side_by_side(
+                {n: partial(req.send, c) for n, c in clients.items()},
+                rounds=args.rounds,
+                n=args.n,
+                budget_s=args.budget,
+            )
+            rows.append(
+                {
+                    "workload": label,
+                    "state": state,
+                    **{f"{n}_ms": res[n]["ms"] for n in VARIANTS},
+                    "on_x_off": ratio(res, "on", "off"),
+                    "sampled_x_off": ratio(res, "sampled", "off"),
+                    "raw": res,
+                }
+            )
     return rows
 
 
@@ -174,11 +181,14 @@ def flush_figures(apps: dict[tuple[str, str], Any]) -> dict[str, Any]:
     for (state, name), app in apps.items():
         st = usage.get_state(app).store
         out[f"{state}/{name}"] = {
-            "rows_written": st.written, "flushes": st.flushes, "failures": st.failures,
+            "rows_written": st.written,
+            "flushes": st.flushes,
+            "failures": st.failures,
             "flush_cpu_ms_total": round(st.flush_cpu_seconds * 1000, 1),
             "flush_cpu_ms_per_flush": round(st.flush_cpu_seconds * 1000 / st.flushes, 2)
-            if st.flushes else None,
-        }  # fmt: skip
+            if st.flushes
+            else None,
+        }
     return out
 
 
@@ -190,22 +200,30 @@ def show(result: dict[str, Any]) -> None:
         f"(RESPONSE_CACHE_BYTES=0); {meta['rounds']} rounds interleaved; ms per request "
         "(Flask test client, in process)"
     )
-    print(f"{'workload':38} {'state':10} {'off':>8} {'on':>8} {'sampled':>8} "
-          f"{'on/off':>7} {'0.1/off':>7}")  # fmt: skip
+    print(
+        f"{'workload':38} {'state':10} {'off':>8} {'on':>8} {'sampled':>8} "
+        f"{'on/off':>7} {'0.1/off':>7}"
+    )
     for r in result["rows"]:
-        print(f"{r['workload']:38} {r['state']:10} {r['off_ms']:8.3f} {r['on_ms']:8.3f} "
-              f"{r['sampled_ms']:8.3f} {r['on_x_off']:7.3f} {r['sampled_x_off']:7.3f}")  # fmt: skip
+        print(
+            f"{r['workload']:38} {r['state']:10} {r['off_ms']:8.3f} {r['on_ms']:8.3f} "
+            f"{r['sampled_ms']:8.3f} {r['on_x_off']:7.3f} {r['sampled_x_off']:7.3f}"
+        )
     print("\nflusher (background thread, every 10 s; CPU time of the thread, not wall time):")
     for name, f in result["flushes"].items():
         if f["flushes"]:
-            print(f"  {name:18} {f['flushes']:3} flushes, {f['rows_written']:7,} rows, "
-                  f"{f['flush_cpu_ms_per_flush']:.1f} ms CPU per flush")  # fmt: skip
+            print(
+                f"  {name:18} {f['flushes']:3} flushes, {f['rows_written']:7,} rows, "
+                f"{f['flush_cpu_ms_per_flush']:.1f} ms CPU per flush"
+            )
     print("\nrecorder alone, µs per call (request path unless noted):")
     for name, value in result["recorder_us"].items():
         print(f"  {name:72} {value:9.2f}")
     load = meta["loadavg_1_5_15"]
-    print(f"\nload average (1 min): {load['start'][0]:.2f} at the start, "
-          f"{load['end'][0]:.2f} at the end, on {os.cpu_count()} cores")  # fmt: skip
+    print(
+        f"\nload average (1 min): {load['start'][0]:.2f} at the start, "
+        f"{load['end'][0]:.2f} at the end, on {os.cpu_count()} cores"
+    )
 
 
 def main() -> None:
@@ -226,14 +244,19 @@ def main() -> None:
     micro_us = micro(theme_key({"theme": "dark", "pointer": "fine"}), button, paths)
     meta = {
         "command": "python -m bench.usage" + (" --postgres" if args.postgres else ""),
-        "started": started, "git": git_commit(),
+        "started": started,
+        "git": git_commit(),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}",
-        "python": platform.python_version(), "backend": backend,
-        "rounds": args.rounds, "n": args.n, "budget_s": args.budget,
+        "python": platform.python_version(),
+        "backend": backend,
+        "rounds": args.rounds,
+        "n": args.n,
+        "budget_s": args.budget,
         "response_cache": "bypassed in 'executed' with RESPONSE_CACHE_BYTES=0",
-        "variants": VARIANTS, "flush_seconds": 10.0,
+        "variants": VARIANTS,
+        "flush_seconds": 10.0,
         "loadavg_1_5_15": {"start": load_start, "end": os.getloadavg()},
-    }  # fmt: skip
+    }
     result = {"meta": meta, "rows": rows, "flushes": flushes, "recorder_us": micro_us}
     show(result)
     out = RESULTS / f"usage-{backend}-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -29,18 +29,26 @@ VALUES = ("#0033ff", "#0969da")
 
 def _mutations() -> list[tuple[str, str, Any]]:
     """(label, mutation, variables for run i)."""
-    upd = ("mutation($v: JSON!, $c: ThemeSelection) { updateToken(input: "
-           "{path: \"base.color.blue.5\", value: $v, context: $c}) { __typename } }")  # fmt: skip
-    ren = ("mutation($a: String!, $b: String!) { renameToken(input: {path: $a, newPath: $b}) "
-           "{ __typename } }")  # fmt: skip
+    upd = (
+        "mutation($v: JSON!, $c: ThemeSelection) { updateToken(input: "
+        '{path: "base.color.blue.5", value: $v, context: $c}) { __typename } }'
+    )
+    ren = (
+        "mutation($a: String!, $b: String!) { renameToken(input: {path: $a, newPath: $b}) "
+        "{ __typename } }"
+    )
     return [
-        ("updateToken, one context (theme:light)", upd,
-         lambda i: {"v": VALUES[i % 2], "c": LIGHT}),
+        ("updateToken, one context (theme:light)", upd, lambda i: {"v": VALUES[i % 2], "c": LIGHT}),
         ("updateToken, every context (14)", upd, lambda i: {"v": VALUES[i % 2], "c": None}),
-        ("renameToken, 14 contexts + referrers", ren,
-         lambda i: {"a": BLUE if i % 2 == 0 else "base.color.azure.5",
-                    "b": "base.color.azure.5" if i % 2 == 0 else BLUE}),
-    ]  # fmt: skip
+        (
+            "renameToken, 14 contexts + referrers",
+            ren,
+            lambda i: {
+                "a": BLUE if i % 2 == 0 else "base.color.azure.5",
+                "b": "base.color.azure.5" if i % 2 == 0 else BLUE,
+            },
+        ),
+    ]
 
 
 def main() -> None:

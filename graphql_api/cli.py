@@ -43,6 +43,7 @@ tokens_cli = AppGroup("tokens", help="Import, validate and export design tokens.
 PROBLEMS_FORMATS = ("resolver", "dtcg", "spectrum", "tokens-studio")
 """Loaders that can report their problems and go on, so one run reports every stage's."""
 
+
 class LazyChoice(click.Choice):  # type: ignore[type-arg]
     """A :class:`click.Choice` whose choices are computed when first needed.
 
@@ -87,22 +88,49 @@ def load_any(path: Path, fmt: str, **options: Any) -> ResolverDocument:
 def _input_options(func: Any) -> Any:
     """The options shared by ``import`` and ``validate`` that say how to read PATH."""
     options = [
-        click.option("--input-format", "fmt", type=FORMAT_CHOICE, default="auto",
-                     show_default=True, help="Format of PATH."),
-        click.option("--context-per-file", is_flag=True,
-                     help="PATH is a folder of DTCG files, one per context of one modifier."),
-        click.option("--modifier", default="theme", show_default=True,
-                     help="With --context-per-file: the modifier's name."),
-        click.option("--base", "base", multiple=True,
-                     help="With --context-per-file: glob of base-set files (repeatable)."),
-        click.option("--default", "default", default=None,
-                     help="With --context-per-file: the default context."),
-        click.option("--strict", is_flag=True,
-                     help="Reject the non-standard forms that are otherwise accepted."),
-        click.option("--allow-outside-refs", is_flag=True,
-                     help="Read files that a $ref (or a symlink in a folder) names outside "
-                          "the folder of PATH; refused by default. URLs are always refused."),
-    ]  # fmt: skip
+        click.option(
+            "--input-format",
+            "fmt",
+            type=FORMAT_CHOICE,
+            default="auto",
+            show_default=True,
+            help="Format of PATH.",
+        ),
+        click.option(
+            "--context-per-file",
+            is_flag=True,
+            help="PATH is a folder of DTCG files, one per context of one modifier.",
+        ),
+        click.option(
+            "--modifier",
+            default="theme",
+            show_default=True,
+            help="With --context-per-file: the modifier's name.",
+        ),
+        click.option(
+            "--base",
+            "base",
+            multiple=True,
+            help="With --context-per-file: glob of base-set files (repeatable).",
+        ),
+        click.option(
+            "--default",
+            "default",
+            default=None,
+            help="With --context-per-file: the default context.",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Reject the non-standard forms that are otherwise accepted.",
+        ),
+        click.option(
+            "--allow-outside-refs",
+            is_flag=True,
+            help="Read files that a $ref (or a symlink in a folder) names outside "
+            "the folder of PATH; refused by default. URLs are always refused.",
+        ),
+    ]
     for option in reversed(options):
         func = option(func)
     return func
@@ -173,9 +201,12 @@ def _print_errors(errors: list[DTCGError], *, written: bool = False) -> None:
 @tokens_cli.command("import")
 @click.argument("path", type=PATH_ARG)
 @_input_options
-@click.option("--if-empty", is_flag=True,
-              help="Import only into a database nothing was written to yet (revision 0); "
-                   "else say so and keep the data (what `make serve` does).")  # fmt: skip
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Import only into a database nothing was written to yet (revision 0); "
+    "else say so and keep the data (what `make serve` does).",
+)
 def import_command(path: Path, *, if_empty: bool, **opts: Any) -> None:
     """Validate PATH and replace the stored tokens with it, all or nothing."""
     check_schema()
@@ -238,17 +269,24 @@ def _stored_revision() -> int:
 @tokens_cli.command("validate")
 @click.argument("path", type=PATH_ARG)
 @_input_options
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="json: one object with every problem, for CI.")  # fmt: skip
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object with every problem, for CI.",
+)
 def validate_command(path: Path, output: str, **opts: Any) -> None:
     """Check PATH without writing anything; exit 1 if there is any problem."""
     doc, errors = _check(path, opts, quiet=output == "json")
     if output == "json":
         body = {"valid": not errors, "errors": [e.as_dict() for e in errors]}
         if doc is not None:
-            body["tokens"] = len({p for s in doc.sets.values() for p in s.document.tokens}
-                                 | {p for m in doc.modifiers.values()
-                                    for d in m.contexts.values() for p in d.tokens})  # fmt: skip
+            body["tokens"] = len(
+                {p for s in doc.sets.values() for p in s.document.tokens}
+                | {p for m in doc.modifiers.values() for d in m.contexts.values() for p in d.tokens}
+            )
         click.echo(json.dumps(body, indent=2))
     elif errors:
         _print_errors(errors, written=True)
@@ -276,26 +314,56 @@ EXPORT_FORMATS = LazyChoice(_export_formats)
 def _export_options(func: Any) -> Any:
     """The options of ``export``: the format, the theme, and (css, scss, js, ts) names."""
     options = [
-        click.option("--format", "fmt", type=EXPORT_FORMATS, default="json", show_default=True,
-                     help="json: a DTCG document; css, scss, js, ts: as GET /tokens.<format>."),
-        click.option("--theme", "themes", multiple=True, metavar="MODIFIER:CONTEXT",
-                     help="Context per modifier (repeatable); a bare context name works when "
-                          "only one modifier has it. Others take their default."),
-        click.option("--keep-references", is_flag=True,
-                     help="json: raw values with their references."),
-        click.option("--name", "style", type=LazyChoice(_name_styles), default=None,
-                     help="Names: kebab (css, scss default), camel (js, ts default), snake."),
+        click.option(
+            "--format",
+            "fmt",
+            type=EXPORT_FORMATS,
+            default="json",
+            show_default=True,
+            help="json: a DTCG document; css, scss, js, ts: as GET /tokens.<format>.",
+        ),
+        click.option(
+            "--theme",
+            "themes",
+            multiple=True,
+            metavar="MODIFIER:CONTEXT",
+            help="Context per modifier (repeatable); a bare context name works when "
+            "only one modifier has it. Others take their default.",
+        ),
+        click.option(
+            "--keep-references", is_flag=True, help="json: raw values with their references."
+        ),
+        click.option(
+            "--name",
+            "style",
+            type=LazyChoice(_name_styles),
+            default=None,
+            help="Names: kebab (css, scss default), camel (js, ts default), snake.",
+        ),
         click.option("--prefix", default="", help="Put before every name: gh → --gh-…."),
-        click.option("--modifier", default=None,
-                     help="css: every context of this modifier, its default as the base."),
-        click.option("--contexts", multiple=True, metavar="A,B,…",
-                     help="css: contexts of one modifier; the first is :root, the others "
-                          "[data-<modifier>] blocks of what differs."),
-        click.option("--light-dark", "light_dark", default=None, metavar="LIGHT,DARK",
-                     help="css: colours as light-dark(), the rest in [data-*] blocks."),
-        click.option("--attribute", default=None,
-                     help="css, several contexts: the selectors' attribute."),
-    ]  # fmt: skip
+        click.option(
+            "--modifier",
+            default=None,
+            help="css: every context of this modifier, its default as the base.",
+        ),
+        click.option(
+            "--contexts",
+            multiple=True,
+            metavar="A,B,…",
+            help="css: contexts of one modifier; the first is :root, the others "
+            "[data-<modifier>] blocks of what differs.",
+        ),
+        click.option(
+            "--light-dark",
+            "light_dark",
+            default=None,
+            metavar="LIGHT,DARK",
+            help="css: colours as light-dark(), the rest in [data-*] blocks.",
+        ),
+        click.option(
+            "--attribute", default=None, help="css, several contexts: the selectors' attribute."
+        ),
+    ]
     for option in reversed(options):
         func = option(func)
     return func
@@ -305,10 +373,18 @@ def _export_options(func: Any) -> Any:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @_export_options
 def export_command(  # click passes options by keyword
-    path: Path, *, fmt: str, themes: tuple[str, ...], keep_references: bool, style: str | None,
-    prefix: str, modifier: str | None, contexts: tuple[str, ...], light_dark: str | None,
+    path: Path,
+    *,
+    fmt: str,
+    themes: tuple[str, ...],
+    keep_references: bool,
+    style: str | None,
+    prefix: str,
+    modifier: str | None,
+    contexts: tuple[str, ...],
+    light_dark: str | None,
     attribute: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """Write the stored tokens of one theme to PATH ('-' for stdout).
 
     The file is byte for byte what GET /tokens.<format> answers for the same arguments.
@@ -320,9 +396,15 @@ def export_command(  # click passes options by keyword
     from .store.snapshots import SnapshotStore  # noqa: PLC0415
 
     options = ExportOptions(
-        fmt, themes, style, prefix, modifier, contexts, (light_dark,) if light_dark else (),
+        fmt,
+        themes,
+        style,
+        prefix,
+        modifier,
+        contexts,
+        (light_dark,) if light_dark else (),
         attribute,
-    )  # fmt: skip
+    )
     session = db.get_session()
     store = SnapshotStore(1)
     try:
@@ -375,8 +457,9 @@ def documents_in(path: Path) -> list[str]:
 
 
 @queries_cli.command("register")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False,
-                                                                  path_type=Path))  # fmt: skip
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 def register_command(paths: tuple[Path, ...]) -> None:
     """Register the documents in PATHS (.graphql files or Apollo manifests) by SHA-256."""
     check_schema()
@@ -403,8 +486,13 @@ keys_cli = AppGroup("keys", help="API keys: create, list, revoke.")
 
 @keys_cli.command("create")
 @click.option("--name", required=True, help="A unique name; it is recorded with every write.")
-@click.option("--scope", type=click.Choice(auth.SCOPES), default="read", show_default=True,
-              help="read < write < admin.")  # fmt: skip
+@click.option(
+    "--scope",
+    type=click.Choice(auth.SCOPES),
+    default="read",
+    show_default=True,
+    help="read < write < admin.",
+)
 def create_key_command(name: str, scope: str) -> None:
     """Create a key and print it once: it cannot be shown again."""
     check_schema()

@@ -241,9 +241,7 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     if overrides:
         config.update(overrides)
     config[DATABASE_URL_ENV] = normalise_database_url(str(config[DATABASE_URL_ENV]))
-    config.setdefault(
-        "WEB_ON_FIRST_REQUEST", launched_by_flask_cli() and not config.get("TESTING")
-    )
+    config.setdefault("WEB_ON_FIRST_REQUEST", launched_by_flask_cli() and not config.get("TESTING"))
     return config
 
 

@@ -25,8 +25,12 @@ def fanout_document(referrers: int = 50, contexts: tuple[int, ...] = (2,)) -> di
         for m, n in enumerate(contexts)
     }
     order = [{"$ref": "#/sets/core"}, *({"$ref": f"#/modifiers/{m}"} for m in modifiers)]
-    return {"version": "2025.10", "sets": {"core": {"sources": [tokens]}},
-            "modifiers": modifiers, "resolutionOrder": order}  # fmt: skip
+    return {
+        "version": "2025.10",
+        "sets": {"core": {"sources": [tokens]}},
+        "modifiers": modifiers,
+        "resolutionOrder": order,
+    }
 
 
 def nested_referrers(levels: int) -> str:

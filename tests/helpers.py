@@ -250,7 +250,9 @@ def natural_order(paths: Iterable[str]) -> list[str]:
     """
 
     def key(path: str) -> list[list[int | str]]:
-        return [[int(x) if i % 2 else x for i, x in enumerate(re.split(r"(\d+)", seg))]
-                for seg in path.split(".")]  # fmt: skip
+        return [
+            [int(x) if i % 2 else x for i, x in enumerate(re.split(r"(\d+)", seg))]
+            for seg in path.split(".")
+        ]
 
     return sorted(paths, key=lambda p: (key(p), p))

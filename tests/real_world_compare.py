@@ -40,15 +40,24 @@ REL = 1e-9
 _NUM_UNIT = re.compile(r"^\s*(-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?)\s*([a-z%]*)\s*$", re.I)
 _SHADOW_ALIASES = {"x": "offsetX", "y": "offsetY"}
 MEMBER_TYPES: dict[str, dict[str, str]] = {
-    "shadow": {"color": "color", "offsetX": "dimension", "offsetY": "dimension",
-               "blur": "dimension", "spread": "dimension"},
+    "shadow": {
+        "color": "color",
+        "offsetX": "dimension",
+        "offsetY": "dimension",
+        "blur": "dimension",
+        "spread": "dimension",
+    },
     "border": {"color": "color", "width": "dimension", "style": "strokeStyle"},
-    "typography": {"fontSize": "dimension", "letterSpacing": "dimension",
-                   "lineHeight": "lineHeight", "fontWeight": "fontWeight",
-                   "fontFamily": "fontFamily"},
+    "typography": {
+        "fontSize": "dimension",
+        "letterSpacing": "dimension",
+        "lineHeight": "lineHeight",
+        "fontWeight": "fontWeight",
+        "fontFamily": "fontFamily",
+    },
     "transition": {"duration": "duration", "delay": "duration", "timingFunction": "cubicBezier"},
     "gradient": {"color": "color", "position": "number"},
-}  # fmt: skip
+}
 
 
 def _canonical(v: Any) -> str:
@@ -169,11 +178,25 @@ def _members(type_: str, v: Any) -> Any:
 
 
 FONT_WEIGHTS = {
-    "thin": 100, "hairline": 100, "extra-light": 200, "ultra-light": 200, "light": 300,
-    "normal": 400, "regular": 400, "book": 400, "medium": 500, "semi-bold": 600,
-    "demi-bold": 600, "bold": 700, "extra-bold": 800, "ultra-bold": 800, "black": 900,
-    "heavy": 900, "extra-black": 950, "ultra-black": 950,
-}  # fmt: skip
+    "thin": 100,
+    "hairline": 100,
+    "extra-light": 200,
+    "ultra-light": 200,
+    "light": 300,
+    "normal": 400,
+    "regular": 400,
+    "book": 400,
+    "medium": 500,
+    "semi-bold": 600,
+    "demi-bold": 600,
+    "bold": 700,
+    "extra-bold": 800,
+    "ultra-bold": 800,
+    "black": 900,
+    "heavy": 900,
+    "extra-black": 950,
+    "ultra-black": 950,
+}
 """DTCG §8.4 font weight names; Figma's ``"Semi Bold"``/``"SemiBold"`` read the same."""
 
 

@@ -107,12 +107,22 @@ REFUSALS = """
 """
 #: Mutation → its success type.
 SUCCESS_OF = {
-    "importTokens": "ImportSuccess", "applyPatch": "WriteSuccess",
+    "importTokens": "ImportSuccess",
+    "applyPatch": "WriteSuccess",
     "createRelease": "ReleaseSuccess",
-    **dict.fromkeys(("createModifier", "renameModifier", "deleteModifier",
-                     "setModifierDefault", "createContext", "renameContext",
-                     "deleteContext"), "ModifierSuccess"),
-}  # fmt: skip
+    **dict.fromkeys(
+        (
+            "createModifier",
+            "renameModifier",
+            "deleteModifier",
+            "setModifierDefault",
+            "createContext",
+            "renameContext",
+            "deleteContext",
+        ),
+        "ModifierSuccess",
+    ),
+}
 
 
 def mutation(name: str, input_type: str) -> str:
@@ -158,8 +168,9 @@ class Writer:
         """The data of a query that must succeed."""
         return data_of(self.post(query, variables))
 
-    def resolved(self, path: str, theme: list[dict[str, str]] | None = None,
-                 release: str | None = None) -> Any:  # fmt: skip
+    def resolved(
+        self, path: str, theme: list[dict[str, str]] | None = None, release: str | None = None
+    ) -> Any:
         """``resolvedValue`` of a token (None if it does not exist: ``TOKEN_NOT_FOUND``)."""
         result = self.post(
             "query($p: String!, $t: [ThemeSelection!], $r: String) "
@@ -177,8 +188,9 @@ class Writer:
         revision: int = self.read("{ revision }")["revision"]
         return revision
 
-    def all_tokens(self, theme: list[dict[str, str]] | None = None,
-                   release: str | None = None) -> dict[str, Any]:  # fmt: skip
+    def all_tokens(
+        self, theme: list[dict[str, str]] | None = None, release: str | None = None
+    ) -> dict[str, Any]:
         """path → (type, resolvedValue) of every token."""
         data = self.read(
             "query($t: [ThemeSelection!], $r: String) { tokens(theme: $t, release: $r) "

@@ -37,11 +37,13 @@ def upgrade() -> None:
         sa.Column("before", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("after", sa.JSON(none_as_null=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["revision_id"], ["revision.id"], name=op.f("fk_change_revision_id_revision"),
+            ["revision_id"],
+            ["revision.id"],
+            name=op.f("fk_change_revision_id_revision"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change")),
-    )  # fmt: skip
+    )
     op.create_index(op.f("ix_change_revision_id"), "change", ["revision_id"])
     op.create_index(op.f("ix_change_path"), "change", ["path"])
     op.create_table(

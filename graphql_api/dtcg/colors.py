@@ -50,11 +50,21 @@ from .errors import brief
 from .primitives import is_finite
 
 COLOR_SPACES = {
-    "srgb": "srgb", "srgb-linear": "srgb-linear", "hsl": "hsl", "hwb": "hwb", "lab": "lab",
-    "lch": "lch", "oklab": "oklab", "oklch": "oklch", "display-p3": "display-p3",
-    "a98-rgb": "a98-rgb", "prophoto-rgb": "prophoto-rgb", "rec2020": "rec2020",
-    "xyz-d65": "xyz-d65", "xyz-d50": "xyz-d50",
-}  # fmt: skip
+    "srgb": "srgb",
+    "srgb-linear": "srgb-linear",
+    "hsl": "hsl",
+    "hwb": "hwb",
+    "lab": "lab",
+    "lch": "lch",
+    "oklab": "oklab",
+    "oklch": "oklch",
+    "display-p3": "display-p3",
+    "a98-rgb": "a98-rgb",
+    "prophoto-rgb": "prophoto-rgb",
+    "rec2020": "rec2020",
+    "xyz-d65": "xyz-d65",
+    "xyz-d50": "xyz-d50",
+}
 _PERCENT_SPACES = {"hsl", "hwb"}  # DTCG gives saturation/lightness, whiteness/blackness in 0-100
 _INF = math.inf
 _UNIT = (0.0, 1.0, True)
@@ -64,8 +74,16 @@ _FREE = (-_INF, _INF, True)
 #: (low, high, high included) per component, per colour space (Color module §4.2).
 COMPONENT_RANGES: dict[str, tuple[tuple[float, float, bool], ...]] = {
     **dict.fromkeys(
-        ("srgb", "srgb-linear", "display-p3", "a98-rgb", "prophoto-rgb", "rec2020", "xyz-d65",
-         "xyz-d50"),
+        (
+            "srgb",
+            "srgb-linear",
+            "display-p3",
+            "a98-rgb",
+            "prophoto-rgb",
+            "rec2020",
+            "xyz-d65",
+            "xyz-d50",
+        ),
         (_UNIT, _UNIT, _UNIT),
     ),
     "hsl": (_HUE, _PERCENT, _PERCENT),
@@ -74,12 +92,17 @@ COMPONENT_RANGES: dict[str, tuple[tuple[float, float, bool], ...]] = {
     "lch": (_PERCENT, (0.0, _INF, True), _HUE),
     "oklab": (_UNIT, _FREE, _FREE),
     "oklch": (_UNIT, (0.0, _INF, True), _HUE),
-}  # fmt: skip
+}
 _NAMES = {
-    "hsl": ("hue", "saturation", "lightness"), "hwb": ("hue", "whiteness", "blackness"),
-    "lab": ("L", "a", "b"), "lch": ("L", "C", "hue"), "oklab": ("L", "a", "b"),
-    "oklch": ("L", "C", "hue"), "xyz-d65": ("X", "Y", "Z"), "xyz-d50": ("X", "Y", "Z"),
-}  # fmt: skip
+    "hsl": ("hue", "saturation", "lightness"),
+    "hwb": ("hue", "whiteness", "blackness"),
+    "lab": ("L", "a", "b"),
+    "lch": ("L", "C", "hue"),
+    "oklab": ("L", "a", "b"),
+    "oklch": ("L", "C", "hue"),
+    "xyz-d65": ("X", "Y", "Z"),
+    "xyz-d50": ("X", "Y", "Z"),
+}
 _N_COMPONENTS = 3  # every one of the 14 spaces has three components
 _BYTE = 255
 _XYZ = frozenset({"xyz-d65", "xyz-d50"})  # [0, 1] enforced in strict mode only

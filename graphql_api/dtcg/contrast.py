@@ -107,8 +107,9 @@ def convert(c: Color, space: str) -> Converted:
     comps: list[float | None] = [None if math.isnan(x) else x for x in out.coords()]
     if space in _PERCENT_SPACES:
         comps = [comps[0], *(None if x is None else x * 100 for x in comps[1:])]
-    return Converted(space, tuple(comps), out.alpha(), bool(out.in_gamut()),
-                     out.to_string(none=True))  # fmt: skip
+    return Converted(
+        space, tuple(comps), out.alpha(), bool(out.in_gamut()), out.to_string(none=True)
+    )
 
 
 def _opaque(fg: Color, bg: Color) -> tuple[Any, Any]:

@@ -39,21 +39,36 @@ if TYPE_CHECKING:
     from .references import ResolvedToken
 
 __all__ = [
-    "BUMPS", "CHANGE_KINDS", "TokenChange", "bump_version", "diff_tokens",
-    "representation_changes", "semver_bump",
-]  # fmt: skip
+    "BUMPS",
+    "CHANGE_KINDS",
+    "TokenChange",
+    "bump_version",
+    "diff_tokens",
+    "representation_changes",
+    "semver_bump",
+]
 
 #: Change kinds, in the order changes of one path are listed.
 CHANGE_KINDS = (
-    "added", "removed", "renamed", "value_changed", "type_changed", "deprecated", "undeprecated",
-)  # fmt: skip
+    "added",
+    "removed",
+    "renamed",
+    "value_changed",
+    "type_changed",
+    "deprecated",
+    "undeprecated",
+)
 #: Version bumps, weakest first.
 BUMPS = ("none", "patch", "minor", "major")
 _BUMP_OF = {
-    "removed": "major", "renamed": "major", "type_changed": "major",
-    "added": "minor", "deprecated": "minor", "undeprecated": "minor",
+    "removed": "major",
+    "renamed": "major",
+    "type_changed": "major",
+    "added": "minor",
+    "deprecated": "minor",
+    "undeprecated": "minor",
     "value_changed": "patch",
-}  # fmt: skip
+}
 _VERSION = re.compile(r"(v?)(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
@@ -130,9 +145,11 @@ def _pick(path: str, candidates: list[str]) -> str | None:
 
 
 def _guess_renames(
-    before: Mapping[str, ResolvedToken], after: Mapping[str, ResolvedToken],
-    removed: set[str], added: set[str],
-) -> dict[str, str]:  # fmt: skip
+    before: Mapping[str, ResolvedToken],
+    after: Mapping[str, ResolvedToken],
+    removed: set[str],
+    added: set[str],
+) -> dict[str, str]:
     """Removed → added pairs with the same type, raw and resolved value, chosen both ways."""
 
     def key(t: ResolvedToken) -> Any:
@@ -207,11 +224,15 @@ def representation_changes(
     (:func:`.sameness.same_value`); in natural path order.
     """
     return sorted(
-        (p for p in before.keys() & after.keys()
-         if before[p].type == after[p].type and before[p].value != after[p].value
-         and same_value(after[p].type, before[p].value, after[p].value)),
+        (
+            p
+            for p in before.keys() & after.keys()
+            if before[p].type == after[p].type
+            and before[p].value != after[p].value
+            and same_value(after[p].type, before[p].value, after[p].value)
+        ),
         key=path_key,
-    )  # fmt: skip
+    )
 
 
 def semver_bump(changes: Iterable[TokenChange]) -> str:

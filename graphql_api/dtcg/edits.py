@@ -26,14 +26,22 @@ from .parse import parse_document
 from .refsyntax import find_references
 
 __all__ = [
-    "document_tree", "keep_sources", "merge_patch", "parse_token", "referrers",
-    "rewrite_references", "same_token", "token_object",
-]  # fmt: skip
+    "document_tree",
+    "keep_sources",
+    "merge_patch",
+    "parse_token",
+    "referrers",
+    "rewrite_references",
+    "same_token",
+    "token_object",
+]
 
 _TOKEN_FIELDS = (
-    ("$type", "type"), ("$description", "description"), ("$deprecated", "deprecated"),
+    ("$type", "type"),
+    ("$description", "description"),
+    ("$deprecated", "deprecated"),
     ("$extensions", "extensions"),
-)  # fmt: skip
+)
 _GROUP_FIELDS = (*_TOKEN_FIELDS, ("$extends", "extends"))
 
 
@@ -174,18 +182,36 @@ def keep_sources(old: Document, new: Document) -> Document:
     """``new`` with the source file and pointer of ``old`` kept for nodes that exist in both."""
     tokens = {
         p: (
-            TokenNode(n.path, n.value, n.type, n.description, n.deprecated, n.extensions,
-                      old.tokens[p].file, old.tokens[p].pointer)
-            if p in old.tokens else n
+            TokenNode(
+                n.path,
+                n.value,
+                n.type,
+                n.description,
+                n.deprecated,
+                n.extensions,
+                old.tokens[p].file,
+                old.tokens[p].pointer,
+            )
+            if p in old.tokens
+            else n
         )
         for p, n in new.tokens.items()
-    }  # fmt: skip
+    }
     groups = {
         p: (
-            GroupNode(g.path, g.type, g.description, g.deprecated, g.extensions,
-                      old.groups[p].file, old.groups[p].pointer, g.extends)
-            if p in old.groups else g
+            GroupNode(
+                g.path,
+                g.type,
+                g.description,
+                g.deprecated,
+                g.extensions,
+                old.groups[p].file,
+                old.groups[p].pointer,
+                g.extends,
+            )
+            if p in old.groups
+            else g
         )
         for p, g in new.groups.items()
-    }  # fmt: skip
+    }
     return Document(tokens, groups)

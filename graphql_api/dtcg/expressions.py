@@ -43,9 +43,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
-    "FRACTION_DIGITS", "EvaluationError", "ExpressionError", "Quantity", "evaluate",
+    "FRACTION_DIGITS",
+    "EvaluationError",
+    "ExpressionError",
+    "Quantity",
+    "evaluate",
     "is_expression",
-]  # fmt: skip
+]
 
 FRACTION_DIGITS = 4
 MAX_LENGTH = 2_000

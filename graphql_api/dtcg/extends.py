@@ -311,9 +311,11 @@ def apply_extends(doc: Document) -> tuple[Document, list[DTCGError]]:
     if not ext.extenders:
         return doc, []
     outermost = [
-        g for g in sorted(ext.extenders) if not any(a in ext.extenders for a in ancestors(g)[:-1])
+        g
+        for g in sorted(ext.extenders)
+        if not any(a in ext.extenders for a in ancestors(g)[:-1])
         and not (g and "" in ext.extenders)
-    ]  # fmt: skip
+    ]
     trees = {g: ext.expanded(g) for g in outermost}
     if ext.too_many:
         return doc, ext.errors  # what was copied is not kept: it would be as large

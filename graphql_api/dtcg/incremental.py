@@ -103,8 +103,7 @@ class _Incremental(_Resolver):
 
     def run(self) -> None:
         members = set(self.affected)
-        succ = {p: [r.target for r in self.refs[p] if r.target in members]
-                for p in self.affected}  # fmt: skip
+        succ = {p: [r.target for r in self.refs[p] if r.target in members] for p in self.affected}
         for comp in strongly_connected(succ):
             if len(comp) > 1 or comp[0] in succ[comp[0]]:
                 self.errors.append(None)  # type: ignore[arg-type]  # a cycle: resolve it all
@@ -132,11 +131,17 @@ def reresolve(
         None when it cannot be carried forward: ``$extends`` is in use, or the new state
         has a problem (resolve the whole document to report it).
     """
-    if before.extends or any(
-        t.node.extensions and studio_forms.modifier_references(t.node.extensions)
-        for t in before.tokens.values()
-    ) or any(n is not None and n.extensions and studio_forms.modifier_references(n.extensions)
-             for n in changed.values()):  # fmt: skip
+    if (
+        before.extends
+        or any(
+            t.node.extensions and studio_forms.modifier_references(t.node.extensions)
+            for t in before.tokens.values()
+        )
+        or any(
+            n is not None and n.extensions and studio_forms.modifier_references(n.extensions)
+            for n in changed.values()
+        )
+    ):
         return None  # colour modifiers wait for references the reverse index does not hold
     tokens = {p: t.node for p, t in before.tokens.items()}
     for path, node in changed.items():

@@ -23,18 +23,24 @@ _OBJECT_MEMBERS: dict[str, dict[str, str]] = {
     "border": {"color": "color", "width": "dimension", "style": "strokeStyle"},
     "transition": {"duration": "duration", "delay": "duration", "timingFunction": "cubicBezier"},
     "shadow": {
-        "color": "color", "offsetX": "dimension", "offsetY": "dimension", "blur": "dimension",
+        "color": "color",
+        "offsetX": "dimension",
+        "offsetY": "dimension",
+        "blur": "dimension",
         "spread": "dimension",
     },
     "gradient-stop": {"color": "color", "position": "number"},
     "typography": {
-        "fontFamily": "fontFamily", "fontSize": "dimension", "fontWeight": "fontWeight",
-        "letterSpacing": "dimension", "lineHeight": "number",
+        "fontFamily": "fontFamily",
+        "fontSize": "dimension",
+        "fontWeight": "fontWeight",
+        "letterSpacing": "dimension",
+        "lineHeight": "number",
     },
     "color": {"alpha": "number"},
     "dimension": {"value": "number"},
     "duration": {"value": "number"},
-}  # fmt: skip
+}
 _LIST_ITEMS = {
     "shadow": "shadow",
     "gradient": "gradient-stop",

@@ -69,18 +69,38 @@ from .refsyntax import syntax_problems
 from .types import SPEC_TYPES
 
 __all__ = [
-    "GROUP_PROPERTIES", "ROOT_TOKEN", "TOKEN_PROPERTIES", "Document", "GroupNode", "TokenNode",
-    "ancestors", "flatten", "load_json", "loads", "merge_group", "name_problem",
-    "parse_document", "read_json", "value_depth",
-]  # fmt: skip
+    "GROUP_PROPERTIES",
+    "ROOT_TOKEN",
+    "TOKEN_PROPERTIES",
+    "Document",
+    "GroupNode",
+    "TokenNode",
+    "ancestors",
+    "flatten",
+    "load_json",
+    "loads",
+    "merge_group",
+    "name_problem",
+    "parse_document",
+    "read_json",
+    "value_depth",
+]
 
 TOKEN_PROPERTIES = frozenset(
     {"$value", "$ref", "$type", "$description", "$deprecated", "$extensions"}
 )
 GROUP_PROPERTIES = frozenset(
-    {"$type", "$description", "$deprecated", "$extensions", "$extends", "$ref", "$schema",
-     "$metadata"}
-)  # fmt: skip
+    {
+        "$type",
+        "$description",
+        "$deprecated",
+        "$extensions",
+        "$extends",
+        "$ref",
+        "$schema",
+        "$metadata",
+    }
+)
 ROOT_TOKEN = "$root"  # noqa: S105 - a reserved name, not a secret
 _INHERITED = ("$type", "$description", "$deprecated", "$extensions")
 

@@ -26,11 +26,25 @@ from .errors import brief
 DIMENSION_UNITS = ("px", "rem", "em")  # em: tolerant only
 DURATION_UNITS = ("ms", "s")
 FONT_WEIGHTS = {
-    "thin": 100, "hairline": 100, "extra-light": 200, "ultra-light": 200, "light": 300,
-    "normal": 400, "regular": 400, "book": 400, "medium": 500, "semi-bold": 600,
-    "demi-bold": 600, "bold": 700, "extra-bold": 800, "ultra-bold": 800, "black": 900,
-    "heavy": 900, "extra-black": 950, "ultra-black": 950,
-}  # fmt: skip
+    "thin": 100,
+    "hairline": 100,
+    "extra-light": 200,
+    "ultra-light": 200,
+    "light": 300,
+    "normal": 400,
+    "regular": 400,
+    "book": 400,
+    "medium": 500,
+    "semi-bold": 600,
+    "demi-bold": 600,
+    "bold": 700,
+    "extra-bold": 800,
+    "ultra-bold": 800,
+    "black": 900,
+    "heavy": 900,
+    "extra-black": 950,
+    "ultra-black": 950,
+}
 _NUM_UNIT = re.compile(r"^\s*(-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?)\s*([a-z%]*)\s*$", re.I)
 ZERO_PX = V.Dimension(0, "px")
 _MIN_WEIGHT, _MAX_WEIGHT = 1, 1000

@@ -56,9 +56,14 @@ from .refsyntax import (
 from .types import css_text
 
 __all__ = [
-    "REFERENCE", "Reference", "ResolvedToken", "find_references", "parse_pointer", "resolve",
+    "REFERENCE",
+    "Reference",
+    "ResolvedToken",
+    "find_references",
+    "parse_pointer",
+    "resolve",
     "split_json_pointer",
-]  # fmt: skip
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,9 +310,11 @@ class _Resolver:
             source: Any = t.value
         else:
             props = {
-                "$type": t.type, "$description": t.node.description,
-                "$deprecated": t.deprecated, "$extensions": t.node.extensions,
-            }  # fmt: skip
+                "$type": t.type,
+                "$description": t.node.description,
+                "$deprecated": t.deprecated,
+                "$extensions": t.node.extensions,
+            }
             source = props[ref.prop]
             if source is None:
                 raise KeyError(f"/{ref.prop} (not set)")

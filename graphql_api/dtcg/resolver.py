@@ -49,9 +49,14 @@ if TYPE_CHECKING:
 
 VERSION = "2025.10"
 __all__ = [
-    "VERSION", "Modifier", "ResolverDocument", "TokenSet", "load_resolver", "load_token_file",
+    "VERSION",
+    "Modifier",
+    "ResolverDocument",
+    "TokenSet",
+    "load_resolver",
+    "load_token_file",
     "normalise_input",
-]  # fmt: skip
+]
 
 
 @dataclass(slots=True)
@@ -224,9 +229,12 @@ def _order_item(
 
 
 def _modifier(
-    ld: SourceLoader, doc: ResolverDocument, name: str, body: Mapping[str, Any],
+    ld: SourceLoader,
+    doc: ResolverDocument,
+    name: str,
+    body: Mapping[str, Any],
     at: Callable[[str], str],
-) -> None:  # fmt: skip
+) -> None:
     """A modifier: contexts (each a list of sources), optional default (§4.1.5)."""
     contexts = body.get("contexts")
     if not isinstance(contexts, Mapping) or not contexts:

@@ -46,9 +46,14 @@ def _key(value: Any) -> Any:
     if isinstance(value, V.Unknown):
         return ("json", _freeze(value.json))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,
-                *((f.name, _key(getattr(value, f.name))) for f in dataclasses.fields(value)
-                  if f.name != "css"))  # fmt: skip
+        return (
+            type(value).__name__,
+            *(
+                (f.name, _key(getattr(value, f.name)))
+                for f in dataclasses.fields(value)
+                if f.name != "css"
+            ),
+        )
     if isinstance(value, list | tuple):
         return tuple(_key(v) for v in value)
     return _freeze(value)

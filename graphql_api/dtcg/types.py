@@ -62,11 +62,30 @@ from .primitives import (
 )
 
 __all__ = [
-    "COLOR_SPACES", "DIMENSION_UNITS", "DURATION_UNITS", "FONT_WEIGHTS", "LINE_CAPS",
-    "NORMALISERS", "SPEC_TYPES", "STROKE_KEYWORDS", "border", "color", "css_text",
-    "cubic_bezier", "dimension", "duration", "font_family", "font_weight", "gradient",
-    "normalise", "number", "shadow", "stroke_style", "transition", "typography",
-]  # fmt: skip
+    "COLOR_SPACES",
+    "DIMENSION_UNITS",
+    "DURATION_UNITS",
+    "FONT_WEIGHTS",
+    "LINE_CAPS",
+    "NORMALISERS",
+    "SPEC_TYPES",
+    "STROKE_KEYWORDS",
+    "border",
+    "color",
+    "css_text",
+    "cubic_bezier",
+    "dimension",
+    "duration",
+    "font_family",
+    "font_weight",
+    "gradient",
+    "normalise",
+    "number",
+    "shadow",
+    "stroke_style",
+    "transition",
+    "typography",
+]
 
 
 NORMALISERS: dict[str, Callable[..., V.TokenValue]] = {

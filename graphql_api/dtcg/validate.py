@@ -56,8 +56,10 @@ def combinations(doc: ResolverDocument, max_combinations: int = 512) -> list[dic
         total *= len(m.contexts)
     if total <= max_combinations:
         names = [m.name for m in mods]
-        return [dict(zip(names, combo, strict=True)) for combo in
-                itertools.product(*(list(m.contexts) for m in mods))]  # fmt: skip
+        return [
+            dict(zip(names, combo, strict=True))
+            for combo in itertools.product(*(list(m.contexts) for m in mods))
+        ]
     defaults = {m.name: m.default or next(iter(m.contexts)) for m in mods}
     out = [defaults]
     for m in mods:
@@ -201,8 +203,11 @@ def _too_much_work(
     for selection in combos:
         work += COMBINATION_COST + sum(len(d.tokens) for d in doc.layers(selection))
         if work > allowed:
-            shared = (f", {budget.used} of them already used by this request's other documents"
-                      if budget.used else "")  # fmt: skip
+            shared = (
+                f", {budget.used} of them already used by this request's other documents"
+                if budget.used
+                else ""
+            )
             msg = (
                 f"validating {len(combos)} theme combinations would resolve more than "
                 f"{limits.MAX_RESOLUTIONS} tokens (limits.MAX_RESOLUTIONS{shared}): too many "

@@ -71,8 +71,9 @@ def _stroke(v: Any) -> Any:
     return _members(dashArray=lambda a: [_dimension(d) for d in a])(v)
 
 
-_layer_members = _members(color=_color, offsetX=_dimension, offsetY=_dimension, blur=_dimension,
-                          spread=_dimension)  # fmt: skip
+_layer_members = _members(
+    color=_color, offsetX=_dimension, offsetY=_dimension, blur=_dimension, spread=_dimension
+)
 
 
 def _with_default(convert: Callable[[Any], Any], member: str, default: Any) -> Callable[[Any], Any]:
@@ -102,9 +103,7 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     ),
     "shadow": lambda v: [_layer(x) for x in v] if isinstance(v, list) else _layer(v),
     "gradient": lambda v: [_members(color=_color)(s) for s in v],
-    "typography": _members(
-        fontSize=_dimension, letterSpacing=_dimension, fontWeight=_font_weight
-    ),
+    "typography": _members(fontSize=_dimension, letterSpacing=_dimension, fontWeight=_font_weight),
 }
 
 

@@ -43,9 +43,10 @@ def parse_theme_args(items: Iterable[str], catalog: Catalog) -> dict[str, str]:
             out[mod.strip()] = ctx.strip()
             continue
         owners = [
-            m.name for m in catalog.modifiers.values()
+            m.name
+            for m in catalog.modifiers.values()
             if any(c.name.lower() == part.lower() for c in m.contexts)
-        ]  # fmt: skip
+        ]
         if len(owners) == 1:
             out[owners[0]] = part
         else:

@@ -69,13 +69,22 @@ AXES: dict[str, tuple[str, ...]] = {
 }
 #: Spectrum token type (the ``$schema`` file name) → DTCG ``$type`` (None: typed by target).
 SCHEMA_TYPES: dict[str, str | None] = {
-    "color": "color", "dimension": "dimension", "font-size": "dimension",
-    "opacity": "number", "multiplier": "number", "gradient-stop": "number",
-    "font-weight": "fontWeight", "font-family": "fontFamily", "typography": "typography",
-    "drop-shadow": "shadow", "alias": None,
-    "alignment": "alignment", "font-style": "font-style", "text-transform": "text-transform",
+    "color": "color",
+    "dimension": "dimension",
+    "font-size": "dimension",
+    "opacity": "number",
+    "multiplier": "number",
+    "gradient-stop": "number",
+    "font-weight": "fontWeight",
+    "font-family": "fontFamily",
+    "typography": "typography",
+    "drop-shadow": "shadow",
+    "alias": None,
+    "alignment": "alignment",
+    "font-style": "font-style",
+    "text-transform": "text-transform",
     "angle": "angle",
-}  # fmt: skip
+}
 SET_SCHEMAS = frozenset({"color-set", "scale-set"})
 OTHER_DIMENSION = "spectrum-dimension"
 """``$type`` of a Spectrum dimension with no DTCG form (``"100%"``, ``"2dp"``)."""
@@ -126,10 +135,11 @@ def convert_value(kind: str | None, value: Any, *, strict: bool = False) -> tupl
 def _shadow(value: Any) -> Any:
     layers = value if isinstance(value, list) else [value]
     out = [
-        {_SHADOW_KEYS.get(k, k): v for k, v in layer.items()} if isinstance(layer, Mapping)
+        {_SHADOW_KEYS.get(k, k): v for k, v in layer.items()}
+        if isinstance(layer, Mapping)
         else layer
         for layer in layers
-    ]  # fmt: skip
+    ]
     return out if isinstance(value, list) else out[0]
 
 

@@ -58,29 +58,70 @@ from typing import Any
 from graphql_api.dtcg.expressions import is_expression
 
 EXTENSION = "studio.tokens"
-DIMENSION_TYPES = frozenset({
-    "sizing", "spacing", "borderRadius", "borderWidth", "fontSizes", "letterSpacing",
-    "paragraphSpacing", "paragraphIndent", "dimension",
-})  # fmt: skip
+DIMENSION_TYPES = frozenset(
+    {
+        "sizing",
+        "spacing",
+        "borderRadius",
+        "borderWidth",
+        "fontSizes",
+        "letterSpacing",
+        "paragraphSpacing",
+        "paragraphIndent",
+        "dimension",
+    }
+)
 TYPE_NAMES = {
-    **dict.fromkeys(DIMENSION_TYPES, "dimension"), "fontFamilies": "fontFamily",
-    "fontWeights": "fontWeight", "lineHeights": "number", "opacity": "number",
-    "number": "number", "boxShadow": "shadow", "typography": "typography", "border": "border",
+    **dict.fromkeys(DIMENSION_TYPES, "dimension"),
+    "fontFamilies": "fontFamily",
+    "fontWeights": "fontWeight",
+    "lineHeights": "number",
+    "opacity": "number",
+    "number": "number",
+    "boxShadow": "shadow",
+    "typography": "typography",
+    "border": "border",
     "color": "color",
-}  # fmt: skip
+}
 NO_FORM_PREFIX = "tokens-studio-"
-DTCG_TYPE_NAMES = frozenset({
-    "color", "dimension", "fontFamily", "fontWeight", "duration", "cubicBezier", "number",
-    "strokeStyle", "border", "transition", "shadow", "gradient", "typography",
-})  # fmt: skip
+DTCG_TYPE_NAMES = frozenset(
+    {
+        "color",
+        "dimension",
+        "fontFamily",
+        "fontWeight",
+        "duration",
+        "cubicBezier",
+        "number",
+        "strokeStyle",
+        "border",
+        "transition",
+        "shadow",
+        "gradient",
+        "typography",
+    }
+)
 TEXT_TYPES = frozenset({"fontFamilies", "text", "asset", "textCase", "textDecoration"})
 FONT_WEIGHT_NAMES = {
-    "thin": "thin", "hairline": "hairline", "extralight": "extra-light",
-    "ultralight": "ultra-light", "light": "light", "normal": "normal", "regular": "regular",
-    "book": "book", "medium": "medium", "semibold": "semi-bold", "demibold": "demi-bold",
-    "bold": "bold", "extrabold": "extra-bold", "ultrabold": "ultra-bold", "black": "black",
-    "heavy": "heavy", "extrablack": "extra-black", "ultrablack": "ultra-black",
-}  # fmt: skip
+    "thin": "thin",
+    "hairline": "hairline",
+    "extralight": "extra-light",
+    "ultralight": "ultra-light",
+    "light": "light",
+    "normal": "normal",
+    "regular": "regular",
+    "book": "book",
+    "medium": "medium",
+    "semibold": "semi-bold",
+    "demibold": "demi-bold",
+    "bold": "bold",
+    "extrabold": "extra-bold",
+    "ultrabold": "ultra-bold",
+    "black": "black",
+    "heavy": "heavy",
+    "extrablack": "extra-black",
+    "ultrablack": "ultra-black",
+}
 TYPOGRAPHY_EXTRAS = ("textCase", "textDecoration", "paragraphSpacing", "paragraphIndent")
 
 _REF = re.compile(r"\{[^{}]+\}")
@@ -180,9 +221,10 @@ def _shadow_layer(v: Any) -> tuple[dict[str, Any], bool]:
     if not isinstance(v, Mapping):
         raise _NoDTCGFormError(v)
     out = {
-        dtcg: dimension(v[ts]) for ts, dtcg in
-        (("x", "offsetX"), ("y", "offsetY"), ("blur", "blur"), ("spread", "spread")) if ts in v
-    }  # fmt: skip
+        dtcg: dimension(v[ts])
+        for ts, dtcg in (("x", "offsetX"), ("y", "offsetY"), ("blur", "blur"), ("spread", "spread"))
+        if ts in v
+    }
     if "color" in v:
         out["color"] = v["color"]
     kind = v.get("type", "dropShadow")

@@ -75,9 +75,10 @@ def convert_token(node: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(node.get("type"), str):
         out["$type"] = node["type"]
     extra = {
-        k: v for k, v in node.items()
+        k: v
+        for k, v in node.items()
         if k not in ("value", "type", "description", "comment") and not k.startswith("$")
-    }  # fmt: skip
+    }
     description, comment = node.get("description"), node.get("comment")
     if isinstance(description, str):
         out["$description"] = description
@@ -115,10 +116,12 @@ def token_files(path: Path) -> list[Path]:
     if not path.is_dir():
         return [path]
     files = (
-        f for f in path.rglob("*")
-        if f.suffix in SUFFIXES and f.is_file()
+        f
+        for f in path.rglob("*")
+        if f.suffix in SUFFIXES
+        and f.is_file()
         and not any(p.startswith(".") for p in f.relative_to(path).parts)
-    )  # fmt: skip
+    )
     return sorted(files, key=lambda f: f.relative_to(path).as_posix())
 
 

@@ -240,9 +240,10 @@ def _themes(
             continue
         selected = {s for s, status in chosen.items() if status in SELECTED}
         broken = {
-            s for s in selected - known
+            s
+            for s in selected - known
             if root is not None and unreadable and str(root / f"{s}.json") in unreadable
-        }  # fmt: skip
+        }
         selected -= broken
         for missing in sorted(selected - known):
             msg = f"theme {name!r} selects token set {missing!r}, which does not exist"

@@ -58,9 +58,9 @@ class Subscription:
         self.closed = True
         while not self.queue.empty():  # free what it will never read
             self.queue.get_nowait()
-        self.queue.put_nowait(_End(SubscriberLagging(
-            f"more than {self.max_queue} events behind; subscribe again"
-        )))  # fmt: skip
+        self.queue.put_nowait(
+            _End(SubscriberLagging(f"more than {self.max_queue} events behind; subscribe again"))
+        )
 
     def __aiter__(self) -> Self:
         return self

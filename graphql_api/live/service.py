@@ -38,10 +38,12 @@ class LiveUpdates:
         self.app = app
         self.hub = Hub(int(cfg["LIVE_MAX_QUEUE"]))
         self.watcher = RevisionWatcher(
-            db.get_engine(app), snapshot_store(app), self.hub,
+            db.get_engine(app),
+            snapshot_store(app),
+            self.hub,
             poll_seconds=float(cfg["LIVE_POLL_SECONDS"]),
             fallback_seconds=float(cfg["LIVE_FALLBACK_SECONDS"]),
-        )  # fmt: skip
+        )
         app.extensions[LIVE_KEY] = self
 
     def start(self) -> None:

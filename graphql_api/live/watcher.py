@@ -71,10 +71,12 @@ class RevisionEvent:
     def as_json(self) -> dict[str, Any]:
         """The event as JSON (``/events``): camelCase keys, ISO 8601 time."""
         return {
-            "revision": self.revision, "createdAt": self.created_at.isoformat(),
-            "author": self.author, "message": self.message,
+            "revision": self.revision,
+            "createdAt": self.created_at.isoformat(),
+            "author": self.author,
+            "message": self.message,
             "changedPaths": list(self.changed_paths),
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True, slots=True)

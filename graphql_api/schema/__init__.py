@@ -59,8 +59,12 @@ class MaskUnexpectedErrors(MaskErrors):
             message, code = unavailable_message(original), ErrorCode.DATABASE_UNAVAILABLE
         else:
             message, code = "Unexpected error.", ErrorCode.INTERNAL_SERVER_ERROR
-        return GraphQLError(message, nodes=error.nodes, path=error.path,
-                            extensions={"code": code, "requestId": request_id()})  # fmt: skip
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": code, "requestId": request_id()},
+        )
 
 
 def should_mask_error(error: GraphQLError) -> bool:

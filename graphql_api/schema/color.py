@@ -81,9 +81,10 @@ class ColorQuery:
         """
         ctx = info.context
         snaps = (
-            [ctx.snapshot(theme_input(theme))] if theme
+            [ctx.snapshot(theme_input(theme))]
+            if theme
             else list(ctx.sweep(ctx.theme_combinations()))  # not stored in the read cache
-        )  # fmt: skip
+        )
         known = {p for snap in snaps for p in snap.paths}
         asked = [p for pair in pairs for p in (pair.foreground, pair.background)]
         if unknown := [p for p in asked if p not in known]:
@@ -98,9 +99,14 @@ class ColorQuery:
                 need = REQUIRED[(level.value, pair.large_text)]
                 result = contrast_of(snap, pair.foreground, pair.background)
                 if result is None or result.ratio < need:
-                    failures.append(ContrastFailure(
-                        foreground=pair.foreground, background=pair.background, theme=where,
-                        ratio=result.ratio if result else None,
-                        apca=result.apca if result else None,
-                        required=need))  # fmt: skip
+                    failures.append(
+                        ContrastFailure(
+                            foreground=pair.foreground,
+                            background=pair.background,
+                            theme=where,
+                            ratio=result.ratio if result else None,
+                            apca=result.apca if result else None,
+                            required=need,
+                        )
+                    )
         return ContrastReport(level=level, checked=checked, failures=failures)

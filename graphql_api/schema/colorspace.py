@@ -58,8 +58,13 @@ class ColorInSpace:
 def color_in(source: Color, space: ColorSpace) -> ColorInSpace:
     """The GraphQL object of :func:`graphql_api.dtcg.contrast.convert`."""
     out = C.convert(source, str(space.value))
-    return ColorInSpace(space=out.space, components=list(out.components), alpha=out.alpha,
-                        in_gamut=out.in_gamut, css=out.css)  # fmt: skip
+    return ColorInSpace(
+        space=out.space,
+        components=list(out.components),
+        alpha=out.alpha,
+        in_gamut=out.in_gamut,
+        css=out.css,
+    )
 
 
 @strawberry.enum(description="WCAG 2.x conformance level for text contrast.")
@@ -106,5 +111,6 @@ def contrast_of(snap: Snapshot, path: str, against: str) -> Contrast | None:
         return None
     ratio = C.wcag_ratio(fg, bg)
     aa, aaa = REQUIRED[("AA", False)], REQUIRED[("AAA", False)]
-    return Contrast(against=against, ratio=ratio, apca=C.apca(fg, bg), aa=ratio >= aa,
-                    aaa=ratio >= aaa)  # fmt: skip
+    return Contrast(
+        against=against, ratio=ratio, apca=C.apca(fg, bg), aa=ratio >= aa, aaa=ratio >= aaa
+    )

@@ -243,8 +243,9 @@ class CostWalker:
         cost = 1 + own + self._argument_items(sel) + fanout * inner.cost
         introspection = inner.introspection or name in ("__schema", "__type")
         aliases = inner.aliases + (sel.alias is not None)
-        return Summary(cost=cost, aliases=aliases, depth=inner.depth + 1,
-                       introspection=introspection)  # fmt: skip
+        return Summary(
+            cost=cost, aliases=aliases, depth=inner.depth + 1, introspection=introspection
+        )
 
     def _fanout(self, parent: str, sel: FieldNode, ftype: Any) -> tuple[int, int]:
         """(objects the field returns, its own work besides them)."""

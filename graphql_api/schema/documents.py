@@ -161,8 +161,10 @@ def inspect_subscription(
     the event loop, where only documents found in the cache are cheap).
     """
     if len(text) > CACHEABLE_CHARS:
-        message = (f"a subscription document may have at most {CACHEABLE_CHARS} characters; "
-                   f"this one has {len(text)}")  # fmt: skip
+        message = (
+            f"a subscription document may have at most {CACHEABLE_CHARS} characters; "
+            f"this one has {len(text)}"
+        )
         return None, GraphQLError(message, extensions={"code": ErrorCode.DOCUMENT_TOO_LARGE})
     try:
         parse_document(text)

@@ -137,9 +137,11 @@ class BudgetedExecutionContext(CoreExecutionContext):
         if limit > 0 and isinstance(result, ExecutionResult) and result.data is not None:
             size = len(orjson.dumps(result.data, default=str))
             if size > limit:
-                message = (f"this event is {size} bytes, over the limit of {limit} "
-                           "(LIVE_MAX_EVENT_BYTES): subscribe to fewer fields or a narrower "
-                           "pathPrefix")  # fmt: skip
+                message = (
+                    f"this event is {size} bytes, over the limit of {limit} "
+                    "(LIVE_MAX_EVENT_BYTES): subscribe to fewer fields or a narrower "
+                    "pathPrefix"
+                )
                 error = GraphQLError(message, extensions={"code": ErrorCode.EVENT_TOO_LARGE})
                 return ExecutionResult(None, [error])
         return result

@@ -80,7 +80,7 @@ class TokenChange:
     )
     themes: list[list[SelectedContext]] = strawberry.field(
         description="The theme combinations in which this change appears, each a list of "
-        "modifier → context (e.g. `[[{modifier: \"theme\", context: \"dark\"}]]`). "
+        'modifier → context (e.g. `[[{modifier: "theme", context: "dark"}]]`). '
         "Without `theme`, every combination is compared and a token changed the same way in "
         "several combinations is one change listing them all."
     )
@@ -223,10 +223,11 @@ def _change_object(  # noqa: PLR0911 - one per kind
 ) -> TokenChange:
     kind = ChangeKind(c.kind)
     common: dict[str, Any] = {
-        "kind": kind, "path": c.path, "previous_path": c.previous_path,
-        "themes": [[SelectedContext(modifier=m, context=x) for m, x in t.items()]
-                   for t in themes],
-    }  # fmt: skip
+        "kind": kind,
+        "path": c.path,
+        "previous_path": c.previous_path,
+        "themes": [[SelectedContext(modifier=m, context=x) for m, x in t.items()] for t in themes],
+    }
     token = T.token_objects(right).get(c.path)
     if kind is ChangeKind.ADDED:
         return TokenAdded(**common, value=c.after, token=token)
@@ -290,8 +291,11 @@ def _combination_pairs(
     side has (a context added or removed) are not compared.
     """
     left_keys = {_key(s) for s in _selections(ctx, from_)}
-    pairs = [(ctx.snapshot(sel, from_), ctx.snapshot(sel, to))
-             for sel in _selections(ctx, to) if _key(sel) in left_keys]  # fmt: skip
+    pairs = [
+        (ctx.snapshot(sel, from_), ctx.snapshot(sel, to))
+        for sel in _selections(ctx, to)
+        if _key(sel) in left_keys
+    ]
     return pairs or [(ctx.snapshot({}, from_), ctx.snapshot({}, to))]
 
 
@@ -307,10 +311,14 @@ def _under(
     if not any(path_under(p, prefix) for p in known):
         groups = {p.rsplit(".", i)[0] for p in known for i in range(p.count(".") + 1)}
         raise token_not_found([prefix], known | groups)
-    changes = [t for t in merged.changes if path_under(t.change.path, prefix)
-               or (t.change.previous_path and path_under(t.change.previous_path, prefix))]
+    changes = [
+        t
+        for t in merged.changes
+        if path_under(t.change.path, prefix)
+        or (t.change.previous_path and path_under(t.change.previous_path, prefix))
+    ]
     written = [p for p in merged.representation_changed if path_under(p, prefix)]
-    return CombinedDiff(changes, written)  # fmt: skip
+    return CombinedDiff(changes, written)
 
 
 def _renames(ctx: RequestContext, left: int, right: int) -> dict[str, str]:
@@ -345,10 +353,15 @@ class HistoryQuery:
     def releases(self, info: Info) -> list[Release]:
         """From :func:`graphql_api.store.repository.releases`."""
         return [
-            Release(name=r.name, notes=r.notes, revision=r.revision, created_at=r.created_at,
-                    author=r.author)
+            Release(
+                name=r.name,
+                notes=r.notes,
+                revision=r.revision,
+                created_at=r.created_at,
+                author=r.author,
+            )
             for r in repository.releases(info.context.session)
-        ]  # fmt: skip
+        ]
 
     @strawberry.field(
         description="The change log: one entry per token and layer each write touched, "
@@ -367,24 +380,38 @@ class HistoryQuery:
     ) -> ChangeConnection:
         """A keyset page of :func:`graphql_api.store.repository.changes`."""
         if not 0 <= first <= MAX_CHANGES_PAGE:
-            raise GraphQLError(f"first must be between 0 and {MAX_CHANGES_PAGE}, got {first}",
-                               extensions={"code": ErrorCode.INVALID_PAGE_SIZE})  # fmt: skip
+            raise GraphQLError(
+                f"first must be between 0 and {MAX_CHANGES_PAGE}, got {first}",
+                extensions={"code": ErrorCode.INVALID_PAGE_SIZE},
+            )
         after_id = _decode(after) if after else 0
-        rows, total = repository.changes(info.context.session, since, after_id=after_id,
-                                         limit=first + 1)  # fmt: skip
+        rows, total = repository.changes(
+            info.context.session, since, after_id=after_id, limit=first + 1
+        )
         page = rows[:first]
         edges = [
-            ChangeEdge(cursor=_cursor(r.id), node=Change(
-                path=r.path, previous_path=r.previous_path, layer=r.layer, before=r.before,
-                after=r.after, revision=r.revision, created_at=r.created_at, author=r.author,
-                message=r.message))
+            ChangeEdge(
+                cursor=_cursor(r.id),
+                node=Change(
+                    path=r.path,
+                    previous_path=r.previous_path,
+                    layer=r.layer,
+                    before=r.before,
+                    after=r.after,
+                    revision=r.revision,
+                    created_at=r.created_at,
+                    author=r.author,
+                    message=r.message,
+                ),
+            )
             for r in page
-        ]  # fmt: skip
+        ]
         page_info = T.PageInfo(
-            has_next_page=len(rows) > first, has_previous_page=after_id > 0,
+            has_next_page=len(rows) > first,
+            has_previous_page=after_id > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
-        )  # fmt: skip
+        )
         return ChangeConnection(edges=edges, page_info=page_info, total_count=total)
 
     @strawberry.field(
@@ -428,8 +455,12 @@ class HistoryQuery:
         """
         ctx = info.context
         if theme or from_theme or to_theme:
-            pairs = [(ctx.snapshot(theme_input(from_theme or theme), from_),
-                      ctx.snapshot(theme_input(to_theme or theme), to))]  # fmt: skip
+            pairs = [
+                (
+                    ctx.snapshot(theme_input(from_theme or theme), from_),
+                    ctx.snapshot(theme_input(to_theme or theme), to),
+                )
+            ]
         else:
             pairs = _combination_pairs(ctx, from_, to)
         renames = _renames(ctx, pairs[0][0].revision, pairs[0][1].revision)
@@ -442,13 +473,17 @@ class HistoryQuery:
         rights = {_key(right.selection): right for _left, right in pairs}
         bump = semver_bump(t.change for t in merged.changes)
         return TokenDiff(
-            from_release=from_, to_release=to, bump=SemverBump(bump),
+            from_release=from_,
+            to_release=to,
+            bump=SemverBump(bump),
             suggested_version=bump_version(from_, bump) if from_ else None,
-            changes=[_change_object(t.change, rights[_key(t.themes[0])], t.themes)
-                     for t in merged.changes],
+            changes=[
+                _change_object(t.change, rights[_key(t.themes[0])], t.themes)
+                for t in merged.changes
+            ],
             representation_changed=bool(merged.representation_changed),
             representation_changed_paths=merged.representation_changed,
-        )  # fmt: skip
+        )
 
     @strawberry.field(
         description="Every token, in every theme combination, whose resolved value would "
@@ -472,9 +507,10 @@ class HistoryQuery:
         affected: set[str] = set()
         known: set[str] = set()
         snaps = (
-            ctx.sweep(selections) if release is None
+            ctx.sweep(selections)
+            if release is None
             else (ctx.snapshot(s, release) for s in selections)
-        )  # fmt: skip
+        )
         for selection, snap in zip(selections, snaps, strict=True):
             if path not in snap.tokens:
                 known.update(snap.paths)
@@ -482,9 +518,12 @@ class HistoryQuery:
             paths = dependents(snap, path)
             affected.update(paths)
             index = T.token_objects(snap)
-            themes.append(ImpactedTheme(
-                theme=[SelectedContext(modifier=m, context=c) for m, c in selection.items()],
-                tokens=[index[p] for p in paths]))  # fmt: skip
+            themes.append(
+                ImpactedTheme(
+                    theme=[SelectedContext(modifier=m, context=c) for m, c in selection.items()],
+                    tokens=[index[p] for p in paths],
+                )
+            )
         if not themes:
             raise token_not_found([path], known)
         return Impact(path=path, total_count=len(affected), themes=themes)
@@ -492,6 +531,11 @@ class HistoryQuery:
 
 #: Types reachable only through the ``TokenChange`` interface (the schema must list them).
 CHANGE_TYPES = (
-    TokenAdded, TokenRemoved, TokenRenamed, TokenValueChanged, TokenTypeChanged,
-    TokenDeprecated, TokenUndeprecated,
-)  # fmt: skip
+    TokenAdded,
+    TokenRemoved,
+    TokenRenamed,
+    TokenValueChanged,
+    TokenTypeChanged,
+    TokenDeprecated,
+    TokenUndeprecated,
+)

@@ -63,12 +63,15 @@ def current_limits() -> Limits:
         return Limits()
     cfg = current_app.config
     return Limits(
-        max_depth=int(cfg["MAX_QUERY_DEPTH"]), max_aliases=int(cfg["MAX_QUERY_ALIASES"]),
-        max_cost=int(cfg["MAX_QUERY_COST"]), max_tokens=int(cfg["MAX_QUERY_TOKENS"]),
-        max_page_size=int(cfg["MAX_PAGE_SIZE"]), introspection=bool(cfg["INTROSPECTION"]),
+        max_depth=int(cfg["MAX_QUERY_DEPTH"]),
+        max_aliases=int(cfg["MAX_QUERY_ALIASES"]),
+        max_cost=int(cfg["MAX_QUERY_COST"]),
+        max_tokens=int(cfg["MAX_QUERY_TOKENS"]),
+        max_page_size=int(cfg["MAX_PAGE_SIZE"]),
+        introspection=bool(cfg["INTROSPECTION"]),
         max_seconds=float(cfg["MAX_QUERY_SECONDS"]),
         max_event_bytes=int(cfg["LIVE_MAX_EVENT_BYTES"]),
-    )  # fmt: skip
+    )
 
 
 CHECKS = {
@@ -95,8 +98,7 @@ def _refusal(node: OperationDefinitionNode, what: str, value: int, limit: int) -
 
 
 def _limit_of(limits: Limits, what: str) -> int:
-    return {"depth": limits.max_depth, "aliases": limits.max_aliases,
-            "cost": limits.max_cost}[what]  # fmt: skip
+    return {"depth": limits.max_depth, "aliases": limits.max_aliases, "cost": limits.max_cost}[what]
 
 
 @lru_cache(maxsize=16)
@@ -114,8 +116,9 @@ def rule_for(limits: Limits) -> type[ValidationRule]:
             try:
                 summary = walker.walk(node.selection_set, _root(self.context.schema, node))
             except LimitPassed as passed:
-                self.report_error(_refusal(node, passed.what, passed.value,
-                                           _limit_of(limits, passed.what)))  # fmt: skip
+                self.report_error(
+                    _refusal(node, passed.what, passed.value, _limit_of(limits, passed.what))
+                )
                 return
             if summary.introspection and not limits.introspection:
                 msg = "introspection is disabled on this server"
@@ -158,11 +161,19 @@ class QueryLimits(SchemaExtension):
         if limits.max_cost > 0 and document is not None:
             node = _operation(document.definitions, ec.operation_name)
             if node is not None:
-                fragments = {d.name.value: d for d in document.definitions
-                             if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
+                fragments = {
+                    d.name.value: d
+                    for d in document.definitions
+                    if isinstance(d, FragmentDefinitionNode)
+                }
                 context = ec.context
-                walker = CostWalker(ec.schema._schema, fragments, limits, ec.variables,
-                                    lambda: safe_data_stats(context, limits))  # fmt: skip
+                walker = CostWalker(
+                    ec.schema._schema,
+                    fragments,
+                    limits,
+                    ec.variables,
+                    lambda: safe_data_stats(context, limits),
+                )
                 try:
                     walker.walk(node.selection_set, _root(ec.schema._schema, node))
                 except LimitPassed as passed:
@@ -172,14 +183,19 @@ class QueryLimits(SchemaExtension):
 
 
 def _operation(definitions: Any, name: str | None) -> OperationDefinitionNode | None:
-    found = [d for d in definitions if isinstance(d, OperationDefinitionNode)
-             and (name is None or (d.name is not None and d.name.value == name))]  # fmt: skip
+    found = [
+        d
+        for d in definitions
+        if isinstance(d, OperationDefinitionNode)
+        and (name is None or (d.name is not None and d.name.value == name))
+    ]
     return found[0] if len(found) == 1 else None
 
 
 def _fragments(context: Any) -> dict[str, Any]:
-    return {d.name.value: d for d in context.document.definitions
-            if d.kind == "fragment_definition"}  # fmt: skip
+    return {
+        d.name.value: d for d in context.document.definitions if d.kind == "fragment_definition"
+    }
 
 
 def data_stats(context: RequestContext | Any) -> DataStats:

@@ -172,13 +172,15 @@ class TokenSourceInput:
         default=None, description="Or several files (a resolver document with its sources…)."
     )
     entry: str | None = strawberry.field(
-        default=None, description="With `files`: the file to read (default: the only one, "
+        default=None,
+        description="With `files`: the file to read (default: the only one, "
         "else the whole upload as a folder).",
-    )  # fmt: skip
+    )
     format: str = strawberry.field(
-        default="auto", description="`auto`, `resolver`, `dtcg`, `tokens-studio`, "
+        default="auto",
+        description="`auto`, `resolver`, `dtcg`, `tokens-studio`, "
         "`style-dictionary` or `context-per-file`.",
-    )  # fmt: skip
+    )
     strict: bool = strawberry.field(
         default=False, description="Reject the non-standard forms otherwise accepted."
     )
@@ -301,25 +303,35 @@ def _transaction(ctx: RequestContext, work: Callable[[], S]) -> S | Refusal:
     return result
 
 
-def _write(info: Info, operation: Callable[[writes.Workspace], str], expected: int | None,
-           success: Callable[[writes.WriteResult, list[P.Change]], S]) -> S | Refusal:  # fmt: skip
+def _write(
+    info: Info,
+    operation: Callable[[writes.Workspace], str],
+    expected: int | None,
+    success: Callable[[writes.WriteResult, list[P.Change]], S],
+) -> S | Refusal:
     """Run one workspace operation (:func:`graphql_api.writes.run`) in a write transaction."""
     ctx = info.context
     principal = require_scope(ctx, "write")
-    result = _transaction(ctx, lambda: writes.run(
-        ctx.session, operation, author=principal.name, expected_revision=expected))  # fmt: skip
+    result = _transaction(
+        ctx,
+        lambda: writes.run(
+            ctx.session, operation, author=principal.name, expected_revision=expected
+        ),
+    )
     if not isinstance(result, writes.WriteResult):
         return result
     ctx.written(result.revision)
-    changes = [P.Change.of(c, result.revision, principal.name, result.message)
-               for c in result.changes]  # fmt: skip
+    changes = [
+        P.Change.of(c, result.revision, principal.name, result.message) for c in result.changes
+    ]
     return success(result, changes)
 
 
 def _token_success(path: str | None) -> Callable[..., P.TokenSuccess]:
     def build(result: writes.WriteResult, changes: list[P.Change]) -> P.TokenSuccess:
-        return P.TokenSuccess(revision=result.revision, message=result.message,
-                              changes=changes, path=path)  # fmt: skip
+        return P.TokenSuccess(
+            revision=result.revision, message=result.message, changes=changes, path=path
+        )
 
     return build
 
@@ -329,8 +341,12 @@ def _modifier_success(info: Info, name: str | None) -> Callable[..., P.ModifierS
         from .queries import modifier_objects  # noqa: PLC0415 - avoids an import cycle
 
         found = [m for m in modifier_objects(info.context.catalog()) if m.name == name]
-        return P.ModifierSuccess(revision=result.revision, message=result.message,
-                                 changes=changes, modifier=found[0] if found else None)  # fmt: skip
+        return P.ModifierSuccess(
+            revision=result.revision,
+            message=result.message,
+            changes=changes,
+            modifier=found[0] if found else None,
+        )
 
     return build
 
@@ -341,8 +357,13 @@ def _write_success(result: writes.WriteResult, changes: list[P.Change]) -> P.Wri
 
 def _dtcg(data: CreateTokenInput | UpdateTokenInput) -> dict[str, Any]:
     """The input's token properties under their DTCG names."""
-    return {"$value": data.value, "$type": data.type, "$description": data.description,
-            "$deprecated": data.deprecated, "$extensions": data.extensions}  # fmt: skip
+    return {
+        "$value": data.value,
+        "$type": data.type,
+        "$description": data.description,
+        "$deprecated": data.deprecated,
+        "$extensions": data.extensions,
+    }
 
 
 def _properties(data: UpdateTokenInput) -> dict[str, Any]:
@@ -356,14 +377,17 @@ def _object(data: CreateTokenInput) -> dict[str, Any]:
 def _upload(source: TokenSourceInput, ctx: RequestContext) -> tuple[Any, list[P.Problem]]:
     if (source.document is None) == (source.files is None):
         message = "give exactly one of `document` and `files`"
-        return None, [P.Problem(code="INVALID_INPUT", message=message, path="", file="",
-                                pointer="")]  # fmt: skip
+        return None, [
+            P.Problem(code="INVALID_INPUT", message=message, path="", file="", pointer="")
+        ]
     files = (
-        document_files(source.document) if source.files is None
+        document_files(source.document)
+        if source.files is None
         else {f.path: f.content for f in source.files}
-    )  # fmt: skip
-    doc, problems = read_upload(files, source.entry, source.format, strict=source.strict,
-                                budget=ctx.resolutions)  # shared by the request's uploads
+    )
+    doc, problems = read_upload(
+        files, source.entry, source.format, strict=source.strict, budget=ctx.resolutions
+    )  # shared by the request's uploads
     return doc, [P.Problem.of(p) for p in problems]
 
 
@@ -378,9 +402,14 @@ class Mutation:
     @strawberry.mutation(description="Create a token in a set or context.")
     def create_token(self, info: Info, input: Annotated[CreateTokenInput, INPUT]) -> P.TokenPayload:
         """Delegates to :func:`graphql_api.writes.tokens.create_token`."""
-        return _write(info, lambda ws: tokens.create_token(
-            ws, input.path, _object(input), _layer(ws, input.set, input.context)),
-            input.expected_revision, _token_success(input.path))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: tokens.create_token(
+                ws, input.path, _object(input), _layer(ws, input.set, input.context)
+            ),
+            input.expected_revision,
+            _token_success(input.path),
+        )
 
     @strawberry.mutation(
         description="Change a token's value, type, description, deprecation or extensions, in "
@@ -388,9 +417,14 @@ class Mutation:
     )
     def update_token(self, info: Info, input: Annotated[UpdateTokenInput, INPUT]) -> P.TokenPayload:
         """Delegates to :func:`graphql_api.writes.tokens.update_token`."""
-        return _write(info, lambda ws: tokens.update_token(
-            ws, input.path, _properties(input), _layer(ws, input.set, input.context)),
-            input.expected_revision, _token_success(input.path))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: tokens.update_token(
+                ws, input.path, _properties(input), _layer(ws, input.set, input.context)
+            ),
+            input.expected_revision,
+            _token_success(input.path),
+        )
 
     @strawberry.mutation(
         description="Rename or move a token; references follow (`updateReferences`) or are "
@@ -398,41 +432,56 @@ class Mutation:
     )
     def rename_token(self, info: Info, input: Annotated[RenameTokenInput, INPUT]) -> P.TokenPayload:
         """Delegates to :func:`graphql_api.writes.tokens.rename_token`."""
-        return _write(info, lambda ws: tokens.rename_token(
-            ws, input.path, input.new_path, input.update_references),
-            input.expected_revision, _token_success(input.new_path))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: tokens.rename_token(ws, input.path, input.new_path, input.update_references),
+            input.expected_revision,
+            _token_success(input.new_path),
+        )
 
-    @strawberry.mutation(
-        description="Delete a token; refused while referenced unless `cascade`."
-    )
+    @strawberry.mutation(description="Delete a token; refused while referenced unless `cascade`.")
     def delete_token(self, info: Info, input: Annotated[DeleteTokenInput, INPUT]) -> P.TokenPayload:
         """Delegates to :func:`graphql_api.writes.tokens.delete_token`."""
-        return _write(info, lambda ws: tokens.delete_token(ws, input.path, input.cascade),
-                      input.expected_revision, _token_success(None))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: tokens.delete_token(ws, input.path, input.cascade),
+            input.expected_revision,
+            _token_success(None),
+        )
 
-    @strawberry.mutation(
-        description="Set a token's value in one context (an override per theme)."
-    )
+    @strawberry.mutation(description="Set a token's value in one context (an override per theme).")
     def set_token_value(
         self, info: Info, input: Annotated[SetTokenValueInput, INPUT]
     ) -> P.TokenPayload:
         """Delegates to :func:`graphql_api.writes.tokens.set_token_value`."""
         sel = input.context
-        return _write(info, lambda ws: tokens.set_token_value(
-            ws, input.path, ws.layer(context=(sel.modifier, sel.context)), input.value,
-            input.type), input.expected_revision, _token_success(input.path))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: tokens.set_token_value(
+                ws,
+                input.path,
+                ws.layer(context=(sel.modifier, sel.context)),
+                input.value,
+                input.type,
+            ),
+            input.expected_revision,
+            _token_success(input.path),
+        )
 
-    @strawberry.mutation(
-        description="Remove a token's value from one context."
-    )
+    @strawberry.mutation(description="Remove a token's value from one context.")
     def clear_token_value(
         self, info: Info, input: Annotated[ClearTokenValueInput, INPUT]
     ) -> P.TokenPayload:
         """Delegates to :func:`graphql_api.writes.tokens.clear_token_value`."""
         sel = input.context
-        return _write(info, lambda ws: tokens.clear_token_value(
-            ws, input.path, ws.layer(context=(sel.modifier, sel.context))),
-            input.expected_revision, _token_success(input.path))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: tokens.clear_token_value(
+                ws, input.path, ws.layer(context=(sel.modifier, sel.context))
+            ),
+            input.expected_revision,
+            _token_success(input.path),
+        )
 
     @strawberry.mutation(
         description="Apply a DTCG token tree to one set or context as a JSON Merge Patch."
@@ -443,8 +492,11 @@ class Mutation:
         def operation(ws: writes.Workspace) -> str:
             layer = _layer(ws, input.set, input.context)
             if layer is None:
-                layer = ws.layer(next(iter(ws.doc.sets), None)) if len(ws.doc.sets) == 1 \
-                    else ws.layer(None)  # fmt: skip
+                layer = (
+                    ws.layer(next(iter(ws.doc.sets), None))
+                    if len(ws.doc.sets) == 1
+                    else ws.layer(None)
+                )
             return tokens.apply_patch(ws, layer, input.document)
 
         return _write(info, operation, input.expected_revision, _write_success)
@@ -461,17 +513,26 @@ class Mutation:
         principal = require_scope(ctx, "write")
         doc, problems = _upload(input, ctx)
         if problems or doc is None:
-            return P.ValidationError(message=f"{len(problems)} problem(s); nothing written",
-                                     problems=problems)  # fmt: skip
-        result = _transaction(ctx, lambda: writes.replace_all(
-            ctx.session, doc, author=principal.name,
-            expected_revision=input.expected_revision))  # fmt: skip
+            return P.ValidationError(
+                message=f"{len(problems)} problem(s); nothing written", problems=problems
+            )
+        result = _transaction(
+            ctx,
+            lambda: writes.replace_all(
+                ctx.session, doc, author=principal.name, expected_revision=input.expected_revision
+            ),
+        )
         if not isinstance(result, ImportResult):
             return result
         ctx.written(result.revision)
-        return P.ImportSuccess(revision=result.revision, message=f"import {doc.name}",
-                               changes=result.changes, tokens=result.tokens,
-                               values=result.values, aliases=result.aliases)  # fmt: skip
+        return P.ImportSuccess(
+            revision=result.revision,
+            message=f"import {doc.name}",
+            changes=result.changes,
+            tokens=result.tokens,
+            values=result.values,
+            aliases=result.aliases,
+        )
 
     @strawberry.mutation(
         description="Dry run of `importTokens`: every problem with its code, path and JSON "
@@ -498,17 +559,26 @@ class Mutation:
         self, info: Info, input: Annotated[CreateModifierInput, INPUT]
     ) -> P.ModifierPayload:
         """Delegates to :func:`graphql_api.writes.structure.create_modifier`."""
-        return _write(info, lambda ws: structure.create_modifier(
-            ws, input.name, input.contexts, input.default, input.description),
-            input.expected_revision, _modifier_success(info, input.name))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: structure.create_modifier(
+                ws, input.name, input.contexts, input.default, input.description
+            ),
+            input.expected_revision,
+            _modifier_success(info, input.name),
+        )
 
     @strawberry.mutation(description="Rename a modifier.")
     def rename_modifier(
         self, info: Info, input: Annotated[RenameModifierInput, INPUT]
     ) -> P.ModifierPayload:
         """Delegates to :func:`graphql_api.writes.structure.rename_modifier`."""
-        return _write(info, lambda ws: structure.rename_modifier(ws, input.name, input.new_name),
-                      input.expected_revision, _modifier_success(info, input.new_name))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: structure.rename_modifier(ws, input.name, input.new_name),
+            input.expected_revision,
+            _modifier_success(info, input.new_name),
+        )
 
     @strawberry.mutation(
         description="Delete a modifier with its contexts and values; refused if other tokens "
@@ -518,8 +588,12 @@ class Mutation:
         self, info: Info, input: Annotated[DeleteModifierInput, INPUT]
     ) -> P.ModifierPayload:
         """Delegates to :func:`graphql_api.writes.structure.delete_modifier`."""
-        return _write(info, lambda ws: structure.delete_modifier(ws, input.name),
-                      input.expected_revision, _modifier_success(info, None))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: structure.delete_modifier(ws, input.name),
+            input.expected_revision,
+            _modifier_success(info, None),
+        )
 
     @strawberry.mutation(description="Change a modifier's default context.")
     def set_modifier_default(
@@ -528,36 +602,48 @@ class Mutation:
         input: Annotated[SetModifierDefaultInput, INPUT],
     ) -> P.ModifierPayload:
         """Delegates to :func:`graphql_api.writes.structure.set_default`."""
-        return _write(info, lambda ws: structure.set_default(ws, input.name, input.context),
-                      input.expected_revision, _modifier_success(info, input.name))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: structure.set_default(ws, input.name, input.context),
+            input.expected_revision,
+            _modifier_success(info, input.name),
+        )
 
-    @strawberry.mutation(
-        description="Add a context to a modifier, empty or as a copy of another."
-    )
+    @strawberry.mutation(description="Add a context to a modifier, empty or as a copy of another.")
     def create_context(
         self, info: Info, input: Annotated[CreateContextInput, INPUT]
     ) -> P.ModifierPayload:
         """Delegates to :func:`graphql_api.writes.structure.create_context`."""
-        return _write(info, lambda ws: structure.create_context(
-            ws, input.modifier, input.name, input.copy_from),
-            input.expected_revision, _modifier_success(info, input.modifier))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: structure.create_context(ws, input.modifier, input.name, input.copy_from),
+            input.expected_revision,
+            _modifier_success(info, input.modifier),
+        )
 
     @strawberry.mutation(description="Rename a context.")
     def rename_context(
         self, info: Info, input: Annotated[RenameContextInput, INPUT]
     ) -> P.ModifierPayload:
         """Delegates to :func:`graphql_api.writes.structure.rename_context`."""
-        return _write(info, lambda ws: structure.rename_context(
-            ws, input.modifier, input.name, input.new_name),
-            input.expected_revision, _modifier_success(info, input.modifier))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: structure.rename_context(ws, input.modifier, input.name, input.new_name),
+            input.expected_revision,
+            _modifier_success(info, input.modifier),
+        )
 
     @strawberry.mutation(description="Delete a context and its values.")
     def delete_context(
         self, info: Info, input: Annotated[DeleteContextInput, INPUT]
     ) -> P.ModifierPayload:
         """Delegates to :func:`graphql_api.writes.structure.delete_context`."""
-        return _write(info, lambda ws: structure.delete_context(ws, input.modifier, input.name),
-                      input.expected_revision, _modifier_success(info, input.modifier))  # fmt: skip
+        return _write(
+            info,
+            lambda ws: structure.delete_context(ws, input.modifier, input.name),
+            input.expected_revision,
+            _modifier_success(info, input.modifier),
+        )
 
     @strawberry.mutation(
         description="Freeze the current revision as a named release; reads then take "
@@ -571,8 +657,9 @@ class Mutation:
         principal = require_scope(ctx, "write")
 
         def make() -> tuple[Any, int, Any]:
-            row = releases.create_release(ctx.session, input.name, input.notes,
-                                          author=principal.name)  # fmt: skip
+            row = releases.create_release(
+                ctx.session, input.name, input.notes, author=principal.name
+            )
             revision, created_at = repository.revision_and_now(ctx.session)
             return row, revision, created_at
 
@@ -581,6 +668,11 @@ class Mutation:
             return made
         row, revision, created_at = made
         ctx.written(revision)
-        release = P.Release(name=row.name, notes=row.notes, revision=row.revision_id,
-                            created_at=row.created_at or created_at, author=row.author)  # fmt: skip
+        release = P.Release(
+            name=row.name,
+            notes=row.notes,
+            revision=row.revision_id,
+            created_at=row.created_at or created_at,
+            author=row.author,
+        )
         return P.ReleaseSuccess(release=release)

@@ -91,8 +91,13 @@ def _release(ctx: RequestContext, key: GlobalKey) -> Release | None:
     info = repository.release_info(ctx.session, key.key[0])
     if info is None:
         return None
-    return Release(name=info.name, notes=info.notes, revision=info.revision,
-                   created_at=info.created_at, author=info.author)  # fmt: skip
+    return Release(
+        name=info.name,
+        notes=info.notes,
+        revision=info.revision,
+        created_at=info.created_at,
+        author=info.author,
+    )
 
 
 _READERS: dict[str, Callable[[RequestContext, GlobalKey], Node | None]] = {
@@ -145,8 +150,10 @@ class NodeQuery:
     ) -> list[Node | None]:
         """:func:`read_node` for each ID; every ID is checked before any is read."""
         if len(ids) > MAX_NODES:
-            raise GraphQLError(f"at most {MAX_NODES} IDs, got {len(ids)}",
-                               extensions={"code": ErrorCode.TOO_MANY_IDS})  # fmt: skip
+            raise GraphQLError(
+                f"at most {MAX_NODES} IDs, got {len(ids)}",
+                extensions={"code": ErrorCode.TOO_MANY_IDS},
+            )
         for global_id in ids:
             decode_id(global_id)
         return [read_node(info.context, global_id) for global_id in ids]

@@ -52,8 +52,10 @@ def token_not_found(paths: Sequence[str], known: Iterable[str], where: str = "")
     found = [(p, close_paths(p, pool)) for p in dict.fromkeys(paths)]
     messages = [f"no token at path {p!r}{where}{did_you_mean(s) or '.'}" for p, s in found]
     extensions: dict[str, object] = {
-        "code": TOKEN_NOT_FOUND, "tokenPath": found[0][0], "suggestions": found[0][1],
-    }  # fmt: skip
+        "code": TOKEN_NOT_FOUND,
+        "tokenPath": found[0][0],
+        "suggestions": found[0][1],
+    }
     if len(found) > 1:
         extensions["notFound"] = [{"tokenPath": p, "suggestions": s} for p, s in found]
     return GraphQLError(" ".join(messages), extensions=extensions)

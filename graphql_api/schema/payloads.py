@@ -38,8 +38,9 @@ class Problem:
     @classmethod
     def of(cls, err: DTCGError) -> Problem:
         """From an engine error."""
-        return cls(code=err.code, message=err.message, path=err.path, file=err.file,
-                   pointer=err.pointer)  # fmt: skip
+        return cls(
+            code=err.code, message=err.message, path=err.path, file=err.file, pointer=err.pointer
+        )
 
 
 @strawberry.type(
@@ -70,7 +71,7 @@ class NotFound:
     )
     suggestions: list[str] = strawberry.field(
         description="For a token: up to three existing paths close to the one named, closest "
-        "first (\"did you mean `fgColor.default`?\"); else empty."
+        'first ("did you mean `fgColor.default`?"); else empty.'
     )
 
     @classmethod
@@ -121,9 +122,17 @@ class Change:
     @classmethod
     def of(cls, rec: ChangeRecord, revision: int, author: str, message: str) -> Change:
         """From an entry just written."""
-        return cls(path=rec.path, previous_path=rec.previous_path, layer=rec.layer,
-                   before=rec.before, after=rec.after, revision=revision, created_at=None,
-                   author=author, message=message)  # fmt: skip
+        return cls(
+            path=rec.path,
+            previous_path=rec.previous_path,
+            layer=rec.layer,
+            before=rec.before,
+            after=rec.after,
+            revision=revision,
+            created_at=None,
+            author=author,
+            message=message,
+        )
 
 
 @strawberry.type(description="The write was stored as a new revision.")

@@ -57,13 +57,19 @@ def release_modifiers(doc: ResolverDocument, release: str) -> list[T.Modifier]:
     """GraphQL modifiers of release ``release``'s frozen resolver, in resolution order."""
     return [
         T.Modifier(
-            name=m.name, description=m.description, default=m.default, release=release,
-            contexts=[T.Context(name=c, description=None, modifier=m.name, release=release)
-                      for c in m.contexts],
+            name=m.name,
+            description=m.description,
+            default=m.default,
+            release=release,
+            contexts=[
+                T.Context(name=c, description=None, modifier=m.name, release=release)
+                for c in m.contexts
+            ],
         )
-        for kind, name in doc.order if kind == "modifier"
+        for kind, name in doc.order
+        if kind == "modifier"
         for m in [doc.modifiers[name]]
-    ]  # fmt: skip
+    ]
 
 
 def theme_input(theme: list[T.ThemeSelection] | None) -> dict[str, str]:
@@ -143,7 +149,7 @@ class TokenQuery:
     @strawberry.field(
         description="One token by dotted path, resolved in a theme. An unknown path: null "
         "and the error `TOKEN_NOT_FOUND`, whose `extensions.suggestions` lists up to three "
-        "close paths (\"did you mean `fgColor.default`?\")."
+        'close paths ("did you mean `fgColor.default`?").'
     )
     def token(
         self,
@@ -222,8 +228,9 @@ class TokenQuery:
         if filter is not None:
             types = frozenset(filter.types) if filter.types is not None else None
             paths = [p for p in paths if _matches(snap, p, filter, types)]
-        start, stop = page_bounds(paths, ctx.max_page_size, first=first, after=after,
-                                  last=last, before=before)  # fmt: skip
+        start, stop = page_bounds(
+            paths, ctx.max_page_size, first=first, after=after, last=last, before=before
+        )
         page = paths[start:stop]
         if release is None and _reads_edges(info):
             ctx.requested(snap, page)  # usage analytics: the tokens of this page

@@ -34,8 +34,10 @@ def combinations(modifiers: Iterable[tuple[str, Iterable[str]]]) -> list[dict[st
     """Every theme selection: one context per modifier, ``(modifier, contexts)`` in order."""
     mods = [(name, list(contexts)) for name, contexts in modifiers]
     names = [name for name, _ in mods]
-    return [dict(zip(names, combo, strict=True))
-            for combo in itertools.product(*(contexts for _, contexts in mods))]  # fmt: skip
+    return [
+        dict(zip(names, combo, strict=True))
+        for combo in itertools.product(*(contexts for _, contexts in mods))
+    ]
 
 
 def require_scope(context: RequestContext, scope: str) -> Principal:

@@ -73,23 +73,28 @@ SinceArg = Annotated[
     int | None,
     strawberry.argument(
         description="A revision the client has read (e.g. `revision` of the query it just "
-        "ran): what was written after it is sent first, then live events, so \"read, then "
-        "subscribe\" loses nothing. Negative: error `INVALID_SINCE`."
+        'ran): what was written after it is sent first, then live events, so "read, then '
+        'subscribe" loses nothing. Negative: error `INVALID_SINCE`.'
     ),
 ]
 
 
 def _check_since(since: int | None) -> None:
     if since is not None and since < 0:
-        raise GraphQLError(f"since must be a revision (0 or more), got {since}",
-                           extensions={"code": ErrorCode.INVALID_SINCE})  # fmt: skip
+        raise GraphQLError(
+            f"since must be a revision (0 or more), got {since}",
+            extensions={"code": ErrorCode.INVALID_SINCE},
+        )
 
 
 def _revision_change(event: RevisionEvent) -> RevisionChange:
     return RevisionChange(
-        revision=event.revision, changed_paths=list(event.changed_paths), author=event.author,
-        message=event.message, created_at=event.created_at,
-    )  # fmt: skip
+        revision=event.revision,
+        changed_paths=list(event.changed_paths),
+        author=event.author,
+        message=event.message,
+        created_at=event.created_at,
+    )
 
 
 @strawberry.type(description="Live updates: what changes, as soon as it commits.")

@@ -132,7 +132,7 @@ class Token(Node):
     extensions: JSON | None = strawberry.field(description="`$extensions`, verbatim.")
     raw_value: JSON = strawberry.field(
         description="`$value` as written in the selected theme; references are left as "
-        "written, e.g. `\"{base.color.blue.5}\"`."
+        'written, e.g. `"{base.color.blue.5}"`.'
     )
     resolved_value: JSON = strawberry.field(
         description="`$value` with every reference replaced (chains followed, also inside "
@@ -276,13 +276,20 @@ def token_objects(snap: Snapshot) -> dict[str, Token]:
         for path, tok in snap.tokens.items():
             node = tok.node
             index[path] = Token(
-                path=path, name=node.name, type=tok.type,
-                standard_type=_STANDARD.get(tok.type or ""), description=node.description,
+                path=path,
+                name=node.name,
+                type=tok.type,
+                standard_type=_STANDARD.get(tok.type or ""),
+                description=node.description,
                 deprecated=_deprecation(tok.deprecated),
                 extensions=cast("JSON | None", node.extensions),
-                raw_value=node.value, resolved_value=tok.value, tok=tok, index=index, snap=snap,
+                raw_value=node.value,
+                resolved_value=tok.value,
+                tok=tok,
+                index=index,
+                snap=snap,
                 values={},
-            )  # fmt: skip
+            )
         snap.memo["graphql_tokens"] = index
     return index
 

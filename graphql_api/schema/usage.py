@@ -123,9 +123,10 @@ def _themes(counts: list[report.ThemeCount]) -> list[ThemeUsage]:
     for t in counts:
         selection = parse_theme_key(t.theme)
         theme = (
-            None if selection is None
+            None
+            if selection is None
             else [SelectedContext(modifier=m, context=c) for m, c in selection.items()]
-        )  # fmt: skip
+        )
         out.append(ThemeUsage(key=t.theme, theme=theme, count=t.count))
     return out
 
@@ -194,21 +195,27 @@ class UsageQuery:
                 holds NUL.
         """
         if since is not None and until is not None and since > until:
-            raise GraphQLError(f"since ({since}) is after until ({until})",
-                               extensions={"code": ErrorCode.INVALID_ARGUMENT})  # fmt: skip
+            raise GraphQLError(
+                f"since ({since}) is after until ({until})",
+                extensions={"code": ErrorCode.INVALID_ARGUMENT},
+            )
         if "\x00" in path:  # PostgreSQL refuses NUL in text; no token path has one
-            raise GraphQLError("path must not contain NUL",
-                               extensions={"code": ErrorCode.INVALID_ARGUMENT})  # fmt: skip
+            raise GraphQLError(
+                "path must not contain NUL", extensions={"code": ErrorCode.INVALID_ARGUMENT}
+            )
         usage_store = _store(info.context)
         with usage_store.session() as session:
             rows = usage_rows.daily_rows(session, path, since, until)
         summary = report.summarise(path, rows)
         return TokenUsageReport(
-            path=path, total=summary.total, first_seen=summary.first_seen,
-            last_seen=summary.last_seen, clients=_clients(summary.clients),
+            path=path,
+            total=summary.total,
+            first_seen=summary.first_seen,
+            last_seen=summary.last_seen,
+            clients=_clients(summary.clients),
             days=[DailyUsage(day=d.day, client=d.client, count=d.count) for d in summary.days],
             themes=_themes(summary.themes),
-        )  # fmt: skip
+        )
 
     @strawberry.field(
         description="Tokens of the current data (in any theme combination) that no client "
@@ -227,8 +234,9 @@ class UsageQuery:
         default = T.token_objects(ctx.snapshot(None))
         missing = [p for p in unused if p not in default]
         others = _other_themes(ctx, missing) if missing else {}
-        return [default[p] if p in default else others[p]
-                for p in unused if p in default or p in others]  # fmt: skip
+        return [
+            default[p] if p in default else others[p] for p in unused if p in default or p in others
+        ]
 
     @strawberry.field(
         description="Deprecated tokens (`$deprecated` true or a reason, in the theme "
@@ -250,8 +258,12 @@ class UsageQuery:
             uses = reads.deprecated_in_use(session, since, report.deprecation_lookup(snapshot_of))
         return [
             DeprecatedTokenUsage(
-                path=u.path, deprecated=T.Deprecation(reason=u.reason), total=u.total,
-                last_seen=u.last_seen, clients=_clients(u.clients), themes=_themes(u.themes),
+                path=u.path,
+                deprecated=T.Deprecation(reason=u.reason),
+                total=u.total,
+                last_seen=u.last_seen,
+                clients=_clients(u.clients),
+                themes=_themes(u.themes),
             )
             for u in uses
-        ]  # fmt: skip
+        ]

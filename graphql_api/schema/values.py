@@ -192,18 +192,33 @@ class UnknownValue:
 
 
 TokenValue = Annotated[
-    ColorValue | DimensionValue | DurationValue | FontFamilyValue | FontWeightValue
-    | CubicBezierValue | NumberValue | StrokeStyleValue | BorderValue | TransitionValue
-    | ShadowValue | GradientValue | TypographyValue | UnknownValue,
+    ColorValue
+    | DimensionValue
+    | DurationValue
+    | FontFamilyValue
+    | FontWeightValue
+    | CubicBezierValue
+    | NumberValue
+    | StrokeStyleValue
+    | BorderValue
+    | TransitionValue
+    | ShadowValue
+    | GradientValue
+    | TypographyValue
+    | UnknownValue,
     strawberry.union("TokenValue", description="The normalised value of a token, by `$type`."),
-]  # fmt: skip
+]
 
 
 def _color(c: V.Color) -> ColorValue:
     return ColorValue(
-        color_space=c.color_space, components=list(c.components), alpha=c.alpha, hex=c.hex,
-        css=c.css, source=c,
-    )  # fmt: skip
+        color_space=c.color_space,
+        components=list(c.components),
+        alpha=c.alpha,
+        hex=c.hex,
+        css=c.css,
+        source=c,
+    )
 
 
 def _dim(d: V.Dimension, root_px: float) -> DimensionValue:
@@ -227,9 +242,14 @@ def _stroke(s: V.StrokeStyle, root_px: float) -> StrokeStyleValue:
 
 def _layer(s: V.ShadowLayer, r: float) -> ShadowLayer:
     return ShadowLayer(
-        color=_color(s.color), offset_x=_dim(s.offset_x, r), offset_y=_dim(s.offset_y, r),
-        blur=_dim(s.blur, r), spread=_dim(s.spread, r), inset=s.inset, css=s.css,
-    )  # fmt: skip
+        color=_color(s.color),
+        offset_x=_dim(s.offset_x, r),
+        offset_y=_dim(s.offset_y, r),
+        blur=_dim(s.blur, r),
+        spread=_dim(s.spread, r),
+        inset=s.inset,
+        css=s.css,
+    )
 
 
 def to_graphql(v: V.TokenValue, root_px: float = 16.0) -> TokenValue:  # noqa: PLR0911, PLR0912
@@ -257,9 +277,11 @@ def to_graphql(v: V.TokenValue, root_px: float = 16.0) -> TokenValue:  # noqa: P
         )
     if isinstance(v, V.Transition):
         return TransitionValue(
-            duration=_dur(v.duration), delay=_dur(v.delay),
-            timing_function=_bezier(v.timing_function), css=v.css,
-        )  # fmt: skip
+            duration=_dur(v.duration),
+            delay=_dur(v.delay),
+            timing_function=_bezier(v.timing_function),
+            css=v.css,
+        )
     if isinstance(v, V.Shadow):
         return ShadowValue(layers=[_layer(x, r) for x in v.layers], css=v.css)
     if isinstance(v, V.Gradient):
@@ -269,12 +291,15 @@ def to_graphql(v: V.TokenValue, root_px: float = 16.0) -> TokenValue:  # noqa: P
         return TypographyValue(
             font_family=(
                 FontFamilyValue(families=list(v.font_family.families), css=v.font_family.css)
-                if v.font_family else None
+                if v.font_family
+                else None
             ),
             font_size=_dim(v.font_size, r) if v.font_size else None,
             font_weight=FontWeightValue(weight=v.font_weight.weight, css=v.font_weight.css)
-            if v.font_weight else None,
+            if v.font_weight
+            else None,
             letter_spacing=_dim(v.letter_spacing, r) if v.letter_spacing else None,
-            line_height=v.line_height, css=v.css,
-        )  # fmt: skip
+            line_height=v.line_height,
+            css=v.css,
+        )
     return UnknownValue(json=v.json, css=v.css)

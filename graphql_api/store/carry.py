@@ -81,8 +81,11 @@ def forward(
     return (sized, changed) if sized is not None else None
 
 
-def across(old: Snapshot, old_docs: Sequence[Document], new_docs: Sequence[Document],
-           ) -> tuple[Sized, dict[str, TokenNode | None]] | None:  # fmt: skip
+def across(
+    old: Snapshot,
+    old_docs: Sequence[Document],
+    new_docs: Sequence[Document],
+) -> tuple[Sized, dict[str, TokenNode | None]] | None:
     """``old``'s resolution moved to another selection whose layers are ``new_docs``.
 
     ``old_docs`` are ``old``'s layers; the tokens of the layers that differ are the
@@ -90,8 +93,11 @@ def across(old: Snapshot, old_docs: Sequence[Document], new_docs: Sequence[Docum
     """
     if old.sized is None:
         return None
-    differ = [d for d in (*old_docs, *new_docs) if not any(d is e for e in old_docs) or
-              not any(d is e for e in new_docs)]  # fmt: skip
+    differ = [
+        d
+        for d in (*old_docs, *new_docs)
+        if not any(d is e for e in old_docs) or not any(d is e for e in new_docs)
+    ]
     paths = {p for d in differ for p in d.tokens}
     flat = flatten(new_docs)
     if flat.groups != old.sized.groups:

@@ -29,16 +29,23 @@ FORMAT = 1
 def _layer(doc: Document) -> dict[str, Any]:
     return {
         "tokens": [
-            [t.path, t.value, t.type, t.description, t.deprecated, t.extensions, t.file,
-             t.pointer]
+            [t.path, t.value, t.type, t.description, t.deprecated, t.extensions, t.file, t.pointer]
             for t in doc.tokens.values()
         ],
         "groups": [
-            [g.path, g.type, g.description, g.deprecated, g.extensions, g.file, g.pointer,
-             g.extends]
+            [
+                g.path,
+                g.type,
+                g.description,
+                g.deprecated,
+                g.extensions,
+                g.file,
+                g.pointer,
+                g.extends,
+            ]
             for g in doc.groups.values()
         ],
-    }  # fmt: skip
+    }
 
 
 def _document(data: dict[str, Any]) -> Document:

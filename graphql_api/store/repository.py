@@ -154,22 +154,38 @@ def load_layers(
     ids: dict[str, int] = {}
     value_rows = session.execute(
         select(
-            Token.id, Token.path, TokenValue.set_id, TokenValue.theme_id, TokenValue.type,
-            TokenValue.value, TokenValue.description, TokenValue.deprecated,
-            TokenValue.extensions, TokenValue.source_file, TokenValue.source_pointer,
+            Token.id,
+            Token.path,
+            TokenValue.set_id,
+            TokenValue.theme_id,
+            TokenValue.type,
+            TokenValue.value,
+            TokenValue.description,
+            TokenValue.deprecated,
+            TokenValue.extensions,
+            TokenValue.source_file,
+            TokenValue.source_pointer,
         )
         .join(Token, Token.id == TokenValue.token_id)
-        .where(TokenValue.set_id.in_(set_ids) | TokenValue.theme_id.in_(theme_ids),
-               *([Token.path.in_(list(paths))] if paths is not None else []))
+        .where(
+            TokenValue.set_id.in_(set_ids) | TokenValue.theme_id.in_(theme_ids),
+            *([Token.path.in_(list(paths))] if paths is not None else []),
+        )
         .order_by(TokenValue.id)
-    )  # fmt: skip
+    )
     for r in value_rows:
         ids[r.path] = r.id
         key = ("set", r.set_id) if r.set_id is not None else ("theme", r.theme_id)
         docs[key].tokens[r.path] = TokenNode(
-            r.path, r.value, r.type, r.description, r.deprecated, r.extensions,
-            r.source_file, r.source_pointer,
-        )  # fmt: skip
+            r.path,
+            r.value,
+            r.type,
+            r.description,
+            r.deprecated,
+            r.extensions,
+            r.source_file,
+            r.source_pointer,
+        )
     group_rows = session.scalars(
         select(TokenGroup).where(
             TokenGroup.set_id.in_(set_ids) | TokenGroup.theme_id.in_(theme_ids)
@@ -178,9 +194,15 @@ def load_layers(
     for g in group_rows:
         key = ("set", g.set_id) if g.set_id is not None else ("theme", g.theme_id)
         docs[key].groups[g.path] = GroupNode(
-            g.path, g.type, g.description, g.deprecated, g.extensions, g.source_file,
-            g.source_pointer, g.extends,
-        )  # fmt: skip
+            g.path,
+            g.type,
+            g.description,
+            g.deprecated,
+            g.extensions,
+            g.source_file,
+            g.source_pointer,
+            g.extends,
+        )
     return [docs[k] for k in order], ids
 
 
@@ -204,18 +226,30 @@ def release_info(session: Session, name: str) -> ReleaseInfo | None:
     if "\x00" in name:
         return None
     row = session.execute(
-        select(Release.id, Release.name, Release.notes, Release.revision_id, Release.author,
-               Release.created_at).where(Release.name == name)
-    ).first()  # fmt: skip
+        select(
+            Release.id,
+            Release.name,
+            Release.notes,
+            Release.revision_id,
+            Release.author,
+            Release.created_at,
+        ).where(Release.name == name)
+    ).first()
     return ReleaseInfo(*row) if row else None
 
 
 def releases(session: Session) -> list[ReleaseInfo]:
     """Every release, oldest first. One statement."""
     rows = session.execute(
-        select(Release.id, Release.name, Release.notes, Release.revision_id, Release.author,
-               Release.created_at).order_by(Release.id)
-    )  # fmt: skip
+        select(
+            Release.id,
+            Release.name,
+            Release.notes,
+            Release.revision_id,
+            Release.author,
+            Release.created_at,
+        ).order_by(Release.id)
+    )
     return [ReleaseInfo(*r) for r in rows]
 
 
@@ -254,14 +288,23 @@ def changes(
     base = select(Change.id).where(Change.revision_id > since)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(
-        select(Change.id, Change.revision_id, Change.path, Change.previous_path, Change.layer,
-               Change.before, Change.after, Revision.created_at, Revision.author,
-               Revision.message)
+        select(
+            Change.id,
+            Change.revision_id,
+            Change.path,
+            Change.previous_path,
+            Change.layer,
+            Change.before,
+            Change.after,
+            Revision.created_at,
+            Revision.author,
+            Revision.message,
+        )
         .join(Revision, Revision.id == Change.revision_id)
         .where(Change.revision_id > since, Change.id > after_id)
         .order_by(Change.id)
         .limit(limit)
-    )  # fmt: skip
+    )
     return [ChangeRow(*r) for r in rows], total
 
 
@@ -269,10 +312,11 @@ def renames_between(session: Session, start: int, end: int) -> dict[str, str]:
     """Renames made by revisions in (start, end]: old path → new path, chains collapsed."""
     rows = session.execute(
         select(Change.previous_path, Change.path)
-        .where(Change.revision_id > start, Change.revision_id <= end,
-               Change.previous_path.is_not(None))
+        .where(
+            Change.revision_id > start, Change.revision_id <= end, Change.previous_path.is_not(None)
+        )
         .order_by(Change.id)
-    )  # fmt: skip
+    )
     out: dict[str, str] = {}
     for old, new in rows:
         if old is None or old == new:
@@ -306,8 +350,10 @@ def revisions_after(
     cond = [Revision.id > after] + ([Revision.id <= upto] if upto is not None else [])
     revs = session.execute(
         select(Revision.id, Revision.created_at, Revision.author, Revision.message)
-        .where(*cond).order_by(Revision.id).limit(limit)
-    ).all()  # fmt: skip
+        .where(*cond)
+        .order_by(Revision.id)
+        .limit(limit)
+    ).all()
     if not revs:
         return []
     touched: dict[int, set[str]] = {r.id: set() for r in revs}

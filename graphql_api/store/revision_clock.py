@@ -158,8 +158,7 @@ class RevisionClock:
             self._open_sqlite()
         elif self.dialect == "postgresql":
             self._stop.clear()
-            self._thread = threading.Thread(target=self._listen, name="revision-clock",
-                                            daemon=True)  # fmt: skip
+            self._thread = threading.Thread(target=self._listen, name="revision-clock", daemon=True)
             self._thread.start()
 
     def _open_sqlite(self) -> None:

@@ -85,8 +85,16 @@ class Snapshot:
                 back.setdefault(target, []).append(path)
         for lst in back.values():
             lst.sort(key=path_key)
-        return cls(revision, selection, resolved, sort_paths(resolved), back, sized=sized,
-                   catalog=catalog, nbytes=estimate_bytes(resolved, sized))  # fmt: skip
+        return cls(
+            revision,
+            selection,
+            resolved,
+            sort_paths(resolved),
+            back,
+            sized=sized,
+            catalog=catalog,
+            nbytes=estimate_bytes(resolved, sized),
+        )
 
     def carried(
         self, revision: int, sized: Sized, changed: Mapping[str, Any], selection: dict[str, str]
@@ -100,8 +108,16 @@ class Snapshot:
         back = carry.referenced_by(self.referenced_by, self.tokens, sized.tokens, changed)
         paths = carry.sorted_paths(self.paths, changed)
         nbytes = estimate_bytes(sized.tokens, sized)
-        return Snapshot(revision, selection, sized.tokens, paths, back, sized=sized,
-                        catalog=self.catalog, nbytes=nbytes)  # fmt: skip
+        return Snapshot(
+            revision,
+            selection,
+            sized.tokens,
+            paths,
+            back,
+            sized=sized,
+            catalog=self.catalog,
+            nbytes=nbytes,
+        )
 
     def alias_chain(self, path: str) -> list[str]:
         """Paths an alias passes through, nearest first, ending with the final target."""
@@ -237,9 +253,12 @@ class SnapshotStore:
         return old.carried(revision, sized, changed, old.selection)
 
     def _build(
-        self, session: Session, revision: int, selection: dict[str, str],
+        self,
+        session: Session,
+        revision: int,
+        selection: dict[str, str],
         catalog: repository.Catalog,
-    ) -> Snapshot:  # fmt: skip
+    ) -> Snapshot:
         docs, _ids = repository.load_layers(session, catalog.layer_ids(selection))
         sized, errors = resolve_sized(flatten(docs))
         if errors:
@@ -359,8 +378,12 @@ class SnapshotStore:
     def stats(self) -> dict[str, Any]:
         """For ``/healthz``: snapshots held, their estimated bytes and the budget, counters."""
         with self._lock:
-            return {"snapshots": len(self._snapshots), "bytes": self._bytes,
-                    "maxBytes": self.max_bytes, **self.counts}  # fmt: skip
+            return {
+                "snapshots": len(self._snapshots),
+                "bytes": self._bytes,
+                "maxBytes": self.max_bytes,
+                **self.counts,
+            }
 
     def clear(self) -> None:
         """Forget every snapshot (tests; the revision check makes it unnecessary otherwise)."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 #: ``(UTC day, path, theme key, client)``: the primary key of a ``token_usage`` row.
 UsageKey = tuple["date", str, str, str]
 
+
 @dataclass(frozen=True, slots=True)
 class DailyRow:
     """One stored row: ``count`` requests for ``path`` in ``theme`` by ``client`` on ``day``."""
@@ -105,13 +106,13 @@ def daily_rows(
         :class:`DailyRow` per (day, theme, client), by day.
     """
     query = (
-        select(TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client,
-               TokenUsage.count)
+        select(
+            TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client, TokenUsage.count
+        )
         .where(TokenUsage.path == path, *_range(since, until))
         .order_by(TokenUsage.day, TokenUsage.client, TokenUsage.theme)
-    )  # fmt: skip
-    return [DailyRow(r.day, r.path, r.theme, r.client, int(r[4]))
-            for r in session.execute(query)]  # fmt: skip
+    )
+    return [DailyRow(r.day, r.path, r.theme, r.client, int(r[4])) for r in session.execute(query)]
 
 
 def used_paths(session: Session, since: date, until: date | None = None) -> set[str]:
@@ -133,13 +134,12 @@ def rows_of_paths(
     wanted = sorted(set(paths))
     out: list[DailyRow] = []
     for start in range(0, len(wanted), IN_CHUNK):
-        query = (
-            select(TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client,
-                   TokenUsage.count)
-            .where(TokenUsage.path.in_(wanted[start : start + IN_CHUNK]), *_range(since, until))
-        )  # fmt: skip
-        out.extend(DailyRow(r.day, r.path, r.theme, r.client, int(r[4]))
-                   for r in session.execute(query))  # fmt: skip
+        query = select(
+            TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client, TokenUsage.count
+        ).where(TokenUsage.path.in_(wanted[start : start + IN_CHUNK]), *_range(since, until))
+        out.extend(
+            DailyRow(r.day, r.path, r.theme, r.client, int(r[4])) for r in session.execute(query)
+        )
     return out
 
 

@@ -86,8 +86,11 @@ def init_app(app: Flask) -> None:
     """
     cfg = app.config
     max_pending = int(cfg["USAGE_MAX_PENDING"])
-    recorder = UsageRecorder(sample_rate=float(cfg["USAGE_SAMPLE_RATE"]), max_pending=max_pending,
-                             max_clients=int(cfg["USAGE_MAX_CLIENTS"]))  # fmt: skip
+    recorder = UsageRecorder(
+        sample_rate=float(cfg["USAGE_SAMPLE_RATE"]),
+        max_pending=max_pending,
+        max_clients=int(cfg["USAGE_MAX_CLIENTS"]),
+    )
     store = UsageStore(recorder, _engine(app), interval=float(cfg["USAGE_FLUSH_SECONDS"]))
     app.extensions[EXTENSION_KEY] = UsageState(
         enabled=bool(cfg["USAGE_ENABLED"]) and recorder.sample_rate > 0,

@@ -80,12 +80,15 @@ def _path_report(session: Session, path: str, since: date, until: date | None) -
         return head + "."
     parts = [
         head + f", first {summary.first_seen}, last {summary.last_seen}.",
-        table(["client", "requests", "last seen"],
-              [[c.client, c.count, c.last_seen] for c in summary.clients]),
-        table(["theme", "requests"], [[t.theme or "(no modifiers)", t.count]
-                                      for t in summary.themes]),
+        table(
+            ["client", "requests", "last seen"],
+            [[c.client, c.count, c.last_seen] for c in summary.clients],
+        ),
+        table(
+            ["theme", "requests"], [[t.theme or "(no modifiers)", t.count] for t in summary.themes]
+        ),
         table(["day", "client", "requests"], [[d.day, d.client, d.count] for d in summary.days]),
-    ]  # fmt: skip
+    ]
     return "\n\n".join(parts)
 
 
@@ -113,10 +116,13 @@ def _unused(session: Session, usage_session: Session, since: date, *, as_json: b
     for path in usage_rows.unused_paths(usage_session, since, usage_rows.stored_paths(session)):
         tok = default.tokens.get(path)
         dep = tok.deprecated if tok is not None else None
-        found.append({
-            "path": path, "type": tok.type if tok is not None else None,
-            "deprecated": dep if isinstance(dep, str) else bool(dep),
-        })  # fmt: skip
+        found.append(
+            {
+                "path": path,
+                "type": tok.type if tok is not None else None,
+                "deprecated": dep if isinstance(dep, str) else bool(dep),
+            }
+        )
     if as_json:
         return json.dumps({"since": since.isoformat(), "tokens": found}, indent=2)
     rows = [[t["path"], t["type"] or "", _deprecation_text(t["deprecated"])] for t in found]
@@ -130,10 +136,15 @@ def _deprecated(session: Session, usage_session: Session, since: date, *, as_jso
     if as_json:
         return json.dumps({"since": since.isoformat(), "tokens": _plain(uses)}, indent=2)
     rows = [
-        [u.path, u.total, u.last_seen, ", ".join(f"{c.client} ({c.count:,})" for c in u.clients),
-         u.reason or "(deprecated)"]
+        [
+            u.path,
+            u.total,
+            u.last_seen,
+            ", ".join(f"{c.client} ({c.count:,})" for c in u.clients),
+            u.reason or "(deprecated)",
+        ]
         for u in uses
-    ]  # fmt: skip
+    ]
     tail = f"{len(uses):,} deprecated tokens requested since {since}."
     headers = ["path", "requests", "last seen", "clients", "reason"]
     return (table(headers, rows) + "\n" if rows else "") + tail
@@ -167,9 +178,13 @@ def _deprecated(session: Session, usage_session: Session, since: date, *, as_jso
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def usage_command(  # noqa: PLR0917 - click passes options by keyword
-    path: str | None, since: datetime | None, until: datetime | None, unused: bool,
-    deprecated: bool, as_json: bool,
-) -> None:  # fmt: skip
+    path: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    unused: bool,
+    deprecated: bool,
+    as_json: bool,
+) -> None:
     """Which tokens clients request: per token (PATH), unused ones, deprecated ones in use.
 
     Counts are requests per UTC day, by client (the apollographql-client-name header or the

@@ -111,9 +111,11 @@ class UsageStore:
                 self._retry = {}
                 self.lost += lost
             if self.recorder.dropped:
-                LOG.warning("usage: %d requests were not counted (pending was full: raise "
-                            "USAGE_MAX_PENDING or lower USAGE_FLUSH_SECONDS)",
-                            self.recorder.dropped)  # fmt: skip
+                LOG.warning(
+                    "usage: %d requests were not counted (pending was full: raise "
+                    "USAGE_MAX_PENDING or lower USAGE_FLUSH_SECONDS)",
+                    self.recorder.dropped,
+                )
                 self.recorder.dropped = 0
             if not batch:
                 return 0
@@ -125,8 +127,11 @@ class UsageStore:
                 self._retry = batch
                 # The error's class only: its text holds the SQL parameters (paths, clients).
                 cause = getattr(error, "orig", None) or error
-                LOG.warning("usage: writing %d rows failed (%s); kept for the next flush",
-                            len(batch), type(cause).__name__)  # fmt: skip
+                LOG.warning(
+                    "usage: writing %d rows failed (%s); kept for the next flush",
+                    len(batch),
+                    type(cause).__name__,
+                )
                 return 0
             self.written += written
             self.flushes += 1

@@ -96,8 +96,9 @@ def _clients(rows: Iterable[DailyRow]) -> list[ClientCount]:
         counts[r.client] = counts.get(r.client, 0) + r.count
         if r.client not in last or r.day > last[r.client]:
             last[r.client] = r.day
-    return sorted((ClientCount(c, n, last[c]) for c, n in counts.items()),
-                  key=lambda c: (-c.count, c.client))  # fmt: skip
+    return sorted(
+        (ClientCount(c, n, last[c]) for c, n in counts.items()), key=lambda c: (-c.count, c.client)
+    )
 
 
 def _themes(rows: Iterable[DailyRow]) -> list[ThemeCount]:
@@ -143,11 +144,16 @@ def deprecated_uses(
     out = []
     for path, mine in by_path.items():
         themes = _themes(mine)
-        out.append(DeprecatedUse(
-            path=path, reason=reasons.get((themes[0].theme, path)),
-            total=sum(r.count for r in mine), last_seen=max(r.day for r in mine),
-            clients=_clients(mine), themes=themes,
-        ))  # fmt: skip
+        out.append(
+            DeprecatedUse(
+                path=path,
+                reason=reasons.get((themes[0].theme, path)),
+                total=sum(r.count for r in mine),
+                last_seen=max(r.day for r in mine),
+                clients=_clients(mine),
+                themes=themes,
+            )
+        )
     return sorted(out, key=lambda d: (-d.total, d.path))
 
 

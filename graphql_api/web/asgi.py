@@ -74,8 +74,13 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger("graphql_api.live")
 ACCESS_LOG = logging.getLogger("graphql_api.access")  # the Flask requests' logger too
-ALLOWED_HEADERS = ["Authorization", "Content-Type", "Last-Event-ID",
-                   "apollographql-client-name", "apollographql-client-version"]  # fmt: skip
+ALLOWED_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Last-Event-ID",
+    "apollographql-client-name",
+    "apollographql-client-version",
+]
 
 
 class FlaskOnThreads(WsgiToAsgi):
@@ -83,9 +88,7 @@ class FlaskOnThreads(WsgiToAsgi):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run one HTTP request through the WSGI app."""
-        instance = ThreadPoolWsgiInstance(
-            self.wsgi_application, self.duplicate_header_limit
-        )
+        instance = ThreadPoolWsgiInstance(self.wsgi_application, self.duplicate_header_limit)
         await instance(scope, receive, send)
 
 
@@ -124,8 +127,9 @@ class Gate:
 
 def _refusal(error: auth.AuthError) -> Response:
     body, status, headers = auth.refusal(error)
-    return Response(orjson.dumps(body), status_code=status, headers=headers,
-                    media_type="application/json")  # fmt: skip
+    return Response(
+        orjson.dumps(body), status_code=status, headers=headers, media_type="application/json"
+    )
 
 
 def _stats_of(context: RequestContext) -> DataStats:
@@ -134,8 +138,9 @@ def _stats_of(context: RequestContext) -> DataStats:
     Read through a context of its own, so a long-lived socket's context keeps no
     snapshot of the revision it first read.
     """
-    fresh = RequestContext(session=context.session, snapshots=context.snapshots,
-                           max_page_size=context.max_page_size)  # fmt: skip
+    fresh = RequestContext(
+        session=context.session, snapshots=context.snapshots, max_page_size=context.max_page_size
+    )
     try:
         return safe_data_stats(fresh, current_limits())
     finally:
@@ -181,14 +186,16 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, Non
             query, name = payload.get("query"), payload.get("operationName")
             if not isinstance(query, str) or not isinstance(name, str | None):
                 # graphql-ws: an invalid subscribe message closes the socket with 4400
-                await self.websocket.close(code=4400, reason="query and operationName must "
-                                                             "be strings")  # fmt: skip
+                await self.websocket.close(
+                    code=4400, reason="query and operationName must be strings"
+                )
                 return
             # parsed on a worker thread, with the token limit (never on the event loop)
             kind, error = await asyncio.to_thread(inspect_subscription, query, name)
             if error is not None:
-                await self.send_message({"id": message["id"], "type": "error",
-                                         "payload": [error.formatted]})  # fmt: skip
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [error.formatted]}
+                )
                 return
             self.context.cost_stats = await asyncio.to_thread(_stats_of, self.context)
             refusal = await asyncio.to_thread(_operation_refusal, query, name)
@@ -199,8 +206,9 @@ class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[RequestContext, Non
                 refusal = await view.allowlist_refusal(query)
             if refusal is not None:
                 error = GraphQLError(refusal[1], extensions={"code": refusal[0]})
-                await self.send_message({"id": message["id"], "type": "error",
-                                         "payload": [error.formatted]})  # fmt: skip
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [error.formatted]}
+                )
                 return
         await super().handle_subscribe(message)
 
@@ -330,8 +338,7 @@ class EventsApp:
         request = Request(scope, receive)
         response: Response
         if request.method not in ("GET", "HEAD"):
-            response = Response(status_code=HTTPStatus.METHOD_NOT_ALLOWED,
-                                headers={"Allow": "GET"})  # fmt: skip
+            response = Response(status_code=HTTPStatus.METHOD_NOT_ALLOWED, headers={"Allow": "GET"})
         else:
             try:
                 await self.gate.principal(request.headers.get("authorization"))
@@ -342,9 +349,10 @@ class EventsApp:
                 response = Response(str(error), status_code=HTTPStatus.BAD_REQUEST)
             else:
                 response = StreamingResponse(
-                    self.stream(since), media_type="text/event-stream",
+                    self.stream(since),
+                    media_type="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"},
-                )  # fmt: skip
+                )
         await response(scope, receive, send)
 
     async def stream(self, since: int | None) -> AsyncIterator[str]:
@@ -377,8 +385,9 @@ SUBSCRIPTION_QUERY = "graphql_api.subscription_query"
 
 def may_subscribe(scope: Scope, body: bytes) -> bool:
     """Whether a request could hold a subscription (its text names one): a byte search."""
-    return b"subscription" in (scope.get("query_string", b"") if scope.get("method") == "GET"
-                               else body)  # fmt: skip
+    return b"subscription" in (
+        scope.get("query_string", b"") if scope.get("method") == "GET" else body
+    )
 
 
 def subscription_query(scope: Scope, body: bytes) -> str | None:
@@ -453,8 +462,10 @@ async def logged(transport: str, app: ASGIApp, scope: Scope, receive: Receive, s
         kind = message["type"]
         if kind == "http.response.start":
             status = message["status"]
-            extra = [(b"x-request-id", request_id.encode()),
-                     (b"x-content-type-options", b"nosniff")]  # fmt: skip
+            extra = [
+                (b"x-request-id", request_id.encode()),
+                (b"x-content-type-options", b"nosniff"),
+            ]
             message = {**message, "headers": [*message.get("headers", ()), *extra]}
         elif kind == "websocket.accept":
             status = HTTPStatus.SWITCHING_PROTOCOLS
@@ -466,10 +477,13 @@ async def logged(transport: str, app: ASGIApp, scope: Scope, receive: Receive, s
         await app(scope, receive, send_logged)
     finally:
         line = {
-            "id": request_id, "method": scope.get("method", "WEBSOCKET"),
-            "path": scope.get("path", ""), "transport": transport, "status": int(status),
+            "id": request_id,
+            "method": scope.get("method", "WEBSOCKET"),
+            "path": scope.get("path", ""),
+            "transport": transport,
+            "status": int(status),
             "ms": round((time.perf_counter() - started) * 1000, 2),
-        }  # fmt: skip
+        }
         ACCESS_LOG.info(json.dumps(line))
 
 

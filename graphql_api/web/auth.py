@@ -118,10 +118,13 @@ def active_tokens(session: Session, tokens: set[str]) -> set[str]:
         return set()
     valid = set(api_keys.active_by_prefixes(session, prefixes))
     return {
-        token for token, (prefix, _, secret) in parts.items()
-        if any(p == prefix and hmac.compare_digest(_digest(salt, secret), digest)
-               for p, salt, digest in valid)
-    }  # fmt: skip
+        token
+        for token, (prefix, _, secret) in parts.items()
+        if any(
+            p == prefix and hmac.compare_digest(_digest(salt, secret), digest)
+            for p, salt, digest in valid
+        )
+    }
 
 
 def bearer_token(header: str | None) -> str | None:

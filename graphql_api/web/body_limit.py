@@ -83,10 +83,17 @@ class BodyLimit:
         message = f"the request body is larger than {self.limit} bytes"
         error = {"message": message, "extensions": {"code": ErrorCode.BODY_TOO_LARGE}}
         body = json.dumps({"errors": [error]}).encode()
-        await send({"type": "http.response.start", "status": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
         status = int(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         line = {"method": scope.get("method"), "path": scope.get("path", ""), "status": status}

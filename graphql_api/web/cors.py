@@ -77,9 +77,14 @@ def init_app(app: Flask) -> None:
         app,
         resources={pattern: {"origins": allowed} for pattern in RESOURCES},
         methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "If-None-Match",
-                       "apollographql-client-name", "apollographql-client-version"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-None-Match",
+            "apollographql-client-name",
+            "apollographql-client-version",
+        ],
         expose_headers=["ETag"],
         max_age=600,
         supports_credentials=False,
-    )  # fmt: skip
+    )

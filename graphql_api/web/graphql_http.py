@@ -80,8 +80,9 @@ def read_request(request: Request) -> dict[str, Any] | None:
 
 def _error_response(code: str, message: str, status: int = HTTPStatus.OK) -> Response:
     body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
-    return Response(body, status=status, mimetype=GRAPHQL_JSON,
-                    headers={"Cache-Control": "no-store"})  # fmt: skip
+    return Response(
+        body, status=status, mimetype=GRAPHQL_JSON, headers={"Cache-Control": "no-store"}
+    )
 
 
 def parameter_refusal(raw: dict[str, Any]) -> Response | None:
@@ -114,8 +115,9 @@ def document_is_valid(query: str) -> bool:
 
 def apq_policy() -> persisted_queries.ApqPolicy:
     """What clients may register under this app's settings (``APQ_MAX_DOCUMENTS``)."""
-    return persisted_queries.ApqPolicy(document_is_valid,
-                                       int(current_app.config["APQ_MAX_DOCUMENTS"]))  # fmt: skip
+    return persisted_queries.ApqPolicy(
+        document_is_valid, int(current_app.config["APQ_MAX_DOCUMENTS"])
+    )
 
 
 def _read_or_refuse(request: Request) -> dict[str, Any] | Response | None:
@@ -150,9 +152,7 @@ def prepare(request: Request) -> Prepared | Response | None:
     extensions = raw.get("extensions")
     if mode == "allowlist" or persisted_queries.requested_hash(extensions) is not None:
         session = db.get_session()
-        outcome = persisted_queries.resolve_request(
-            session, mode, query, extensions, apq_policy()
-        )
+        outcome = persisted_queries.resolve_request(session, mode, query, extensions, apq_policy())
         if outcome.registered:
             session.commit()
     else:  # a plain document in mode apq or off: nothing to look up or register
@@ -164,9 +164,11 @@ def prepare(request: Request) -> Prepared | Response | None:
     variables, op_name = raw.get("variables") or {}, raw.get("operationName")
     base_key = request_key(outcome.query, variables, op_name)
     data = GraphQLRequestData(
-        query=outcome.query, variables=variables or None, operation_name=op_name,
+        query=outcome.query,
+        variables=variables or None,
+        operation_name=op_name,
         extensions=extensions,
-    )  # fmt: skip
+    )
     clock = revision_clock(current_app)
     known = clock.current()
     if known is not None:

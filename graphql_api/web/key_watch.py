@@ -73,10 +73,13 @@ class KeyWatch:
 
         async def tracking_send(message: Message) -> None:
             kind = message["type"]
-            state["started"] = state["started"] or kind in ("http.response.start",
-                                                            "websocket.accept")  # fmt: skip
+            state["started"] = state["started"] or kind in (
+                "http.response.start",
+                "websocket.accept",
+            )
             ended = kind == "websocket.close" or (
-                kind == "http.response.body" and not message.get("more_body"))  # fmt: skip
+                kind == "http.response.body" and not message.get("more_body")
+            )
             state["ended"] = state["ended"] or ended
             await send(message)
 

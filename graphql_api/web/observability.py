@@ -53,8 +53,9 @@ def request_id() -> str:
 
 def json_error(message: str, code: str, status: int, **headers: str) -> Response:
     """A GraphQL-shaped JSON error response carrying the request id."""
-    body = {"errors": [{"message": message,
-                        "extensions": {"code": code, "requestId": request_id()}}]}  # fmt: skip
+    body = {
+        "errors": [{"message": message, "extensions": {"code": code, "requestId": request_id()}}]
+    }
     response = Response(json.dumps(body), status=status, mimetype="application/json")
     response.headers.update(headers)
     return response
@@ -73,11 +74,14 @@ def _finish(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers.setdefault("Content-Security-Policy", DATA_CSP)
     line = {
-        "id": request_id(), "method": request.method, "path": request.path,
-        "operation": g.get("operation_name"), "status": response.status_code,
+        "id": request_id(),
+        "method": request.method,
+        "path": request.path,
+        "operation": g.get("operation_name"),
+        "status": response.status_code,
         "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
         "sql": g.get("sql_count", 0),
-    }  # fmt: skip
+    }
     ACCESS_LOG.info(json.dumps(line))
     return response
 
@@ -100,8 +104,12 @@ def database_unavailable(error: Exception) -> Response:
     """503 for a database that cannot be reached or stays locked (logged with the id)."""
     LOG.error("database unavailable (request %s): %s", request_id(), type(error).__name__)
     retry = {"Retry-After": str(RETRY_AFTER_S)}
-    return json_error(unavailable_message(error), ErrorCode.DATABASE_UNAVAILABLE,
-                      HTTPStatus.SERVICE_UNAVAILABLE, **retry)  # fmt: skip
+    return json_error(
+        unavailable_message(error),
+        ErrorCode.DATABASE_UNAVAILABLE,
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        **retry,
+    )
 
 
 def is_unavailable(error: BaseException) -> bool:
@@ -113,8 +121,11 @@ def is_unavailable(error: BaseException) -> bool:
 
 def _body_too_large(_error: RequestEntityTooLarge) -> Response:
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    return json_error(f"the request body is larger than {limit} bytes", ErrorCode.BODY_TOO_LARGE,
-                      HTTPStatus.REQUEST_ENTITY_TOO_LARGE)  # fmt: skip
+    return json_error(
+        f"the request body is larger than {limit} bytes",
+        ErrorCode.BODY_TOO_LARGE,
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    )
 
 
 def migration_state(engine: Engine) -> tuple[str | None, str | None]:
@@ -159,9 +170,11 @@ def healthz() -> Response:
 
 def events_unavailable() -> Response:
     """``/events`` under the WSGI server: a long-lived stream needs the ASGI entry point."""
-    return json_error("live updates (/events, subscriptions) need the ASGI server: run "
-                      "`uvicorn asgi:app`", ErrorCode.SUBSCRIPTIONS_UNAVAILABLE,
-                      HTTPStatus.NOT_IMPLEMENTED)  # fmt: skip
+    return json_error(
+        "live updates (/events, subscriptions) need the ASGI server: run `uvicorn asgi:app`",
+        ErrorCode.SUBSCRIPTIONS_UNAVAILABLE,
+        HTTPStatus.NOT_IMPLEMENTED,
+    )
 
 
 def readyz() -> Response:
@@ -178,11 +191,13 @@ def readyz() -> Response:
             HTTPStatus.SERVICE_UNAVAILABLE,
         )
     if current != head:
-        return json_error(f"the database schema is at {current or 'no revision'}, the code "
-                          f"needs {head}: run `alembic upgrade head`", ErrorCode.MIGRATIONS_PENDING,
-                          HTTPStatus.SERVICE_UNAVAILABLE)  # fmt: skip
-    return Response(json.dumps({"status": "ready", "migration": head}),
-                    mimetype="application/json")  # fmt: skip
+        return json_error(
+            f"the database schema is at {current or 'no revision'}, the code "
+            f"needs {head}: run `alembic upgrade head`",
+            ErrorCode.MIGRATIONS_PENDING,
+            HTTPStatus.SERVICE_UNAVAILABLE,
+        )
+    return Response(json.dumps({"status": "ready", "migration": head}), mimetype="application/json")
 
 
 class MigrationsBehindError(RuntimeError):

@@ -109,8 +109,9 @@ def register_apq(session: Session, query: str, max_documents: int) -> str:
 
 def all_documents(session: Session) -> list[tuple[str, str]]:
     """``(sha256, document)`` of every registered document, by hash."""
-    rows = session.execute(select(PersistedQuery.sha256, PersistedQuery.query).order_by(
-        PersistedQuery.sha256))  # fmt: skip
+    rows = session.execute(
+        select(PersistedQuery.sha256, PersistedQuery.query).order_by(PersistedQuery.sha256)
+    )
     return [(r.sha256, r.query) for r in rows]
 
 

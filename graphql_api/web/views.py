@@ -178,10 +178,17 @@ def _content_type_refusal(req: Request) -> Response | None:
     if req.method != "POST" or req.mimetype == "application/json":
         return None
     named = req.mimetype or "no Content-Type"
-    payload = {"errors": [{"message": f"{named} is not supported: send application/json",
-                           "extensions": {"code": ErrorCode.UNSUPPORTED_MEDIA_TYPE}}]}  # fmt: skip
-    return Response(orjson.dumps(payload), status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                    mimetype="application/json")  # fmt: skip
+    payload = {
+        "errors": [
+            {
+                "message": f"{named} is not supported: send application/json",
+                "extensions": {"code": ErrorCode.UNSUPPORTED_MEDIA_TYPE},
+            }
+        ]
+    }
+    return Response(
+        orjson.dumps(payload), status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE, mimetype="application/json"
+    )
 
 
 def _persisted_query_gate(request_data: Any) -> Any:
@@ -200,7 +207,10 @@ def _persisted_query_gate(request_data: Any) -> Any:
     query = getattr(request_data, "query", None)
     extensions = getattr(request_data, "extensions", None)
     outcome = persisted_queries.resolve_request(
-        session, mode, query if isinstance(query, str) else None, extensions,
+        session,
+        mode,
+        query if isinstance(query, str) else None,
+        extensions,
         graphql_http.apq_policy(),
     )
     if outcome.error is not None:
@@ -222,8 +232,9 @@ def _json_refusal(req: Request) -> Response | None:
     except request_body.BadRequestJSONError as error:
         error_json = {"message": str(error), "extensions": {"code": ErrorCode.BAD_REQUEST}}
         payload = {"errors": [error_json]}
-        return Response(orjson.dumps(payload), status=HTTPStatus.BAD_REQUEST,
-                        mimetype="application/json")  # fmt: skip
+        return Response(
+            orjson.dumps(payload), status=HTTPStatus.BAD_REQUEST, mimetype="application/json"
+        )
     return None
 
 
@@ -239,11 +250,13 @@ def _batch_refusal(req: Request) -> Response | None:
         return None
     message = (
         f"a batch of {len(body)} operations is over the limit of {limit}"
-        if limit > 0 else "batched requests are disabled on this server"
-    )  # fmt: skip
+        if limit > 0
+        else "batched requests are disabled on this server"
+    )
     payload = {"errors": [{"message": message, "extensions": {"code": ErrorCode.BATCH_TOO_LARGE}}]}
-    return Response(orjson.dumps(payload), status=HTTPStatus.BAD_REQUEST,
-                    mimetype="application/json")  # fmt: skip
+    return Response(
+        orjson.dumps(payload), status=HTTPStatus.BAD_REQUEST, mimetype="application/json"
+    )
 
 
 def _json_request_error(response: Response) -> None:
@@ -262,9 +275,12 @@ def _json_request_error(response: Response) -> None:
 
 
 def _record_usage(
-    observations: list[Any], prepared: graphql_http.Prepared | None, response: Any, *,
+    observations: list[Any],
+    prepared: graphql_http.Prepared | None,
+    response: Any,
+    *,
     cacheable: bool,
-) -> None:  # fmt: skip
+) -> None:
     """Hand the tokens a request read to usage analytics (in memory; no SQL).
 
     Only ``Query.token``/``Query.tokens`` note reads, so mutations record nothing. A
@@ -272,9 +288,11 @@ def _record_usage(
     reads for :func:`graphql_api.usage.replay`.
     """
     replayable = (
-        cacheable and prepared is not None and isinstance(response, Response)
+        cacheable
+        and prepared is not None
+        and isinstance(response, Response)
         and response.status_code == HTTPStatus.OK
-    )  # fmt: skip
+    )
     cached_as = (prepared.revision, prepared.key) if replayable and prepared else None
     usage.finish(observations, g.get("operation_name"), request.headers, cached_as)
 
@@ -400,8 +418,9 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
 def _method_not_allowed(error: Any) -> Response:
     """405 as a GraphQL JSON error on /graphql (PUT, DELETE…), with the allowed methods."""
     body = {"errors": [{"message": f"{request.method} is not allowed; use GET or POST"}]}
-    response = Response(orjson.dumps(body), status=HTTPStatus.METHOD_NOT_ALLOWED,
-                        mimetype="application/json")  # fmt: skip
+    response = Response(
+        orjson.dumps(body), status=HTTPStatus.METHOD_NOT_ALLOWED, mimetype="application/json"
+    )
     allowed = getattr(error, "valid_methods", None) or ["GET", "POST"]
     response.headers["Allow"] = ", ".join(sorted(set(allowed) - {"HEAD", "OPTIONS"}))
     return response

@@ -35,7 +35,7 @@ __all__ = [
     "WriteResult",
     "replace_all",
     "run",
-]  # fmt: skip
+]
 
 
 def _check_revision(session: Session, expected_revision: int | None) -> int:

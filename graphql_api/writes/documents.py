@@ -46,8 +46,11 @@ def _safe(name: str) -> PurePosixPath:
     if not p.parts or any(ord(c) < 0x20 or c == "\x7f" for c in name):  # noqa: PLR2004
         raise _bad_name(name, "a file name must name a file, without control characters")
     if len(name) > MAX_PATH_CHARS or any(len(x.encode()) > MAX_NAME_BYTES for x in p.parts):
-        raise _bad_name(name, f"a path is at most {MAX_PATH_CHARS} characters, each part "
-                              f"at most {MAX_NAME_BYTES} bytes")  # fmt: skip
+        raise _bad_name(
+            name,
+            f"a path is at most {MAX_PATH_CHARS} characters, each part "
+            f"at most {MAX_NAME_BYTES} bytes",
+        )
     return p
 
 
@@ -68,10 +71,12 @@ def _relative_files(doc: ResolverDocument, *prefixes: str) -> None:
         d for m in doc.modifiers.values() for d in m.contexts.values()
     ]
     for document in documents:
-        document.tokens = {k: replace(t, file=_relative(t.file, *prefixes))
-                           for k, t in document.tokens.items()}  # fmt: skip
-        document.groups = {k: replace(g, file=_relative(g.file, *prefixes))
-                           for k, g in document.groups.items()}  # fmt: skip
+        document.tokens = {
+            k: replace(t, file=_relative(t.file, *prefixes)) for k, t in document.tokens.items()
+        }
+        document.groups = {
+            k: replace(g, file=_relative(g.file, *prefixes)) for k, g in document.groups.items()
+        }
 
 
 def read_upload(
@@ -113,10 +118,13 @@ def read_upload(
         if doc is not None:
             _relative_files(doc, prefix, plain)
         return doc, [
-            replace(p, file=_relative(p.file, prefix, plain),
-                    message=_relative(p.message, prefix, plain))
+            replace(
+                p,
+                file=_relative(p.file, prefix, plain),
+                message=_relative(p.message, prefix, plain),
+            )
             for p in problems
-        ]  # fmt: skip
+        ]
 
 
 def _relative(text: str, *prefixes: str) -> str:

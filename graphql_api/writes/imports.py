@@ -129,9 +129,15 @@ def import_document(
     result = record(session, records, message=message or f"import {doc.name}", author=author)
     contexts = sum(len(m.contexts) for m in doc.modifiers.values())
     return ImportResult(
-        result.revision, len(paths), n_values, n_aliases, len(doc.sets), len(doc.modifiers),
-        contexts, len(records),
-    )  # fmt: skip
+        result.revision,
+        len(paths),
+        n_values,
+        n_aliases,
+        len(doc.sets),
+        len(doc.modifiers),
+        contexts,
+        len(records),
+    )
 
 
 def _write_structure(
@@ -141,17 +147,22 @@ def _write_structure(
     ids: dict[tuple[str, Any, str], dict[str, int | None]] = {}
     for s in doc.sets.values():
         row = TokenSet(
-            name=s.name, description=s.description, position=positions[("set", s.name)],
+            name=s.name,
+            description=s.description,
+            position=positions[("set", s.name)],
             extensions=s.extensions,
-        )  # fmt: skip
+        )
         session.add(row)
         session.flush()
         ids[("set", None, s.name)] = {"set_id": row.id, "theme_id": None}
     for m in doc.modifiers.values():
         mod = Modifier(
-            name=m.name, description=m.description, default_context=m.default,
-            position=positions[("modifier", m.name)], extensions=m.extensions,
-        )  # fmt: skip
+            name=m.name,
+            description=m.description,
+            default_context=m.default,
+            position=positions[("modifier", m.name)],
+            extensions=m.extensions,
+        )
         session.add(mod)
         session.flush()
         for i, ctx in enumerate(m.contexts):
@@ -171,20 +182,32 @@ def _write_layer(
 ) -> tuple[int, int]:
     rows = [
         {
-            "token_id": token_ids[t.path], **layer, "type": t.type, "value": t.value,
-            "description": t.description, "deprecated": t.deprecated,
-            "extensions": t.extensions, "source_file": t.file, "source_pointer": t.pointer,
+            "token_id": token_ids[t.path],
+            **layer,
+            "type": t.type,
+            "value": t.value,
+            "description": t.description,
+            "deprecated": t.deprecated,
+            "extensions": t.extensions,
+            "source_file": t.file,
+            "source_pointer": t.pointer,
         }
         for t in d.tokens.values()
-    ]  # fmt: skip
+    ]
     groups = [
         {
-            **layer, "path": g.path, "type": g.type, "description": g.description,
-            "deprecated": g.deprecated, "extensions": g.extensions, "source_file": g.file,
-            "source_pointer": g.pointer, "extends": g.extends,
+            **layer,
+            "path": g.path,
+            "type": g.type,
+            "description": g.description,
+            "deprecated": g.deprecated,
+            "extensions": g.extensions,
+            "source_file": g.file,
+            "source_pointer": g.pointer,
+            "extends": g.extends,
         }
         for g in d.groups.values()
-    ]  # fmt: skip
+    ]
     if groups:
         session.execute(insert(TokenGroup), groups)
     if not rows:

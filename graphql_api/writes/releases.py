@@ -41,8 +41,13 @@ def create_release(session: Session, name: str, notes: str, *, author: str = "")
         raise Invalid([DTCGError(E.INVALID_INPUT, "nothing to release: no tokens were written")])
     ws = Workspace(session, repository.load_catalog(session))
     ws.ensure(ws.layers())
-    release = Release(name=name, notes=notes, revision_id=current, author=author,
-                      content=release_format.dump(ws.doc))  # fmt: skip
+    release = Release(
+        name=name,
+        notes=notes,
+        revision_id=current,
+        author=author,
+        content=release_format.dump(ws.doc),
+    )
     session.add(release)
     session.flush()
     record(session, [], message=f"release {name}", author=author)

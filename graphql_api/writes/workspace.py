@@ -279,11 +279,14 @@ class Workspace:
             self.session.execute(
                 delete(TokenValue).where(column == layer_id, TokenValue.token_id.in_(stale))
             )
-        layer_cols = {"set_id": layer_id if kind == "set" else None,
-                      "theme_id": layer_id if kind == "theme" else None}  # fmt: skip
+        layer_cols = {
+            "set_id": layer_id if kind == "set" else None,
+            "theme_id": layer_id if kind == "theme" else None,
+        }
         write_values(self.session, [new.tokens[p] for p in changed], layer_cols, token_ids)
-        groups_changed = [p for p in set(old.groups) | set(new.groups)
-                          if old.groups.get(p) != new.groups.get(p)]  # fmt: skip
+        groups_changed = [
+            p for p in set(old.groups) | set(new.groups) if old.groups.get(p) != new.groups.get(p)
+        ]
         if groups_changed:
             group_column = TokenGroup.set_id if kind == "set" else TokenGroup.theme_id
             self.session.execute(
@@ -291,8 +294,7 @@ class Workspace:
                     group_column == layer_id, TokenGroup.path.in_(groups_changed)
                 )
             )
-            rows = [group_row(new.groups[p], layer_cols) for p in groups_changed
-                    if p in new.groups]  # fmt: skip
+            rows = [group_row(new.groups[p], layer_cols) for p in groups_changed if p in new.groups]
             if rows:
                 self.session.execute(insert(TokenGroup), rows)
         return set(removed)
@@ -311,10 +313,16 @@ def _ensure_tokens(session: Session, paths: set[str]) -> dict[str, int]:
 def group_row(g: Any, layer_cols: dict[str, int | None]) -> dict[str, Any]:
     """The ``token_group`` row of a group node in a layer."""
     return {
-        **layer_cols, "path": g.path, "type": g.type, "description": g.description,
-        "deprecated": g.deprecated, "extensions": g.extensions, "source_file": g.file,
-        "source_pointer": g.pointer, "extends": g.extends,
-    }  # fmt: skip
+        **layer_cols,
+        "path": g.path,
+        "type": g.type,
+        "description": g.description,
+        "deprecated": g.deprecated,
+        "extensions": g.extensions,
+        "source_file": g.file,
+        "source_pointer": g.pointer,
+        "extends": g.extends,
+    }
 
 
 def write_values(
@@ -332,12 +340,18 @@ def write_values(
         return 0
     rows = [
         {
-            "token_id": token_ids[t.path], **layer_cols, "type": t.type, "value": t.value,
-            "description": t.description, "deprecated": t.deprecated,
-            "extensions": t.extensions, "source_file": t.file, "source_pointer": t.pointer,
+            "token_id": token_ids[t.path],
+            **layer_cols,
+            "type": t.type,
+            "value": t.value,
+            "description": t.description,
+            "deprecated": t.deprecated,
+            "extensions": t.extensions,
+            "source_file": t.file,
+            "source_pointer": t.pointer,
         }
         for t in nodes
-    ]  # fmt: skip
+    ]
     session.execute(insert(TokenValue), rows)
     kind = "set_id" if layer_cols["set_id"] is not None else "theme_id"
     column = TokenValue.set_id if kind == "set_id" else TokenValue.theme_id
@@ -354,12 +368,15 @@ def write_values(
     if missing:
         token_ids = {**token_ids, **_known(session, missing)}
     aliases = [
-        {"token_value_id": value_ids[token_ids[t.path]], "target_token_id": token_ids[r.target],
-         "pointer": r.pointer}
+        {
+            "token_value_id": value_ids[token_ids[t.path]],
+            "target_token_id": token_ids[r.target],
+            "pointer": r.pointer,
+        }
         for t in nodes
         for r in find_references(t.value)
         if r.target in token_ids
-    ]  # fmt: skip
+    ]
     if aliases:
         session.execute(insert(Alias), aliases)
     return len(aliases)
@@ -370,8 +387,11 @@ def _known(session: Session, paths: set[str]) -> dict[str, int]:
     ordered = sorted(paths)
     for i in range(0, len(ordered), 500):
         chunk = ordered[i : i + 500]
-        out.update(session.execute(select(Token.path, Token.id).where(Token.path.in_(chunk)))
-                   .tuples().all())  # fmt: skip
+        out.update(
+            session.execute(select(Token.path, Token.id).where(Token.path.in_(chunk)))
+            .tuples()
+            .all()
+        )
     return out
 
 
@@ -380,8 +400,11 @@ def layer_changes(
 ) -> list[ChangeRecord]:
     """Change-log entries of one layer: added, changed and removed tokens; renames paired."""
     renames = renames or {}
-    moved = {o: n for o, n in renames.items() if o in old.tokens and n in new.tokens
-             and o not in new.tokens and n not in old.tokens}  # fmt: skip
+    moved = {
+        o: n
+        for o, n in renames.items()
+        if o in old.tokens and n in new.tokens and o not in new.tokens and n not in old.tokens
+    }
     moved_to = set(moved.values())
     out: list[ChangeRecord] = []
     for path, node in new.tokens.items():
@@ -394,8 +417,11 @@ def layer_changes(
     for path, node in old.tokens.items():
         if path in moved:
             target = moved[path]
-            out.append(ChangeRecord(target, label, token_object(node),
-                                    token_object(new.tokens[target]), path))  # fmt: skip
+            out.append(
+                ChangeRecord(
+                    target, label, token_object(node), token_object(new.tokens[target]), path
+                )
+            )
         elif path not in new.tokens:
             out.append(ChangeRecord(path, label, token_object(node), None))
     return out
@@ -412,11 +438,17 @@ def record(
         session.execute(
             insert(Change),
             [
-                {"revision_id": revision.id, "path": r.path, "previous_path": r.previous_path,
-                 "layer": r.layer, "before": r.before, "after": r.after}
+                {
+                    "revision_id": revision.id,
+                    "path": r.path,
+                    "previous_path": r.previous_path,
+                    "layer": r.layer,
+                    "before": r.before,
+                    "after": r.after,
+                }
                 for r in records
             ],
-        )  # fmt: skip
+        )
     return WriteResult(revision.id, records, message)
 
 

@@ -134,10 +134,14 @@ def test_a_cached_response_is_not_served_without_a_key(closed_app: Flask) -> Non
 @pytest.mark.parametrize(
     ("scope", "needed", "allowed"),
     [
-        ("read", "read", True), ("read", "write", False), ("write", "read", True),
-        ("write", "write", True), ("write", "admin", False), ("admin", "write", True),
+        ("read", "read", True),
+        ("read", "write", False),
+        ("write", "read", True),
+        ("write", "write", True),
+        ("write", "admin", False),
+        ("admin", "write", True),
     ],
-)  # fmt: skip
+)
 def test_scopes_include_the_lower_ones(scope: str, needed: str, allowed: bool) -> None:
     assert auth.Principal("k", scope).allows(needed) is allowed
 

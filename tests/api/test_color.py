@@ -61,10 +61,14 @@ def test_the_color_space_enum_is_the_color_module_list() -> None:
 
 def test_color_in_hsl_matches_colorsys(primer: SharedDB, light: dict[str, Any]) -> None:
     path = "fgColor.accent"
-    data = data_of(primer.gql(
-        'query($t: [ThemeSelection!]) { token(path: "fgColor.accent", theme: $t) '
-        "{ value { ... on ColorValue { hsl: in(space: HSL) { space components inGamut } "
-        "p3: in(space: DISPLAY_P3) { css } } } } }", {"t": LIGHT}))  # fmt: skip
+    data = data_of(
+        primer.gql(
+            'query($t: [ThemeSelection!]) { token(path: "fgColor.accent", theme: $t) '
+            "{ value { ... on ColorValue { hsl: in(space: HSL) { space components inGamut } "
+            "p3: in(space: DISPLAY_P3) { css } } } } }",
+            {"t": LIGHT},
+        )
+    )
     h, lightness, s = colorsys.rgb_to_hls(*rgb(opaque(light, path)))
     got = data["token"]["value"]["hsl"]
     assert got["space"] == "hsl"
@@ -78,11 +82,15 @@ def test_color_in_hsl_matches_colorsys(primer: SharedDB, light: dict[str, Any]) 
 
 
 def test_contrast_of_two_tokens(primer: SharedDB, light: dict[str, Any]) -> None:
-    data = data_of(primer.gql(
-        'query($t: [ThemeSelection!]) { token(path: "fgColor.muted", theme: $t) '
-        '{ contrast(against: "bgColor.default") { against ratio apca aa aaa } } '
-        'notColor: token(path: "base.size.4", theme: $t) '
-        '{ contrast(against: "bgColor.default") { ratio } } }', {"t": LIGHT}))  # fmt: skip
+    data = data_of(
+        primer.gql(
+            'query($t: [ThemeSelection!]) { token(path: "fgColor.muted", theme: $t) '
+            '{ contrast(against: "bgColor.default") { against ratio apca aa aaa } } '
+            'notColor: token(path: "base.size.4", theme: $t) '
+            '{ contrast(against: "bgColor.default") { ratio } } }',
+            {"t": LIGHT},
+        )
+    )
     got = data["token"]["contrast"]
     want = ratio(opaque(light, "fgColor.muted"), opaque(light, "bgColor.default"))
     assert got["ratio"] == pytest.approx(want, rel=1e-3)
@@ -95,13 +103,18 @@ def test_contrast_of_two_tokens(primer: SharedDB, light: dict[str, Any]) -> None
 def test_contrast_report_lists_exactly_the_failing_pairs(
     primer: SharedDB, light: dict[str, Any]
 ) -> None:
-    fgs = sorted(p for p, t in light.items() if p.startswith("fgColor.") and t["type"] == "color"
-                 and len(t["value"]["hex"]) == 7)  # fmt: skip
+    fgs = sorted(
+        p
+        for p, t in light.items()
+        if p.startswith("fgColor.") and t["type"] == "color" and len(t["value"]["hex"]) == 7
+    )
     pairs = [{"foreground": f, "background": "bgColor.default"} for f in fgs]
-    query = ("query($p: [ContrastPair!]!, $t: [ThemeSelection!], $l: WcagLevel!) "
-             "{ contrastReport(pairs: $p, theme: $t, level: $l) { level checked "
-             "failures { foreground background ratio required "
-             "theme { modifier context } } } }")  # fmt: skip
+    query = (
+        "query($p: [ContrastPair!]!, $t: [ThemeSelection!], $l: WcagLevel!) "
+        "{ contrastReport(pairs: $p, theme: $t, level: $l) { level checked "
+        "failures { foreground background ratio required "
+        "theme { modifier context } } } }"
+    )
     for level, need in (("AA", 4.5), ("AAA", 7.0)):
         report = data_of(primer.gql(query, {"p": pairs, "t": LIGHT, "l": level}))["contrastReport"]
         expected = {
@@ -115,10 +128,13 @@ def test_contrast_report_lists_exactly_the_failing_pairs(
 
 
 def test_contrast_report_names_a_pair_that_is_not_colour(primer: SharedDB) -> None:
-    report = data_of(primer.gql(
-        '{ contrastReport(pairs: [{foreground: "base.size.4", background: "bgColor.default"}],'
-        ' theme: [{modifier: "theme", context: "dark"}]) '
-        "{ failures { foreground ratio } } }"))  # fmt: skip
+    report = data_of(
+        primer.gql(
+            '{ contrastReport(pairs: [{foreground: "base.size.4", background: "bgColor.default"}],'
+            ' theme: [{modifier: "theme", context: "dark"}]) '
+            "{ failures { foreground ratio } } }"
+        )
+    )
     assert report["contrastReport"]["failures"] == [{"foreground": "base.size.4", "ratio": None}]
 
 

@@ -11,13 +11,16 @@ if TYPE_CHECKING:
 
     from flask import Flask
 
-PREFLIGHT = {"Access-Control-Request-Method": "POST",
-             "Access-Control-Request-Headers": "content-type, authorization"}  # fmt: skip
+PREFLIGHT = {
+    "Access-Control-Request-Method": "POST",
+    "Access-Control-Request-Headers": "content-type, authorization",
+}
 QUERY = {"query": "{ revision }"}
 
 
-@pytest.mark.parametrize("origin", ["http://localhost:5173", "http://127.0.0.1:4173",
-                                    "https://localhost"])  # fmt: skip
+@pytest.mark.parametrize(
+    "origin", ["http://localhost:5173", "http://127.0.0.1:4173", "https://localhost"]
+)
 def test_local_dev_servers_are_allowed_by_default(app: Flask, origin: str) -> None:
     client = app.test_client()
     pre = client.options("/graphql", headers={"Origin": origin, **PREFLIGHT})
@@ -30,8 +33,9 @@ def test_local_dev_servers_are_allowed_by_default(app: Flask, origin: str) -> No
 
 
 def test_other_origins_get_no_cors_headers(app: Flask) -> None:
-    response = app.test_client().post("/graphql", json=QUERY,
-                                      headers={"Origin": "https://evil.example"})  # fmt: skip
+    response = app.test_client().post(
+        "/graphql", json=QUERY, headers={"Origin": "https://evil.example"}
+    )
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
@@ -58,8 +62,9 @@ def test_a_preflight_needs_no_key_even_when_reads_do(make_app: Callable[..., Fla
     assert refused.status_code == 401  # the request itself still needs the key
 
 
-@pytest.mark.parametrize("evil", ["https://app.example.com.evil.example",
-                                  "https://app.example.com:443@evil.example"])  # fmt: skip
+@pytest.mark.parametrize(
+    "evil", ["https://app.example.com.evil.example", "https://app.example.com:443@evil.example"]
+)
 def test_a_regular_expression_matches_the_whole_origin(
     make_app: Callable[..., Flask], evil: str
 ) -> None:

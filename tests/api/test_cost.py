@@ -147,8 +147,10 @@ def test_referrers_cost_their_real_fan_out(fanout: MakeApp) -> None:
 def test_contrast_report_costs_pairs_times_combinations(fanout: MakeApp) -> None:
     app = fanout(MAX_QUERY_COST=50_000)
     pairs = [{"foreground": f"a.t{i}", "background": "bg"} for i in range(100)]
-    query = ("query($p: [ContrastPair!]!, $t: [ThemeSelection!]) "
-             "{ contrastReport(pairs: $p, theme: $t) { checked } }")  # fmt: skip
+    query = (
+        "query($p: [ContrastPair!]!, $t: [ThemeSelection!]) "
+        "{ contrastReport(pairs: $p, theme: $t) { checked } }"
+    )
     # 100 pairs × 16 combinations × 40 > 50,000
     assert codes(post(app, {"query": query, "variables": {"p": pairs}})) == ["QUERY_TOO_COSTLY"]
     one_theme = {"p": pairs, "t": [{"modifier": "m0", "context": "c1"}]}
@@ -224,7 +226,9 @@ def test_the_resolution_budget_counts_across_a_batch(
     second = batch[1]["data"]["validateTokens"]
     assert second["valid"] is False
     assert [p["code"] for p in second["problems"]] == ["INVALID_RESOLVER"]
-    aliased = ("mutation($i: TokenSourceInput!) { a: validateTokens(input: $i) { valid } "
-               "b: validateTokens(input: $i) { valid } }")  # fmt: skip
+    aliased = (
+        "mutation($i: TokenSourceInput!) { a: validateTokens(input: $i) { valid } "
+        "b: validateTokens(input: $i) { valid } }"
+    )
     both = post(app, {"query": aliased, "variables": {"i": {"document": doc}}}, key)
     assert both["data"] == {"a": {"valid": True}, "b": {"valid": False}}

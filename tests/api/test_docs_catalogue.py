@@ -40,10 +40,20 @@ def answered_codes() -> set[str]:
 
 def test_the_collection_finds_codes_of_every_kind() -> None:
     codes = answered_codes()
-    for sample in ("CIRCULAR_REFERENCE", "INVALID_PAGE_SIZE", "STALE_REVISION", "BODY_TOO_LARGE",
-                   "QUERY_TOO_DEEP", "SUBSCRIPTIONS_ONLY", "DATABASE_UNAVAILABLE",
-                   "NAME_COLLISION", "PERSISTED_QUERY_HASH_MISMATCH", "INVALID_ID", "FORBIDDEN",
-                   "QUERY_TOO_COSTLY"):  # fmt: skip
+    for sample in (
+        "CIRCULAR_REFERENCE",
+        "INVALID_PAGE_SIZE",
+        "STALE_REVISION",
+        "BODY_TOO_LARGE",
+        "QUERY_TOO_DEEP",
+        "SUBSCRIPTIONS_ONLY",
+        "DATABASE_UNAVAILABLE",
+        "NAME_COLLISION",
+        "PERSISTED_QUERY_HASH_MISMATCH",
+        "INVALID_ID",
+        "FORBIDDEN",
+        "QUERY_TOO_COSTLY",
+    ):
         assert sample in codes, sample
 
 

@@ -322,9 +322,12 @@ def graphql_css(client: FlaskClient, theme: dict[str, str]) -> dict[str, str]:
         if node["type"] != "typography":
             out[name_of(node["path"])] = value["css"]
             continue
-        for member, suffix in [("fontFamily", ("font", "family")), ("fontSize", ("font", "size")),
-                               ("fontWeight", ("font", "weight")),
-                               ("letterSpacing", ("letter", "spacing"))]:  # fmt: skip
+        for member, suffix in [
+            ("fontFamily", ("font", "family")),
+            ("fontSize", ("font", "size")),
+            ("fontWeight", ("font", "weight")),
+            ("letterSpacing", ("letter", "spacing")),
+        ]:
             if value[member] is not None:
                 out[name_of(node["path"], suffix)] = value[member]["css"]
         if value["lineHeight"] is not None:
@@ -429,8 +432,10 @@ def test_name_collisions_are_refused(
     assert len(want) == (3 if style == "camel" else 2)  # camel also merges outline-color
     errors = errors_of(client, url)
     assert all(e["code"] == "NAME_COLLISION" for e in errors), errors
-    got = {frozenset(p for p in re.findall(r"tokens (\S+) and (\S+) both", e["message"])[0])
-           for e in errors}  # fmt: skip
+    got = {
+        frozenset(p for p in re.findall(r"tokens (\S+) and (\S+) both", e["message"])[0])
+        for e in errors
+    }
     assert got == want
 
 
@@ -488,8 +493,10 @@ def test_several_contexts_attribute(types: Flask, client: FlaskClient) -> None:
 def test_light_dark(types: Flask, client: FlaskClient) -> None:
     light = root_vars(get(client, "/tokens.css?theme=light"))
     dark = root_vars(get(client, "/tokens.css?theme=dark"))
-    colours = {name_of(p) for p in ("color.brand", "color.veil", "color.vivid", "accent.$root",
-                                    "accent.muted")}  # fmt: skip
+    colours = {
+        name_of(p)
+        for p in ("color.brand", "color.veil", "color.vivid", "accent.$root", "accent.muted")
+    }
     blocks = css_blocks(get(client, "/tokens.css?light-dark=light,dark"))
     assert list(blocks) == [":root", '[data-theme="light"]', '[data-theme="dark"]']
     root = {
@@ -500,11 +507,13 @@ def test_light_dark(types: Flask, client: FlaskClient) -> None:
     others = {n for n in differing(light, dark) if n not in colours}
     assert others == {"size-md", "frame", "sunset", "text-body-font-size"}  # derived from DARK
     assert blocks['[data-theme="light"]'] == {
-        "color-scheme": "light", **prefixed({n: light[n] for n in others})
-    }  # fmt: skip
+        "color-scheme": "light",
+        **prefixed({n: light[n] for n in others}),
+    }
     assert blocks['[data-theme="dark"]'] == {
-        "color-scheme": "dark", **prefixed({n: dark[n] for n in others})
-    }  # fmt: skip
+        "color-scheme": "dark",
+        **prefixed({n: dark[n] for n in others}),
+    }
     assert blocks[":root"]["--accent"] == "light-dark(#ff8000, #0080ff)"  # by hand from DARK
 
 
@@ -588,10 +597,13 @@ CLI_CASES = [
     ("ts", "theme=dark&prefix=ds", ["--theme", "dark", "--prefix", "ds"]),
     ("css", "contexts=dark,light", ["--contexts", "dark,light"]),
     ("css", "contexts=dark&contexts=light", ["--contexts", "dark", "--contexts", "light"]),
-    ("css", "modifier=theme&attribute=data-mode", ["--modifier", "theme", "--attribute",
-                                                   "data-mode"]),
+    (
+        "css",
+        "modifier=theme&attribute=data-mode",
+        ["--modifier", "theme", "--attribute", "data-mode"],
+    ),
     ("css", "light-dark=light,dark", ["--light-dark", "light,dark"]),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("case", CLI_CASES)

@@ -223,8 +223,17 @@ def test_bytes_do_not_depend_on_the_argument_order(primer: SharedDB, tmp_path: P
     assert first == get(primer.client, "/tokens.css?theme=dark-tritanopia,pointer:coarse")
     out = tmp_path / "tokens.css"
     result = primer.app.test_cli_runner().invoke(
-        args=["tokens", "export", "--format", "css", "--theme", "dark-tritanopia",
-              "--theme", "pointer:coarse", str(out)]
-    )  # fmt: skip
+        args=[
+            "tokens",
+            "export",
+            "--format",
+            "css",
+            "--theme",
+            "dark-tritanopia",
+            "--theme",
+            "pointer:coarse",
+            str(out),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == first

@@ -40,9 +40,16 @@ def _json_nodes() -> st.SearchStrategy[graphql.ValueNode]:
     def extend(children: st.SearchStrategy[graphql.ValueNode]) -> Any:
         fields = st.lists(
             st.tuples(st.from_regex(r"\A[A-Za-z_$][A-Za-z0-9_]{0,8}\Z"), children), max_size=4
-        ).map(lambda pairs: nodes.Object([
-            graphql.ObjectFieldNode(name=graphql.NameNode(value=k.replace("$", "_")), value=v)
-            for k, v in pairs]))  # fmt: skip
+        ).map(
+            lambda pairs: nodes.Object(
+                [
+                    graphql.ObjectFieldNode(
+                        name=graphql.NameNode(value=k.replace("$", "_")), value=v
+                    )
+                    for k, v in pairs
+                ]
+            )
+        )
         return st.one_of(st.lists(children, max_size=4).map(nodes.List), fields)
 
     return st.recursive(leaves, extend, max_leaves=12)
@@ -75,8 +82,7 @@ def _key() -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))  # fmt: skip
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_field_answers_a_graphql_response(case: Any) -> None:
     response = case.call(headers={"Authorization": f"Bearer {_key()}"})
     assert response.status_code < 500, response.text[:1000]

@@ -204,8 +204,12 @@ def test_etag_does_not_depend_on_variable_key_order(
     assert one.status_code == two.status_code == 200
     assert len(data_of(one.get_json())["tokens"]["edges"]) == 2
     assert one.headers["ETag"] == two.headers["ETag"]
-    three = get(client, PAGE, raw_variables=f'{{"after":{after},"first":2}}',
-                if_none_match=one.headers["ETag"])  # fmt: skip
+    three = get(
+        client,
+        PAGE,
+        raw_variables=f'{{"after":{after},"first":2}}',
+        if_none_match=one.headers["ETag"],
+    )
     assert three.status_code == 304
 
 
@@ -289,9 +293,10 @@ def test_post_has_no_etag(small_example: Flask, client: FlaskClient) -> None:
     tag = get(client, PAGE, {"first": 1}).headers["ETag"]
     for _ in range(2):  # executed, then from the response cache
         response = client.post(
-            "/graphql", json={"query": PAGE, "variables": {"first": 1}},
+            "/graphql",
+            json={"query": PAGE, "variables": {"first": 1}},
             headers={"If-None-Match": tag},
-        )  # fmt: skip
+        )
         assert response.status_code == 200  # conditional requests are for GET
         assert "ETag" not in response.headers
         assert data_of(response.get_json())["tokens"]["totalCount"] == 56
@@ -409,9 +414,12 @@ def test_response_larger_than_the_budget_is_not_cached(
 
 
 def test_new_import_is_not_answered_from_the_response_cache(
-    small_example: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path,
+    small_example: Flask,
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    tmp_path: Path,
     executions: list[str],
-) -> None:  # fmt: skip
+) -> None:
     before = data_of(post(client, PAGE, {"first": 1}).get_json())
     post(client, PAGE, {"first": 2})
     assert before["tokens"]["totalCount"] == 56
@@ -541,8 +549,11 @@ def test_keyed_reads_are_private_and_vary_on_authorization(make_app: MakeApp) ->
     assert export.status_code == 200
     assert export.headers["Cache-Control"].startswith("private, ")
     assert "Authorization" in export.headers["Vary"]
-    again = client.get("/graphql", query_string={"query": "{ revision }"},
-                       headers={**headers, "If-None-Match": graphql.headers["ETag"]})  # fmt: skip
+    again = client.get(
+        "/graphql",
+        query_string={"query": "{ revision }"},
+        headers={**headers, "If-None-Match": graphql.headers["ETag"]},
+    )
     assert again.status_code == 304
     assert again.headers["Cache-Control"].startswith("private, ")
 
@@ -558,8 +569,11 @@ def test_one_etag_for_two_media_types_varies_on_accept(
 ) -> None:
     """The same ETag is sent as application/json and graphql-response+json: Vary: Accept."""
     plain = get(client, "{ revision }")
-    typed = client.get("/graphql", query_string={"query": "{ revision }"},
-                       headers={"Accept": "application/graphql-response+json"})  # fmt: skip
+    typed = client.get(
+        "/graphql",
+        query_string={"query": "{ revision }"},
+        headers={"Accept": "application/graphql-response+json"},
+    )
     assert plain.mimetype != typed.mimetype
     for response in (plain, typed):
         assert "Accept" in [v.strip() for v in response.headers["Vary"].split(",")]

@@ -56,8 +56,9 @@ def test_graphql_response_json_on_request(app: Flask, query: str, request_error:
 
 def test_application_json_stays_when_preferred(app: Flask) -> None:
     accept = f"application/json, {GQL_JSON};q=0.5"
-    response = app.test_client().post("/graphql", json={"query": "{ nope }"},
-                                      headers={"Accept": accept})  # fmt: skip
+    response = app.test_client().post(
+        "/graphql", json={"query": "{ nope }"}, headers={"Accept": accept}
+    )
     assert (response.status_code, response.mimetype) == (200, "application/json")
 
 
@@ -67,7 +68,8 @@ def test_application_json_stays_when_preferred(app: Flask) -> None:
 DEEP = "[" * 1000 + "]" * 1000
 BAD_BODIES = {
     "nested 1,000 deep": DEEP.encode(),
-    "variables nested 1,000 deep": b'{"query": "{ revision }", "variables": {"a": ' + DEEP.encode()
+    "variables nested 1,000 deep": b'{"query": "{ revision }", "variables": {"a": '
+    + DEEP.encode()
     + b"}}",
     "invalid UTF-8": b'{"query": "{ revision \xff }"}',
     "null": b"null",
@@ -103,8 +105,9 @@ def test_non_object_variables_and_extensions_are_400(app: Flask, name: str, valu
     """graphql-http's MAY audits 476x and 58Bx: not an empty map, a request error."""
     client = app.test_client()
     for accept in ("application/json", GQL_JSON):
-        response = client.post("/graphql", json={"query": "{ revision }", name: value},
-                               headers={"Accept": accept})  # fmt: skip
+        response = client.post(
+            "/graphql", json={"query": "{ revision }", name: value}, headers={"Accept": accept}
+        )
         assert response.status_code == 400
         assert name in response.get_json()["errors"][0]["message"]
 
@@ -114,19 +117,34 @@ def _cursor(number: int) -> str:
 
 
 ARGUMENTS_THAT_CRASHED = {
-    "cursor 2^63": ("query($a: String) { changes(after: $a) { totalCount } }",
-                    {"a": _cursor(2**63)}, "INVALID_CURSOR"),
-    "cursor 10^30": ("query($a: String) { changes(after: $a) { totalCount } }",
-                     {"a": _cursor(10**30)}, "INVALID_CURSOR"),
-    "NUL in usage(path:)": ("query($p: String!) { usage(path: $p) { total } }",
-                            {"p": "color\x00red"}, "INVALID_ARGUMENT"),
-    "NUL in token(release:)": ('query($r: String) { token(path: "x", release: $r) { path } }',
-                               {"r": "1.0\x00"}, "RELEASE_NOT_FOUND"),
-}  # fmt: skip
+    "cursor 2^63": (
+        "query($a: String) { changes(after: $a) { totalCount } }",
+        {"a": _cursor(2**63)},
+        "INVALID_CURSOR",
+    ),
+    "cursor 10^30": (
+        "query($a: String) { changes(after: $a) { totalCount } }",
+        {"a": _cursor(10**30)},
+        "INVALID_CURSOR",
+    ),
+    "NUL in usage(path:)": (
+        "query($p: String!) { usage(path: $p) { total } }",
+        {"p": "color\x00red"},
+        "INVALID_ARGUMENT",
+    ),
+    "NUL in token(release:)": (
+        'query($r: String) { token(path: "x", release: $r) { path } }',
+        {"r": "1.0\x00"},
+        "RELEASE_NOT_FOUND",
+    ),
+}
 
 
-@pytest.mark.parametrize(("query", "variables", "code"), ARGUMENTS_THAT_CRASHED.values(),
-                         ids=ARGUMENTS_THAT_CRASHED.keys())  # fmt: skip
+@pytest.mark.parametrize(
+    ("query", "variables", "code"),
+    ARGUMENTS_THAT_CRASHED.values(),
+    ids=ARGUMENTS_THAT_CRASHED.keys(),
+)
 def test_arguments_that_crashed_are_graphql_errors_with_a_code(
     app: Flask, query: str, variables: dict[str, str], code: str
 ) -> None:

@@ -82,8 +82,10 @@ def test_cost_multiplies_by_page_size_up_to_the_token_count(make_app: MakeApp) -
 def test_cost_of_union_members_is_the_largest_not_the_sum(make_app: MakeApp) -> None:
     n = _token_count(make_app)
     # value: 1 + max(ColorValue 3, DimensionValue 4) = 5; node = 1 + 1 + 5 = 7 (path, value)
-    query = ("{ tokens(first: 10) { edges { node { path value { ... on ColorValue { hex css alpha }"
-             " ... on DimensionValue { px rem css unit } } } } } }")  # fmt: skip
+    query = (
+        "{ tokens(first: 10) { edges { node { path value { ... on ColorValue { hex css alpha }"
+        " ... on DimensionValue { px rem css unit } } } } } }"
+    )
     # tokens = 1 + n + 10 x (edges 1 + node 1 + 7) = n + 91 with the max; the sum would be n + 121
     assert code(make_app(MAX_QUERY_COST=n + 95), query) is None
     assert code(make_app(MAX_QUERY_COST=n + 80), query) == "QUERY_TOO_COSTLY"
@@ -138,10 +140,12 @@ def test_body_size(make_app: MakeApp) -> None:
 def test_the_defaults_admit_a_whole_theme_with_every_field(make_app: MakeApp) -> None:
     app = make_app()
     import_tokens(app.test_cli_runner(), SMALL_EXAMPLE)
-    query = ("{ tokens { totalCount edges { node { path type standardType rawValue resolvedValue "
-             "aliasChain { path referencedBy { path aliasOf { path } } } "
-             "value { __typename ... on ColorValue { hex css } "
-             "... on DimensionValue { px } } } } } }")  # fmt: skip
+    query = (
+        "{ tokens { totalCount edges { node { path type standardType rawValue resolvedValue "
+        "aliasChain { path referencedBy { path aliasOf { path } } } "
+        "value { __typename ... on ColorValue { hex css } "
+        "... on DimensionValue { px } } } } } }"
+    )
     result = post(app, {"query": query}).get_json()
     assert "errors" not in result
     assert result["data"]["tokens"]["totalCount"] > 0

@@ -62,8 +62,13 @@ def test_import_tokens_stores_the_document_and_logs_every_value(app: Flask) -> N
 
 def test_import_tokens_refuses_an_invalid_document_and_keeps_the_old_data(writer: Writer) -> None:
     before = state(writer)
-    broken = {"color": {"$type": "color", "a": {"$value": "{color.missing}"},
-                        "b": {"$value": "not a colour"}}}  # fmt: skip
+    broken = {
+        "color": {
+            "$type": "color",
+            "a": {"$value": "{color.missing}"},
+            "b": {"$value": "not a colour"},
+        }
+    }
     payload = writer.call("importTokens", "TokenSourceInput", document=broken)
     assert codes(payload) == {"UNRESOLVABLE_REFERENCE", "INVALID_VALUE"}
     assert {p["path"] for p in payload["problems"]} == {"color.a", "color.b"}
@@ -71,14 +76,17 @@ def test_import_tokens_refuses_an_invalid_document_and_keeps_the_old_data(writer
 
 
 def test_import_tokens_reads_several_files_like_the_cli(writer: Writer) -> None:
-    resolver = ('{"version": "2025.10", "sets": {"s": {"sources": [{"$ref": "a.json"}]}}, '
-                '"resolutionOrder": [{"$ref": "#/sets/s"}]}')  # fmt: skip
+    resolver = (
+        '{"version": "2025.10", "sets": {"s": {"sources": [{"$ref": "a.json"}]}}, '
+        '"resolutionOrder": [{"$ref": "#/sets/s"}]}'
+    )
     files = [
         {"path": "doc.resolver.json", "content": resolver},
         {"path": "a.json", "content": "{x: {$type: 'number', $value: 3}} // JSON5"},
     ]
-    payload = writer.call("importTokens", "TokenSourceInput", files=files,
-                          entry="doc.resolver.json")  # fmt: skip
+    payload = writer.call(
+        "importTokens", "TokenSourceInput", files=files, entry="doc.resolver.json"
+    )
     assert payload["__typename"] == "ImportSuccess", payload
     assert writer.read("{ tokens { totalCount } }")["tokens"]["totalCount"] == 1
     assert writer.resolved("x") == 3
@@ -125,10 +133,15 @@ def test_stored_file_names_are_the_upload_s_own(writer: Writer, app: Flask) -> N
 
 
 def test_upload_problems_never_show_the_server_s_temporary_folder(writer: Writer) -> None:
-    resolver = ('{"version": "2025.10", "sets": {"s": {"sources": [{"$ref": "missing.json"}]}}, '
-                '"resolutionOrder": [{"$ref": "#/sets/s"}]}')  # fmt: skip
-    payload = writer.call("validateTokens", "TokenSourceInput",
-                          files=[{"path": "doc.resolver.json", "content": resolver}])  # fmt: skip
+    resolver = (
+        '{"version": "2025.10", "sets": {"s": {"sources": [{"$ref": "missing.json"}]}}, '
+        '"resolutionOrder": [{"$ref": "#/sets/s"}]}'
+    )
+    payload = writer.call(
+        "validateTokens",
+        "TokenSourceInput",
+        files=[{"path": "doc.resolver.json", "content": resolver}],
+    )
     assert payload["valid"] is False
     text = str(payload["problems"])
     assert "missing.json" in text
@@ -138,8 +151,11 @@ def test_upload_problems_never_show_the_server_s_temporary_folder(writer: Writer
 
 def test_validate_tokens_reports_every_problem_and_writes_nothing(writer: Writer) -> None:
     before = state(writer)
-    doc = {"a": {"$type": "color", "$value": "nope"}, "b": {"$value": "{c}"},
-           "c": {"$value": "{b}"}}  # fmt: skip
+    doc = {
+        "a": {"$type": "color", "$value": "nope"},
+        "b": {"$value": "{c}"},
+        "c": {"$value": "{b}"},
+    }
     payload = writer.call("validateTokens", "TokenSourceInput", document=doc)
     assert payload["valid"] is False
     by_path = {(p["code"], p["path"]) for p in payload["problems"]}
@@ -195,17 +211,28 @@ def test_a_revoked_key_cannot_write(app: Flask, writer: Writer) -> None:
 
 
 def test_create_token(writer: Writer) -> None:
-    payload = writer.call("createToken", "CreateTokenInput", path="color.green.5",
-                          value="#1a7f37", type="color", description="success",
-                          set="base")  # fmt: skip
+    payload = writer.call(
+        "createToken",
+        "CreateTokenInput",
+        path="color.green.5",
+        value="#1a7f37",
+        type="color",
+        description="success",
+        set="base",
+    )
     assert payload["__typename"] == "TokenSuccess", payload
     assert payload["token"] == {"path": "color.green.5", "resolvedValue": "#1a7f37"}
     [change] = payload["changes"]
     assert change["before"] is None
     assert change["after"] == {"$value": "#1a7f37", "$type": "color", "$description": "success"}
     assert (change["layer"], change["author"]) == ("base", "designer")
-    alias = writer.call("createToken", "CreateTokenInput", path="accent.success",
-                        value="{color.green.5}", context=DARK[0])  # fmt: skip
+    alias = writer.call(
+        "createToken",
+        "CreateTokenInput",
+        path="accent.success",
+        value="{color.green.5}",
+        context=DARK[0],
+    )
     assert alias["__typename"] == "TokenSuccess", alias
     assert writer.resolved("accent.success", DARK) == "#1a7f37"
     assert writer.resolved("accent.success") is None  # only in dark
@@ -213,33 +240,40 @@ def test_create_token(writer: Writer) -> None:
 
 def test_create_token_refusals(writer: Writer) -> None:
     before = state(writer)
-    taken = writer.call("createToken", "CreateTokenInput", path="color.blue.5", value="#000000",
-                        set="base")  # fmt: skip
+    taken = writer.call(
+        "createToken", "CreateTokenInput", path="color.blue.5", value="#000000", set="base"
+    )
     assert (taken["__typename"], taken["code"]) == ("Conflict", "ALREADY_EXISTS")
-    bad = writer.call("createToken", "CreateTokenInput", path="color.x", value="12px",
-                      type="color", set="base")  # fmt: skip
+    bad = writer.call(
+        "createToken", "CreateTokenInput", path="color.x", value="12px", type="color", set="base"
+    )
     assert codes(bad) == {"INVALID_VALUE"}
-    dangling = writer.call("createToken", "CreateTokenInput", path="color.y",
-                           value="{color.nowhere}", set="base")  # fmt: skip
+    dangling = writer.call(
+        "createToken", "CreateTokenInput", path="color.y", value="{color.nowhere}", set="base"
+    )
     assert codes(dangling) == {"UNRESOLVABLE_REFERENCE"}
-    bad_name = writer.call("createToken", "CreateTokenInput", path="color.{z}", value="#000000",
-                           set="base")  # fmt: skip
+    bad_name = writer.call(
+        "createToken", "CreateTokenInput", path="color.{z}", value="#000000", set="base"
+    )
     assert codes(bad_name) == {"INVALID_NAME"}
-    nowhere = writer.call("createToken", "CreateTokenInput", path="color.z", value="#000000",
-                          set="nope")  # fmt: skip
+    nowhere = writer.call(
+        "createToken", "CreateTokenInput", path="color.z", value="#000000", set="nope"
+    )
     assert (nowhere["__typename"], nowhere["kind"]) == ("NotFound", "set")
     unchanged(writer, before)
 
 
 def test_update_token_in_one_layer_and_everywhere(writer: Writer) -> None:
-    payload = writer.call("updateToken", "UpdateTokenInput", path="accent.fg", value="#ffffff",
-                          context=DARK[0])  # fmt: skip
+    payload = writer.call(
+        "updateToken", "UpdateTokenInput", path="accent.fg", value="#ffffff", context=DARK[0]
+    )
     assert payload["__typename"] == "TokenSuccess", payload
     assert [c["layer"] for c in payload["changes"]] == ["theme:dark"]
     assert writer.resolved("accent.fg", DARK) == "#ffffff"
     assert writer.resolved("accent.fg") == LIGHT_BLUE
-    everywhere = writer.call("updateToken", "UpdateTokenInput", path="accent.fg",
-                             description="the accent")  # fmt: skip
+    everywhere = writer.call(
+        "updateToken", "UpdateTokenInput", path="accent.fg", description="the accent"
+    )
     assert sorted(c["layer"] for c in everywhere["changes"]) == ["theme:dark", "theme:light"]
     assert all(c["after"]["$description"] == "the accent" for c in everywhere["changes"])
     cleared = writer.call("updateToken", "UpdateTokenInput", path="color.gray.1", description=None)
@@ -249,20 +283,22 @@ def test_update_token_in_one_layer_and_everywhere(writer: Writer) -> None:
 
 def test_update_token_refusals(writer: Writer) -> None:
     before = state(writer)
-    cycle = writer.call("updateToken", "UpdateTokenInput", path="color.blue.5",
-                        value="{accent.bg}")  # fmt: skip
+    cycle = writer.call("updateToken", "UpdateTokenInput", path="color.blue.5", value="{accent.bg}")
     assert codes(cycle) == {"CIRCULAR_REFERENCE"}
     assert {"color.blue.5", "accent.fg", "accent.bg"} <= {p["path"] for p in cycle["problems"]}
-    mismatch = writer.call("updateToken", "UpdateTokenInput", path="accent.fg",
-                           value="{size.unit}", context=DARK[0])  # fmt: skip
+    mismatch = writer.call(
+        "updateToken", "UpdateTokenInput", path="accent.fg", value="{size.unit}", context=DARK[0]
+    )
     assert codes(mismatch) == {"TYPE_MISMATCH"}
-    composite = writer.call("updateToken", "UpdateTokenInput", path="size.unit", type="color",
-                            value="#000000")  # fmt: skip
+    composite = writer.call(
+        "updateToken", "UpdateTokenInput", path="size.unit", type="color", value="#000000"
+    )
     assert "TYPE_MISMATCH" in codes(composite)  # border.focus width, size.gap's declared type
     missing = writer.call("updateToken", "UpdateTokenInput", path="color.none", value="#000000")
     assert (missing["__typename"], missing["kind"]) == ("NotFound", "token")
-    not_there = writer.call("updateToken", "UpdateTokenInput", path="color.blue.5",
-                            value="#000000", context=DARK[0])  # fmt: skip
+    not_there = writer.call(
+        "updateToken", "UpdateTokenInput", path="color.blue.5", value="#000000", context=DARK[0]
+    )
     assert not_there["__typename"] == "NotFound"
     unknown_ctx = writer.call(
         "updateToken",
@@ -277,8 +313,7 @@ def test_update_token_refusals(writer: Writer) -> None:
 
 def test_rename_token_rewrites_references(writer: Writer) -> None:
     before_light, before_dark = writer.all_tokens(), writer.all_tokens(DARK)
-    payload = writer.call("renameToken", "RenameTokenInput", path="size.unit",
-                          newPath="size.base")  # fmt: skip
+    payload = writer.call("renameToken", "RenameTokenInput", path="size.unit", newPath="size.base")
     assert payload["__typename"] == "TokenSuccess", payload
     assert payload["token"]["path"] == "size.base"
     moved = [c for c in payload["changes"] if c["previousPath"] == "size.unit"]
@@ -293,12 +328,18 @@ def test_rename_token_rewrites_references(writer: Writer) -> None:
 
 def test_rename_token_refusals(writer: Writer) -> None:
     before = state(writer)
-    reported = writer.call("renameToken", "RenameTokenInput", path="accent.fg",
-                           newPath="accent.main", updateReferences=False)  # fmt: skip
+    reported = writer.call(
+        "renameToken",
+        "RenameTokenInput",
+        path="accent.fg",
+        newPath="accent.main",
+        updateReferences=False,
+    )
     assert codes(reported) == {"UNRESOLVABLE_REFERENCE"}
     assert {p["path"] for p in reported["problems"]} == {"accent.bg", "border.focus"}
-    taken = writer.call("renameToken", "RenameTokenInput", path="color.red.5",
-                        newPath="color.blue.5")  # fmt: skip
+    taken = writer.call(
+        "renameToken", "RenameTokenInput", path="color.red.5", newPath="color.blue.5"
+    )
     assert (taken["__typename"], taken["code"]) == ("Conflict", "ALREADY_EXISTS")
     missing = writer.call("renameToken", "RenameTokenInput", path="x.y", newPath="x.z")
     assert missing["__typename"] == "NotFound"
@@ -326,50 +367,68 @@ def test_delete_token_refused_while_referenced_unless_cascading(writer: Writer) 
 
 
 def test_set_and_clear_a_value_per_context(writer: Writer) -> None:
-    payload = writer.call("setTokenValue", "SetTokenValueInput", path="color.gray.1",
-                          context=DARK[0], value="#111111")  # fmt: skip
+    payload = writer.call(
+        "setTokenValue", "SetTokenValueInput", path="color.gray.1", context=DARK[0], value="#111111"
+    )
     assert payload["__typename"] == "TokenSuccess", payload
     # the override repeats what the token sets, and its type (here its group's)
-    assert payload["changes"][0]["after"] == {"$value": "#111111", "$type": "color",
-                                              "$description": "light gray"}  # fmt: skip
+    assert payload["changes"][0]["after"] == {
+        "$value": "#111111",
+        "$type": "color",
+        "$description": "light gray",
+    }
     assert writer.resolved("color.gray.1", DARK) == "#111111"
     assert writer.resolved("color.gray.1") == "#eeeeee"
-    cleared = writer.call("clearTokenValue", "ClearTokenValueInput", path="color.gray.1",
-                          context=DARK[0])  # fmt: skip
+    cleared = writer.call(
+        "clearTokenValue", "ClearTokenValueInput", path="color.gray.1", context=DARK[0]
+    )
     assert cleared["__typename"] == "TokenSuccess"
     assert writer.resolved("color.gray.1", DARK) == "#eeeeee"
-    again = writer.call("clearTokenValue", "ClearTokenValueInput", path="color.gray.1",
-                        context=DARK[0])  # fmt: skip
+    again = writer.call(
+        "clearTokenValue", "ClearTokenValueInput", path="color.gray.1", context=DARK[0]
+    )
     assert again["__typename"] == "NotFound"
-    unknown = writer.call("setTokenValue", "SetTokenValueInput", path="color.none",
-                          context=DARK[0], value="#111111")  # fmt: skip
+    unknown = writer.call(
+        "setTokenValue", "SetTokenValueInput", path="color.none", context=DARK[0], value="#111111"
+    )
     assert unknown["__typename"] == "NotFound"
-    bad = writer.call("setTokenValue", "SetTokenValueInput", path="color.gray.1",
-                      context=DARK[0], value="{size.unit}")  # fmt: skip
+    bad = writer.call(
+        "setTokenValue",
+        "SetTokenValueInput",
+        path="color.gray.1",
+        context=DARK[0],
+        value="{size.unit}",
+    )
     assert codes(bad) == {"TYPE_MISMATCH"}
 
 
 def test_clearing_a_value_that_others_need_is_refused(writer: Writer) -> None:
     before = state(writer)
-    payload = writer.call("clearTokenValue", "ClearTokenValueInput", path="accent.fg",
-                          context=DARK[0])  # fmt: skip
+    payload = writer.call(
+        "clearTokenValue", "ClearTokenValueInput", path="accent.fg", context=DARK[0]
+    )
     assert codes(payload) == {"UNRESOLVABLE_REFERENCE"}
     unchanged(writer, before)
 
 
 def test_apply_patch_merges_and_deletes(writer: Writer) -> None:
-    patch = {"size": {"gap": {"$value": {"value": 8, "unit": "px"}}},
-             "color": {"gray": None, "green": {"5": {"$value": "#1a7f37"}}}}  # fmt: skip
+    patch = {
+        "size": {"gap": {"$value": {"value": 8, "unit": "px"}}},
+        "color": {"gray": None, "green": {"5": {"$value": "#1a7f37"}}},
+    }
     payload = writer.call("applyPatch", "ApplyPatchInput", document=patch, set="base")
     assert payload["__typename"] == "WriteSuccess", payload
     changed = {c["path"]: c["after"] for c in payload["changes"]}
-    assert changed == {"size.gap": {"$value": {"value": 8, "unit": "px"}},
-                       "color.gray.1": None,
-                       "color.green.5": {"$value": "#1a7f37"}}  # fmt: skip
+    assert changed == {
+        "size.gap": {"$value": {"value": 8, "unit": "px"}},
+        "color.gray.1": None,
+        "color.green.5": {"$value": "#1a7f37"},
+    }
     assert writer.resolved("color.green.5") == "#1a7f37"  # the group's $type applies
     assert writer.read('{ token(path: "color.green.5") { type } }')["token"]["type"] == "color"
-    bad = writer.call("applyPatch", "ApplyPatchInput", document={"color": {"red": None}},
-                      set="base")  # fmt: skip
+    bad = writer.call(
+        "applyPatch", "ApplyPatchInput", document={"color": {"red": None}}, set="base"
+    )
     assert codes(bad) == {"UNRESOLVABLE_REFERENCE"}
 
 
@@ -377,20 +436,32 @@ def test_apply_patch_merges_and_deletes(writer: Writer) -> None:
 
 
 def test_modifier_lifecycle(writer: Writer) -> None:
-    made = writer.call("createModifier", "CreateModifierInput", name="density",
-                       contexts=["comfortable", "compact"], default="comfortable")  # fmt: skip
+    made = writer.call(
+        "createModifier",
+        "CreateModifierInput",
+        name="density",
+        contexts=["comfortable", "compact"],
+        default="comfortable",
+    )
     assert made["__typename"] == "ModifierSuccess", made
     assert made["modifier"]["contexts"] == [{"name": "comfortable"}, {"name": "compact"}]
     compact = [{"modifier": "density", "context": "compact"}]
-    over = writer.call("setTokenValue", "SetTokenValueInput", path="size.unit",
-                       context=compact[0], value={"value": 2, "unit": "px"})  # fmt: skip
+    over = writer.call(
+        "setTokenValue",
+        "SetTokenValueInput",
+        path="size.unit",
+        context=compact[0],
+        value={"value": 2, "unit": "px"},
+    )
     assert over["__typename"] == "TokenSuccess", over
     assert writer.resolved("size.gap", compact) == {"value": 2, "unit": "px"}
-    renamed = writer.call("renameModifier", "RenameModifierInput", name="density",
-                          newName="spacing")  # fmt: skip
+    renamed = writer.call(
+        "renameModifier", "RenameModifierInput", name="density", newName="spacing"
+    )
     assert renamed["modifier"]["name"] == "spacing"
-    default = writer.call("setModifierDefault", "SetModifierDefaultInput", name="spacing",
-                          context="compact")  # fmt: skip
+    default = writer.call(
+        "setModifierDefault", "SetModifierDefaultInput", name="spacing", context="compact"
+    )
     assert default["modifier"]["default"] == "compact"
     assert writer.resolved("size.gap") == {"value": 2, "unit": "px"}
     deleted = writer.call("deleteModifier", "DeleteModifierInput", name="spacing")
@@ -404,37 +475,42 @@ def test_modifier_lifecycle(writer: Writer) -> None:
 
 
 def test_modifier_refusals(writer: Writer) -> None:
-    uses_theme = writer.call("createToken", "CreateTokenInput", path="button.bg",
-                             value="{accent.fg}", set="base")  # fmt: skip
+    uses_theme = writer.call(
+        "createToken", "CreateTokenInput", path="button.bg", value="{accent.fg}", set="base"
+    )
     assert uses_theme["__typename"] == "TokenSuccess", uses_theme
     before = state(writer)
     taken = writer.call("createModifier", "CreateModifierInput", name="theme", contexts=["a"])
     assert (taken["__typename"], taken["code"]) == ("Conflict", "ALREADY_EXISTS")
     empty = writer.call("createModifier", "CreateModifierInput", name="x", contexts=[])
     assert codes(empty) == {"INVALID_INPUT"}
-    bad_default = writer.call("createModifier", "CreateModifierInput", name="x",
-                              contexts=["a"], default="b")  # fmt: skip
+    bad_default = writer.call(
+        "createModifier", "CreateModifierInput", name="x", contexts=["a"], default="b"
+    )
     assert codes(bad_default) == {"INVALID_INPUT"}
     needed = writer.call("deleteModifier", "DeleteModifierInput", name="theme")
     assert codes(needed) == {"UNRESOLVABLE_REFERENCE"}  # button.bg needs accent.fg
     assert {p["path"] for p in needed["problems"]} == {"button.bg"}
     missing = writer.call("renameModifier", "RenameModifierInput", name="nope", newName="x")
     assert (missing["__typename"], missing["kind"]) == ("NotFound", "modifier")
-    bad_ctx = writer.call("setModifierDefault", "SetModifierDefaultInput", name="theme",
-                          context="sepia")  # fmt: skip
+    bad_ctx = writer.call(
+        "setModifierDefault", "SetModifierDefaultInput", name="theme", context="sepia"
+    )
     assert (bad_ctx["__typename"], bad_ctx["kind"]) == ("NotFound", "context")
     unchanged(writer, before)
 
 
 def test_context_lifecycle(writer: Writer) -> None:
     dim = [{"modifier": "theme", "context": "dim"}]
-    made = writer.call("createContext", "CreateContextInput", modifier="theme", name="dim",
-                       copyFrom="dark")  # fmt: skip
+    made = writer.call(
+        "createContext", "CreateContextInput", modifier="theme", name="dim", copyFrom="dark"
+    )
     assert made["__typename"] == "ModifierSuccess", made
     assert {c["layer"] for c in made["changes"]} == {"theme:dim"}
     assert writer.all_tokens(dim) == writer.all_tokens(DARK)
-    renamed = writer.call("renameContext", "RenameContextInput", modifier="theme", name="dim",
-                          newName="dimmed")  # fmt: skip
+    renamed = writer.call(
+        "renameContext", "RenameContextInput", modifier="theme", name="dim", newName="dimmed"
+    )
     assert "dimmed" in [c["name"] for c in renamed["modifier"]["contexts"]]
     dimmed = [{"modifier": "theme", "context": "dimmed"}]
     assert writer.resolved("accent.fg", dimmed) == "#d1242f"
@@ -450,11 +526,13 @@ def test_context_refusals(writer: Writer) -> None:
     assert codes(default) == {"INVALID_INPUT"}
     taken = writer.call("createContext", "CreateContextInput", modifier="theme", name="dark")
     assert taken["__typename"] == "Conflict"
-    no_source = writer.call("createContext", "CreateContextInput", modifier="theme",
-                            name="dim", copyFrom="sepia")  # fmt: skip
+    no_source = writer.call(
+        "createContext", "CreateContextInput", modifier="theme", name="dim", copyFrom="sepia"
+    )
     assert (no_source["__typename"], no_source["kind"]) == ("NotFound", "context")
-    missing = writer.call("renameContext", "RenameContextInput", modifier="theme",
-                          name="sepia", newName="x")  # fmt: skip
+    missing = writer.call(
+        "renameContext", "RenameContextInput", modifier="theme", name="sepia", newName="x"
+    )
     assert missing["__typename"] == "NotFound"
     unchanged(writer, before)
 
@@ -464,17 +542,36 @@ def test_context_refusals(writer: Writer) -> None:
 
 def test_a_stale_expected_revision_is_a_conflict(writer: Writer) -> None:
     seen = writer.revision()
-    first = writer.call("updateToken", "UpdateTokenInput", path="color.gray.1",
-                        value="#dddddd", expectedRevision=seen)  # fmt: skip
+    first = writer.call(
+        "updateToken",
+        "UpdateTokenInput",
+        path="color.gray.1",
+        value="#dddddd",
+        expectedRevision=seen,
+    )
     assert first["revision"] == seen + 1
     before = state(writer)
-    stale = writer.call("updateToken", "UpdateTokenInput", path="color.gray.1",
-                        value="#cccccc", expectedRevision=seen)  # fmt: skip
-    assert stale == {"__typename": "Conflict", "code": "STALE_REVISION",
-                     "currentRevision": seen + 1, "message": stale["message"]}  # fmt: skip
+    stale = writer.call(
+        "updateToken",
+        "UpdateTokenInput",
+        path="color.gray.1",
+        value="#cccccc",
+        expectedRevision=seen,
+    )
+    assert stale == {
+        "__typename": "Conflict",
+        "code": "STALE_REVISION",
+        "currentRevision": seen + 1,
+        "message": stale["message"],
+    }
     unchanged(writer, before)
-    retried = writer.call("updateToken", "UpdateTokenInput", path="color.gray.1",
-                          value="#cccccc", expectedRevision=stale["currentRevision"])  # fmt: skip
+    retried = writer.call(
+        "updateToken",
+        "UpdateTokenInput",
+        path="color.gray.1",
+        value="#cccccc",
+        expectedRevision=stale["currentRevision"],
+    )
     assert retried["__typename"] == "TokenSuccess"
 
 
@@ -485,9 +582,11 @@ def test_changes_lists_writes_after_a_revision_page_by_page(writer: Writer) -> N
     start = writer.revision()
     for value in ("#111111", "#222222", "#333333"):
         writer.call("updateToken", "UpdateTokenInput", path="color.gray.1", value=value)
-    query = ("query($s: Int!, $a: String) { changes(since: $s, first: 2, after: $a) "
-             "{ totalCount edges { cursor node { revision path before after author message } } "
-             "pageInfo { hasNextPage endCursor } } }")  # fmt: skip
+    query = (
+        "query($s: Int!, $a: String) { changes(since: $s, first: 2, after: $a) "
+        "{ totalCount edges { cursor node { revision path before after author message } } "
+        "pageInfo { hasNextPage endCursor } } }"
+    )
     page = writer.read(query, {"s": start})["changes"]
     assert page["totalCount"] == 3
     assert page["pageInfo"]["hasNextPage"]
@@ -520,7 +619,11 @@ def test_the_payload_token_is_resolved_only_when_selected(app: Flask, writer: Wr
     without = statements("", "#111111")
     with_token = statements("token { resolvedValue }", "#222222")
     assert with_token > without  # the new revision's theme is loaded only for `token`
-    data = writer.post('mutation { updateToken(input: {path: "color.gray.1", value: "#333333"})'
-                       " { ... on TokenSuccess { token { path resolvedValue } } } }")  # fmt: skip
-    assert data["data"]["updateToken"]["token"] == {"path": "color.gray.1",
-                                                    "resolvedValue": "#333333"}  # fmt: skip
+    data = writer.post(
+        'mutation { updateToken(input: {path: "color.gray.1", value: "#333333"})'
+        " { ... on TokenSuccess { token { path resolvedValue } } } }"
+    )
+    assert data["data"]["updateToken"]["token"] == {
+        "path": "color.gray.1",
+        "resolvedValue": "#333333",
+    }

@@ -54,14 +54,16 @@ def test_one_log_line_per_request_without_secrets(app: Flask, caplog: Any) -> No
         response = app.test_client().post(
             "/graphql", json=QUERY, headers={"Authorization": f"Bearer {key}"}
         )
-    lines = [json.loads(r.getMessage()) for r in caplog.records
-             if r.name == "graphql_api.access"]  # fmt: skip
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "graphql_api.access"]
     assert len(lines) == 1
     line = lines[0]
     assert line["id"] == response.headers["X-Request-Id"]
     assert (line["method"], line["path"], line["operation"], line["status"]) == (
-        "POST", "/graphql", "Rev", 200,
-    )  # fmt: skip
+        "POST",
+        "/graphql",
+        "Rev",
+        200,
+    )
     assert line["sql"] >= 1  # the key lookup and the revision, at least
     assert line["ms"] >= 0
     secret = key.split("_", 2)[2]
@@ -92,8 +94,10 @@ def test_unexpected_errors_are_masked_with_the_request_id(
     body = response.get_json()
     error = body["errors"][0]
     assert error["message"] == "Unexpected error."
-    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR",
-                                   "requestId": response.headers["X-Request-Id"]}  # fmt: skip
+    assert error["extensions"] == {
+        "code": "INTERNAL_SERVER_ERROR",
+        "requestId": response.headers["X-Request-Id"],
+    }
     assert "secret" not in response.get_data(as_text=True)
     assert response.headers["X-Request-Id"] in caplog.text  # the log has it, and the cause
     assert "SELECT secret" in caplog.text
@@ -138,8 +142,13 @@ def test_sqlite_locked_past_the_busy_timeout_is_a_clear_503(tmp_path: Path) -> N
     from graphql_api.store import db  # noqa: PLC0415
     from graphql_api.store.db import Base  # noqa: PLC0415
 
-    app = create_app({"TESTING": True, "SQLITE_BUSY_TIMEOUT_MS": 200,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'locked.sqlite3'}"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLITE_BUSY_TIMEOUT_MS": 200,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'locked.sqlite3'}",
+        }
+    )
     Base.metadata.create_all(db.get_engine(app))
     key = make_key(app, "ci", "write")
 
@@ -147,10 +156,13 @@ def test_sqlite_locked_past_the_busy_timeout_is_a_clear_503(tmp_path: Path) -> N
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
     try:
         response = app.test_client().post(
-            "/graphql", headers={"Authorization": f"Bearer {key}"},
-            json={"query": 'mutation { createModifier(input: {name: "m", contexts: ["a"]}) '
-                           "{ __typename } }"},
-        )  # fmt: skip
+            "/graphql",
+            headers={"Authorization": f"Bearer {key}"},
+            json={
+                "query": 'mutation { createModifier(input: {name: "m", contexts: ["a"]}) '
+                "{ __typename } }"
+            },
+        )
         assert response.status_code == 503
         assert "busy" in response.get_json()["errors"][0]["message"]
         read = app.test_client().post("/graphql", json=QUERY)  # readers are not blocked (WAL)

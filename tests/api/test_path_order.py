@@ -8,8 +8,10 @@ if TYPE_CHECKING:
     from tests.api.conftest import SharedDB
 
 #: Primer's base sizes (src/tokens/base/size/size.json5), written out by hand.
-BASE_SIZES = [f"base.size.{n}" for n in (2, 4, 6, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48,
-                                          64, 80, 96, 112, 128)]  # fmt: skip
+BASE_SIZES = [
+    f"base.size.{n}"
+    for n in (2, 4, 6, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 64, 80, 96, 112, 128)
+]
 
 PAGE = """query($after: String) {
   tokens(filter: {pathPrefix: "base.size"}, first: 5, after: $after) {

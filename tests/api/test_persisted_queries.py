@@ -248,9 +248,11 @@ def test_tokens_queries_list_prints_the_hashes(
     assert empty.output.strip() == ""
     for name, query in (("page.graphql", QUERY), ("count.graphql", OTHER)):
         (tmp_path / name).write_text(query, encoding="utf-8")
-    assert register(small_example, tmp_path / "page.graphql", tmp_path / "count.graphql"
-                    ).exit_code == 0  # fmt: skip
-    apq_only = "query Gray { token(path: \"color.gray.1\") { path } }"
+    assert (
+        register(small_example, tmp_path / "page.graphql", tmp_path / "count.graphql").exit_code
+        == 0
+    )
+    apq_only = 'query Gray { token(path: "color.gray.1") { path } }'
     post(client, query=apq_only, digest=sha256(apq_only))  # a client's: not the operator's list
     result = list_hashes(small_example)
     assert result.exit_code == 0, result.output
@@ -404,17 +406,24 @@ def test_apq_hashes_work_inside_a_batch(small_example: Flask, client: FlaskClien
     assert registered(small_example) == [sha256(OTHER)]
 
 
-@pytest.mark.parametrize("content_type", ["application/jsonp", "text/plain",
-                                          "application/x-www-form-urlencoded",
-                                          "application/json-seq; charset=utf-8"])  # fmt: skip
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/jsonp",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/json-seq; charset=utf-8",
+    ],
+)
 def test_a_body_the_front_door_does_not_read_is_415(
     allowlist: Flask, executions: list[str], content_type: str
 ) -> None:
     """Strawberry reads any type containing application/json; the modes must not be bypassed."""
     client = allowlist.test_client()
     for body in ({"query": MUTATION}, [{"query": MUTATION}]):
-        response = client.post("/graphql", data=json.dumps(body),
-                               headers={"Content-Type": content_type})  # fmt: skip
+        response = client.post(
+            "/graphql", data=json.dumps(body), headers={"Content-Type": content_type}
+        )
         assert response.status_code == 415
         assert response.get_json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
     assert executions == []
@@ -424,11 +433,17 @@ def test_no_batches_cannot_be_bypassed_by_content_type(
     make_app: MakeApp, executions: list[str]
 ) -> None:
     client = make_app(MAX_BATCH_SIZE=0).test_client()
-    response = client.post("/graphql", data=json.dumps([{"query": "{ revision }"}]),
-                           headers={"Content-Type": "application/jsonp"})  # fmt: skip
+    response = client.post(
+        "/graphql",
+        data=json.dumps([{"query": "{ revision }"}]),
+        headers={"Content-Type": "application/jsonp"},
+    )
     assert response.status_code == 415
-    charset = client.post("/graphql", data=json.dumps([{"query": "{ revision }"}]),
-                          headers={"Content-Type": "application/json; charset=utf-8"})  # fmt: skip
+    charset = client.post(
+        "/graphql",
+        data=json.dumps([{"query": "{ revision }"}]),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
     assert charset.status_code == 400
     assert executions == []
 
@@ -473,7 +488,8 @@ def test_documents_clients_registered_do_not_run_in_allowlist_mode(make: MakeApp
     assert error_code(post(strict, digest=sha256(OTHER))) == "PERSISTED_QUERY_NOT_FOUND"
     assert error_code(post(strict, query=OTHER)) == "PERSISTED_QUERY_NOT_ALLOWED"
     assert error_code(post(strict, query=OTHER, digest=sha256(OTHER))) == (
-        "PERSISTED_QUERY_NOT_ALLOWED")  # fmt: skip
+        "PERSISTED_QUERY_NOT_ALLOWED"
+    )
 
 
 def test_the_apq_store_is_bounded_oldest_first(make: MakeApp) -> None:

@@ -30,9 +30,10 @@ NEW_BLUE = {"colorSpace": "srgb", "components": [0, 0.2, 1], "hex": "#0033ff"}
 
 @pytest.fixture
 def primer_writer(
-    app: Flask, monkeypatch: pytest.MonkeyPatch,
+    app: Flask,
+    monkeypatch: pytest.MonkeyPatch,
     _loaded_documents: dict[tuple[Path, str], ResolverDocument],
-) -> Writer:  # fmt: skip
+) -> Writer:
     """Primer in the test's own database (parsed once per session), and a write key."""
     import_primer_once(app, monkeypatch, _loaded_documents)
     return Writer(app.test_client(), make_key(app, "designer", "write"))
@@ -105,8 +106,12 @@ def test_rename_is_a_major_change_shown_as_a_rename(primer_writer: Writer) -> No
     w.call("createRelease", "CreateReleaseInput", name="2.3.0")
     moved = w.call("renameToken", "RenameTokenInput", path=BLUE, newPath="base.color.azure.5")
     assert moved["__typename"] == "TokenSuccess", moved
-    deprecated = w.call("updateToken", "UpdateTokenInput", path="base.color.red.5",
-                        deprecated="use base.color.red.6")  # fmt: skip
+    deprecated = w.call(
+        "updateToken",
+        "UpdateTokenInput",
+        path="base.color.red.5",
+        deprecated="use base.color.red.6",
+    )
     assert deprecated["__typename"] == "TokenSuccess", deprecated
     diff = w.read(
         '{ diff(from: "2.3.0") { toRelease bump suggestedVersion '
@@ -115,9 +120,13 @@ def test_rename_is_a_major_change_shown_as_a_rename(primer_writer: Writer) -> No
     assert diff["toRelease"] is None  # against the current data
     assert diff["changes"] == [
         {"kind": "RENAMED", "path": "base.color.azure.5", "previousPath": BLUE},
-        {"kind": "DEPRECATED", "path": "base.color.red.5", "previousPath": None,
-         "reason": "use base.color.red.6"},
-    ]  # fmt: skip
+        {
+            "kind": "DEPRECATED",
+            "path": "base.color.red.5",
+            "previousPath": None,
+            "reason": "use base.color.red.6",
+        },
+    ]
     assert (diff["bump"], diff["suggestedVersion"]) == ("MAJOR", "3.0.0")
 
 
@@ -183,8 +192,7 @@ def test_the_same_colour_written_differently_is_not_a_change(primer_writer: Writ
     assert isinstance(before, dict)
     assert before.get("hex")  # Primer writes colour objects with a hex member
     w.call("createRelease", "CreateReleaseInput", name="1.0.0")
-    edit = w.call("updateToken", "UpdateTokenInput", path=BLUE, value=before["hex"],
-                  context=light)  # fmt: skip
+    edit = w.call("updateToken", "UpdateTokenInput", path=BLUE, value=before["hex"], context=light)
     assert edit["__typename"] == "TokenSuccess", edit
     assert w.resolved(BLUE, [light]) == before["hex"]  # stored as written
     diff = w.read(DIFF_ALL, {"from": "1.0.0"})["diff"]

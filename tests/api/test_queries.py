@@ -178,9 +178,13 @@ def test_alias_raw_resolved_and_typed_value(small_example: object, gql: Gql) -> 
     assert paths(tok, "aliasChain") == ["dimensions.7"]
     assert paths(tok, "referencedBy") == ["text.typography.heading"]
     assert value(gql, "text.sizes.heading") == {
-        "__typename": "DimensionValue", "value": 28, "unit": "px", "px": 28, "rem": 1.75,
+        "__typename": "DimensionValue",
+        "value": 28,
+        "unit": "px",
+        "px": 28,
+        "rem": 1.75,
         "css": "28px",
-    }  # fmt: skip
+    }
 
 
 def test_referenced_by_lists_direct_referrers_in_path_order(
@@ -423,30 +427,46 @@ def test_color_value_from_a_color_object(primer: SharedDB) -> None:
 
 def test_dimension_value_px(small_example: object, gql: Gql) -> None:
     assert value(gql, "dimensions.max") == {
-        "__typename": "DimensionValue", "value": 9999, "unit": "px", "px": 9999,
-        "rem": 9999 / 16, "css": "9999px",
-    }  # fmt: skip
+        "__typename": "DimensionValue",
+        "value": 9999,
+        "unit": "px",
+        "px": 9999,
+        "rem": 9999 / 16,
+        "css": "9999px",
+    }
 
 
 def test_dimension_value_rem(primer: SharedDB) -> None:
     # typography.json5: base.text.size.sm = {value: 0.875, unit: rem}; root size 16 px.
     assert value(primer.gql, "base.text.size.sm") == {
-        "__typename": "DimensionValue", "value": 0.875, "unit": "rem", "px": 0.875 * 16,
-        "rem": 0.875, "css": "0.875rem",
-    }  # fmt: skip
+        "__typename": "DimensionValue",
+        "value": 0.875,
+        "unit": "rem",
+        "px": 0.875 * 16,
+        "rem": 0.875,
+        "css": "0.875rem",
+    }
 
 
 def test_duration_value(small_example: object, gql: Gql) -> None:
     assert value(gql, "transitions.durations.medium") == {
-        "__typename": "DurationValue", "value": 300, "unit": "ms", "ms": 300, "css": "300ms",
-    }  # fmt: skip
+        "__typename": "DurationValue",
+        "value": 300,
+        "unit": "ms",
+        "ms": 300,
+        "css": "300ms",
+    }
 
 
 def test_cubic_bezier_value(small_example: object, gql: Gql) -> None:
     assert value(gql, "transitions.easingFunctions.accelerate") == {
-        "__typename": "CubicBezierValue", "x1": 0.5, "y1": 0, "x2": 1, "y2": 1,
+        "__typename": "CubicBezierValue",
+        "x1": 0.5,
+        "y1": 0,
+        "x2": 1,
+        "y2": 1,
         "css": "cubic-bezier(0.5, 0, 1, 1)",
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize(
@@ -564,13 +584,21 @@ def test_unknown_value_for_a_custom_type(primer: SharedDB) -> None:
 
 
 VALUE_TYPES = {
-    "color": "ColorValue", "dimension": "DimensionValue", "duration": "DurationValue",
-    "cubicBezier": "CubicBezierValue", "fontWeight": "FontWeightValue",
-    "fontFamily": "FontFamilyValue", "number": "NumberValue", "border": "BorderValue",
-    "strokeStyle": "StrokeStyleValue", "transition": "TransitionValue",
-    "shadow": "ShadowValue", "typography": "TypographyValue",
-    "custom-string": "UnknownValue", "custom-viewportRange": "UnknownValue",
-}  # fmt: skip
+    "color": "ColorValue",
+    "dimension": "DimensionValue",
+    "duration": "DurationValue",
+    "cubicBezier": "CubicBezierValue",
+    "fontWeight": "FontWeightValue",
+    "fontFamily": "FontFamilyValue",
+    "number": "NumberValue",
+    "border": "BorderValue",
+    "strokeStyle": "StrokeStyleValue",
+    "transition": "TransitionValue",
+    "shadow": "ShadowValue",
+    "typography": "TypographyValue",
+    "custom-string": "UnknownValue",
+    "custom-viewportRange": "UnknownValue",
+}
 
 
 def _wrong_value_types(result: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -630,8 +658,11 @@ def test_page_after_the_last_cursor_is_empty(small_example: object, gql: Gql) ->
     assert conn["edges"] == []
     assert conn["totalCount"] == 56
     assert conn["pageInfo"] == {
-        "hasNextPage": False, "hasPreviousPage": True, "startCursor": None, "endCursor": None,
-    }  # fmt: skip
+        "hasNextPage": False,
+        "hasPreviousPage": True,
+        "startCursor": None,
+        "endCursor": None,
+    }
 
 
 def test_first_zero_is_an_empty_page(small_example: object, gql: Gql) -> None:
@@ -719,8 +750,13 @@ def test_filter_by_path_prefix_on_whole_segments(small_example: object, gql: Gql
 def test_filter_by_deprecated(gql: Gql) -> None:
     assert _filtered(gql, {"deprecated": True}) == ["cur.c", "old.a"]
     assert _filtered(gql, {"deprecated": False}) == [
-        "border.focus", "color.accent", "color.base", "color.brand", "color.link", "old.b",
-    ]  # fmt: skip
+        "border.focus",
+        "color.accent",
+        "color.base",
+        "color.brand",
+        "color.link",
+        "old.b",
+    ]
 
 
 def test_filters_combine_and_paginate(small_example: object, gql: Gql) -> None:

@@ -126,8 +126,9 @@ def test_an_id_the_server_did_not_make_is_an_error(writer: Writer, bad: str) -> 
 
 
 def test_nodes_is_bounded_before_any_id_is_read(writer: Writer) -> None:
-    result = writer.post("query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }",
-                         {"ids": ["x"] * 101})  # fmt: skip
+    result = writer.post(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }", {"ids": ["x"] * 101}
+    )
     assert result["errors"][0]["extensions"]["code"] == "TOO_MANY_IDS"
 
 

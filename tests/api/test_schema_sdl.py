@@ -25,8 +25,11 @@ def test_committed_sdl_equals_live_schema() -> None:
 def test_strawberry_cli_prints_the_committed_sdl() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "strawberry", "export-schema", "graphql_api.schema:schema"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == COMMITTED.read_text(encoding="utf-8").strip()
 
 

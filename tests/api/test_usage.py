@@ -50,9 +50,16 @@ THEME_DARK = [{"modifier": "theme", "context": "dark"}]
 CLIENT_HEADER = "apollographql-client-name"
 #: Every path of the document: 8 in both contexts, ``accent.glow`` in dark only.
 PATHS = {
-    "color.blue.5", "color.red.5", "color.gray.1", "size.unit", "size.gap", "accent.fg",
-    "accent.bg", "border.focus", "accent.glow",
-}  # fmt: skip
+    "color.blue.5",
+    "color.red.5",
+    "color.gray.1",
+    "size.unit",
+    "size.gap",
+    "accent.fg",
+    "accent.bg",
+    "border.focus",
+    "accent.glow",
+}
 
 COMPONENT = (
     'query Button($theme: [ThemeSelection!]) { fg: token(path: "accent.fg", theme: $theme) '
@@ -104,14 +111,20 @@ def app_(make: Callable[..., Flask]) -> Flask:
     return make()
 
 
-def post(client: FlaskClient, query: str, variables: dict[str, Any] | None = None,
-         client_name: str | None = None, headers: dict[str, str] | None = None) -> Any:  # fmt: skip
+def post(
+    client: FlaskClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    client_name: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
     """The JSON body of a POST to /graphql, with the client-name header if given."""
     sent = dict(headers or {})
     if client_name is not None:
         sent[CLIENT_HEADER] = client_name
-    response = client.post("/graphql", json={"query": query, "variables": variables or {}},
-                           headers=sent)  # fmt: skip
+    response = client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()
 
@@ -122,9 +135,14 @@ def rows(app: Flask) -> set[tuple[date, str, str, str, int]]:
     state.store.flush()
     with state.store.session() as session:
         result = session.execute(
-            select(TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client,
-                   TokenUsage.count)
-        )  # fmt: skip
+            select(
+                TokenUsage.day,
+                TokenUsage.path,
+                TokenUsage.theme,
+                TokenUsage.client,
+                TokenUsage.count,
+            )
+        )
         return {(r[0], r[1], r[2], r[3], int(r[4])) for r in result}
 
 
@@ -149,10 +167,13 @@ def test_token_reads_are_counted_per_path_theme_client_and_day(app_: Flask) -> N
 
     today = utc_today()
     assert rows(app_) == {
-        (today, "accent.fg", LIGHT, "web", 1), (today, "size.gap", LIGHT, "web", 1),
-        (today, "accent.fg", DARK, "web", 1), (today, "size.gap", DARK, "web", 1),
-        (today, "accent.fg", DARK, "ios", 1), (today, "size.gap", DARK, "ios", 1),
-    }  # fmt: skip
+        (today, "accent.fg", LIGHT, "web", 1),
+        (today, "size.gap", LIGHT, "web", 1),
+        (today, "accent.fg", DARK, "web", 1),
+        (today, "size.gap", DARK, "web", 1),
+        (today, "accent.fg", DARK, "ios", 1),
+        (today, "size.gap", DARK, "ios", 1),
+    }
 
 
 def test_client_is_the_header_else_the_operation_name_else_unknown(app_: Flask) -> None:
@@ -233,8 +254,10 @@ def test_release_reads_are_not_recorded(app_: Flask) -> None:
     writer = Writer(app_.test_client(), make_key(app_, "rel", "write"))
     made = writer.call("createRelease", "CreateReleaseInput", name="1.0.0")
     assert made["__typename"] == "ReleaseSuccess", made
-    writer.read('{ token(path: "accent.fg", release: "1.0.0") { path } '
-                'tokens(release: "1.0.0") { edges { node { path } } } }')  # fmt: skip
+    writer.read(
+        '{ token(path: "accent.fg", release: "1.0.0") { path } '
+        'tokens(release: "1.0.0") { edges { node { path } } } }'
+    )
     assert rows(app_) == set()
 
 
@@ -250,9 +273,12 @@ def test_tokens_count_the_page_only_when_edges_are_read(app_: Flask) -> None:
     client = app_.test_client()
     post(client, "{ tokens { totalCount pageInfo { hasNextPage } } }", client_name="count")
     post(client, "{ tokens(first: 2) { edges { node { path } } } }", client_name="page")
-    post(client, "query { tokens(filter: {pathPrefix: \"size\"}) { ...E } } "
-         "fragment E on TokenConnection { ... on TokenConnection { edges { cursor } } }",
-         client_name="fragment")  # fmt: skip
+    post(
+        client,
+        'query { tokens(filter: {pathPrefix: "size"}) { ...E } } '
+        "fragment E on TokenConnection { ... on TokenConnection { edges { cursor } } }",
+        client_name="fragment",
+    )
     found = counts(app_)
     assert {c for _p, _t, c in found} == {"page", "fragment"}
     assert {p for p, _t, c in found if c == "page"} == {"accent.bg", "accent.fg"}
@@ -267,8 +293,9 @@ def test_response_cache_hits_and_304s_are_counted(app_: Flask, executions: list[
     query = {"query": COMPONENT, "variables": json.dumps({"theme": THEME_DARK})}
     first = client.get("/graphql", query_string=query, headers={CLIENT_HEADER: "ios"})
     tag = first.headers["ETag"]
-    again = client.get("/graphql", query_string=query,
-                       headers={"If-None-Match": tag, CLIENT_HEADER: "ios"})  # fmt: skip
+    again = client.get(
+        "/graphql", query_string=query, headers={"If-None-Match": tag, CLIENT_HEADER: "ios"}
+    )
     assert again.status_code == 304
     assert len(executions) == 2
 
@@ -291,10 +318,12 @@ def test_no_body_variables_or_address_is_stored(app_: Flask) -> None:
     client = app_.test_client()
     response = client.post(
         "/graphql",
-        json={"query": "query Q($p: String!) { token(path: $p) { path } }",
-              "variables": {"p": "accent.fg", "x": marker}},
+        json={
+            "query": "query Q($p: String!) { token(path: $p) { path } }",
+            "variables": {"p": "accent.fg", "x": marker},
+        },
         environ_base={"REMOTE_ADDR": "203.0.113.7"},
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     columns = {c["name"] for c in inspect(db.get_engine(app_)).get_columns("token_usage")}
     assert columns == {"day", "path", "theme", "client", "count"}
@@ -391,11 +420,16 @@ def seed(app: Flask, batch: dict[tuple[date, str, str, str], int]) -> None:
 
 def test_usage_by_client_day_and_theme(app_: Flask) -> None:
     d1, d2, d3 = date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)
-    seed(app_, {
-        (d1, "accent.fg", LIGHT, "web"): 5, (d1, "accent.fg", DARK, "web"): 2,
-        (d2, "accent.fg", LIGHT, "ios"): 9, (d3, "accent.fg", DARK, "web"): 1,
-        (d2, "size.gap", LIGHT, "web"): 100,
-    })  # fmt: skip
+    seed(
+        app_,
+        {
+            (d1, "accent.fg", LIGHT, "web"): 5,
+            (d1, "accent.fg", DARK, "web"): 2,
+            (d2, "accent.fg", LIGHT, "ios"): 9,
+            (d3, "accent.fg", DARK, "web"): 1,
+            (d2, "size.gap", LIGHT, "web"): 100,
+        },
+    )
     client = app_.test_client()
     result = data_of(post(client, USAGE, {"p": "accent.fg"}))["usage"]
     assert (result["total"], result["firstSeen"], result["lastSeen"]) == (
@@ -416,16 +450,18 @@ def test_usage_by_client_day_and_theme(app_: Flask) -> None:
         {"key": LIGHT, "theme": [{"modifier": "theme", "context": "light"}], "count": 14},
         {"key": DARK, "theme": [{"modifier": "theme", "context": "dark"}], "count": 3},
     ]
-    ranged = data_of(post(client, USAGE, {"p": "accent.fg", "since": "2026-01-02",
-                                          "until": "2026-01-02"}))["usage"]  # fmt: skip
+    ranged = data_of(
+        post(client, USAGE, {"p": "accent.fg", "since": "2026-01-02", "until": "2026-01-02"})
+    )["usage"]
     assert (ranged["total"], [c["client"] for c in ranged["clients"]]) == (9, ["ios"])
     nothing = data_of(post(client, USAGE, {"p": "gone.token"}))["usage"]
     assert (nothing["total"], nothing["firstSeen"], nothing["days"]) == (0, None, [])
 
 
 def test_usage_refuses_an_inverted_range(app_: Flask) -> None:
-    result = post(app_.test_client(), USAGE,
-                  {"p": "accent.fg", "since": "2026-02-01", "until": "2026-01-01"})  # fmt: skip
+    result = post(
+        app_.test_client(), USAGE, {"p": "accent.fg", "since": "2026-02-01", "until": "2026-01-01"}
+    )
     assert result["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
 
 
@@ -435,8 +471,9 @@ def test_usage_sees_reads_just_made_and_is_never_cached(app_: Flask) -> None:
     assert data_of(post(client, USAGE, {"p": "accent.fg"}))["usage"]["total"] == 1
     post(client, COMPONENT, client_name="web")  # a response-cache hit
     assert data_of(post(client, USAGE, {"p": "accent.fg"}))["usage"]["total"] == 2
-    response = client.get("/graphql", query_string={
-        "query": '{ usage(path: "accent.fg") { total } }'})  # fmt: skip
+    response = client.get(
+        "/graphql", query_string={"query": '{ usage(path: "accent.fg") { total } }'}
+    )
     assert "ETag" not in response.headers
     assert response.headers["Cache-Control"] == "no-store"
 
@@ -450,8 +487,10 @@ def test_unused_tokens(app_: Flask) -> None:
     assert glow["type"] == "color"
 
     post(client, COMPONENT, client_name="web")
-    post(client, '{ token(path: "accent.glow", theme: [{modifier: "theme", context: "dark"}]) '
-         "{ path } }")  # fmt: skip
+    post(
+        client,
+        '{ token(path: "accent.glow", theme: [{modifier: "theme", context: "dark"}]) { path } }',
+    )
     seed(app_, {(date(2020, 1, 1), "color.blue.5", LIGHT, "old"): 1})
     today = utc_today()
     unused = data_of(post(client, query, {"s": str(today)}))["unusedTokens"]
@@ -483,15 +522,26 @@ def test_deprecated_in_use_lists_the_clients_to_migrate(app_: Flask) -> None:
     today = str(utc_today())
     found = data_of(post(client, DEPRECATED, {"s": today}))["deprecatedInUse"]
     assert found == [
-        {"path": "color.red.5", "deprecated": {"reason": "use accent.fg"}, "total": 3,
-         "lastSeen": today,
-         "clients": [{"client": "web", "count": 2, "lastSeen": today},
-                     {"client": "ios", "count": 1, "lastSeen": today}],
-         "themes": [{"key": LIGHT, "count": 3}]},
-        {"path": "accent.bg", "deprecated": {"reason": None}, "total": 1, "lastSeen": today,
-         "clients": [{"client": "android", "count": 1, "lastSeen": today}],
-         "themes": [{"key": DARK, "count": 1}]},
-    ]  # fmt: skip
+        {
+            "path": "color.red.5",
+            "deprecated": {"reason": "use accent.fg"},
+            "total": 3,
+            "lastSeen": today,
+            "clients": [
+                {"client": "web", "count": 2, "lastSeen": today},
+                {"client": "ios", "count": 1, "lastSeen": today},
+            ],
+            "themes": [{"key": LIGHT, "count": 3}],
+        },
+        {
+            "path": "accent.bg",
+            "deprecated": {"reason": None},
+            "total": 1,
+            "lastSeen": today,
+            "clients": [{"client": "android", "count": 1, "lastSeen": today}],
+            "themes": [{"key": DARK, "count": 1}],
+        },
+    ]
     older = data_of(post(client, DEPRECATED, {"s": "2020-01-01"}))["deprecatedInUse"]
     assert older[0]["path"] == "color.red.5"
     assert older[0]["total"] == 53
@@ -499,8 +549,13 @@ def test_deprecated_in_use_lists_the_clients_to_migrate(app_: Flask) -> None:
 
 
 def test_deprecated_in_use_skips_theme_combinations_that_are_gone(app_: Flask) -> None:
-    seed(app_, {(utc_today(), "color.red.5", "theme=removed", "web"): 4,
-                (utc_today(), "color.red.5", "", "web"): 1})  # fmt: skip
+    seed(
+        app_,
+        {
+            (utc_today(), "color.red.5", "theme=removed", "web"): 4,
+            (utc_today(), "color.red.5", "", "web"): 1,
+        },
+    )
     found = data_of(post(app_.test_client(), DEPRECATED, {"s": str(utc_today())}))
     assert found["deprecatedInUse"][0]["total"] == 1  # "" = defaults: still deprecated
 
@@ -523,8 +578,9 @@ def test_cli_usage_of_a_path(app_: Flask) -> None:
     lines = result.output.splitlines()
     assert any(line.split() == ["web", "1", str(utc_today())] for line in lines)
 
-    as_json = runner.invoke(args=["tokens", "usage", "accent.fg", "--json", "--since",
-                                  "2000-01-01"])  # fmt: skip
+    as_json = runner.invoke(
+        args=["tokens", "usage", "accent.fg", "--json", "--since", "2000-01-01"]
+    )
     assert as_json.exit_code == 0, as_json.output
     body = json.loads(as_json.output)
     assert body["total"] == 9
@@ -545,14 +601,16 @@ def test_cli_unused_and_deprecated_in_use(app_: Flask) -> None:
     as_json = json.loads(runner.invoke(args=["tokens", "usage", "--unused", "--json"]).output)
     assert {t["path"] for t in as_json["tokens"]} == listed
 
-    dep = runner.invoke(args=["tokens", "usage", "--deprecated-in-use", "--since",
-                              str(utc_today())])  # fmt: skip
+    dep = runner.invoke(
+        args=["tokens", "usage", "--deprecated-in-use", "--since", str(utc_today())]
+    )
     assert dep.exit_code == 0, dep.output
     assert "color.red.5" in dep.output
     assert "ios (1)" in dep.output
     assert "use accent.fg" in dep.output
-    dep_json = json.loads(runner.invoke(args=["tokens", "usage", "--deprecated-in-use",
-                                              "--json"]).output)  # fmt: skip
+    dep_json = json.loads(
+        runner.invoke(args=["tokens", "usage", "--deprecated-in-use", "--json"]).output
+    )
     assert [t["path"] for t in dep_json["tokens"]] == ["color.red.5"]
     assert dep_json["tokens"][0]["clients"][0]["client"] == "ios"
 

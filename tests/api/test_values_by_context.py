@@ -35,8 +35,7 @@ ORACLE_INDEX: dict[str, dict[str, str]] = json.loads(
 
 
 def _oracle_for(theme: str, pointer: str) -> dict[str, dict[str, Any]]:
-    name = next(f for f, sel in ORACLE_INDEX.items()
-                if sel == {"theme": theme, "pointer": pointer})  # fmt: skip
+    name = next(f for f, sel in ORACLE_INDEX.items() if sel == {"theme": theme, "pointer": pointer})
     return load_oracle(PRIMER_ORACLE / name)
 
 
@@ -56,8 +55,10 @@ def test_every_primer_token_in_every_theme_equals_the_oracle(primer: SharedDB) -
             want = oracles[entry["context"]][node["path"]]
             assert entry["token"] == {"path": node["path"], "type": want["type"]}
             if canonical(entry["resolvedValue"]) != canonical(want["value"]):
-                problems.append(f"{node['path']} in {entry['context']}: "
-                                f"{entry['resolvedValue']!r} != {want['value']!r}")  # fmt: skip
+                problems.append(
+                    f"{node['path']} in {entry['context']}: "
+                    f"{entry['resolvedValue']!r} != {want['value']!r}"
+                )
     assert len(edges) == len(oracles["light"]) == 1_488
     assert problems == []
 
@@ -79,17 +80,21 @@ def test_other_modifiers_keep_the_context_the_token_was_read_in(primer: SharedDB
 
 def test_typed_values_equal_a_direct_read_in_each_context(primer: SharedDB) -> None:
     typed = "value { __typename ... on ColorValue { hex css } }"
-    across = data_of(primer.gql(
-        f'{{ token(path: "fgColor.default") {{ valuesByContext(modifier: "theme") '
-        f"{{ context {typed} }} }} }}"
-    ))["token"]["valuesByContext"]  # fmt: skip
+    across = data_of(
+        primer.gql(
+            f'{{ token(path: "fgColor.default") {{ valuesByContext(modifier: "theme") '
+            f"{{ context {typed} }} }} }}"
+        )
+    )["token"]["valuesByContext"]
     assert len(across) == 14
     for entry in across:
-        direct = data_of(primer.gql(
-            f'query($t: [ThemeSelection!]) {{ token(path: "fgColor.default", theme: $t) '
-            f"{{ {typed} }} }}",
-            {"t": [{"modifier": "theme", "context": entry["context"]}]},
-        ))["token"]  # fmt: skip
+        direct = data_of(
+            primer.gql(
+                f'query($t: [ThemeSelection!]) {{ token(path: "fgColor.default", theme: $t) '
+                f"{{ {typed} }} }}",
+                {"t": [{"modifier": "theme", "context": entry["context"]}]},
+            )
+        )["token"]
         assert entry["value"] == direct["value"]
         assert entry["value"]["__typename"] == "ColorValue"
     light = next(e for e in across if e["context"] == "light")
@@ -106,8 +111,9 @@ def writer(app: Flask) -> Writer:
 
 
 def test_an_unknown_modifier_is_an_error_listing_the_valid_ones(writer: Writer) -> None:
-    result = writer.post('{ token(path: "accent.fg") { valuesByContext(modifier: "mode") '
-                         "{ context } } }")  # fmt: skip
+    result = writer.post(
+        '{ token(path: "accent.fg") { valuesByContext(modifier: "mode") { context } } }'
+    )
     assert result["data"] == {"token": None}
     [error] = result["errors"]
     assert error["extensions"]["code"] == "UNKNOWN_MODIFIER"
@@ -136,9 +142,13 @@ def test_a_token_missing_in_a_context_gives_null_there(writer: Writer) -> None:
     assert [e["context"] for e in entries] == [c["name"] for c in order]
     assert {e["context"]: e for e in entries} == {
         "light": {"context": "light", "resolvedValue": None, "token": None, "value": None},
-        "dark": {"context": "dark", "resolvedValue": "#123456", "token": {"path": "accent.only"},
-                 "value": {"__typename": "ColorValue"}},
-    }  # fmt: skip
+        "dark": {
+            "context": "dark",
+            "resolvedValue": "#123456",
+            "token": {"path": "accent.only"},
+            "value": {"__typename": "ColorValue"},
+        },
+    }
 
 
 def test_a_release_is_read_as_released(writer: Writer) -> None:

@@ -46,8 +46,6 @@ CHROMIUM = os.environ.get("TOKENS_CHROMIUM", "/usr/bin/chromium")
 EXAMPLE = ROOT / "examples" / "react"
 
 
-
-
 def wait_for(url: str, timeout: float = 30.0) -> None:
     """Poll ``url`` until it answers (any status), or fail."""
     deadline = time.monotonic() + timeout
@@ -75,8 +73,14 @@ class Server:
 
     def cli(self, *args: str) -> str:
         """Run ``flask ARGS`` on the server's database; return its standard output."""
-        done = subprocess.run([*FLASK, *args], cwd=ROOT, env=self.env, check=True,  # noqa: S603
-                              capture_output=True, text=True)  # fmt: skip
+        done = subprocess.run(
+            [*FLASK, *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         return done.stdout
 
 
@@ -84,19 +88,45 @@ class Server:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``uvicorn asgi:app`` on a new SQLite database holding Primer."""
     folder = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'tokens.sqlite3'}",
-           "FLASK_APP": "app"}  # fmt: skip
-    subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)  # fmt: skip
-    subprocess.run([*FLASK, "tokens", "import", str(PRIMER)], cwd=ROOT, env=env,  # noqa: S603
-                   check=True, capture_output=True)  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'tokens.sqlite3'}",
+        "FLASK_APP": "app",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [*FLASK, "tokens", "import", str(PRIMER)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     log = (folder / "server.log").open("w")
-    proc = subprocess.Popen(  # noqa: S603 - our interpreter, our app
-        [sys.executable, "-m", "uvicorn", "asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--timeout-graceful-shutdown", "5"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--timeout-graceful-shutdown",
+            "5",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/graphql?query=%7B__typename%7D")
         yield Server(f"http://127.0.0.1:{port}", env)
@@ -121,11 +151,23 @@ def app_url(server: Server) -> Iterator[str]:
     stamp = EXAMPLE / "node_modules" / ".package-lock.json"  # written by every npm install
     lock = EXAMPLE / "package-lock.json"
     if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=EXAMPLE, check=True,  # noqa: S603
-                       capture_output=True, timeout=600)  # fmt: skip
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=EXAMPLE,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
     env = {**os.environ, "VITE_GRAPHQL_URL": f"{server.url}/graphql"}
-    build = subprocess.run([npm, "run", "build"], cwd=EXAMPLE, env=env, capture_output=True,  # noqa: S603
-                           text=True, timeout=600, check=False)  # fmt: skip
+    build = subprocess.run(
+        [npm, "run", "build"],
+        cwd=EXAMPLE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(EXAMPLE / "dist"))
     httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
@@ -148,8 +190,9 @@ def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only with Chromium
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         yield b
         b.close()
 

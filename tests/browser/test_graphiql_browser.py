@@ -84,13 +84,16 @@ def test_graphiql_runs_a_subscription_over_websocket(page: Page, server: Server)
 
 def write_blue(server: Server, key: str) -> int:
     """``updateToken base.color.blue.5`` over HTTP with ``key``; the new revision."""
-    query = ('mutation { updateToken(input: {path: "base.color.blue.5", value: "#123456", '
-             'context: {modifier: "theme", context: "dark"}}) '
-             "{ __typename ... on TokenSuccess { revision } } }")  # fmt: skip
+    query = (
+        'mutation { updateToken(input: {path: "base.color.blue.5", value: "#123456", '
+        'context: {modifier: "theme", context: "dark"}}) '
+        "{ __typename ... on TokenSuccess { revision } } }"
+    )
     request = urllib.request.Request(  # noqa: S310 - our own local URL
-        f"{server.url}/graphql", data=json.dumps({"query": query}).encode(),
+        f"{server.url}/graphql",
+        data=json.dumps({"query": query}).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
-    )  # fmt: skip
+    )
     with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
         payload = json.load(answer)["data"]["updateToken"]
     assert payload["__typename"] == "TokenSuccess", payload

@@ -167,13 +167,14 @@ def run_mutation_in_graphiql(page: Page, server: Server, key: str) -> tuple[int,
     type_into(page, QUERY_EDITOR, MUTATION)
     page.get_by_role("button", name="Headers", exact=True).click()
     expect(page.locator(HEADERS_EDITOR)).to_be_visible()
-    type_into(page, HEADERS_EDITOR, json.dumps({"Authorization": f"Bearer {key}"}),
-              json_value=True)  # fmt: skip
+    type_into(page, HEADERS_EDITOR, json.dumps({"Authorization": f"Bearer {key}"}), json_value=True)
 
     def is_the_mutation(response: Any) -> bool:
-        return (response.url.startswith(f"{server.url}/graphql")
-                and response.request.method == "POST"
-                and "updateToken" in (response.request.post_data or ""))  # fmt: skip
+        return (
+            response.url.startswith(f"{server.url}/graphql")
+            and response.request.method == "POST"
+            and "updateToken" in (response.request.post_data or "")
+        )
 
     # GraphiQL re-reads the edited document's operations after a pause; until then it may
     # still send the example's operationName, which the server refuses (nothing written).
@@ -209,8 +210,9 @@ def test_react_example_repaints_in_two_browsers_within_a_second_of_a_graphiql_ed
     key = re.search(r"tk_\S+", printed)  # the key, printed once
     assert key, printed
 
-    second = browser.browser_type.launch(executable_path=CHROMIUM, headless=True,
-                                         args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+    second = browser.browser_type.launch(
+        executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+    )
     try:
         with (
             local_page(browser, "react-live-browser-1") as one,
@@ -234,8 +236,11 @@ def test_react_example_repaints_in_two_browsers_within_a_second_of_a_graphiql_ed
             for name, page in apps.items():
                 if not repainted(page, watched):
                     now = {p: swatch_colours(page)[p] for p in watched}
-                    pytest.fail(f"{name} did not repaint {watched} within 15 s of the write "
-                                f"(now {now}, want {NEW_RGB})", pytrace=False)  # fmt: skip
+                    pytest.fail(
+                        f"{name} did not repaint {watched} within 15 s of the write "
+                        f"(now {now}, want {NEW_RGB})",
+                        pytrace=False,
+                    )
                 frames: dict[str, dict[str, float]] = page.evaluate("window.__repaint")
                 times[name] = max(frames[p]["frame"] for p in watched) - responded_at
                 expect(page.locator('[data-testid="revision"]')).to_have_text(str(revision))

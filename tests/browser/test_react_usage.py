@@ -50,8 +50,11 @@ def test_deprecated_in_use_names_what_the_example_still_requests(
     clients = {c["client"]: c["count"] for c in entry["clients"]}
     assert clients.get("react-example", 0) >= loads
     # Only tokens the example requests are listed: its palette and type scale are not deprecated.
-    assert all("react-example" not in {c["client"] for c in e["clients"]}
-               or e["path"] == "focus.outlineColor" for e in report)  # fmt: skip
+    assert all(
+        "react-example" not in {c["client"] for c in e["clients"]}
+        or e["path"] == "focus.outlineColor"
+        for e in report
+    )
 
     after = post(server, USAGE, {"path": "focus.outlineColor"})["usage"]
     assert after["total"] - before["total"] >= loads

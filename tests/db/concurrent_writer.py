@@ -33,8 +33,9 @@ def main(url: str, key: str, mode: str, count: int, name: str) -> None:
     headers = {"Authorization": f"Bearer {key}"}
 
     def post(query: str, variables: dict[str, object]) -> dict[str, object]:
-        response = client.post("/graphql", json={"query": query, "variables": variables},
-                               headers=headers)  # fmt: skip
+        response = client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
         body: dict[str, object] = response.get_json()
         if response.status_code != 200 or body.get("errors"):
             raise RuntimeError(f"{response.status_code}: {body}")
@@ -57,8 +58,12 @@ def main(url: str, key: str, mode: str, count: int, name: str) -> None:
             assert result["__typename"] == "Conflict", result  # type: ignore[index]
             conflicts += 1
     elapsed = time.perf_counter() - started
-    sys.stdout.write(json.dumps({"writes": count, "conflicts": conflicts, "seconds": elapsed,
-                                 "revisions": revisions}) + "\n")  # fmt: skip
+    sys.stdout.write(
+        json.dumps(
+            {"writes": count, "conflicts": conflicts, "seconds": elapsed, "revisions": revisions}
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,11 @@ EDITS: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         ("updateToken", "UpdateTokenInput", {"path": "color.blue.5", "value": "#000001"}),
     ],
     "dimension read by an alias chain and a composite": [
-        ("updateToken", "UpdateTokenInput",
-         {"path": "size.unit", "value": {"value": 0.5, "unit": "rem"}}),
+        (
+            "updateToken",
+            "UpdateTokenInput",
+            {"path": "size.unit", "value": {"value": 0.5, "unit": "rem"}},
+        ),
     ],
     "rename with its references rewritten": [
         ("renameToken", "RenameTokenInput", {"path": "color.blue.5", "newPath": "color.azure.5"}),
@@ -43,23 +46,32 @@ EDITS: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     ],
     "deletion": [("deleteToken", "DeleteTokenInput", {"path": "color.gray.1"})],
     "type change": [
-        ("updateToken", "UpdateTokenInput",
-         {"path": "color.gray.1", "type": "dimension", "value": {"value": 1, "unit": "px"}}),
+        (
+            "updateToken",
+            "UpdateTokenInput",
+            {"path": "color.gray.1", "type": "dimension", "value": {"value": 1, "unit": "px"}},
+        ),
     ],
     "new token at the end of a longer chain": [
         ("createToken", "CreateTokenInput", {"path": "size.wide", "value": "{size.gap}"}),
     ],
     "a context's value re-pointed, then cleared": [
-        ("setTokenValue", "SetTokenValueInput",
-         {"path": "accent.bg", "context": DARK_SEL, "value": "{color.gray.1}"}),
+        (
+            "setTokenValue",
+            "SetTokenValueInput",
+            {"path": "accent.bg", "context": DARK_SEL, "value": "{color.gray.1}"},
+        ),
         ("clearTokenValue", "ClearTokenValueInput", {"path": "accent.bg", "context": DARK_SEL}),
     ],
     "an alias becomes a literal, then an alias again": [
-        ("updateToken", "UpdateTokenInput",
-         {"path": "size.gap", "value": {"value": 9, "unit": "px"}}),
+        (
+            "updateToken",
+            "UpdateTokenInput",
+            {"path": "size.gap", "value": {"value": 9, "unit": "px"}},
+        ),
         ("updateToken", "UpdateTokenInput", {"path": "size.gap", "value": "{size.unit}"}),
     ],
-}  # fmt: skip
+}
 
 
 def rebuilt(app: Flask, theme: dict[str, str]) -> Snapshot:
@@ -108,8 +120,9 @@ def test_carried_forward_equals_rebuilt(
 
 def test_a_theme_whose_layers_did_not_change_is_rekeyed(app: Flask, writer: Writer) -> None:
     light, dark = cached(app, LIGHT), cached(app, DARK)
-    payload = writer.call("setTokenValue", "SetTokenValueInput",
-                          path="accent.bg", context=DARK_SEL, value="#111111")  # fmt: skip
+    payload = writer.call(
+        "setTokenValue", "SetTokenValueInput", path="accent.bg", context=DARK_SEL, value="#111111"
+    )
     assert payload["__typename"] == "TokenSuccess", payload
     new_light, new_dark = cached(app, LIGHT), cached(app, DARK)
     assert new_light.revision == new_dark.revision == payload["revision"]
@@ -132,12 +145,24 @@ def test_a_change_of_structure_rebuilds(app: Flask, writer: Writer) -> None:
 
 def test_a_reimport_with_other_groups_rebuilds(app: Flask, writer: Writer) -> None:
     cached(app, LIGHT)
-    doc: dict[str, Any] = {**MINI, "sets": {"base": {"sources": [{
-        **MINI["sets"]["base"]["sources"][0],
-        "size": {"$type": "dimension", "$deprecated": "use space",
-                 "unit": {"$value": {"value": 4, "unit": "px"}},
-                 "gap": {"$value": "{size.unit}"}},
-    }]}}}  # fmt: skip
+    doc: dict[str, Any] = {
+        **MINI,
+        "sets": {
+            "base": {
+                "sources": [
+                    {
+                        **MINI["sets"]["base"]["sources"][0],
+                        "size": {
+                            "$type": "dimension",
+                            "$deprecated": "use space",
+                            "unit": {"$value": {"value": 4, "unit": "px"}},
+                            "gap": {"$value": "{size.unit}"},
+                        },
+                    }
+                ]
+            }
+        },
+    }
     import_mini(writer, doc)  # the tokens as before; a group property changed
     fresh = rebuilt(app, LIGHT)
     assert fresh.tokens["size.gap"].deprecated == "use space"
@@ -151,15 +176,21 @@ def test_impact_sweeps_every_combination_without_evicting_reads(
     w = Writer(app.test_client(), make_key(app, "designer", "write"))
     import_mini(w)
     light = cached(app, LIGHT)
-    data = w.read('{ impact(path: "color.blue.5") { totalCount themes { theme { context } '
-                  "tokens { path resolvedValue } } } }")  # fmt: skip
+    data = w.read(
+        '{ impact(path: "color.blue.5") { totalCount themes { theme { context } '
+        "tokens { path resolvedValue } } } }"
+    )
     themes = {t["theme"][0]["context"]: t["tokens"] for t in data["impact"]["themes"]}
     expected = {
-        ctx: [{"path": p, "resolvedValue": snap.tokens[p].value}
-              for p in sorted(snap.tokens) if p in {"accent.fg", "accent.bg", "border.focus"}
-              and "color.blue.5" in _reaches(snap, p)]
-        for ctx in ("light", "dark") for snap in [rebuilt(app, {"theme": ctx})]
-    }  # fmt: skip
+        ctx: [
+            {"path": p, "resolvedValue": snap.tokens[p].value}
+            for p in sorted(snap.tokens)
+            if p in {"accent.fg", "accent.bg", "border.focus"}
+            and "color.blue.5" in _reaches(snap, p)
+        ]
+        for ctx in ("light", "dark")
+        for snap in [rebuilt(app, {"theme": ctx})]
+    }
     assert themes == expected
     assert cached(app, LIGHT) is light  # the sweep stored nothing: the read's theme stays
     assert snapshot_store(app).counts["swept"] == 2

@@ -23,21 +23,34 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 4
 WRITES = 10
-COUNTER = {"version": "2025.10",
-           "sets": {"base": {"sources": [{"counter": {"$type": "number", "$value": 0}}]}},
-           "resolutionOrder": [{"$ref": "#/sets/base"}]}  # fmt: skip
+COUNTER = {
+    "version": "2025.10",
+    "sets": {"base": {"sources": [{"counter": {"$type": "number", "$value": 0}}]}},
+    "resolutionOrder": [{"$ref": "#/sets/base"}],
+}
 
 
 def run_writers(url: str, key: str, mode: str) -> list[dict[str, Any]]:
     """Start the writer processes together and collect their statistics."""
     procs = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "tests.db.concurrent_writer", url, key, mode, str(WRITES),
-             f"w{i}"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.db.concurrent_writer",
+                url,
+                key,
+                mode,
+                str(WRITES),
+                f"w{i}",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for i in range(PROCESSES)
-    ]  # fmt: skip
+    ]
     stats = []
     for proc in procs:
         out, err = proc.communicate(timeout=300)
@@ -62,8 +75,9 @@ def test_parallel_read_modify_write_loses_no_update(app: Flask, database_url: st
     ]
     conflicts = sum(s["conflicts"] for s in stats)
     seconds = max(s["seconds"] for s in stats)
-    sys.stdout.write(f"\n{PROCESSES}x{WRITES} increments: {conflicts} conflicts retried, "
-                     f"{seconds:.2f} s\n")  # fmt: skip
+    sys.stdout.write(
+        f"\n{PROCESSES}x{WRITES} increments: {conflicts} conflicts retried, {seconds:.2f} s\n"
+    )
 
 
 def test_parallel_blind_writers_all_land(app: Flask, database_url: str) -> None:

@@ -31,10 +31,14 @@ def test_sigkill_during_an_import_keeps_the_previous_data(
     import_tokens(app.test_cli_runner(), write_themed(tmp_path / "v1", 4, ("light", "dark")))
     before = stored_state(app)
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(  # noqa: S603 - our interpreter, our CLI
+    proc = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "tokens", "import", str(PRIMER)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert proc.stdout is not None
     seen = []
     for line in proc.stdout:

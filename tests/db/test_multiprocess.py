@@ -131,8 +131,9 @@ def test_other_data_shape_is_seen_by_the_other_instance(make_app: MakeApp, tmp_p
     assert after == {"modifiers": []}
     result = get(client_b, DARK).get_json()
     assert result["errors"][0]["extensions"]["code"] == "UNKNOWN_MODIFIER"
-    plain = data_of(client_b.post(
-        "/graphql", json={"query": "{ tokens { totalCount } }"}).get_json())  # fmt: skip
+    plain = data_of(
+        client_b.post("/graphql", json={"query": "{ tokens { totalCount } }"}).get_json()
+    )
     assert plain == {"tokens": {"totalCount": 56}}
 
 
@@ -196,7 +197,7 @@ def test_import_is_seen_by_another_os_process(
 ) -> None:
     a = make_app()
     import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4, ("light", "dark")))
-    child = subprocess.Popen(  # noqa: S603 - our interpreter, our script
+    child = subprocess.Popen(
         [sys.executable, "-c", CHILD, database_url, QUERY, json.dumps(DARK)],
         cwd=ROOT,
         stdin=subprocess.PIPE,

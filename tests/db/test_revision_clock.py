@@ -40,8 +40,9 @@ def unit_px(client: FlaskClient) -> float:
 
 
 def set_unit(writer: Writer, px: float) -> int:
-    payload = writer.call("updateToken", "UpdateTokenInput", path="size.unit",
-                          value={"value": px, "unit": "px"})  # fmt: skip
+    payload = writer.call(
+        "updateToken", "UpdateTokenInput", path="size.unit", value={"value": px, "unit": "px"}
+    )
     assert payload["__typename"] == "TokenSuccess", payload
     return int(payload["revision"])
 
@@ -62,6 +63,7 @@ def test_a_hit_and_a_304_open_no_session_and_no_connection(
     clock_caught_up(app, known=True)
     sessions: list[int] = []
     real = db.get_session
+
     def counting_session() -> Any:
         sessions.append(1)
         return real()

@@ -679,9 +679,16 @@ def test_format_9_8_font_size_naming_a_number_is_px_unless_strict() -> None:
     """Tokens Studio reads a number brought where a dimension belongs as px (lenient only)."""
     data = {
         "n": {"$type": "number", "$value": 2},
-        "t": {"$type": "typography", "$value": {"fontFamily": "Inter", "fontSize": "{n}",
-                                                "fontWeight": 400, "lineHeight": 1}},
-    }  # fmt: skip
+        "t": {
+            "$type": "typography",
+            "$value": {
+                "fontFamily": "Inter",
+                "fontSize": "{n}",
+                "fontWeight": 400,
+                "lineHeight": 1,
+            },
+        },
+    }
     assert all_problems(data) == []
     assert (E.TYPE_MISMATCH, "t") in problems(data, strict=True)
 
@@ -740,10 +747,14 @@ def test_format_6_7_3_type_of_extended_group() -> None:
 
 def test_format_6_3_1_deprecated_inherited_through_extends() -> None:
     data = {
-        "old": {"$deprecated": "use new", "$type": "number", "a": {"$value": 1},
-                "b": {"$value": 2, "$deprecated": False}},
+        "old": {
+            "$deprecated": "use new",
+            "$type": "number",
+            "a": {"$value": 1},
+            "b": {"$value": 2, "$deprecated": False},
+        },
         "copy": {"$extends": "{old}"},
-    }  # fmt: skip
+    }
     doc, _ = parse_document(data)
     out, _ = resolve(doc)
     assert out["copy.a"].deprecated == "use new"
@@ -802,10 +813,14 @@ def test_format_9_errors_inside_composites_name_the_member(value: Any, message: 
 def test_format_9_type_mismatch_names_the_member() -> None:
     data = {
         "d": {"$type": "dimension", "$value": PX},
-        "s": {"$type": "shadow", "$value": [
-            {"color": BLUE, "offsetX": PX, "offsetY": PX, "blur": PX, "spread": PX},
-            {"color": "{d}", "offsetX": PX, "offsetY": PX, "blur": PX, "spread": PX}]},
-    }  # fmt: skip
+        "s": {
+            "$type": "shadow",
+            "$value": [
+                {"color": BLUE, "offsetX": PX, "offsetY": PX, "blur": PX, "spread": PX},
+                {"color": "{d}", "offsetX": PX, "offsetY": PX, "blur": PX, "spread": PX},
+            ],
+        },
+    }
     [err] = all_problems(data)
     assert err.code == E.TYPE_MISMATCH
     assert "shadow[1].color" in err.message

@@ -61,8 +61,10 @@ FILES = {
     "dark.json": {"color": {"a": num(10)}},
     "light.json": {"color": {"a": num(11)}},
 }
-THEME = {"contexts": {"light": [{"$ref": "light.json"}], "dark": [{"$ref": "dark.json"}]},
-         "default": "light"}  # fmt: skip
+THEME = {
+    "contexts": {"light": [{"$ref": "light.json"}], "dark": [{"$ref": "dark.json"}]},
+    "default": "light",
+}
 
 # (resolver document, extra files, input, expected values of some paths)
 VALID = [
@@ -281,9 +283,12 @@ VALID = [
 
 @pytest.mark.parametrize(("resolver", "files", "given", "expected"), VALID)
 def test_resolver_conformance_valid(
-    tmp_path: Path, resolver: dict[str, Any], files: dict[str, Any], given: dict[str, str],
+    tmp_path: Path,
+    resolver: dict[str, Any],
+    files: dict[str, Any],
+    given: dict[str, str],
     expected: dict[str, Any],
-) -> None:  # fmt: skip
+) -> None:
     path = build(tmp_path, resolver, {**FILES, **files})
     got = resolved(load_resolver(path), given)
     assert {p: got.get(p) for p in expected} == expected
@@ -489,14 +494,26 @@ def test_resolver_4_3_extensions_and_descriptions_kept(tmp_path: Path) -> None:
     resolver = {
         "version": V,
         "sets": {"s": {"description": "S", "sources": [], "$extensions": ext}},
-        "modifiers": {"m": {"description": "M", "$extensions": ext, "contexts": {
-            "a": {"description": "context A", "$extensions": ext, "sources": [{"t": num(1)}]},
-            "b": []}}},
+        "modifiers": {
+            "m": {
+                "description": "M",
+                "$extensions": ext,
+                "contexts": {
+                    "a": {
+                        "description": "context A",
+                        "$extensions": ext,
+                        "sources": [{"t": num(1)}],
+                    },
+                    "b": [],
+                },
+            }
+        },
         "resolutionOrder": [
-            {"$ref": "#/sets/s"}, {"$ref": "#/modifiers/m"},
+            {"$ref": "#/sets/s"},
+            {"$ref": "#/modifiers/m"},
             {"type": "set", "name": "inline", "sources": [], "$extensions": ext},
         ],
-    }  # fmt: skip
+    }
     doc = load_resolver(build(tmp_path, resolver, {}))
     assert (doc.sets["s"].description, doc.sets["s"].extensions) == ("S", ext)
     assert doc.sets["inline"].extensions == ext
@@ -508,10 +525,17 @@ def test_resolver_4_3_extensions_and_descriptions_kept(tmp_path: Path) -> None:
 
 def test_resolver_8_token_extensions_survive_resolution(tmp_path: Path) -> None:
     ext = {"org.example": {"keep": [1, {"x": None}]}}
-    files = {"t.json": {"a": {"$type": "number", "$value": 1, "$extensions": ext},
-                        "b": {"$value": "{a}"}}}  # fmt: skip
-    resolver = {"version": V, "sets": {"s": {"sources": [{"$ref": "t.json"}]}},
-                "resolutionOrder": [{"$ref": "#/sets/s"}]}  # fmt: skip
+    files = {
+        "t.json": {
+            "a": {"$type": "number", "$value": 1, "$extensions": ext},
+            "b": {"$value": "{a}"},
+        }
+    }
+    resolver = {
+        "version": V,
+        "sets": {"s": {"sources": [{"$ref": "t.json"}]}},
+        "resolutionOrder": [{"$ref": "#/sets/s"}],
+    }
     doc = load_resolver(build(tmp_path, resolver, files))
     out, _ = resolve(flatten(doc.layers({})))
     assert out["a"].node.extensions == ext
@@ -519,19 +543,30 @@ def test_resolver_8_token_extensions_survive_resolution(tmp_path: Path) -> None:
 
 BRAND_MODE_CONTRAST = {
     "version": V,
-    "sets": {"base": {"sources": [{"fg": {"$type": "number", "$value": "{pick}"},
-                                   "pick": num(0)}]}},
+    "sets": {
+        "base": {"sources": [{"fg": {"$type": "number", "$value": "{pick}"}, "pick": num(0)}]}
+    },
     "modifiers": {
-        "brand": {"contexts": {"a": [{"pick": num(100)}], "b": [{"pick": num(200)}]},
-                  "default": "a"},
-        "mode": {"contexts": {"light": [], "dark": [{"pick": {"$value": "{dark}"},
-                                                     "dark": {"$type": "number", "$value": 2}}]},
-                 "default": "light"},
+        "brand": {
+            "contexts": {"a": [{"pick": num(100)}], "b": [{"pick": num(200)}]},
+            "default": "a",
+        },
+        "mode": {
+            "contexts": {
+                "light": [],
+                "dark": [{"pick": {"$value": "{dark}"}, "dark": {"$type": "number", "$value": 2}}],
+            },
+            "default": "light",
+        },
         "contrast": {"contexts": {"normal": [], "high": [{"dark": num(3)}]}, "default": "normal"},
     },
-    "resolutionOrder": [{"$ref": "#/sets/base"}, {"$ref": "#/modifiers/brand"},
-                        {"$ref": "#/modifiers/mode"}, {"$ref": "#/modifiers/contrast"}],
-}  # fmt: skip
+    "resolutionOrder": [
+        {"$ref": "#/sets/base"},
+        {"$ref": "#/modifiers/brand"},
+        {"$ref": "#/modifiers/mode"},
+        {"$ref": "#/modifiers/contrast"},
+    ],
+}
 
 
 @pytest.mark.parametrize(
@@ -582,8 +617,11 @@ def test_resolver_5_inputs(tmp_path: Path, given: dict[str, Any], codes: list[st
 
 
 def test_resolver_6_1_missing_input_without_default(tmp_path: Path) -> None:
-    resolver = {"version": V, "modifiers": {"size": {"contexts": {"s": [], "l": []}}},
-                "resolutionOrder": [{"$ref": "#/modifiers/size"}]}  # fmt: skip
+    resolver = {
+        "version": V,
+        "modifiers": {"size": {"contexts": {"s": [], "l": []}}},
+        "resolutionOrder": [{"$ref": "#/modifiers/size"}],
+    }
     doc = load_resolver(build(tmp_path, resolver, {}))
     with pytest.raises(DTCGErrorGroup) as info:
         normalise_input({"size": (["s", "l"], None)}, {})
@@ -595,8 +633,11 @@ def test_resolver_6_1_missing_input_without_default(tmp_path: Path) -> None:
 
 def test_resolver_3_1_strict_reads_plain_json_and_reports_duplicate_keys(tmp_path: Path) -> None:
     files = {"t.json": '{"a": {"$type": "number", "$value": 1, "$value": 2}}'}
-    resolver = {"version": V, "sets": {"s": {"sources": [{"$ref": "t.json"}]}},
-                "resolutionOrder": [{"$ref": "#/sets/s"}]}  # fmt: skip
+    resolver = {
+        "version": V,
+        "sets": {"s": {"sources": [{"$ref": "t.json"}]}},
+        "resolutionOrder": [{"$ref": "#/sets/s"}],
+    }
     path = build(tmp_path, resolver, files)
     assert resolved(load_resolver(path), {}) == {"a": 2}
     assert load_problems(path, strict=True) == [(E.DUPLICATE_NAME, "/a")]

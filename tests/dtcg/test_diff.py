@@ -430,10 +430,11 @@ def test_primer_rename_is_detected(primer: Primer) -> None:
 def test_primer_remove_leaf(primer: Primer) -> None:
     referenced = {r.target for t in primer.before.values() for r in t.references}
     only_light = [
-        p for p in primer.light.tokens
+        p
+        for p in primer.light.tokens
         if p not in referenced
         and not any(p in layer.tokens for layer in primer.layers if layer is not primer.light)
-    ]  # fmt: skip
+    ]
     assert only_light
     leaf = only_light[0]
     light = primer.edited_light()

@@ -47,18 +47,35 @@ def test_the_same_colour_written_differently_is_the_same_value(other: Any) -> No
         ("duration", "200ms", "300ms", False),
         ("number", 1, 1.0, True),
         ("fontFamily", "Inter", ["Inter"], True),
-        ("shadow", {"color": "#000000", "offsetX": "0px", "offsetY": "1px", "blur": "2px",
-                    "spread": "0px"},
-         {"color": {"colorSpace": "srgb", "components": [0, 0, 0]},
-          "offsetX": {"value": 0, "unit": "px"}, "offsetY": "1px", "blur": "2px",
-          "spread": "0px"}, True),
-        ("color", {"colorSpace": "display-p3", "components": [1, 0, 0]},
-         {"colorSpace": "display-p3", "components": [0.98, 0, 0]}, False),  # outside sRGB
+        (
+            "shadow",
+            {
+                "color": "#000000",
+                "offsetX": "0px",
+                "offsetY": "1px",
+                "blur": "2px",
+                "spread": "0px",
+            },
+            {
+                "color": {"colorSpace": "srgb", "components": [0, 0, 0]},
+                "offsetX": {"value": 0, "unit": "px"},
+                "offsetY": "1px",
+                "blur": "2px",
+                "spread": "0px",
+            },
+            True,
+        ),
+        (
+            "color",
+            {"colorSpace": "display-p3", "components": [1, 0, 0]},
+            {"colorSpace": "display-p3", "components": [0.98, 0, 0]},
+            False,
+        ),  # outside sRGB
         ("color", "not a colour", "not a colour either", False),  # compared as JSON
         ("x-custom", {"a": [1, 2]}, {"a": [1.0, 2.0]}, True),  # a type the spec lacks: JSON
         ("x-custom", {"a": [1, 2]}, {"a": [2, 1]}, False),
     ],
-)  # fmt: skip
+)
 def test_sameness_by_type(type_: str, a: Any, b: Any, same: bool) -> None:
     assert same_value(type_, a, b) is same
 
@@ -75,13 +92,22 @@ def test_combinations_merge_equal_changes_and_split_different_ones() -> None:
     dark = {"theme": "dark"}
     dim = {"theme": "dim"}
     sides = [
-        (light, tokens(tok("x", "#000000"), tok("y", "#111111")),
-         tokens(tok("x", "#000000"), tok("y", "#222222"))),
-        (dark, tokens(tok("x", "#000000"), tok("y", "#111111")),
-         tokens(tok("x", "#ffffff"), tok("y", "#222222"))),
-        (dim, tokens(tok("x", "#000000"), tok("y", "#333333")),
-         tokens(tok("x", "#ffffff"), tok("y", "#333333"))),
-    ]  # fmt: skip
+        (
+            light,
+            tokens(tok("x", "#000000"), tok("y", "#111111")),
+            tokens(tok("x", "#000000"), tok("y", "#222222")),
+        ),
+        (
+            dark,
+            tokens(tok("x", "#000000"), tok("y", "#111111")),
+            tokens(tok("x", "#ffffff"), tok("y", "#222222")),
+        ),
+        (
+            dim,
+            tokens(tok("x", "#000000"), tok("y", "#333333")),
+            tokens(tok("x", "#ffffff"), tok("y", "#333333")),
+        ),
+    ]
     merged = diff_combinations(sides)
     got = [(t.change.kind, t.change.path, t.change.after, t.themes) for t in merged.changes]
     assert got == [

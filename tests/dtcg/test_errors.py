@@ -35,10 +35,20 @@ def test_every_code_is_documented_in_the_catalogue(code: str) -> None:
 
 def test_codes_that_existed_before_are_kept() -> None:
     kept = {
-        "INVALID_JSON", "FILE_NOT_FOUND", "INVALID_NAME", "INVALID_NODE", "INVALID_VALUE",
-        "CIRCULAR_REFERENCE", "UNRESOLVABLE_REFERENCE", "GROUP_REFERENCE", "TYPE_MISMATCH",
-        "INVALID_RESOLVER", "UNKNOWN_MODIFIER", "UNKNOWN_CONTEXT", "MISSING_INPUT",
-    }  # fmt: skip
+        "INVALID_JSON",
+        "FILE_NOT_FOUND",
+        "INVALID_NAME",
+        "INVALID_NODE",
+        "INVALID_VALUE",
+        "CIRCULAR_REFERENCE",
+        "UNRESOLVABLE_REFERENCE",
+        "GROUP_REFERENCE",
+        "TYPE_MISMATCH",
+        "INVALID_RESOLVER",
+        "UNKNOWN_MODIFIER",
+        "UNKNOWN_CONTEXT",
+        "MISSING_INPUT",
+    }
     assert kept <= set(E.CODES)
 
 
@@ -46,9 +56,12 @@ def test_error_text_and_dict() -> None:
     err = DTCGError(E.TYPE_MISMATCH, "declared color", "a.json", "/x/y", "x.y")
     assert str(err) == "[TYPE_MISMATCH] token x.y, a.json#/x/y: declared color"
     assert err.as_dict() == {
-        "code": "TYPE_MISMATCH", "message": "declared color", "file": "a.json",
-        "pointer": "/x/y", "path": "x.y",
-    }  # fmt: skip
+        "code": "TYPE_MISMATCH",
+        "message": "declared color",
+        "file": "a.json",
+        "pointer": "/x/y",
+        "path": "x.y",
+    }
     group = DTCGErrorGroup([err, err])
     assert str(group).startswith("2 problems found\n  [TYPE_MISMATCH]")
 

@@ -135,18 +135,50 @@ PROPERTIES = st.sampled_from(
 )
 KEYS = st.one_of(PROPERTIES, NAMES, st.text(max_size=4))
 REFERENCES = st.sampled_from(
-    ["{a}", "{a.b}", "{b.a}", "{c}", "{a.b.c}", "{}", "{a..b}", "{ a }", "1px {a} {b}",
-     "#/a", "#/a/b", "#/a/$value/0", "#/a/$type", "#", "#/", "other.json#/a",
-     "{color.$root}", "{a.$root}"]
-)  # fmt: skip
+    [
+        "{a}",
+        "{a.b}",
+        "{b.a}",
+        "{c}",
+        "{a.b.c}",
+        "{}",
+        "{a..b}",
+        "{ a }",
+        "1px {a} {b}",
+        "#/a",
+        "#/a/b",
+        "#/a/$value/0",
+        "#/a/$type",
+        "#",
+        "#/",
+        "other.json#/a",
+        "{color.$root}",
+        "{a.$root}",
+    ]
+)
 STRINGS = st.one_of(
     st.sampled_from(
-        [*SPEC_TYPES, "custom", "#ff0000", "#f00", "red", "16px", "1rem", "0", "200ms",
-         "solid", "bold", "none", "srgb", "px", "rgb(1, 2, 3)"]
+        [
+            *SPEC_TYPES,
+            "custom",
+            "#ff0000",
+            "#f00",
+            "red",
+            "16px",
+            "1rem",
+            "0",
+            "200ms",
+            "solid",
+            "bold",
+            "none",
+            "srgb",
+            "px",
+            "rgb(1, 2, 3)",
+        ]
     ),
     REFERENCES,
     st.text(max_size=8),
-)  # fmt: skip
+)
 NUMBERS = st.one_of(
     st.integers(-5, 1005),
     st.integers(),
@@ -190,10 +222,45 @@ def test_any_json_value_as_a_document(data: Any, strict: bool) -> None:
 
 #: Pieces of JSON and JSON5 text, so that random texts look like token files.
 TEXT_PIECES = st.sampled_from(
-    ["{", "}", "[", "]", ":", ",", ", ", '"a"', '"$value"', '"$type"', "'b'", "c", "$value",
-     "1", "-0", "0x1F", ".5", "+1", "1e400", "NaN", "Infinity", "true", "null", "/*", "*/",
-     "//", "\n", " ", '"\\ud800"', '"{a}"', "'#/a'", '"', "'", "\\", "\ufeff", "\x00"]
-)  # fmt: skip
+    [
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        ",",
+        ", ",
+        '"a"',
+        '"$value"',
+        '"$type"',
+        "'b'",
+        "c",
+        "$value",
+        "1",
+        "-0",
+        "0x1F",
+        ".5",
+        "+1",
+        "1e400",
+        "NaN",
+        "Infinity",
+        "true",
+        "null",
+        "/*",
+        "*/",
+        "//",
+        "\n",
+        " ",
+        '"\\ud800"',
+        '"{a}"',
+        "'#/a'",
+        '"',
+        "'",
+        "\\",
+        "\ufeff",
+        "\x00",
+    ]
+)
 TEXTS = st.one_of(
     st.lists(TEXT_PIECES, max_size=40).map("".join),
     st.text(max_size=60),
@@ -302,10 +369,25 @@ def test_byte_mutated_real_files(
 # --------------------------------------------------------------------------- resolver documents
 
 SOURCE_REFS = st.sampled_from(
-    ["#/sets/a", "#/sets/b", "#/sets", "#/modifiers/m", "#/$defs/t", "#/resolutionOrder/0",
-     "#", "#/nope", "tokens.json", "tokens.json#/c", "missing.json", "../outside.json",
-     "/etc/hostname", "https://example.com/t.json", "sub", ""]
-)  # fmt: skip
+    [
+        "#/sets/a",
+        "#/sets/b",
+        "#/sets",
+        "#/modifiers/m",
+        "#/$defs/t",
+        "#/resolutionOrder/0",
+        "#",
+        "#/nope",
+        "tokens.json",
+        "tokens.json#/c",
+        "missing.json",
+        "../outside.json",
+        "/etc/hostname",
+        "https://example.com/t.json",
+        "sub",
+        "",
+    ]
+)
 SOURCES = st.lists(
     st.one_of(
         st.fixed_dictionaries({"$ref": st.one_of(SOURCE_REFS, LEAVES)}),

@@ -66,8 +66,10 @@ def specs(n: int) -> st.SearchStrategy[Spec]:
 
 def document(tokens: dict[int, Spec]) -> Document:
     data: dict[str, Any] = {
-        "g0": {"$deprecated": "old"}, "g1": {"$type": "number"}, "g2": {},
-    }  # fmt: skip
+        "g0": {"$deprecated": "old"},
+        "g1": {"$type": "number"},
+        "g2": {},
+    }
     for i, spec in tokens.items():
         data[f"g{i % 3}"][f"t{i}"] = {"$value": raw_value(spec)}
     doc, errors = parse_document(data, file="p.json")

@@ -10,14 +10,25 @@ from graphql_api.dtcg.paths import MAX_SUGGESTED_LENGTH, close_paths, sort_paths
 def test_numbers_compare_by_value_within_a_segment() -> None:
     paths = ["base.size.112", "base.size.12", "base.size.128", "base.size.16", "base.size.2"]
     assert sort_paths(paths) == [
-        "base.size.2", "base.size.12", "base.size.16", "base.size.112", "base.size.128",
-    ]  # fmt: skip
+        "base.size.2",
+        "base.size.12",
+        "base.size.16",
+        "base.size.112",
+        "base.size.128",
+    ]
 
 
 def test_digits_inside_a_name_and_groups_stay_together() -> None:
     paths = ["space.x10", "space.x2", "space.x", "b-2", "b.1", "b.10.a", "b.9.z"]
-    assert sort_paths(paths) == ["b.1", "b.9.z", "b.10.a", "b-2", "space.x", "space.x2",
-                                 "space.x10"]  # fmt: skip
+    assert sort_paths(paths) == [
+        "b.1",
+        "b.9.z",
+        "b.10.a",
+        "b-2",
+        "space.x",
+        "space.x2",
+        "space.x10",
+    ]
 
 
 def test_ties_fall_back_to_text_so_the_order_is_total_and_stable() -> None:

@@ -226,8 +226,9 @@ def test_resolver_ref_relative_to_the_document(tmp_path: Path) -> None:
         "resolutionOrder": [{"$ref": "#/sets/s"}],
     }
     # a sibling folder is outside the document's own folder: allowed only when asked
-    doc = load_resolver(write(tmp_path / "themes/r.resolver.json", resolver),
-                        allow_outside_refs=True)  # fmt: skip
+    doc = load_resolver(
+        write(tmp_path / "themes/r.resolver.json", resolver), allow_outside_refs=True
+    )
     assert values(doc, {}) == {"a": 1, "b": 1}
 
 
@@ -237,12 +238,16 @@ def test_resolver_ref_is_percent_decoded(tmp_path: Path) -> None:
     write(tmp_path / "tokens/Thème sombre.json", {"b": {"$value": "{a}"}})
     resolver = {
         "version": "2025.10",
-        "sets": {"s": {"sources": [
-            {"$ref": "tokens/Color%20Light.Mode%201.json"},
-            {"$ref": "tokens/Th%C3%A8me%20sombre.json"},
-        ]}},
+        "sets": {
+            "s": {
+                "sources": [
+                    {"$ref": "tokens/Color%20Light.Mode%201.json"},
+                    {"$ref": "tokens/Th%C3%A8me%20sombre.json"},
+                ]
+            }
+        },
         "resolutionOrder": [{"$ref": "#/sets/s"}],
-    }  # fmt: skip
+    }
     doc = load_resolver(write(tmp_path / "r.resolver.json", resolver))
     assert values(doc, {}) == {"a": 1, "b": 1}
 
@@ -614,10 +619,16 @@ def test_load_problems_collected_with_the_partial_document(tmp_path: Path) -> No
     resolver = {
         "version": "2025.10",
         "modifiers": {"m": {"contexts": {}}},
-        "sets": {"s": {"sources": [{"$ref": "missing.json"}, {"c": {"$bad": {"$value": 1},
-                                                                     "a": {"$value": "{c.a}"}}}]}},
+        "sets": {
+            "s": {
+                "sources": [
+                    {"$ref": "missing.json"},
+                    {"c": {"$bad": {"$value": 1}, "a": {"$value": "{c.a}"}}},
+                ]
+            }
+        },
         "resolutionOrder": [{"$ref": "#/modifiers/m"}, {"$ref": "#/sets/s"}],
-    }  # fmt: skip
+    }
     path = write(tmp_path / "r.json", resolver)
     problems: list[Any] = []
     doc = load_resolver(path, problems=problems)

@@ -249,8 +249,12 @@ def test_strict_files(tmp_path: Path, text: str, code: str, pointer: str) -> Non
 
 def test_strict_accepts_a_2025_10_document() -> None:
     data = {
-        "color": {"$type": "color", "$description": "colours", "$deprecated": False,
-                  "accent": {"$root": {"$value": BLACK}}},
+        "color": {
+            "$type": "color",
+            "$description": "colours",
+            "$deprecated": False,
+            "accent": {"$root": {"$value": BLACK}},
+        },
         "size": {"$type": "dimension", "s": {"$value": PX}, "$extensions": {"org.x": 1}},
         "alias": {"$ref": "#/color/accent/$root/$value", "$type": "color"},
         "shadow": {
@@ -259,5 +263,5 @@ def test_strict_accepts_a_2025_10_document() -> None:
         },
         "button": {"bg": {"$type": "color", "$value": "{color.accent.$root}"}},
         "button-primary": {"$extends": "{button}"},
-    }  # fmt: skip
+    }
     assert codes(data, strict=True) == []

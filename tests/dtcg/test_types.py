@@ -757,13 +757,17 @@ def test_compat_typography_members_optional() -> None:
     ("size", "line_height", "ratio"),
     [
         pytest.param("16px", "24px", 1.5, id="compat-line-height-px"),
-        pytest.param({"value": 12, "unit": "px"}, {"value": 16, "unit": "px"}, 16 / 12,
-                     id="compat-line-height-px-object"),
+        pytest.param(
+            {"value": 12, "unit": "px"},
+            {"value": 16, "unit": "px"},
+            16 / 12,
+            id="compat-line-height-px-object",
+        ),
         pytest.param("1rem", "20px", 1.25, id="compat-line-height-px-over-rem"),
         pytest.param("12px", "1.5rem", 2, id="compat-line-height-rem"),
         pytest.param(None, "1.2em", 1.2, id="compat-line-height-em-is-the-ratio"),
     ],
-)  # fmt: skip
+)
 def test_compat_typography_line_height_dimension(size: Any, line_height: Any, ratio: float) -> None:
     """CSS reads a length line height as that length; Adobe Spectrum ships px ones."""
     value = {"lineHeight": line_height} | ({"fontSize": size} if size else {})
@@ -776,10 +780,13 @@ def test_compat_typography_line_height_dimension(size: Any, line_height: Any, ra
     ("value", "fragment"),
     [
         pytest.param({"lineHeight": "24px"}, "fontSize", id="compat-line-height-px-needs-size"),
-        pytest.param({"fontSize": "0px", "lineHeight": "24px"}, "fontSize",
-                     id="compat-line-height-px-size-zero"),
+        pytest.param(
+            {"fontSize": "0px", "lineHeight": "24px"},
+            "fontSize",
+            id="compat-line-height-px-size-zero",
+        ),
     ],
-)  # fmt: skip
+)
 def test_compat_typography_line_height_dimension_invalid(value: Any, fragment: str) -> None:
     invalid("typography", value, fragment)
 

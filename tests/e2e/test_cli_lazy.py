@@ -41,11 +41,14 @@ main()
 
 def loaded(args: list[str], database_url: str) -> set[str]:
     """The heavy modules a ``flask --app app ARGS`` process had imported when it ended."""
-    proc = subprocess.run(  # noqa: S603 - our own interpreter and probe
+    proc = subprocess.run(
         [sys.executable, "-c", PROBE.format(heavy=HEAVY, args=args)],
-        cwd=ROOT, env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     line = next(x for x in proc.stderr.splitlines() if x.startswith("LOADED:"))
     return {m for m in line.removeprefix("LOADED:").split(",") if m}
@@ -60,8 +63,9 @@ def sqlite_url(tmp_path: Path) -> str:
     return url
 
 
-@pytest.mark.parametrize("args", [["--help"], ["keys", "--help"], ["keys", "list"],
-                                  ["tokens", "--help"]])  # fmt: skip
+@pytest.mark.parametrize(
+    "args", [["--help"], ["keys", "--help"], ["keys", "list"], ["tokens", "--help"]]
+)
 def test_help_and_keys_import_nothing_heavy(sqlite_url: str, args: list[str]) -> None:
     assert loaded(args, sqlite_url) == set()
 
@@ -75,8 +79,7 @@ def test_validate_imports_the_engine_but_not_graphql(sqlite_url: str) -> None:
 
 @pytest.fixture
 def lazy_app(database_url: str) -> Iterator[Flask]:
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
-                      "WEB_ON_FIRST_REQUEST": True})  # fmt: skip
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "WEB_ON_FIRST_REQUEST": True})
     Base.metadata.create_all(db.get_engine(app))
     try:
         yield app

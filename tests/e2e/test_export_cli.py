@@ -225,11 +225,23 @@ TOLERANT_EXPORTED: dict[str, tuple[str, Any]] = {
 
 #: The context-per-file fixture's 16 token paths (base.json 12, the contexts' color.* 4).
 CONTEXT_PATHS = {
-    "palette.white", "palette.black", "palette.gray.100", "palette.gray.700",
-    "palette.gray.900", "palette.violet.300", "palette.violet.600", "palette.violet.800",
-    "palette.yellow.300", "space.sm", "space.md", "focus.width",
-    "color.bg", "color.fg", "color.accent", "color.focus-ring",
-}  # fmt: skip
+    "palette.white",
+    "palette.black",
+    "palette.gray.100",
+    "palette.gray.700",
+    "palette.gray.900",
+    "palette.violet.300",
+    "palette.violet.600",
+    "palette.violet.800",
+    "palette.yellow.300",
+    "space.sm",
+    "space.md",
+    "focus.width",
+    "color.bg",
+    "color.fg",
+    "color.accent",
+    "color.focus-ring",
+}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -479,9 +491,20 @@ def test_small_example_export_under_strict_validation(
     tokens = flat(exported(runner, out))
     assert len(tokens) == 56
     assert {t["$type"] for t in tokens.values()} <= {
-        "color", "dimension", "duration", "fontFamily", "fontWeight", "cubicBezier",
-        "number", "strokeStyle", "border", "transition", "shadow", "gradient", "typography",
-    }  # fmt: skip
+        "color",
+        "dimension",
+        "duration",
+        "fontFamily",
+        "fontWeight",
+        "cubicBezier",
+        "number",
+        "strokeStyle",
+        "border",
+        "transition",
+        "shadow",
+        "gradient",
+        "typography",
+    }
     errors = strict_errors(runner, out)
     typography = {
         "composite-examples.typography.body",
@@ -561,8 +584,9 @@ def test_formats_write_the_http_bytes(
     contexts: FlaskCliRunner, client: FlaskClient, tmp_path: Path, fmt: str
 ) -> None:
     out = tmp_path / f"light.{fmt}"
-    result = contexts.invoke(args=["tokens", "export", "--format", fmt, "--theme", "light",
-                                   str(out)])  # fmt: skip
+    result = contexts.invoke(
+        args=["tokens", "export", "--format", fmt, "--theme", "light", str(out)]
+    )
     assert result.exit_code == 0, result.output
     # 16 tokens, none typography: one variable each.
     assert re.search(r"\bWrote 16 variables\b", result.stdout), result.stdout
@@ -570,14 +594,29 @@ def test_formats_write_the_http_bytes(
 
 
 def test_css_variables_from_the_source(contexts: FlaskCliRunner) -> None:
-    result = contexts.invoke(args=["tokens", "export", "--format", "css", "--theme",
-                                   "high-contrast", "--prefix", "ds", "-"])  # fmt: skip
+    result = contexts.invoke(
+        args=[
+            "tokens",
+            "export",
+            "--format",
+            "css",
+            "--theme",
+            "high-contrast",
+            "--prefix",
+            "ds",
+            "-",
+        ]
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     # high-contrast.json: accent = {palette.yellow.300} = #fde047, focus.width = 4px;
     # base.json: space.md = 16px.
-    for line in ("  --ds-color-accent: #fde047;", "  --ds-focus-width: 4px;",
-                 "  --ds-space-md: 16px;", "  --ds-color-focus-ring: #fde047;"):  # fmt: skip
+    for line in (
+        "  --ds-color-accent: #fde047;",
+        "  --ds-focus-width: 4px;",
+        "  --ds-space-md: 16px;",
+        "  --ds-color-focus-ring: #fde047;",
+    ):
         assert line in lines, result.stdout
     assert lines[1] == ":root {"
     assert lines[-1] == "}"

@@ -78,9 +78,12 @@ def test_import_if_empty_keeps_existing_data(app: Flask, runner: FlaskCliRunner)
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_serve_checks_the_address_first_and_installs_only_what_serving_needs() -> None:
     out = subprocess.run(
-        ["make", "-n", "-B", "serve", "HOST=0.0.0.0", "PORT=8080"],  # noqa: S607 - as a user
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        ["make", "-n", "-B", "serve", "HOST=0.0.0.0", "PORT=8080"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     lines = out.splitlines()
 
     def first(text: str) -> int:

@@ -442,8 +442,10 @@ def test_import_spectrum_package(runner: FlaskCliRunner, client: FlaskClient) ->
     # colour {transparent-black-200} = rgba(0, 0, 0, 0.12): 0.12 * 255 = 30.6 → 31 = 0x1f.
     layer = token(client, SHADOW, "drop-shadow-emphasized", dark_mobile)["value"]["layers"][0]
     assert (layer["offsetY"], layer["blur"], layer["color"]) == (
-        {"value": 2.0, "unit": "px"}, {"value": 6.0, "unit": "px"}, {"hex": "#0000001f"}
-    )  # fmt: skip
+        {"value": 2.0, "unit": "px"},
+        {"value": 6.0, "unit": "px"},
+        {"hex": "#0000001f"},
+    )
     result = validate(
         runner, spectrum, "--strict", "--input-format", "spectrum", "--format", "json"
     )

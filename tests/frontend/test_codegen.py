@@ -58,10 +58,15 @@ def npm(
         **(env or {}),
     }
     try:
-        proc = subprocess.run(  # noqa: S603 - npm from PATH, fixed arguments
-            [NPM, *args], cwd=example, env=full_env, capture_output=True, text=True,
-            timeout=timeout, check=False,
-        )  # fmt: skip
+        proc = subprocess.run(
+            [NPM, *args],
+            cwd=example,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else e.stdout
         err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else e.stderr
@@ -151,8 +156,16 @@ def test_react_example_builds_static_files_for_any_server(tmp_path: Path) -> Non
     example = installed("react")
     out = tmp_path / "dist"
     api = "http://127.0.0.1:5999/graphql"  # the API on another origin, fixed at build time
-    npm(example, "run", "build", "--", "--outDir", str(out), "--emptyOutDir",
-        env={"VITE_GRAPHQL_URL": api})  # fmt: skip
+    npm(
+        example,
+        "run",
+        "build",
+        "--",
+        "--outDir",
+        str(out),
+        "--emptyOutDir",
+        env={"VITE_GRAPHQL_URL": api},
+    )
 
     index = (out / "index.html").read_text(encoding="utf-8")
     scripts = re.findall(r'<script[^>]* src="([^"]+)"', index)

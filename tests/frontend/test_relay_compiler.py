@@ -46,15 +46,29 @@ pytestmark = pytest.mark.skipif(
 def _npm(*args: str) -> str:
     if NPM is None:
         pytest.fail("npm is not on PATH, and TOKENS_REQUIRE_NPM=1 requires it", pytrace=False)
-    env = {**os.environ, "CI": "true", "NO_COLOR": "1", "npm_config_audit": "false",
-           "npm_config_fund": "false", "npm_config_update_notifier": "false"}  # fmt: skip
-    proc = subprocess.run(  # noqa: S603 - npm from PATH, fixed arguments
-        [NPM, *args], cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+    env = {
+        **os.environ,
+        "CI": "true",
+        "NO_COLOR": "1",
+        "npm_config_audit": "false",
+        "npm_config_fund": "false",
+        "npm_config_update_notifier": "false",
+    }
+    proc = subprocess.run(
+        [NPM, *args],
+        cwd=EXAMPLE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
         check=False,
-    )  # fmt: skip
+    )
     if proc.returncode != 0:
-        pytest.fail(f"npm {' '.join(args)} exited {proc.returncode}\n{proc.stdout[-6000:]}\n"
-                    f"{proc.stderr[-6000:]}", pytrace=False)  # fmt: skip
+        pytest.fail(
+            f"npm {' '.join(args)} exited {proc.returncode}\n{proc.stdout[-6000:]}\n"
+            f"{proc.stderr[-6000:]}",
+            pytrace=False,
+        )
     return proc.stdout + proc.stderr
 
 
@@ -102,15 +116,18 @@ def writer(app: Flask) -> Writer:
 
 
 def test_the_compiled_queries_run_against_the_server(writer: Writer) -> None:
-    listing: dict[str, Any] = writer.read(operation_text("TokenListQuery"),
-                                          {"theme": DARK, "prefix": "accent"})  # fmt: skip
+    listing: dict[str, Any] = writer.read(
+        operation_text("TokenListQuery"), {"theme": DARK, "prefix": "accent"}
+    )
     edges = listing["tokens"]["edges"]
     assert [e["node"]["path"] for e in edges] == ["accent.bg", "accent.fg"]
     assert {m["name"] for m in listing["modifiers"]} == {"theme"}
     fg = edges[1]["node"]
     assert fg["value"]["hex"] == "#d1242f"  # dark
     assert {v["context"]: v["value"]["hex"] for v in fg["valuesByContext"]} == {
-        "light": "#0969da", "dark": "#d1242f"}  # fmt: skip
+        "light": "#0969da",
+        "dark": "#d1242f",
+    }
 
     refetched = writer.read(operation_text("TokenSwatchRefetchQuery"), {"id": fg["id"]})
     assert refetched["node"] == fg  # the same token, in the same (dark) theme
@@ -122,7 +139,8 @@ def test_the_compiled_queries_run_against_the_server(writer: Writer) -> None:
     assert first["pageInfo"]["hasNextPage"] is True
     after = writer.read(paging, {"first": 2, "after": first["pageInfo"]["endCursor"]})["tokens"]
     assert [e["node"]["path"] for e in after["edges"]] == everything[2:4]
-    back = writer.read(paging, {"first": None, "last": 2,
-                                "before": after["pageInfo"]["endCursor"]})["tokens"]  # fmt: skip
+    back = writer.read(
+        paging, {"first": None, "last": 2, "before": after["pageInfo"]["endCursor"]}
+    )["tokens"]
     assert [e["node"]["path"] for e in back["edges"]] == everything[1:3]
     assert back["pageInfo"]["hasPreviousPage"] is True

@@ -31,10 +31,20 @@ from tests.real_world_compare import compare
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "real-world"
 MANIFESTS = sorted(CORPUS.glob("*/manifest.json"))
 #: The codes strict mode uses for the forms tolerant mode accepts.
-STRICT_CODES = frozenset({
-    E.INVALID_VALUE, E.UNKNOWN_TYPE, E.MISSING_TYPE, E.INVALID_PROPERTY, E.INVALID_REFERENCE,
-    E.INVALID_NODE, E.INVALID_JSON, E.DUPLICATE_NAME, E.TYPE_MISMATCH, E.INVALID_NAME,
-})  # fmt: skip
+STRICT_CODES = frozenset(
+    {
+        E.INVALID_VALUE,
+        E.UNKNOWN_TYPE,
+        E.MISSING_TYPE,
+        E.INVALID_PROPERTY,
+        E.INVALID_REFERENCE,
+        E.INVALID_NODE,
+        E.INVALID_JSON,
+        E.DUPLICATE_NAME,
+        E.TYPE_MISMATCH,
+        E.INVALID_NAME,
+    }
+)
 MAX_SHOWN = 200
 
 
@@ -44,8 +54,9 @@ def _manifest(path: Path) -> dict[str, Any]:
 
 
 def _load(folder: Path, manifest: dict[str, Any], **options: Any) -> Any:
-    return importers.load(folder / manifest["input"], manifest.get("inputFormat") or "auto",
-                          **options)  # fmt: skip
+    return importers.load(
+        folder / manifest["input"], manifest.get("inputFormat") or "auto", **options
+    )
 
 
 @pytest.fixture(params=MANIFESTS, ids=[p.parent.name for p in MANIFESTS])

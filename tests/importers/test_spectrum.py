@@ -62,10 +62,15 @@ def test_alias_chains_cross_both_axes(theme: str, scale: str, edge: str, blur: s
     assert tokens["old-accent"].value == BLUE[theme]  # alias of an alias of a colour set
     assert (tokens["accent-edge"].type, tokens["accent-edge"].value) == ("dimension", edge)
     assert tokens["drop-shadow-emphasized"].value == [
-        {"offsetX": "0px", "offsetY": "2px", "blur": blur, "spread": "0px",
-         "color": "rgba(0, 0, 0, 0.12)"},
+        {
+            "offsetX": "0px",
+            "offsetY": "2px",
+            "blur": blur,
+            "spread": "0px",
+            "color": "rgba(0, 0, 0, 0.12)",
+        },
         {"offsetX": "1px", "offsetY": "0px", "blur": "0px", "spread": "0px", "color": BLUE[theme]},
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(
@@ -107,15 +112,20 @@ def test_deprecation_and_metadata() -> None:
     assert base["old-accent"].deprecated == "Use accent-color instead; renamed to accent-color"
     assert base["older-accent"].deprecated is True
     assert base["accent-color"].deprecated is None
-    assert base["accent-edge"].extensions == {EXTENSION: {
-        "uuid": "u-ae2", "private": True, "$schema": SCHEMA + "alias.json"}}  # fmt: skip
+    assert base["accent-edge"].extensions == {
+        EXTENSION: {"uuid": "u-ae2", "private": True, "$schema": SCHEMA + "alias.json"}
+    }
     extensions = base["accent-color"].extensions
     assert extensions is not None
     assert extensions[EXTENSION]["component"] == "button"
     dark = doc.modifiers["colorTheme"].contexts["dark"].tokens["blue-800"]
-    assert dark.extensions == {EXTENSION: {
-        "uuid": "u-b8", "$schema": SCHEMA + "color-set.json",
-        "set": {"uuid": "u-b8-d", "$schema": SCHEMA + "color.json"}}}  # fmt: skip
+    assert dark.extensions == {
+        EXTENSION: {
+            "uuid": "u-b8",
+            "$schema": SCHEMA + "color-set.json",
+            "set": {"uuid": "u-b8-d", "$schema": SCHEMA + "color.json"},
+        }
+    }
     assert (dark.file, dark.pointer) == (str(SRC / "color-palette.json"), "/blue-800/sets/dark")
 
 
@@ -135,11 +145,17 @@ def test_strict_keeps_rejecting_the_non_standard_forms() -> None:
 
 def test_every_problem_names_its_file_pointer_and_token(tmp_path: Path) -> None:
     entry = {"$schema": SCHEMA + "color.json", "value": "rgb(0, 0, 0)", "uuid": "u"}
-    write(tmp_path / "a.json", {
-        "mixed": {"$schema": SCHEMA + "color-set.json", "sets": {"light": entry, "desktop": entry}},
-        "empty": {"$schema": SCHEMA + "color.json", "uuid": "u"},
-        "ok": entry,
-    })  # fmt: skip
+    write(
+        tmp_path / "a.json",
+        {
+            "mixed": {
+                "$schema": SCHEMA + "color-set.json",
+                "sets": {"light": entry, "desktop": entry},
+            },
+            "empty": {"$schema": SCHEMA + "color.json", "uuid": "u"},
+            "ok": entry,
+        },
+    )
     write(
         tmp_path / "b.json", {"odd": {"$schema": SCHEMA + "color-set.json", "sets": {"x": entry}}}
     )

@@ -65,9 +65,16 @@ def test_bad_expressions(text: str, message: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("{a} * 2", True), ("floor({a} / 0)", True), ("-4px", False), ("16", False),
-     ("Inter, sans-serif", False), ("rgba({c}, 0.5)", False), ("ease-in-out", False)],
-)  # fmt: skip
+    [
+        ("{a} * 2", True),
+        ("floor({a} / 0)", True),
+        ("-4px", False),
+        ("16", False),
+        ("Inter, sans-serif", False),
+        ("rgba({c}, 0.5)", False),
+        ("ease-in-out", False),
+    ],
+)
 def test_is_expression(text: str, expected: bool) -> None:
     assert is_expression(text) is expected
 
@@ -116,8 +123,9 @@ MATH_SETS = {
 
 
 def test_math_is_evaluated_per_theme_after_flattening(tmp_path: Path) -> None:
-    path = _export(tmp_path, MATH_SETS, [_theme("small", "core", "small"),
-                                         _theme("large", "core", "large")])  # fmt: skip
+    path = _export(
+        tmp_path, MATH_SETS, [_theme("small", "core", "small"), _theme("large", "core", "large")]
+    )
     doc = load_tokens_studio(path)
     assert validate_document(doc) == []
     small, large = values(doc, {"mode": "small"}), values(doc, {"mode": "large"})
@@ -130,8 +138,10 @@ def test_math_is_evaluated_per_theme_after_flattening(tmp_path: Path) -> None:
 
 
 def test_strict_keeps_refusing_math(tmp_path: Path) -> None:
-    size = {"base": {"value": "16", "type": "sizing"},
-            "double": {"value": "{size.base} * 2", "type": "sizing"}}  # fmt: skip
+    size = {
+        "base": {"value": "16", "type": "sizing"},
+        "double": {"value": "{size.base} * 2", "type": "sizing"},
+    }
     sets = {"core": {"size": size}}
     path = _export(tmp_path, sets, [_theme("only", "core")])
     problems: list[E.DTCGError] = []
@@ -142,10 +152,14 @@ def test_strict_keeps_refusing_math(tmp_path: Path) -> None:
 
 def test_number_aliasing_a_dimension_is_its_number_unless_strict(tmp_path: Path) -> None:
     file = tmp_path / "tokens.json"
-    file.write_text(json.dumps({
-        "base": {"$type": "dimension", "$value": {"value": 16, "unit": "px"}},
-        "ratio": {"$type": "number", "$value": "{base}"},
-    }))  # fmt: skip
+    file.write_text(
+        json.dumps(
+            {
+                "base": {"$type": "dimension", "$value": {"value": 16, "unit": "px"}},
+                "ratio": {"$type": "number", "$value": "{base}"},
+            }
+        )
+    )
     doc = load_token_file(file)
     assert validate_document(doc) == []
     assert resolve(flatten(doc.layers({})))[0]["ratio"].value == 16
@@ -154,13 +168,22 @@ def test_number_aliasing_a_dimension_is_its_number_unless_strict(tmp_path: Path)
 
 
 def test_a_bad_expression_names_token_file_and_pointer(tmp_path: Path) -> None:
-    sets = {"core": {"size": {"zero": {"value": "0", "type": "sizing"},
-                              "bad": {"value": "8 / {size.zero}", "type": "sizing"}}}}  # fmt: skip
+    sets = {
+        "core": {
+            "size": {
+                "zero": {"value": "0", "type": "sizing"},
+                "bad": {"value": "8 / {size.zero}", "type": "sizing"},
+            }
+        }
+    }
     path = _export(tmp_path, sets, [_theme("only", "core")])
     [err] = validate_document(load_tokens_studio(path))
     assert (err.code, err.path, err.file, err.pointer) == (
-        E.INVALID_VALUE, "size.bad", str(path / "core.json"), "/size/bad",
-    )  # fmt: skip
+        E.INVALID_VALUE,
+        "size.bad",
+        str(path / "core.json"),
+        "/size/bad",
+    )
     assert "division by zero" in err.message
 
 
@@ -184,12 +207,17 @@ def test_colour_modifiers_match_sd_transforms(
     modify = {"type": kind, "value": "{mod.amount}", "space": space}
     if other:
         modify["color"] = other
-    sets = {"core": {
-        "mod": {"amount": {"value": amount, "type": "number"}},
-        "base": {"value": "#C14242", "type": "color"},
-        "out": {"value": "{base}", "type": "color",
-                "$extensions": {"studio.tokens": {"modify": modify}}},
-    }}  # fmt: skip
+    sets = {
+        "core": {
+            "mod": {"amount": {"value": amount, "type": "number"}},
+            "base": {"value": "#C14242", "type": "color"},
+            "out": {
+                "value": "{base}",
+                "type": "color",
+                "$extensions": {"studio.tokens": {"modify": modify}},
+            },
+        }
+    }
     doc = load_tokens_studio(_export(tmp_path, sets, [_theme("only", "core")]))
     assert validate_document(doc) == []
     assert compare("color", values(doc, {"mode": "only"})["out"], expected) is None
@@ -198,12 +226,14 @@ def test_colour_modifiers_match_sd_transforms(
 def test_every_problem_of_every_stage_in_one_run(runner: FlaskCliRunner, tmp_path: Path) -> None:
     sets = {
         "core": {
-            "size": {"base": {"value": "8", "type": "sizing"},
-                     "bad": {"value": "{size.base} / 0", "type": "sizing"},  # resolve stage
-                     "after": {"value": "{size.bad} * 2", "type": "sizing"}},  # hidden by bad
+            "size": {
+                "base": {"value": "8", "type": "sizing"},
+                "bad": {"value": "{size.base} / 0", "type": "sizing"},  # resolve stage
+                "after": {"value": "{size.bad} * 2", "type": "sizing"},
+            },  # hidden by bad
             "color": {"fg": {"value": "{size.base}", "type": "color"}},  # validate stage
         },
-    }  # fmt: skip
+    }
     path = _export(tmp_path, sets, [_theme("only", "core", "broken")])
     (path / "broken.json").write_text('{"c": {"value": ', encoding="utf-8")  # load stage
     result = runner.invoke(args=["tokens", "validate", "--format", "json", str(path)])

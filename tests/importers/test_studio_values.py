@@ -104,17 +104,36 @@ def test_box_shadow_drop_and_inner_become_dtcg_shadow_layers() -> None:
     conv = convert_token("boxShadow", value)
     assert conv.type == "shadow"
     assert conv.value == [
-        {"offsetX": "0px", "offsetY": "1px", "blur": "3px", "spread": "0px",
-         "color": "#0000001a", "inset": False},
-        {"offsetX": "0px", "offsetY": "0px", "blur": "2px", "spread": "1px",
-         "color": "{c.glow}", "inset": True},
-    ]  # fmt: skip
+        {
+            "offsetX": "0px",
+            "offsetY": "1px",
+            "blur": "3px",
+            "spread": "0px",
+            "color": "#0000001a",
+            "inset": False,
+        },
+        {
+            "offsetX": "0px",
+            "offsetY": "0px",
+            "blur": "2px",
+            "spread": "1px",
+            "color": "{c.glow}",
+            "inset": True,
+        },
+    ]
     assert conv.extras == {}
 
 
 def test_box_shadow_single_layer_with_blend_mode_keeps_the_original() -> None:
-    value = {"x": 2, "y": 2, "blur": 0, "spread": 0, "color": "#000", "type": "innerShadow",
-             "blendMode": "multiply"}  # fmt: skip
+    value = {
+        "x": 2,
+        "y": 2,
+        "blur": 0,
+        "spread": 0,
+        "color": "#000",
+        "type": "innerShadow",
+        "blendMode": "multiply",
+    }
     conv = convert_token("boxShadow", value)
     assert conv.value["inset"] is True
     assert conv.extras == {"boxShadow": value}
@@ -128,20 +147,31 @@ def test_box_shadow_css_string_has_no_dtcg_form() -> None:
 
 def test_typography_members_converted_and_extras_kept() -> None:
     value = {
-        "fontFamily": "$fonts.body", "fontWeight": "Semi Bold", "fontSize": "18",
-        "lineHeight": "140%", "letterSpacing": "-1%", "paragraphSpacing": "8",
-        "paragraphIndent": "0", "textCase": "uppercase", "textDecoration": "underline",
-    }  # fmt: skip
+        "fontFamily": "$fonts.body",
+        "fontWeight": "Semi Bold",
+        "fontSize": "18",
+        "lineHeight": "140%",
+        "letterSpacing": "-1%",
+        "paragraphSpacing": "8",
+        "paragraphIndent": "0",
+        "textCase": "uppercase",
+        "textDecoration": "underline",
+    }
     conv = convert_token("typography", value)
     assert conv.type == "typography"
     assert conv.value == {
-        "fontFamily": "{fonts.body}", "fontWeight": "semi-bold", "fontSize": "18px",
-        "lineHeight": 1.4, "letterSpacing": "-0.01em",
-    }  # fmt: skip
+        "fontFamily": "{fonts.body}",
+        "fontWeight": "semi-bold",
+        "fontSize": "18px",
+        "lineHeight": 1.4,
+        "letterSpacing": "-0.01em",
+    }
     assert conv.extras == {
-        "paragraphSpacing": "8", "paragraphIndent": "0", "textCase": "uppercase",
+        "paragraphSpacing": "8",
+        "paragraphIndent": "0",
+        "textCase": "uppercase",
         "textDecoration": "underline",
-    }  # fmt: skip
+    }
 
 
 def test_typography_member_without_dtcg_form_moves_to_extras() -> None:
@@ -197,8 +227,12 @@ def test_math_inside_a_shadow_is_kept_and_the_members_renamed() -> None:
     conv = convert_token("boxShadow", {"x": "{s.x} * -1", "y": 0, "blur": 0, "color": "#000"})
     assert conv.type == "shadow"
     assert conv.value == {
-        "offsetX": "{s.x} * -1", "offsetY": "0px", "blur": "0px", "color": "#000", "inset": False,
-    }  # fmt: skip
+        "offsetX": "{s.x} * -1",
+        "offsetY": "0px",
+        "blur": "0px",
+        "color": "#000",
+        "inset": False,
+    }
 
 
 @pytest.mark.parametrize(

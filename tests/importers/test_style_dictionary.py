@@ -55,8 +55,13 @@ def test_value_references_resolve() -> None:
 def test_composites_with_references() -> None:
     tokens = resolve_selection(load_style_dictionary(SD))
     card = tokens["shadow.card"]
-    assert card.value == {"offsetX": "0px", "offsetY": "2px", "blur": "8px", "spread": "0px",
-                          "color": "#9e9e9e"}  # fmt: skip
+    assert card.value == {
+        "offsetX": "0px",
+        "offsetY": "2px",
+        "blur": "8px",
+        "spread": "0px",
+        "color": "#9e9e9e",
+    }
     assert normalise(card.type, card.value).css  # a valid DTCG shadow
     assert tokens["border.danger"].value == {"color": "#e53935", "width": "1px", "style": "solid"}
 
@@ -75,8 +80,9 @@ def test_raw_values_comments_and_extensions() -> None:
         "color",
         "Brand red, used for errors and destructive actions",
     )
-    assert red.extensions == {"style-dictionary": {"attributes": {
-        "category": "color", "type": "base", "item": "red"}}}  # fmt: skip
+    assert red.extensions == {
+        "style-dictionary": {"attributes": {"category": "color", "type": "base", "item": "red"}}
+    }
     danger = tokens["color.font.danger"]
     assert (danger.value, danger.description) == ("{color.base.red}", "Error text")
     assert danger.extensions == {"style-dictionary": {"comment": "Kept for the old docs site"}}
@@ -98,8 +104,10 @@ def test_type_is_never_inferred(tmp_path: Path) -> None:
 
 
 def test_later_file_wins_and_replaces_the_token_whole(tmp_path: Path) -> None:
-    write(tmp_path / "a.json", {"c": {"x": {"value": "#000", "type": "color", "comment": "A"},
-                                      "y": {"value": "1px"}}})  # fmt: skip
+    write(
+        tmp_path / "a.json",
+        {"c": {"x": {"value": "#000", "type": "color", "comment": "A"}, "y": {"value": "1px"}}},
+    )
     write(tmp_path / "b" / "c.json", {"c": {"x": {"value": "#fff"}}})
     doc = load_style_dictionary(tmp_path)
     x = doc.sets["base"].document.tokens["c.x"]
@@ -130,14 +138,18 @@ def test_references(value: Any, expected: Any) -> None:
 
 def test_convert_token_and_tree() -> None:
     assert convert_token({"value": "#fff", "comment": "white", "name": "white"}) == {
-        "$value": "#fff", "$description": "white",
+        "$value": "#fff",
+        "$description": "white",
         "$extensions": {"style-dictionary": {"name": "white"}},
-    }  # fmt: skip
+    }
     tree = convert(
         {"comment": "root", "a": {"value": 1, "type": "number"}, "b": {"c": {"value": 2}}}
     )
-    assert tree == {"$description": "root", "a": {"$value": 1, "$type": "number"},
-                    "b": {"c": {"$value": 2}}}  # fmt: skip
+    assert tree == {
+        "$description": "root",
+        "a": {"$value": 1, "$type": "number"},
+        "b": {"c": {"$value": 2}},
+    }
 
 
 def test_broken_file_is_reported_with_the_others(tmp_path: Path) -> None:

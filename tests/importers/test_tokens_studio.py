@@ -48,8 +48,9 @@ def test_folder_structure_base_sets_then_modifiers_by_group() -> None:
 def test_folder_contexts_hold_only_their_enabled_sets() -> None:
     doc = load_tokens_studio(FOLDER)
     dark = doc.modifiers["Mode"].contexts["Dark"]
-    assert {t.file.rsplit("/", 2)[-2] + "/" + t.file.rsplit("/", 1)[-1]
-            for t in dark.tokens.values()} == {"semantic/dark.json"}  # fmt: skip
+    assert {
+        t.file.rsplit("/", 2)[-2] + "/" + t.file.rsplit("/", 1)[-1] for t in dark.tokens.values()
+    } == {"semantic/dark.json"}
     brand_b = doc.modifiers["Brand"].contexts["Brand B"]
     assert set(brand_b.tokens) == {"brand.primary", "brand.strong", "brand.tint", "brand.radius"}
     assert brand_b.tokens["brand.primary"].value == "{color.orange.500}"
@@ -100,11 +101,20 @@ def test_folder_old_reference_becomes_dtcg_reference() -> None:
 
 def test_folder_font_weights_line_heights_opacity() -> None:
     tokens = resolve_selection(load_tokens_studio(FOLDER))
-    got = {p: (tokens[p].type, tokens[p].value) for p in (
-        "fontFamilies.mono", "fontWeights.semibold", "fontWeights.black", "lineHeights.body",
-        "lineHeights.tight", "lineHeights.auto", "opacity.disabled", "opacity.muted",
-        "borderRadius.circle",
-    )}  # fmt: skip
+    got = {
+        p: (tokens[p].type, tokens[p].value)
+        for p in (
+            "fontFamilies.mono",
+            "fontWeights.semibold",
+            "fontWeights.black",
+            "lineHeights.body",
+            "lineHeights.tight",
+            "lineHeights.auto",
+            "opacity.disabled",
+            "opacity.muted",
+            "borderRadius.circle",
+        )
+    }
     assert got == {
         "fontFamilies.mono": ("fontFamily", "JetBrains Mono"),
         "fontWeights.semibold": ("fontWeight", "semi-bold"),
@@ -128,11 +138,23 @@ def test_folder_box_shadow_light_is_a_list_of_drop_shadows() -> None:
     card = tokens["elevation.card"]
     assert card.type == "shadow"
     assert card.value == [
-        {"offsetX": "0px", "offsetY": "1px", "blur": "3px", "spread": "0px",
-         "color": "#11182714", "inset": False},
-        {"offsetX": "0px", "offsetY": "4px", "blur": "8px", "spread": "-2px",
-         "color": "rgba(17, 24, 39, 0.16)", "inset": False},
-    ]  # fmt: skip
+        {
+            "offsetX": "0px",
+            "offsetY": "1px",
+            "blur": "3px",
+            "spread": "0px",
+            "color": "#11182714",
+            "inset": False,
+        },
+        {
+            "offsetX": "0px",
+            "offsetY": "4px",
+            "blur": "8px",
+            "spread": "-2px",
+            "color": "rgba(17, 24, 39, 0.16)",
+            "inset": False,
+        },
+    ]
     layers = normalise(card.type, card.value).layers  # type: ignore[union-attr]
     assert [layer.blur.value for layer in layers] == [3, 8]
 
@@ -150,18 +172,28 @@ def test_folder_typography_resolves_and_keeps_extras() -> None:
     tokens = resolve_selection(load_tokens_studio(FOLDER))
     body = tokens["typography.body"]
     assert body.value == {
-        "fontFamily": "Inter", "fontWeight": "regular", "fontSize": "16px",
-        "lineHeight": 1.5, "letterSpacing": "0px",
-    }  # fmt: skip
-    assert body.node.extensions == {"studio.tokens": {
-        "paragraphSpacing": "{paragraphSpacing.body}", "textCase": "none", "textDecoration": "none",
-    }}  # fmt: skip
+        "fontFamily": "Inter",
+        "fontWeight": "regular",
+        "fontSize": "16px",
+        "lineHeight": 1.5,
+        "letterSpacing": "0px",
+    }
+    assert body.node.extensions == {
+        "studio.tokens": {
+            "paragraphSpacing": "{paragraphSpacing.body}",
+            "textCase": "none",
+            "textDecoration": "none",
+        }
+    }
     assert body.node.description == "Running text"
     heading = tokens["typography.heading"]
     assert heading.value == {
-        "fontFamily": "Inter", "fontWeight": "bold", "fontSize": "32px",
-        "lineHeight": 1.2, "letterSpacing": "-0.02em",
-    }  # fmt: skip
+        "fontFamily": "Inter",
+        "fontWeight": "bold",
+        "fontSize": "32px",
+        "lineHeight": 1.2,
+        "letterSpacing": "-0.02em",
+    }
     caption = tokens["typography.caption"]
     assert "lineHeight" not in caption.value
     assert caption.node.extensions == {"studio.tokens": {"lineHeight": "AUTO"}}
@@ -216,9 +248,12 @@ def test_single_file_typography_and_pointers() -> None:
     doc = load_tokens_studio(SINGLE)
     title = resolve_selection(doc)["card.title"]
     assert title.value == {
-        "fontFamily": "Source Sans 3", "fontWeight": "extra-bold", "fontSize": "18px",
-        "lineHeight": 1.3, "letterSpacing": "0px",
-    }  # fmt: skip
+        "fontFamily": "Source Sans 3",
+        "fontWeight": "extra-bold",
+        "fontSize": "18px",
+        "lineHeight": 1.3,
+        "letterSpacing": "0px",
+    }
     assert title.node.extensions == {"studio.tokens": {"textDecoration": "underline"}}
     assert (title.node.file, title.node.pointer) == (str(SINGLE), "/components/card/title")
 
@@ -236,8 +271,10 @@ def test_single_file_without_themes_every_set_is_base_in_token_set_order(tmp_pat
 
 
 def test_single_file_without_metadata_uses_key_order(tmp_path: Path) -> None:
-    data = {"z": {"x": {"value": "#000", "type": "color"}},
-            "a": {"x": {"value": "#fff", "type": "color"}}}  # fmt: skip
+    data = {
+        "z": {"x": {"value": "#000", "type": "color"}},
+        "a": {"x": {"value": "#fff", "type": "color"}},
+    }
     doc = load_tokens_studio(write(tmp_path / "tokens.json", data))
     assert doc.order == [("set", "z"), ("set", "a")]
     assert values(doc)["x"] == "#fff"
@@ -272,10 +309,14 @@ def test_disabled_and_unselected_sets_are_left_out(tmp_path: Path) -> None:
 
 
 def test_strict_math_expression_is_reported_with_file_pointer_and_token(tmp_path: Path) -> None:
-    data = {"core": {"spacing": {
-        "base": {"value": "8", "type": "spacing"},
-        "double": {"value": "{spacing.base} * 2", "type": "spacing"},
-    }}}  # fmt: skip
+    data = {
+        "core": {
+            "spacing": {
+                "base": {"value": "8", "type": "spacing"},
+                "double": {"value": "{spacing.base} * 2", "type": "spacing"},
+            }
+        }
+    }
     file = write(tmp_path / "tokens.json", data)
     with pytest.raises(DTCGErrorGroup) as info:
         load_tokens_studio(file, strict=True)
@@ -336,10 +377,12 @@ def test_theme_selecting_a_missing_set(tmp_path: Path) -> None:
     [
         ({"name": "x"}, "$themes must be a list"),
         ([{"name": "x"}], "a theme needs a name and selectedTokenSets"),
-        ([{"name": "x", "selectedTokenSets": {}}, {"name": "x", "selectedTokenSets": {}}],
-         "theme 'x' appears twice in group 'theme'"),
+        (
+            [{"name": "x", "selectedTokenSets": {}}, {"name": "x", "selectedTokenSets": {}}],
+            "theme 'x' appears twice in group 'theme'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_malformed_themes(tmp_path: Path, themes: Any, message: str) -> None:
     file = write(tmp_path / "t.json", {"core": {}, "$themes": themes})
     with pytest.raises(DTCGErrorGroup) as info:

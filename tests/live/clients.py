@@ -25,8 +25,9 @@ class WsClient:
         self.url = url.replace("http://", "ws://") + "/graphql"
         self.ws: Any = None
 
-    async def connect(self, payload: dict[str, Any] | None = None,
-                      headers: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+    async def connect(
+        self, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """Open the socket and send connection_init; the server's answer."""
         self.ws = await websockets.connect(
             self.url,

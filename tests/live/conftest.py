@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 
 
-
-
 @dataclass(frozen=True)
 class LiveServer:
     """A running ``uvicorn asgi:app``."""
@@ -79,13 +77,29 @@ def start_server(
     """Start uvicorn on ``database_url``; wait until it answers."""
     port = free_port()
     log = folder / f"uvicorn-{port}.log"
-    env = {**os.environ, "DATABASE_URL": database_url, "TOKENS_LIVE_POLL_SECONDS": "0.1",
-           **env_extra}  # fmt: skip
-    proc = subprocess.Popen(  # noqa: S603 - our interpreter, our app
-        [sys.executable, "-m", "uvicorn", "asgi:app", "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log"],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TOKENS_LIVE_POLL_SECONDS": "0.1",
+        **env_extra,
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

@@ -32,11 +32,15 @@ def test_events_and_sse_requests_get_one_json_line_each(
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             bad_since = await client.get("/events?since=abc", headers={"X-Request-Id": "rq-1"})
             bad_key = await client.post(
-                "/graphql", json={"query": "subscription { revisionChanged { revision } }"},
+                "/graphql",
+                json={"query": "subscription { revisionChanged { revision } }"},
                 headers={"Accept": "text/event-stream", "Authorization": "Bearer nope"},
-            )  # fmt: skip
-            query = await client.get("/graphql", params={"query": "{ revision }"},
-                                     headers={"Accept": "text/event-stream"})  # fmt: skip
+            )
+            query = await client.get(
+                "/graphql",
+                params={"query": "{ revision }"},
+                headers={"Accept": "text/event-stream"},
+            )
             return [bad_since, bad_key, query]
 
     with caplog.at_level(logging.INFO, logger="graphql_api.access"):

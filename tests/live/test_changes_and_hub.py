@@ -16,8 +16,9 @@ from graphql_api.live.hub import Hub, SubscriberLagging
 
 def tok(path: str, value: Any, type_: str | None = "color") -> ResolvedToken:
     node = TokenNode(path=path, value=value, type=type_)
-    return ResolvedToken(node=node, type=type_, value=value, deprecated=None, references=(),
-                         alias_of=None)  # fmt: skip
+    return ResolvedToken(
+        node=node, type=type_, value=value, deprecated=None, references=(), alias_of=None
+    )
 
 
 def test_diff_lists_changed_added_and_removed_paths_sorted() -> None:
@@ -43,9 +44,14 @@ def test_equal_composite_values_are_not_changes() -> None:
 
 @pytest.mark.parametrize(
     ("path", "prefix", "under"),
-    [("color", "color", True), ("color.bg", "color", True), ("color.bg", "color.", True),
-     ("colorful", "color", False), ("a.color", "color", False)],
-)  # fmt: skip
+    [
+        ("color", "color", True),
+        ("color.bg", "color", True),
+        ("color.bg", "color.", True),
+        ("colorful", "color", False),
+        ("a.color", "color", False),
+    ],
+)
 def test_prefix_is_segment_wise(path: str, prefix: str, under: bool) -> None:
     assert path_under(path, prefix) is under
 

@@ -62,8 +62,9 @@ def test_the_key_is_checked_before_a_large_document_is_parsed(
 ) -> None:
     async def scenario(server: LiveServer) -> None:
         async with httpx.AsyncClient() as client:
-            big = asyncio.create_task(client.post(
-                server.url + "/graphql", json={"query": BIG}, headers=SSE, timeout=60))  # fmt: skip
+            big = asyncio.create_task(
+                client.post(server.url + "/graphql", json={"query": BIG}, headers=SSE, timeout=60)
+            )
             await asyncio.sleep(0.1)
             assert await health_latency(client, server.url) < 1.0
             response = await big
@@ -77,8 +78,9 @@ def test_the_key_is_checked_before_a_large_document_is_parsed(
 def test_a_large_document_is_parsed_off_the_event_loop(live: LiveServer) -> None:
     async def scenario() -> None:
         async with httpx.AsyncClient() as client:
-            big = asyncio.create_task(client.post(
-                live.url + "/graphql", json={"query": BIG}, headers=SSE, timeout=60))  # fmt: skip
+            big = asyncio.create_task(
+                client.post(live.url + "/graphql", json={"query": BIG}, headers=SSE, timeout=60)
+            )
             await asyncio.sleep(0.2)
             latencies = [await health_latency(client, live.url) for _ in range(3)]
             response = await big
@@ -116,8 +118,9 @@ def test_subscriptions_are_costed_and_their_events_bounded(
                 break
             await asyncio.sleep(0.05)
         black = {"colorSpace": "srgb", "components": [0.1, 0.1, 0.1]}
-        payload = await asyncio.to_thread(writer.call, "updateToken", "UpdateTokenInput",
-                                          path="base", value=black)  # fmt: skip
+        payload = await asyncio.to_thread(
+            writer.call, "updateToken", "UpdateTokenInput", path="base", value=black
+        )
         assert payload["__typename"] == "TokenSuccess", payload
         got = {}
         for _ in range(2):

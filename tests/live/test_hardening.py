@@ -49,8 +49,9 @@ def test_access_log_is_written_by_the_server_process(
     proc, server = start_server(database_url, tmp_path, TOKENS_ACCESS_LOG=enabled)
     try:
         with httpx.Client(base_url=server.url, timeout=10) as client:
-            ok = client.post("/graphql", json={"query": "{ revision }"},
-                             headers={"X-Request-Id": "access-log-1"})  # fmt: skip
+            ok = client.post(
+                "/graphql", json={"query": "{ revision }"}, headers={"X-Request-Id": "access-log-1"}
+            )
             assert ok.status_code == 200
             events = client.get("/events?since=x", headers={"X-Request-Id": "access-log-2"})
             assert events.status_code == 400
@@ -109,8 +110,10 @@ def _stream_chunked(url: str, path: str, extra: str, total: int) -> tuple[int, b
     chunk = b"x" * 65536
     sent = 0
     with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-                     f"{extra}Transfer-Encoding: chunked\r\n\r\n".encode())  # fmt: skip
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"{extra}Transfer-Encoding: chunked\r\n\r\n".encode()
+        )
         while sent < total:
             readable, _, _ = select.select([sock], [], [], 0)
             if readable:
@@ -145,8 +148,9 @@ def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(
     try:
         sent, answer = _stream_chunked(server.url, "/graphql", accept, 64 * 1024 * 1024)
         with httpx.Client(base_url=server.url, timeout=10) as client:
-            sized = client.post("/graphql", content=b"x" * (limit + 1),
-                                headers={"Content-Type": "application/json"})  # fmt: skip
+            sized = client.post(
+                "/graphql", content=b"x" * (limit + 1), headers={"Content-Type": "application/json"}
+            )
             fits = client.post("/graphql", json={"query": "{ revision }"})
     finally:
         proc.terminate()
@@ -166,8 +170,10 @@ def test_websocket_refuses_several_operations_without_an_operation_name(
     live: LiveServer, writer: Writer
 ) -> None:
     """``mutation M … subscription S …`` without operationName ran the mutation."""
-    document = ('mutation M { deleteToken(input: {path: "size.unit"}) { __typename } } '
-                "subscription S { revisionChanged { revision } }")  # fmt: skip
+    document = (
+        'mutation M { deleteToken(input: {path: "size.unit"}) { __typename } } '
+        "subscription S { revisionChanged { revision } }"
+    )
 
     async def scenario() -> dict[str, Any]:
         ws = WsClient(live.url)
@@ -201,8 +207,12 @@ def test_a_revoked_key_ends_its_websocket_sse_and_events_streams(
         await ws.connect({"authorization": f"Bearer {writer.key}"})
         await ws.subscribe("s", REVISIONS)
         async with httpx.AsyncClient(base_url=live.url, timeout=10) as client:
-            sse = client.stream("POST", "/graphql", json={"query": REVISIONS},
-                                headers={**headers, "Accept": "text/event-stream"})  # fmt: skip
+            sse = client.stream(
+                "POST",
+                "/graphql",
+                json={"query": REVISIONS},
+                headers={**headers, "Accept": "text/event-stream"},
+            )
             events = client.stream("GET", "/events", headers=headers)
             async with sse as sse_response, events as events_response:
                 await wait_subscribers(live, 3)
@@ -233,11 +243,19 @@ def test_websocket_subscribe_messages_that_crashed(live: LiveServer, writer: Wri
     async def scenario() -> tuple[dict[str, Any], int]:
         ws = WsClient(live.url)
         await ws.connect()
-        await ws.ws.send(json.dumps({"id": "u", "type": "subscribe", "payload": {
-            "query": REVISIONS, "operationName": "Nope"}}))  # fmt: skip
+        await ws.ws.send(
+            json.dumps(
+                {
+                    "id": "u",
+                    "type": "subscribe",
+                    "payload": {"query": REVISIONS, "operationName": "Nope"},
+                }
+            )
+        )
         unknown = await ws.message()
-        await ws.ws.send(json.dumps({"id": "q", "type": "subscribe",
-                                     "payload": {"query": {"not": "a string"}}}))  # fmt: skip
+        await ws.ws.send(
+            json.dumps({"id": "q", "type": "subscribe", "payload": {"query": {"not": "a string"}}})
+        )
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await ws.message(timeout=5)
         assert closed.value.rcvd is not None

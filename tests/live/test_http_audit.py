@@ -32,10 +32,14 @@ def test_graphql_http_server_audits_pass(live: LiveServer) -> None:
         if REQUIRE_NPM:
             pytest.fail(f"TOKENS_REQUIRE_NPM=1 but {missing}", pytrace=False)
         pytest.skip(missing)
-    proc = subprocess.run(  # noqa: S603 - node from PATH, our script
-        [NODE, "audit.mjs", live.url + "/graphql"], cwd=AUDIT, capture_output=True,
-        text=True, timeout=120, check=False,
-    )  # fmt: skip
+    proc = subprocess.run(
+        [NODE, "audit.mjs", live.url + "/graphql"],
+        cwd=AUDIT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     results = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     failed = [r for r in results if r["required"] and r["status"] != "ok"]
     assert failed == [], "\n".join(f"{r['id']} {r['name']}: {r['reason']}" for r in failed)

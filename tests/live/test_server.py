@@ -136,9 +136,13 @@ def test_cli_import_in_another_process_reaches_subscribers(
         await wait_subscribers(live, 2)
         env = {**os.environ, "DATABASE_URL": database_url}
         done = await asyncio.to_thread(
-            subprocess.run, [sys.executable, "-m", "flask", "--app", "app", "tokens", "import",
-                             str(source)], cwd=ROOT, env=env, capture_output=True, check=True,
-        )  # fmt: skip
+            subprocess.run,
+            [sys.executable, "-m", "flask", "--app", "app", "tokens", "import", str(source)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            check=True,
+        )
         exited = time.monotonic()
         assert done.returncode == 0
         got = {}
@@ -160,15 +164,20 @@ def test_graphql_over_sse_and_the_events_stream(live: LiveServer, writer: Writer
 
     async def scenario() -> None:
         async with httpx.AsyncClient(base_url=live.url, timeout=10) as client:
-            sse = client.stream("POST", "/graphql", json={"query": REVISIONS},
-                                headers={"Accept": "text/event-stream"})  # fmt: skip
+            sse = client.stream(
+                "POST",
+                "/graphql",
+                json={"query": REVISIONS},
+                headers={"Accept": "text/event-stream"},
+            )
             events = client.stream("GET", "/events")
             async with sse as sse_response, events as events_response:
                 assert sse_response.headers["content-type"].startswith("text/event-stream")
                 assert events_response.headers["content-type"].startswith("text/event-stream")
                 await wait_subscribers(live, 2)
-                revision = await asyncio.to_thread(set_value, writer, "size.unit",
-                                                   {"value": 8, "unit": "px"})  # fmt: skip
+                revision = await asyncio.to_thread(
+                    set_value, writer, "size.unit", {"value": 8, "unit": "px"}
+                )
                 sse_event = await anext(sse_events(sse_response))
                 assert sse_event.event == "next"
                 data = sse_event.json()["data"]["revisionChanged"]
@@ -195,17 +204,27 @@ def test_graphql_over_sse_and_the_events_stream(live: LiveServer, writer: Writer
             post = await client.post("/events")
             assert (post.status_code, post.headers["allow"]) == (405, "GET")
             # urql lists text/event-stream for every request: a query still gets JSON.
-            urql_accept = ("application/graphql-response+json, application/graphql+json, "
-                           "application/json, text/event-stream, multipart/mixed")  # fmt: skip
-            for request in (client.post("/graphql", json={"query": "{ revision }"},
-                                        headers={"Accept": urql_accept}),
-                            client.get("/graphql", params={"query": "{ revision }"},
-                                       headers={"Accept": urql_accept})):  # fmt: skip
+            urql_accept = (
+                "application/graphql-response+json, application/graphql+json, "
+                "application/json, text/event-stream, multipart/mixed"
+            )
+            for request in (
+                client.post(
+                    "/graphql", json={"query": "{ revision }"}, headers={"Accept": urql_accept}
+                ),
+                client.get(
+                    "/graphql", params={"query": "{ revision }"}, headers={"Accept": urql_accept}
+                ),
+            ):
                 query = await request
                 assert query.status_code == 200
                 assert query.json() == {"data": {"revision": revision}}
-            get_sse = client.stream("GET", "/graphql", params={"query": REVISIONS},
-                                    headers={"Accept": "text/event-stream"})  # fmt: skip
+            get_sse = client.stream(
+                "GET",
+                "/graphql",
+                params={"query": REVISIONS},
+                headers={"Accept": "text/event-stream"},
+            )
             async with get_sse as streamed:
                 assert streamed.headers["content-type"].startswith("text/event-stream")
 
@@ -339,8 +358,9 @@ def test_websocket_runs_subscriptions_only_and_honours_the_allowlist(
             refused = await ws.message()
             assert (refused["id"], refused["type"]) == ("q", "error")
             assert refused["payload"][0]["extensions"]["code"] == "SUBSCRIPTIONS_ONLY"
-            await ws.subscribe("m", 'mutation { deleteToken(input: {path: "size.unit"}) '
-                                    "{ __typename } }")  # fmt: skip
+            await ws.subscribe(
+                "m", 'mutation { deleteToken(input: {path: "size.unit"}) { __typename } }'
+            )
             assert (await ws.message())["payload"][0]["extensions"]["code"] == "SUBSCRIPTIONS_ONLY"
             await ws.subscribe("other", REVISIONS)
             other = await ws.message()
@@ -355,8 +375,9 @@ def test_websocket_runs_subscriptions_only_and_honours_the_allowlist(
             await ws.close()
 
             async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
-                sse = await client.post("/graphql", json={"query": REVISIONS},
-                                        headers={"Accept": "text/event-stream"})  # fmt: skip
+                sse = await client.post(
+                    "/graphql", json={"query": REVISIONS}, headers={"Accept": "text/event-stream"}
+                )
                 assert sse.status_code == 403
                 assert "allow-list" in sse.text
 

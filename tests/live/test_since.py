@@ -77,8 +77,9 @@ def test_tokens_changed_since_lists_what_changed_in_the_theme(
         # "now" read at the latest revision: nothing to replay; the next write comes live.
         await wait_subscribers(live, 3)
         later = await asyncio.to_thread(set_value, writer, "color.red.5", "#aa0000")
-        live_events = {m["id"]: m["payload"]["data"]["tokensChanged"]
-                       for m in await messages(ws, 3)}  # fmt: skip
+        live_events = {
+            m["id"]: m["payload"]["data"]["tokensChanged"] for m in await messages(ws, 3)
+        }
         assert {e["revision"] for e in live_events.values()} == {later}
         await ws.close()
 

@@ -37,10 +37,12 @@ def test_check_publishes_each_revision_with_its_paths(app: Flask, writer: Writer
         assert live.watcher.check() == writer.revision()  # the first check only starts
         await asyncio.sleep(0)
         assert drain(sub) == []
-        first = writer.call("renameToken", "RenameTokenInput", path="color.gray.1",
-                            newPath="color.gray.light")["revision"]  # fmt: skip
-        second = writer.call("updateToken", "UpdateTokenInput", path="size.unit",
-                             value={"value": 5, "unit": "px"})["revision"]  # fmt: skip
+        first = writer.call(
+            "renameToken", "RenameTokenInput", path="color.gray.1", newPath="color.gray.light"
+        )["revision"]
+        second = writer.call(
+            "updateToken", "UpdateTokenInput", path="size.unit", value={"value": 5, "unit": "px"}
+        )["revision"]
         assert live.watcher.check() == second
         await asyncio.sleep(0)
         events = drain(sub)
@@ -65,8 +67,7 @@ def test_a_theme_that_can_no_longer_be_resolved_ends_with_the_reason(
         live.watcher.check()
         selection = await live.selection({"theme": "dark"})
         sub = await live.theme(selection)
-        payload = writer.call("deleteContext", "DeleteContextInput", modifier="theme",
-                              name="dark")  # fmt: skip
+        payload = writer.call("deleteContext", "DeleteContextInput", modifier="theme", name="dark")
         assert payload["__typename"] == "ModifierSuccess", payload
         live.watcher.check()
         await asyncio.sleep(0)
@@ -102,8 +103,9 @@ def test_a_theme_topic_without_subscribers_is_forgotten(app: Flask, writer: Writ
         selection = await live.selection({})
         async with await live.theme(selection):
             assert theme_topic(selection) in live.watcher._baselines
-        writer.call("updateToken", "UpdateTokenInput", path="size.unit",
-                    value={"value": 6, "unit": "px"})  # fmt: skip
+        writer.call(
+            "updateToken", "UpdateTokenInput", path="size.unit", value={"value": 6, "unit": "px"}
+        )
         live.watcher.check()
         assert live.watcher._baselines == {}
 
@@ -111,8 +113,9 @@ def test_a_theme_topic_without_subscribers_is_forgotten(app: Flask, writer: Writ
 
 
 def subscription_context(app: Flask, live: LiveUpdates | None) -> RequestContext:
-    return RequestContext(session=db.get_state(app).sessionmaker(), snapshots=snapshot_store(app),
-                   live=live)  # fmt: skip
+    return RequestContext(
+        session=db.get_state(app).sessionmaker(), snapshots=snapshot_store(app), live=live
+    )
 
 
 def test_resolvers_refuse_a_bad_theme_and_the_wsgi_context(app: Flask, writer: Writer) -> None:
@@ -147,14 +150,16 @@ def test_resolver_turns_theme_events_into_tokens(app: Flask, writer: Writer) -> 
         live.watcher.check()
         with app.app_context():
             context = subscription_context(app, live)
-            stream = await schema.subscribe(query, variable_values={"t": DARK},
-                                            context_value=context)  # fmt: skip
+            stream = await schema.subscribe(
+                query, variable_values={"t": DARK}, context_value=context
+            )
             assert hasattr(stream, "__anext__")
             pending = asyncio.ensure_future(anext(stream))
             while live.hub.count(theme_topic({"theme": "dark"})) == 0:
                 await asyncio.sleep(0.01)
-            await asyncio.to_thread(writer.call, "updateToken", "UpdateTokenInput",
-                                    path="color.red.5", value="#010203")  # fmt: skip
+            await asyncio.to_thread(
+                writer.call, "updateToken", "UpdateTokenInput", path="color.red.5", value="#010203"
+            )
             await asyncio.to_thread(live.watcher.check)
             result = await asyncio.wait_for(pending, 5)
             await stream.aclose()
@@ -165,17 +170,28 @@ def test_resolver_turns_theme_events_into_tokens(app: Flask, writer: Writer) -> 
     change = result.data["tokensChanged"]
     assert change["revision"] == writer.revision()
     assert change["tokens"] == [
-        {"path": "border.focus", "resolvedValue": {
-            "color": "#010203", "width": {"value": 2, "unit": "px"}, "style": "solid"}}
-    ]  # fmt: skip
+        {
+            "path": "border.focus",
+            "resolvedValue": {
+                "color": "#010203",
+                "width": {"value": 2, "unit": "px"},
+                "style": "solid",
+            },
+        }
+    ]
     assert live.hub.count() == 0  # closing the stream left the topic
 
 
 @pytest.mark.parametrize(
     ("payload", "parsed"),
-    [("public:12", ("public", 12)), ("t_ab:cd:7", ("t_ab:cd", 7)), ("12", None),
-     ("public:x", None), ("", None)],
-)  # fmt: skip
+    [
+        ("public:12", ("public", 12)),
+        ("t_ab:cd:7", ("t_ab:cd", 7)),
+        ("12", None),
+        ("public:x", None),
+        ("", None),
+    ],
+)
 def test_notification_payloads(payload: str, parsed: tuple[str, int] | None) -> None:
     assert parse_payload(payload) == parsed
 

@@ -21,7 +21,7 @@ import pytest
 from graphql_api import create_app
 from graphql_api.dtcg.errors import DTCGErrorGroup
 from graphql_api.dtcg.incremental import Sized
-from graphql_api.store import snapshots
+from graphql_api.store import carry, snapshots
 from graphql_api.store.repository import Catalog, ContextInfo, ModifierInfo
 from graphql_api.store.response_cache import RESPONSE_CACHE_KEY, ResponseCache
 from graphql_api.store.snapshots import SnapshotStore
@@ -313,7 +313,7 @@ def repo(monkeypatch: pytest.MonkeyPatch) -> FakeRepository:
     monkeypatch.setattr(snapshots, "flatten", lambda docs: {})
     monkeypatch.setattr(snapshots, "resolve_sized", lambda flat: (Sized({}, {}, {}, False), []))
     # Nothing to carry forward without a database: a newer revision rebuilds.
-    monkeypatch.setattr(snapshots.carry, "forward", lambda *_args: None)
+    monkeypatch.setattr(carry, "forward", lambda *_args: None)
     return fake
 
 

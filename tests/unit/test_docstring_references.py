@@ -95,8 +95,11 @@ def _resolves(module: str, target: str) -> bool:
             candidates.append(f"{scope}.{target}")
             scope = scope.rpartition(".")[0]
     else:
-        package = module if (PACKAGE / "/".join(module.split(".")[1:]) / "__init__.py").exists() \
-            else module.rpartition(".")[0]  # fmt: skip
+        package = (
+            module
+            if (PACKAGE / "/".join(module.split(".")[1:]) / "__init__.py").exists()
+            else module.rpartition(".")[0]
+        )
         candidates = [f"{module}{target}", f"{package}{target}"]
     if any(_lookup(c) is not None for c in candidates):
         return True

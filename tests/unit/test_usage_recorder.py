@@ -298,8 +298,10 @@ def test_summarise_groups_by_client_day_and_theme() -> None:
         report.ClientCount("web", 4, date(2026, 11, 2)),
     ]
     assert [(d.day.day, d.client, d.count) for d in s.days] == [
-        (1, "ios", 5), (2, "web", 4), (3, "ios", 1),
-    ]  # fmt: skip
+        (1, "ios", 5),
+        (2, "web", 4),
+        (3, "ios", 1),
+    ]
     assert s.themes == [report.ThemeCount(LIGHT, 9), report.ThemeCount(DARK, 1)]
 
 

@@ -30,7 +30,7 @@ PACKAGE = f"@serendie/design-token@{MANIFEST['version']}"
 def owner_css() -> str:
     with tempfile.TemporaryDirectory() as tmp:
         npm = ["npm", "pack", PACKAGE, "--silent"]
-        out = subprocess.run(npm, cwd=tmp, check=True, capture_output=True, text=True)  # noqa: S603
+        out = subprocess.run(npm, cwd=tmp, check=True, capture_output=True, text=True)
         with tarfile.open(Path(tmp) / out.stdout.strip().splitlines()[-1]) as tar:
             tar.extractall(tmp, filter="data")
         return (Path(tmp) / "package/dist/tokens.css").read_text(encoding="utf-8")

@@ -53,7 +53,7 @@ def unresolved(value):
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         npm = ["npm", "pack", PACKAGE, "--silent"]
-        out = subprocess.run(npm, cwd=tmp, check=True, capture_output=True, text=True)  # noqa: S603
+        out = subprocess.run(npm, cwd=tmp, check=True, capture_output=True, text=True)
         tgz = out.stdout.strip().splitlines()[-1]
         with tarfile.open(Path(tmp) / tgz) as tar:
             tar.extractall(tmp, filter="data")

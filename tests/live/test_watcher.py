@@ -121,10 +121,12 @@ def subscription_context(app: Flask, live: LiveUpdates | None) -> RequestContext
 def test_resolvers_refuse_a_bad_theme_and_the_wsgi_context(app: Flask, writer: Writer) -> None:
     async def first_result(live: LiveUpdates | None, query: str) -> Any:
         with app.app_context():
-            stream = await schema.subscribe(query, context_value=subscription_context(app, live))
+            context = subscription_context(app, live)
+            stream = await schema.subscribe(query, context_value=context)
             assert hasattr(stream, "__anext__"), stream
             result = await anext(stream)
             await stream.aclose()
+            context.session.close()
             return result
 
     bad = (
@@ -163,6 +165,7 @@ def test_resolver_turns_theme_events_into_tokens(app: Flask, writer: Writer) -> 
             await asyncio.to_thread(live.watcher.check)
             result = await asyncio.wait_for(pending, 5)
             await stream.aclose()
+            context.session.close()  # ends its read transaction (the schema is dropped next)
             return result
 
     result = asyncio.run(scenario())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ _DIGITS = re.compile(r"([0-9]+)")
 _Run: TypeAlias = tuple[int, int | str]
 
 
+@lru_cache(maxsize=16384)
 def _segment_key(segment: str) -> tuple[_Run, ...]:
     runs = _DIGITS.split(segment)
     return tuple(
@@ -42,8 +44,12 @@ def _segment_key(segment: str) -> tuple[_Run, ...]:
     )
 
 
+@lru_cache(maxsize=131072)
 def path_key(path: str) -> tuple[tuple[tuple[_Run, ...], ...], str]:
     """Sort key of a dotted token path in natural order (see the module docstring).
+
+    Memoised (the same paths are sorted again for every theme and revision; at most 131,072
+    keys, a few tens of MB at most for paths the size budgets allow).
 
     Args:
         path: a dotted path, e.g. ``"base.size.112"``.

@@ -1,13 +1,20 @@
 """Shared fixtures: a fresh database per test, on SQLite and on PostgreSQL.
 
 Fixtures:
-    database_url: URL of an empty database, parametrized ``sqlite`` / ``postgresql``.
-        PostgreSQL tests get a schema of their own (``t_<random>``), dropped afterwards; the
-        URL selects it through ``options=-csearch_path=...``, so every engine made from the
-        URL (the app's, Alembic's) uses it. The server comes from ``TOKENS_TEST_POSTGRES_URL``
-        (default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); when it cannot be
-        reached the test is skipped, or fails if ``TOKENS_REQUIRE_POSTGRES=1``.
-    app: ``create_app`` on ``database_url`` with every table created (``create_all``).
+    database_url: URL of a database with every table of the models and no rows,
+        parametrized ``sqlite`` / ``postgresql``. Creating the tables costs more than most
+        tests, so it is done once per test process (per xdist worker): SQLite tests get a
+        copy of a template file made with ``create_all``; PostgreSQL tests share one schema
+        (``t_<random>``, dropped at the end of the run) whose rows are deleted and sequences
+        restarted before each test (a fresh schema when that cannot be done, e.g. a lock
+        held by a connection a failed test left open). The URL selects the schema through
+        ``options=-csearch_path=...``, so every engine made from the URL uses it. The server
+        comes from ``TOKENS_TEST_POSTGRES_URL`` (default
+        ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); when it cannot be reached the
+        test is skipped, or fails if ``TOKENS_REQUIRE_POSTGRES=1``.
+    empty_database_url: URL of an empty database (no tables), for the migration tests; a
+        schema of its own on PostgreSQL, dropped afterwards.
+    app: ``create_app`` on ``database_url``.
     client, runner: Flask's test client and CLI runner for ``app``.
     session: a ``Session`` on the app's engine, closed after the test.
 
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -103,14 +111,91 @@ def _postgres_schema_url() -> Iterator[str]:
             admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-    ]
-)
+_BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every table and no rows, made once per test process."""
+    path = tmp_path_factory.mktemp("template") / "tokens.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+#: The sequences of each shared schema (the tables never change, so neither do they).
+_SEQUENCES: dict[str, list[str]] = {}
+
+
+def _rows_deleted(url: str) -> bool:
+    """Empty every table of the schema ``url`` selects and restart its sequences.
+
+    Returns ``False`` (the caller then makes a fresh schema) when a lock held elsewhere, or
+    any other database error, stops it within a few seconds.
+    """
+    schema = make_url(url).query["options"].removeprefix("-csearch_path=")  # type: ignore[union-attr]
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    try:
+        with psycopg.connect(_libpq_conninfo(url), autocommit=True) as conn:
+            conn.execute("SET lock_timeout = '5s'")
+            if url not in _SEQUENCES:
+                _SEQUENCES[url] = [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT sequence_name FROM information_schema.sequences"
+                        " WHERE sequence_schema = %s",
+                        (schema,),
+                    )
+                ]
+            sequences = _SEQUENCES[url]
+            with conn.transaction():
+                for table in tables:
+                    conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+                for sequence in sequences:
+                    conn.execute(
+                        sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(sequence))
+                    )
+    except psycopg.Error:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def _postgres_tables_schema() -> Iterator[str]:
+    """URL of a schema with every table, shared by the PostgreSQL tests of one process."""
+    for url in _postgres_schema_url():
+        engine = db.make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(params=_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Yield the URL of an empty database of the parametrized kind, removed afterwards."""
+    """Yield the URL of a database with every table and no rows (see the module docstring)."""
+    if request.param == "sqlite":
+        path = tmp_path / "tokens.sqlite3"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    shared = request.getfixturevalue("_postgres_tables_schema")
+    if _rows_deleted(shared):
+        yield shared
+        return
+    for url in _postgres_schema_url():  # a fresh schema; the shared one stays for later tests
+        engine = db.make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(params=_BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database (no tables) of the parametrized kind; removed after."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tokens.sqlite3'}"
     else:
@@ -119,10 +204,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
-    """Yield an app on a fresh database with every table created from the models."""
+    """Yield an app on the test's database (every table, no rows)."""
     application = create_app({"TESTING": True, "DATABASE_URL": database_url})
     engine = db.get_engine(application)
-    Base.metadata.create_all(engine)
     try:
         yield application
     finally:
@@ -155,7 +239,6 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
 
     def make(**settings: Any) -> Flask:
         application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
-        Base.metadata.create_all(db.get_engine(application))
         made.append(application)
         return application
 

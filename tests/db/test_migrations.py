@@ -82,9 +82,9 @@ def user_tables(engine: Engine) -> set[str]:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
+def engine(empty_database_url: str) -> Iterator[Engine]:
     """Yield an engine on the test's empty database."""
-    new_engine = make_engine(database_url)
+    new_engine = make_engine(empty_database_url)
     try:
         yield new_engine
     finally:
@@ -157,12 +157,12 @@ def test_check_constraints_carry_their_conventional_names(migrated: Engine) -> N
 
 
 def test_env_py_reads_the_url_from_database_url(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
 
     command.upgrade(alembic_config(), "head")
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     try:
         assert user_tables(engine) == EXPECTED_TABLES | {"alembic_version"}
         command.downgrade(alembic_config(), "base")
@@ -171,8 +171,10 @@ def test_env_py_reads_the_url_from_database_url(
         engine.dispose()
 
 
-def test_offline_mode_renders_the_sql(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
+def test_offline_mode_renders_the_sql(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
     output = io.StringIO()
 
     command.upgrade(alembic_config(output), "head", sql=True)

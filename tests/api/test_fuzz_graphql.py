@@ -9,6 +9,8 @@ the run is derandomized, so CI runs the same cases every time.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -59,16 +61,19 @@ schemathesis.graphql.scalar("JSON", _json_nodes())
 schemathesis.graphql.scalar("DateTime", st.just("2026-11-21T00:00:00+00:00").map(nodes.String))
 
 
-def _fuzz_app() -> Any:
-    """An app on its own SQLite file with the small example and a write key (at import:
-    Schemathesis reads the schema when the module is collected)."""
-    folder = Path(tempfile.mkdtemp(prefix="tokens-fuzz-"))
+def _fuzz_app(folder: Path) -> Any:
+    """An app on its own SQLite file in ``folder`` (made at import: Schemathesis reads the
+    schema when the module is collected; the data and the key come with the first case)."""
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'fuzz.sqlite3'}"})
     Base.metadata.create_all(db.get_engine(app))
     return app
 
 
-APP = _fuzz_app()
+FOLDER = Path(tempfile.mkdtemp(prefix="tokens-fuzz-"))
+# Every pytest-xdist worker collects (so imports) this module, but only one runs it: the
+# folder goes when the process ends, whichever it is.
+atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
+APP = _fuzz_app(FOLDER)
 _READY: dict[str, str] = {}
 schema = schemathesis.graphql.from_wsgi("/graphql", APP)
 

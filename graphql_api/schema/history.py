@@ -502,6 +502,10 @@ class HistoryQuery:
             GraphQLError: ``TOKEN_NOT_FOUND`` (:mod:`.not_found`).
         """
         ctx = info.context
+        if release is None:  # a path stored in no layer: refused before any theme is resolved
+            stored = repository.token_paths(ctx.session)
+            if path not in stored:
+                raise token_not_found([path], stored)
         selections = _selections(ctx, release)
         themes: list[ImpactedTheme] = []
         affected: set[str] = set()

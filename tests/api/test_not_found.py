@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from graphql_api.store.snapshots import SnapshotStore
 from tests.writing import Writer, import_mini, make_key
 
 if TYPE_CHECKING:
@@ -85,7 +86,12 @@ def test_contrast_report_refuses_every_unknown_path_before_checking(primer: Shar
     assert not_found["bgColor.muuted"][0] == "bgColor.muted"
 
 
-def test_impact_of_a_typo(primer: SharedDB) -> None:
+def test_impact_of_a_typo(primer: SharedDB, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_theme(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a typo must be refused before any theme is resolved")
+
+    monkeypatch.setattr(SnapshotStore, "sweep", no_theme)
+    monkeypatch.setattr(SnapshotStore, "get", no_theme)
     result = primer.gql('{ impact(path: "fgColor.defualt") { totalCount } }')
     assert result["data"] == {"impact": None}
     assert only_error(result)["extensions"]["suggestions"][0] == "fgColor.default"

@@ -30,14 +30,12 @@ import pytest
 from graphql import OperationDefinitionNode, OperationType, parse, validate
 
 from graphql_api.schema import schema
-from tests.api.conftest import import_primer_once
 from tests.writing import make_key
 
 if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
 
-    from graphql_api.dtcg.resolver import ResolverDocument
     from tests.api.conftest import SharedDB
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,17 +146,6 @@ def run(client: FlaskClient, example: Example, key: str | None = None) -> None:
 def test_the_read_examples_run_on_primer(primer: SharedDB, page: Path) -> None:
     for example in examples(page):
         run(primer.client, example)
-
-
-@pytest.fixture
-def primer_app(
-    app: Flask,
-    monkeypatch: pytest.MonkeyPatch,
-    _loaded_documents: dict[tuple[Path, str], ResolverDocument],
-) -> Flask:
-    """Primer in the test's own database (parsed once per session)."""
-    import_primer_once(app, monkeypatch, _loaded_documents)
-    return app
 
 
 @pytest.mark.parametrize("page", WRITE_PAGES, ids=[p.name for p in WRITE_PAGES])

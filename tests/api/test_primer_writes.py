@@ -13,30 +13,22 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.api.conftest import import_primer_once
 from tests.helpers import natural_order
 from tests.writing import Writer, make_key
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from flask import Flask
 
-    from graphql_api.dtcg.resolver import ResolverDocument
 
 BLUE = "base.color.blue.5"
 NEW_BLUE = {"colorSpace": "srgb", "components": [0, 0.2, 1], "hex": "#0033ff"}
 
 
 @pytest.fixture
-def primer_writer(
-    app: Flask,
-    monkeypatch: pytest.MonkeyPatch,
-    _loaded_documents: dict[tuple[Path, str], ResolverDocument],
-) -> Writer:
-    """Primer in the test's own database (parsed once per session), and a write key."""
-    import_primer_once(app, monkeypatch, _loaded_documents)
-    return Writer(app.test_client(), make_key(app, "designer", "write"))
+def primer_writer(primer_app: Flask) -> Writer:
+    """Primer in the test's own database (a copy of a template), and a write key."""
+    return Writer(primer_app.test_client(), make_key(primer_app, "designer", "write"))
 
 
 def combinations(w: Writer) -> list[list[dict[str, str]]]:

@@ -1,50 +1,42 @@
-"""Database plumbing: engine, sessions per request, declarative base.
+"""Database plumbing: engine, sessions per request.
 
-The engine and the ``sessionmaker`` are built in the app factory (:func:`init_app`) and kept
-in ``app.extensions["tokens_db"]``; nothing here is created at import time. Request code asks
-:func:`get_session` for the request's one session; the caller owns the transaction (commits
-it), and the session is closed at the end of the app context, which rolls back anything not
-committed.
+The engine is built in the app factory (:func:`init_app`) and kept in
+``app.extensions["tokens_db"]`` with the app's session factory, which is made on first use;
+nothing here is created at import time. Request code asks :func:`get_session` for the
+request's one session; the caller owns the transaction (commits it), and the session is
+closed at the end of the app context, which rolls back anything not committed.
+
+This module imports SQLAlchemy's core only: the ORM is imported when the first session is
+made, and the models (with their declarative base, :class:`graphql_api.store.models.Base`)
+by the modules that query them, so that CLI commands that never open a session
+(``--help``, ``tokens validate``) start fast (``bench/cli_startup.py``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 from flask import current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, event, func, select
+from sqlalchemy import DateTime, create_engine, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
     from sqlite3 import Connection as SQLiteConnection
 
     from flask import Flask
+    from sqlalchemy import orm
     from sqlalchemy.engine import URL, Dialect, Engine
+    from sqlalchemy.orm import Session
     from sqlalchemy.pool import ConnectionPoolEntry
 
 EXTENSION_KEY: Final = "tokens_db"
 _SESSION_KEY: Final = "tokens_session"
-
-#: Constraint names Alembic can rely on (the same on SQLite and PostgreSQL).
-NAMING_CONVENTION: Final = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every model; its metadata carries :data:`NAMING_CONVENTION`."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class TZDateTime(TypeDecorator[datetime]):
@@ -72,17 +64,32 @@ class TZDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(slots=True)
 class DatabaseState:
     """What :func:`init_app` keeps in ``app.extensions["tokens_db"]``.
 
     Attributes:
         engine: The app's engine (one pool per app).
-        sessionmaker: Factory of sessions bound to ``engine``.
     """
 
     engine: Engine
-    sessionmaker: sessionmaker[Session]
+    _sessionmaker: orm.sessionmaker[Session] | None = None
+    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+    @property
+    def sessionmaker(self) -> orm.sessionmaker[Session]:
+        """Factory of sessions bound to ``engine`` (one per app, made on first use).
+
+        ``expire_on_commit=False``: objects stay readable after a mutation commits, without
+        a reload (which ``lazy="raise"`` relationships would refuse anyway).
+        """
+        if self._sessionmaker is None:
+            with self._lock:
+                if self._sessionmaker is None:
+                    from sqlalchemy.orm import sessionmaker  # noqa: PLC0415 - module docstring
+
+                    self._sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        return self._sessionmaker
 
 
 def json_loads(text: str | bytes) -> Any:
@@ -164,7 +171,7 @@ def make_engine(
 
 
 def init_app(app: Flask) -> None:
-    """Build the app's engine and session factory and close each request's session.
+    """Build the app's engine and close each request's session.
 
     Reads ``DATABASE_URL``, ``SQLITE_BUSY_TIMEOUT_MS`` and, for PostgreSQL,
     ``DB_POOL_SIZE``/``DB_MAX_OVERFLOW`` (the connection pool of this process) from
@@ -184,10 +191,7 @@ def init_app(app: Flask) -> None:
     engine = make_engine(
         url, sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"], **options
     )
-    # expire_on_commit=False: objects stay readable after a mutation commits, without a
-    # reload (which lazy="raise" relationships would refuse anyway).
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    app.extensions[EXTENSION_KEY] = DatabaseState(engine=engine, sessionmaker=factory)
+    app.extensions[EXTENSION_KEY] = DatabaseState(engine=engine)
     app.teardown_appcontext(close_session)
 
 

@@ -20,15 +20,32 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    MetaData,
     String,
     Text,
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from graphql_api.store import notify
-from graphql_api.store.db import Base, TZDateTime
+from graphql_api.store.db import TZDateTime
+
+#: Constraint names Alembic can rely on (the same on SQLite and PostgreSQL).
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model; its metadata carries :data:`NAMING_CONVENTION`."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
 
 #: SQL of the check that a layered row belongs to exactly one layer (a set or a theme).
 ONE_LAYER_SQL: Final = (

@@ -22,9 +22,6 @@ import time
 import weakref
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy.orm import sessionmaker
-
-from ..store.usage import write_batch
 from .recorder import ReplayMemo, merge_rows
 
 if TYPE_CHECKING:
@@ -72,7 +69,6 @@ class UsageStore:
         self.written = 0
         self.flushes = 0
         self.flush_cpu_seconds = 0.0
-        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._flush_lock = threading.Lock()
         self._retry: dict[UsageKey, int] = {}
         self._registered_pid: int | None = None
@@ -119,8 +115,11 @@ class UsageStore:
                 self.recorder.dropped = 0
             if not batch:
                 return 0
+            # Imported here: the ORM models would slow down every CLI command's start-up.
+            from ..store.usage import write_batch  # noqa: PLC0415
+
             try:
-                with self._sessions() as session:
+                with self.session() as session:
                     written = write_batch(session, batch)
             except Exception as error:  # noqa: BLE001 - logged; requests must not see it
                 self.failures += 1
@@ -140,7 +139,9 @@ class UsageStore:
 
     def session(self) -> Session:
         """A new session on the store's engine, for reports (the caller closes it)."""
-        return self._sessions()
+        from sqlalchemy.orm import Session  # noqa: PLC0415 - the ORM: not at start-up (CLI)
+
+        return Session(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
         """Write what is pending and leave the flusher thread (a later record rejoins it)."""

@@ -26,7 +26,7 @@ import pytest
 
 from graphql_api import cli, create_app
 from graphql_api.store import db
-from graphql_api.store.db import Base
+from graphql_api.store.models import Base
 from tests.conftest import _postgres_schema_url
 from tests.helpers import PRIMER, SMALL_EXAMPLE, import_tokens
 from tests.helpers import gql as post_gql

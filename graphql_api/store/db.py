@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import sqlite3
+import stat
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
@@ -117,6 +121,53 @@ def _is_sqlite_file(url: URL) -> bool:
     return database not in ("", ":memory:") and url.query.get("mode") != "memory"
 
 
+def _sqlite_path(url: URL) -> str:
+    """The file an SQLite URL names (``file:`` URIs with ``uri=true`` included)."""
+    database = url.database or ""
+    if url.query.get("uri") == "true" and database.startswith("file:"):
+        database = database.removeprefix("file:").partition("?")[0]
+    return database
+
+
+def unwritable_reason(database: str) -> str | None:
+    """Why SQLite could not write the database file ``database`` in WAL mode, or None.
+
+    WAL mode writes the file, its ``-wal`` and its ``-shm`` (the wal-index SQLite maps
+    into memory), all created in the file's folder. When one of them cannot be written (a
+    read-only mount, another owner) or ``-shm`` is not a regular file, SQLite may report an
+    I/O error late, or, with the ``-shm`` mapped but not extensible, the process may die of
+    SIGBUS. Checked with :func:`os.access` (``EROFS`` holds even for root) and
+    :func:`os.stat`; a folder that does not exist is left to SQLite ("unable to open
+    database file").
+
+    Returns:
+        A sentence naming the path and the problem, or None when all can be written.
+    """
+    path = Path(database).absolute()
+    if not path.parent.is_dir():
+        return None
+    if not os.access(path.parent, os.W_OK):
+        return f"the database folder {path.parent} is not writable (read-only mount or owner)"
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = name.stat().st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(mode):
+            return f"{name} is not a regular file"
+        if not os.access(name, os.W_OK):
+            return f"{name} is not writable (read-only mount or owner)"
+    return None
+
+
+class DatabaseNotWritableError(sqlite3.OperationalError):
+    """An SQLite database (or its ``-wal``/``-shm``) cannot be written.
+
+    Raised by a new connection (:func:`unwritable_reason` says why); SQLAlchemy wraps it in
+    an ``OperationalError``, which requests answer with 503 ``DATABASE_UNAVAILABLE``.
+    """
+
+
 def make_engine(
     url: str | URL,
     *,
@@ -128,6 +179,9 @@ def make_engine(
 
     SQLite: ``PRAGMA foreign_keys`` (ON by default, so ``ON DELETE CASCADE`` works) and
     ``PRAGMA busy_timeout`` on every new connection; WAL journal mode for file databases.
+    A file database (not opened ``mode=ro``) whose folder, ``-wal`` or ``-shm`` cannot be
+    written refuses every new connection with :class:`DatabaseNotWritableError`
+    (:func:`unwritable_reason`), which requests answer with 503 ``DATABASE_UNAVAILABLE``.
     PostgreSQL (psycopg 3): ``pool_pre_ping`` so connections dropped by the server are
     replaced.
 
@@ -151,6 +205,8 @@ def make_engine(
 
     engine = create_engine(parsed, **engine_options)
     use_wal = _is_sqlite_file(parsed)
+    check_writable = use_wal and parsed.query.get("mode") != "ro"
+    database = _sqlite_path(parsed)
     pragmas = [
         f"PRAGMA foreign_keys = {'ON' if sqlite_foreign_keys else 'OFF'}",
         f"PRAGMA busy_timeout = {int(sqlite_busy_timeout_ms)}",
@@ -158,6 +214,11 @@ def make_engine(
 
     @event.listens_for(engine, "connect")
     def _set_sqlite_pragmas(dbapi_connection: SQLiteConnection, _: ConnectionPoolEntry) -> None:
+        # Before the first read maps the -shm: refuse a database SQLite cannot write.
+        reason = unwritable_reason(database) if check_writable else None
+        if reason is not None:
+            dbapi_connection.close()
+            raise DatabaseNotWritableError(reason)
         cursor = dbapi_connection.cursor()
         try:
             for pragma in pragmas:

@@ -93,16 +93,50 @@ def _count_statements(engine: Engine) -> None:
             g.sql_count = g.get("sql_count", 0) + 1
 
 
+#: SQLite's messages for storage it cannot write (read-only mount or file, full or failing
+#: disk, a ``-wal``/``-shm`` it cannot open).
+STORAGE_FAULTS: Final = (
+    "readonly database",
+    "disk i/o error",
+    "database or disk is full",
+    "unable to open database file",
+)
+
+
+def storage_fault(error: BaseException) -> str | None:
+    """Why the database's storage cannot be written, when ``error`` says so, else None.
+
+    :class:`~graphql_api.store.db.DatabaseNotWritableError` (the reason, naming the path) or
+    one of SQLite's :data:`STORAGE_FAULTS` (its message); for the log, never the client.
+    """
+    orig = getattr(error, "orig", None) or error
+    if isinstance(orig, db.DatabaseNotWritableError):
+        return str(orig)
+    text = str(orig).lower()
+    return text if any(fault in text for fault in STORAGE_FAULTS) else None
+
+
 def unavailable_message(error: BaseException) -> str:
     """What to tell a client about a database fault (never the driver's own text)."""
     if "locked" in str(error).lower():
         return "the database is busy (locked by another writer past the busy timeout); retry"
+    if storage_fault(error) is not None:
+        return "the database's storage cannot be written (read-only or full); retry later"
     return "the database is unavailable; retry later"
 
 
 def database_unavailable(error: Exception) -> Response:
-    """503 for a database that cannot be reached or stays locked (logged with the id)."""
-    LOG.error("database unavailable (request %s): %s", request_id(), type(error).__name__)
+    """503 for a database that cannot be reached, stays locked or cannot be written.
+
+    Logged with the request id, the error's class and, for a storage fault, its reason.
+    """
+    fault = storage_fault(error)
+    LOG.error(
+        "database unavailable (request %s): %s%s",
+        request_id(),
+        type(error).__name__,
+        f" ({fault})" if fault else "",
+    )
     retry = {"Retry-After": str(RETRY_AFTER_S)}
     return json_error(
         unavailable_message(error),

@@ -1,15 +1,17 @@
 """Database plumbing: engine, sessions per request.
 
-The engine is built in the app factory (:func:`init_app`) and kept in
-``app.extensions["tokens_db"]`` with the app's session factory, which is made on first use;
-nothing here is created at import time. Request code asks :func:`get_session` for the
-request's one session; the caller owns the transaction (commits it), and the session is
-closed at the end of the app context, which rolls back anything not committed.
+:func:`init_app` keeps the app's database state in ``app.extensions["tokens_db"]``; the
+engine is made the first time it is asked for (:attr:`DatabaseState.engine`), the session
+factory the first time a session is (:attr:`DatabaseState.sessionmaker`); nothing here is
+created at import time. Request code asks :func:`get_session` for the request's one
+session; the caller owns the transaction (commits it), and the session is closed at the end
+of the app context, which rolls back anything not committed.
 
-This module imports SQLAlchemy's core only: the ORM is imported when the first session is
-made, and the models (with their declarative base, :class:`graphql_api.store.models.Base`)
-by the modules that query them, so that CLI commands that never open a session
-(``--help``, ``tokens validate``) start fast (``bench/cli_startup.py``).
+This module imports no SQLAlchemy at import time: the core is imported with the first
+engine, the ORM with the first session, and the models (with their declarative base,
+:class:`graphql_api.store.models.Base`) by the modules that query them, so that CLI
+commands that never touch the database (``--help``, ``tokens validate``) start fast
+(``bench/cli_startup.py``).
 """
 
 from __future__ import annotations
@@ -20,22 +22,19 @@ import os
 import sqlite3
 import stat
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 from flask import current_app, g
-from sqlalchemy import DateTime, create_engine, event, func, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from sqlite3 import Connection as SQLiteConnection
 
     from flask import Flask
     from sqlalchemy import orm
-    from sqlalchemy.engine import URL, Dialect, Engine
+    from sqlalchemy.engine import URL, Engine
     from sqlalchemy.orm import Session
     from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -43,42 +42,41 @@ EXTENSION_KEY: Final = "tokens_db"
 _SESSION_KEY: Final = "tokens_session"
 
 
-class TZDateTime(TypeDecorator[datetime]):
-    """A timezone-aware ``DateTime`` that always returns aware UTC datetimes.
-
-    PostgreSQL stores ``timestamp with time zone``; SQLite stores naive text, which is UTC
-    (``CURRENT_TIMESTAMP``) and gets ``tzinfo=UTC`` back on load. Naive datetimes bound as
-    parameters are taken to be UTC.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Convert an aware datetime to UTC (naive on SQLite, which has no time zones)."""
-        if value is None:
-            return None
-        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Attach UTC to naive values read back (SQLite)."""
-        if value is None or value.tzinfo is not None:
-            return value
-        return value.replace(tzinfo=UTC)
-
-
 @dataclasses.dataclass(slots=True)
 class DatabaseState:
     """What :func:`init_app` keeps in ``app.extensions["tokens_db"]``.
 
     Attributes:
-        engine: The app's engine (one pool per app).
+        make: Makes the app's engine (called once, by the first :attr:`engine`).
+        on_engine: Called with the engine when it is made, before any other thread sees
+            it (:func:`on_engine`); they must not ask for the engine themselves.
     """
 
-    engine: Engine
+    make: Callable[[], Engine]
+    on_engine: list[Callable[[Engine], None]] = dataclasses.field(default_factory=list)
+    _engine: Engine | None = None
     _sessionmaker: orm.sessionmaker[Session] | None = None
-    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    _lock: threading.RLock = dataclasses.field(default_factory=threading.RLock)
+
+    def when_made(self, hook: Callable[[Engine], None]) -> None:
+        """Call ``hook(engine)`` when the engine is made, or now if it was."""
+        with self._lock:
+            if self._engine is not None:
+                hook(self._engine)
+            else:
+                self.on_engine.append(hook)
+
+    @property
+    def engine(self) -> Engine:
+        """The app's engine (one pool per app), made on first use."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = self.make()
+                    for hook in self.on_engine:
+                        hook(engine)
+                    self._engine = engine
+        return self._engine
 
     @property
     def sessionmaker(self) -> orm.sessionmaker[Session]:
@@ -88,11 +86,12 @@ class DatabaseState:
         a reload (which ``lazy="raise"`` relationships would refuse anyway).
         """
         if self._sessionmaker is None:
+            engine = self.engine
             with self._lock:
                 if self._sessionmaker is None:
                     from sqlalchemy.orm import sessionmaker  # noqa: PLC0415 - module docstring
 
-                    self._sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+                    self._sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
         return self._sessionmaker
 
 
@@ -196,6 +195,9 @@ def make_engine(
     Returns:
         A new engine; the caller disposes of it.
     """
+    from sqlalchemy import create_engine, event  # noqa: PLC0415 - module docstring
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
     parsed = make_url(url)
     engine_options.setdefault("json_deserializer", json_loads)
     engine_options.setdefault("json_serializer", json_dumps)
@@ -232,28 +234,37 @@ def make_engine(
 
 
 def init_app(app: Flask) -> None:
-    """Build the app's engine and close each request's session.
+    """Keep the app's database state (its engine made on first use); close each session.
 
-    Reads ``DATABASE_URL``, ``SQLITE_BUSY_TIMEOUT_MS`` and, for PostgreSQL,
+    The engine reads ``DATABASE_URL``, ``SQLITE_BUSY_TIMEOUT_MS`` and, for PostgreSQL,
     ``DB_POOL_SIZE``/``DB_MAX_OVERFLOW`` (the connection pool of this process) from
-    ``app.config``.
+    ``app.config`` when it is made.
 
     Args:
         app: The application being created.
     """
-    url = app.config["DATABASE_URL"]
-    options: dict[str, Any] = {}
-    if make_url(url).get_backend_name() == "postgresql":
-        # One pool per process (per gunicorn worker): size it to the worker's threads.
-        options = {
-            "pool_size": int(app.config["DB_POOL_SIZE"]),
-            "max_overflow": int(app.config["DB_MAX_OVERFLOW"]),
-        }
-    engine = make_engine(
-        url, sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"], **options
-    )
-    app.extensions[EXTENSION_KEY] = DatabaseState(engine=engine)
+    config = app.config
+
+    def make() -> Engine:
+        from sqlalchemy.engine import make_url  # noqa: PLC0415 - module docstring
+
+        url = config["DATABASE_URL"]
+        options: dict[str, Any] = {}
+        if make_url(url).get_backend_name() == "postgresql":
+            # One pool per process (per gunicorn worker): size it to the worker's threads.
+            options = {
+                "pool_size": int(config["DB_POOL_SIZE"]),
+                "max_overflow": int(config["DB_MAX_OVERFLOW"]),
+            }
+        return make_engine(url, sqlite_busy_timeout_ms=config["SQLITE_BUSY_TIMEOUT_MS"], **options)
+
+    app.extensions[EXTENSION_KEY] = DatabaseState(make)
     app.teardown_appcontext(close_session)
+
+
+def on_engine(app: Flask, hook: Callable[[Engine], None]) -> None:
+    """Call ``hook(engine)`` with the app's engine: when it is made, or now if it was."""
+    get_state(app).when_made(hook)
 
 
 def get_state(app: Flask | None = None) -> DatabaseState:
@@ -338,6 +349,8 @@ def lock_writes(session: Session) -> None:
     compares) cannot change before it commits; other writers wait up to the busy timeout.
     """
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import func, select  # noqa: PLC0415 - module docstring
+
         session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
         return
     connection = session.connection()

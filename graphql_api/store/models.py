@@ -12,13 +12,14 @@ SQL ``NULL`` (``none_as_null=True``), never as JSON ``null``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Final
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    DateTime,
     ForeignKey,
     MetaData,
     String,
@@ -27,9 +28,12 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from graphql_api.store import notify
-from graphql_api.store.db import TZDateTime
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
 
 #: Constraint names Alembic can rely on (the same on SQLite and PostgreSQL).
 NAMING_CONVENTION: Final = {
@@ -39,6 +43,31 @@ NAMING_CONVENTION: Final = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class TZDateTime(TypeDecorator[datetime]):
+    """A timezone-aware ``DateTime`` that always returns aware UTC datetimes.
+
+    PostgreSQL stores ``timestamp with time zone``; SQLite stores naive text, which is UTC
+    (``CURRENT_TIMESTAMP``) and gets ``tzinfo=UTC`` back on load. Naive datetimes bound as
+    parameters are taken to be UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to UTC (naive on SQLite, which has no time zones)."""
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Attach UTC to naive values read back (SQLite)."""
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):

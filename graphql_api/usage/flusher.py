@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 from .recorder import ReplayMemo, merge_rows
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
@@ -45,8 +45,10 @@ class UsageStore:
 
     Args:
         recorder: the in-memory counts.
-        engine: the engine the counts are written with and reports read from (a pool of its
-            own, so that usage never takes a connection of the requests' pool).
+        make_engine: makes the engine the counts are written with and reports read from (a
+            pool of its own, so that usage never takes a connection of the requests' pool);
+            called by the first :attr:`engine`, so that CLI commands do not import
+            SQLAlchemy for it.
         interval: seconds between two scheduled writes.
 
     Attributes:
@@ -58,10 +60,13 @@ class UsageStore:
             the flushing thread (drain and write, off the request path; for the benchmark).
     """
 
-    def __init__(self, recorder: UsageRecorder, engine: Engine, *, interval: float) -> None:
+    def __init__(
+        self, recorder: UsageRecorder, make_engine: Callable[[], Engine], *, interval: float
+    ) -> None:
         self.recorder = recorder
         self.memo = ReplayMemo(recorder.max_pending)
-        self.engine = engine
+        self._make_engine = make_engine
+        self._engine: Engine | None = None
         self.interval = max(MIN_INTERVAL, float(interval))
         self.next_due = time.monotonic() + self.interval
         self.failures = 0
@@ -70,6 +75,7 @@ class UsageStore:
         self.flushes = 0
         self.flush_cpu_seconds = 0.0
         self._flush_lock = threading.Lock()
+        self._engine_lock = threading.Lock()
         self._retry: dict[UsageKey, int] = {}
         self._registered_pid: int | None = None
         recorder.on_pressure = _SCHEDULER.wake
@@ -137,6 +143,15 @@ class UsageStore:
             self.flush_cpu_seconds += time.thread_time() - started
             return written
 
+    @property
+    def engine(self) -> Engine:
+        """The engine usage is written with and read from (made on first use)."""
+        if self._engine is None:
+            with self._engine_lock:  # not _flush_lock: a flush asks for the engine
+                if self._engine is None:
+                    self._engine = self._make_engine()
+        return self._engine
+
     def session(self) -> Session:
         """A new session on the store's engine, for reports (the caller closes it)."""
         from sqlalchemy.orm import Session  # noqa: PLC0415 - the ORM: not at start-up (CLI)
@@ -154,6 +169,7 @@ class UsageStore:
         self.recorder.reset()
         self.memo.clear()
         self._flush_lock = threading.Lock()
+        self._engine_lock = threading.Lock()
         self._retry = {}
         self._registered_pid = None
 

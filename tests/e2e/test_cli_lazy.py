@@ -2,9 +2,9 @@
 ``bench/cli_startup.py``, not here).
 
 Under the ``flask`` command the app sets its web part (GraphQL schema, views) up on the first
-request; ``--help`` never imports Strawberry, Alembic, the DTCG resolver, SQLAlchemy's ORM
-or the models; ``keys list`` imports the ORM and the models only; ``tokens validate`` imports
-the resolver but neither Strawberry nor the ORM.
+request; ``--help`` never imports Strawberry, Alembic, the DTCG resolver, SQLAlchemy or the
+models; ``keys list`` imports SQLAlchemy (core and ORM) and the models only; ``tokens
+validate`` imports the resolver but neither Strawberry nor SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ HEAVY = (
     "alembic",
     "coloraide",
     "graphql_api.dtcg.parse",
+    "sqlalchemy",
     "sqlalchemy.orm",
     "graphql_api.store.models",
 )
-ORM = {"sqlalchemy.orm", "graphql_api.store.models"}
+DATABASE = {"sqlalchemy", "sqlalchemy.orm", "graphql_api.store.models"}
 
 PROBE = """
 import atexit, sys
@@ -78,14 +79,14 @@ def test_help_imports_nothing_heavy(sqlite_url: str, args: list[str]) -> None:
     assert loaded(args, sqlite_url) == set()
 
 
-def test_keys_list_imports_the_orm_and_nothing_else_heavy(sqlite_url: str) -> None:
-    assert loaded(["keys", "list"], sqlite_url) == ORM
+def test_keys_list_imports_sqlalchemy_and_nothing_else_heavy(sqlite_url: str) -> None:
+    assert loaded(["keys", "list"], sqlite_url) == DATABASE
 
 
-def test_validate_imports_the_engine_but_not_graphql_nor_the_orm(sqlite_url: str) -> None:
+def test_validate_imports_the_engine_but_neither_graphql_nor_sqlalchemy(sqlite_url: str) -> None:
     got = loaded(["tokens", "validate", str(SMALL_EXAMPLE)], sqlite_url)
     assert "graphql_api.dtcg.parse" in got
-    assert not got & {"strawberry", "graphql_api.schema", "alembic", *ORM}
+    assert not got & {"strawberry", "graphql_api.schema", "alembic", *DATABASE}
 
 
 @pytest.fixture

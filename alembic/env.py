@@ -22,8 +22,8 @@ from alembic import context
 from sqlalchemy import Connection, text
 
 from graphql_api.config import default_database_url, load_config
-from graphql_api.store import models  # noqa: F401 - registers the tables on Base.metadata
-from graphql_api.store.db import Base, make_engine
+from graphql_api.store.db import make_engine
+from graphql_api.store.models import Base  # with every table registered on Base.metadata
 
 config = context.config
 target_metadata = Base.metadata

@@ -306,7 +306,7 @@ def primer_with_key(url: str) -> tuple[Any, str]:
     """
     from graphql_api import create_app  # noqa: PLC0415 - only the benches that write
     from graphql_api.store import db  # noqa: PLC0415
-    from graphql_api.store.db import Base  # noqa: PLC0415
+    from graphql_api.store.models import Base  # noqa: PLC0415
     from graphql_api.web import auth  # noqa: PLC0415
 
     app = create_app({"DATABASE_URL": url})

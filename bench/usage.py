@@ -34,7 +34,7 @@ from typing import Any
 
 from graphql_api import create_app, usage
 from graphql_api.store import db
-from graphql_api.store.db import Base
+from graphql_api.store.models import Base
 from graphql_api.usage.recorder import UsageRecorder, group_reads, theme_key
 
 from .common import PRIMER, RESULTS, ROOT, THEME, fresh_database, log, ratio, side_by_side

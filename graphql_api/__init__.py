@@ -25,8 +25,10 @@ class TokenServer(Flask):
     Loaded by the ``flask`` command (``WEB_ON_FIRST_REQUEST``), the app sets the web part up
     when the first request arrives (``flask run``), so the other commands never import the
     GraphQL schema (nor Alembic, for the migration check) and start fast; the commands that
-    write check the migrations themselves. Otherwise (WSGI/ASGI servers, tests) it is set up
-    at once.
+    write check the migrations themselves. The engine (and SQLAlchemy with it) is made by
+    the first use of the database (:mod:`graphql_api.store.db`), so ``--help`` and ``tokens
+    validate`` do not import SQLAlchemy. Otherwise (WSGI/ASGI servers, tests) the web part
+    is set up at once, with the migration check that makes the engine.
     """
 
     _web_lock = threading.Lock()
@@ -43,6 +45,7 @@ class TokenServer(Flask):
 
             if self.config["WEB_ON_FIRST_REQUEST"]:
                 observability.check_migrations(db.get_engine(self))
+            observability.init_database_faults(self)
             snapshots.init_app(self)  # the process's caches: the view, exports, live updates
             state = db.get_state(self)
             revision_clock.init_app(self, state.engine, state.sessionmaker)

@@ -59,7 +59,7 @@ Code                               Meaning
 ``INVALID_SINCE``                  a subscription's ``since`` is negative
 ``STALE_REVISION``                 ``expectedRevision`` is not the stored revision
 ``ALREADY_EXISTS``                 the token, set, modifier, context or release exists
-``DATABASE_UNAVAILABLE``           the database cannot be reached (HTTP 503)
+``DATABASE_UNAVAILABLE``           the database cannot be reached or written (HTTP 503)
 ``MIGRATIONS_PENDING``             ``/readyz``: run ``alembic upgrade head`` (503)
 ``USAGE_UNAVAILABLE``              usage analytics is not set up on this server
 ``INTERNAL_SERVER_ERROR``          anything unexpected; masked, with a ``requestId``

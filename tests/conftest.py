@@ -38,7 +38,7 @@ from graphql_api import create_app
 from graphql_api.schema import schema
 from graphql_api.store import db
 from graphql_api.store import models as _models  # noqa: F401 - registers the tables
-from graphql_api.store.db import Base
+from graphql_api.store.models import Base
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

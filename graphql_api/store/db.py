@@ -1,88 +1,98 @@
-"""Database plumbing: engine, sessions per request, declarative base.
+"""Database plumbing: engine, sessions per request.
 
-The engine and the ``sessionmaker`` are built in the app factory (:func:`init_app`) and kept
-in ``app.extensions["tokens_db"]``; nothing here is created at import time. Request code asks
-:func:`get_session` for the request's one session; the caller owns the transaction (commits
-it), and the session is closed at the end of the app context, which rolls back anything not
-committed.
+:func:`init_app` keeps the app's database state in ``app.extensions["tokens_db"]``; the
+engine is made the first time it is asked for (:attr:`DatabaseState.engine`), the session
+factory the first time a session is (:attr:`DatabaseState.sessionmaker`); nothing here is
+created at import time. Request code asks :func:`get_session` for the request's one
+session; the caller owns the transaction (commits it), and the session is closed at the end
+of the app context, which rolls back anything not committed.
+
+This module imports no SQLAlchemy at import time: the core is imported with the first
+engine, the ORM with the first session, and the models (with their declarative base,
+:class:`graphql_api.store.models.Base`) by the modules that query them, so that CLI
+commands that never touch the database (``--help``, ``tokens validate``) start fast
+(``bench/cli_startup.py``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
+import os
+import sqlite3
+import stat
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 from flask import current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, event, func, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from sqlite3 import Connection as SQLiteConnection
 
     from flask import Flask
-    from sqlalchemy.engine import URL, Dialect, Engine
+    from sqlalchemy import orm
+    from sqlalchemy.engine import URL, Engine
+    from sqlalchemy.orm import Session
     from sqlalchemy.pool import ConnectionPoolEntry
 
 EXTENSION_KEY: Final = "tokens_db"
 _SESSION_KEY: Final = "tokens_session"
 
-#: Constraint names Alembic can rely on (the same on SQLite and PostgreSQL).
-NAMING_CONVENTION: Final = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
-
-class Base(DeclarativeBase):
-    """Declarative base of every model; its metadata carries :data:`NAMING_CONVENTION`."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class TZDateTime(TypeDecorator[datetime]):
-    """A timezone-aware ``DateTime`` that always returns aware UTC datetimes.
-
-    PostgreSQL stores ``timestamp with time zone``; SQLite stores naive text, which is UTC
-    (``CURRENT_TIMESTAMP``) and gets ``tzinfo=UTC`` back on load. Naive datetimes bound as
-    parameters are taken to be UTC.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Convert an aware datetime to UTC (naive on SQLite, which has no time zones)."""
-        if value is None:
-            return None
-        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Attach UTC to naive values read back (SQLite)."""
-        if value is None or value.tzinfo is not None:
-            return value
-        return value.replace(tzinfo=UTC)
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(slots=True)
 class DatabaseState:
     """What :func:`init_app` keeps in ``app.extensions["tokens_db"]``.
 
     Attributes:
-        engine: The app's engine (one pool per app).
-        sessionmaker: Factory of sessions bound to ``engine``.
+        make: Makes the app's engine (called once, by the first :attr:`engine`).
+        on_engine: Called with the engine when it is made, before any other thread sees
+            it (:func:`on_engine`); they must not ask for the engine themselves.
     """
 
-    engine: Engine
-    sessionmaker: sessionmaker[Session]
+    make: Callable[[], Engine]
+    on_engine: list[Callable[[Engine], None]] = dataclasses.field(default_factory=list)
+    _engine: Engine | None = None
+    _sessionmaker: orm.sessionmaker[Session] | None = None
+    _lock: threading.RLock = dataclasses.field(default_factory=threading.RLock)
+
+    def when_made(self, hook: Callable[[Engine], None]) -> None:
+        """Call ``hook(engine)`` when the engine is made, or now if it was."""
+        with self._lock:
+            if self._engine is not None:
+                hook(self._engine)
+            else:
+                self.on_engine.append(hook)
+
+    @property
+    def engine(self) -> Engine:
+        """The app's engine (one pool per app), made on first use."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = self.make()
+                    for hook in self.on_engine:
+                        hook(engine)
+                    self._engine = engine
+        return self._engine
+
+    @property
+    def sessionmaker(self) -> orm.sessionmaker[Session]:
+        """Factory of sessions bound to ``engine`` (one per app, made on first use).
+
+        ``expire_on_commit=False``: objects stay readable after a mutation commits, without
+        a reload (which ``lazy="raise"`` relationships would refuse anyway).
+        """
+        if self._sessionmaker is None:
+            engine = self.engine
+            with self._lock:
+                if self._sessionmaker is None:
+                    from sqlalchemy.orm import sessionmaker  # noqa: PLC0415 - module docstring
+
+                    self._sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
+        return self._sessionmaker
 
 
 def json_loads(text: str | bytes) -> Any:
@@ -110,6 +120,53 @@ def _is_sqlite_file(url: URL) -> bool:
     return database not in ("", ":memory:") and url.query.get("mode") != "memory"
 
 
+def _sqlite_path(url: URL) -> str:
+    """The file an SQLite URL names (``file:`` URIs with ``uri=true`` included)."""
+    database = url.database or ""
+    if url.query.get("uri") == "true" and database.startswith("file:"):
+        database = database.removeprefix("file:").partition("?")[0]
+    return database
+
+
+def unwritable_reason(database: str) -> str | None:
+    """Why SQLite could not write the database file ``database`` in WAL mode, or None.
+
+    WAL mode writes the file, its ``-wal`` and its ``-shm`` (the wal-index SQLite maps
+    into memory), all created in the file's folder. When one of them cannot be written (a
+    read-only mount, another owner) or ``-shm`` is not a regular file, SQLite may report an
+    I/O error late, or, with the ``-shm`` mapped but not extensible, the process may die of
+    SIGBUS. Checked with :func:`os.access` (``EROFS`` holds even for root) and
+    :func:`os.stat`; a folder that does not exist is left to SQLite ("unable to open
+    database file").
+
+    Returns:
+        A sentence naming the path and the problem, or None when all can be written.
+    """
+    path = Path(database).absolute()
+    if not path.parent.is_dir():
+        return None
+    if not os.access(path.parent, os.W_OK):
+        return f"the database folder {path.parent} is not writable (read-only mount or owner)"
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = name.stat().st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(mode):
+            return f"{name} is not a regular file"
+        if not os.access(name, os.W_OK):
+            return f"{name} is not writable (read-only mount or owner)"
+    return None
+
+
+class DatabaseNotWritableError(sqlite3.OperationalError):
+    """An SQLite database (or its ``-wal``/``-shm``) cannot be written.
+
+    Raised by a new connection (:func:`unwritable_reason` says why); SQLAlchemy wraps it in
+    an ``OperationalError``, which requests answer with 503 ``DATABASE_UNAVAILABLE``.
+    """
+
+
 def make_engine(
     url: str | URL,
     *,
@@ -121,6 +178,9 @@ def make_engine(
 
     SQLite: ``PRAGMA foreign_keys`` (ON by default, so ``ON DELETE CASCADE`` works) and
     ``PRAGMA busy_timeout`` on every new connection; WAL journal mode for file databases.
+    A file database (not opened ``mode=ro``) whose folder, ``-wal`` or ``-shm`` cannot be
+    written refuses every new connection with :class:`DatabaseNotWritableError`
+    (:func:`unwritable_reason`), which requests answer with 503 ``DATABASE_UNAVAILABLE``.
     PostgreSQL (psycopg 3): ``pool_pre_ping`` so connections dropped by the server are
     replaced.
 
@@ -135,6 +195,9 @@ def make_engine(
     Returns:
         A new engine; the caller disposes of it.
     """
+    from sqlalchemy import create_engine, event  # noqa: PLC0415 - module docstring
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
     parsed = make_url(url)
     engine_options.setdefault("json_deserializer", json_loads)
     engine_options.setdefault("json_serializer", json_dumps)
@@ -144,6 +207,8 @@ def make_engine(
 
     engine = create_engine(parsed, **engine_options)
     use_wal = _is_sqlite_file(parsed)
+    check_writable = use_wal and parsed.query.get("mode") != "ro"
+    database = _sqlite_path(parsed)
     pragmas = [
         f"PRAGMA foreign_keys = {'ON' if sqlite_foreign_keys else 'OFF'}",
         f"PRAGMA busy_timeout = {int(sqlite_busy_timeout_ms)}",
@@ -151,6 +216,11 @@ def make_engine(
 
     @event.listens_for(engine, "connect")
     def _set_sqlite_pragmas(dbapi_connection: SQLiteConnection, _: ConnectionPoolEntry) -> None:
+        # Before the first read maps the -shm: refuse a database SQLite cannot write.
+        reason = unwritable_reason(database) if check_writable else None
+        if reason is not None:
+            dbapi_connection.close()
+            raise DatabaseNotWritableError(reason)
         cursor = dbapi_connection.cursor()
         try:
             for pragma in pragmas:
@@ -164,31 +234,37 @@ def make_engine(
 
 
 def init_app(app: Flask) -> None:
-    """Build the app's engine and session factory and close each request's session.
+    """Keep the app's database state (its engine made on first use); close each session.
 
-    Reads ``DATABASE_URL``, ``SQLITE_BUSY_TIMEOUT_MS`` and, for PostgreSQL,
+    The engine reads ``DATABASE_URL``, ``SQLITE_BUSY_TIMEOUT_MS`` and, for PostgreSQL,
     ``DB_POOL_SIZE``/``DB_MAX_OVERFLOW`` (the connection pool of this process) from
-    ``app.config``.
+    ``app.config`` when it is made.
 
     Args:
         app: The application being created.
     """
-    url = app.config["DATABASE_URL"]
-    options: dict[str, Any] = {}
-    if make_url(url).get_backend_name() == "postgresql":
-        # One pool per process (per gunicorn worker): size it to the worker's threads.
-        options = {
-            "pool_size": int(app.config["DB_POOL_SIZE"]),
-            "max_overflow": int(app.config["DB_MAX_OVERFLOW"]),
-        }
-    engine = make_engine(
-        url, sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"], **options
-    )
-    # expire_on_commit=False: objects stay readable after a mutation commits, without a
-    # reload (which lazy="raise" relationships would refuse anyway).
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    app.extensions[EXTENSION_KEY] = DatabaseState(engine=engine, sessionmaker=factory)
+    config = app.config
+
+    def make() -> Engine:
+        from sqlalchemy.engine import make_url  # noqa: PLC0415 - module docstring
+
+        url = config["DATABASE_URL"]
+        options: dict[str, Any] = {}
+        if make_url(url).get_backend_name() == "postgresql":
+            # One pool per process (per gunicorn worker): size it to the worker's threads.
+            options = {
+                "pool_size": int(config["DB_POOL_SIZE"]),
+                "max_overflow": int(config["DB_MAX_OVERFLOW"]),
+            }
+        return make_engine(url, sqlite_busy_timeout_ms=config["SQLITE_BUSY_TIMEOUT_MS"], **options)
+
+    app.extensions[EXTENSION_KEY] = DatabaseState(make)
     app.teardown_appcontext(close_session)
+
+
+def on_engine(app: Flask, hook: Callable[[Engine], None]) -> None:
+    """Call ``hook(engine)`` with the app's engine: when it is made, or now if it was."""
+    get_state(app).when_made(hook)
 
 
 def get_state(app: Flask | None = None) -> DatabaseState:
@@ -273,6 +349,8 @@ def lock_writes(session: Session) -> None:
     compares) cannot change before it commits; other writers wait up to the busy timeout.
     """
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import func, select  # noqa: PLC0415 - module docstring
+
         session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
         return
     connection = session.connection()

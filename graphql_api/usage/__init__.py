@@ -27,9 +27,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from ..store import db
 from .flusher import UsageStore
@@ -68,8 +65,11 @@ def _engine(app: Flask) -> Engine:
     """The engine usage is written with: connections of its own, none kept open.
 
     An in-memory SQLite database exists once per connection, so there the app's engine is
-    used.
+    used. Made by the store's first write or report, not at start-up.
     """
+    from sqlalchemy.engine import make_url  # noqa: PLC0415 - store.db's docstring
+    from sqlalchemy.pool import NullPool  # noqa: PLC0415
+
     url = make_url(app.config["DATABASE_URL"])
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         return db.get_engine(app)
@@ -91,7 +91,7 @@ def init_app(app: Flask) -> None:
         max_pending=max_pending,
         max_clients=int(cfg["USAGE_MAX_CLIENTS"]),
     )
-    store = UsageStore(recorder, _engine(app), interval=float(cfg["USAGE_FLUSH_SECONDS"]))
+    store = UsageStore(recorder, lambda: _engine(app), interval=float(cfg["USAGE_FLUSH_SECONDS"]))
     app.extensions[EXTENSION_KEY] = UsageState(
         enabled=bool(cfg["USAGE_ENABLED"]) and recorder.sample_rate > 0,
         client_header=str(cfg["USAGE_CLIENT_HEADER"]).strip(),
@@ -101,7 +101,12 @@ def init_app(app: Flask) -> None:
     def _disposed(_engine: Any) -> None:
         store.close()
 
-    event.listen(db.get_engine(app), "engine_disposed", _disposed)
+    def _listen(engine: Engine) -> None:
+        from sqlalchemy import event  # noqa: PLC0415 - store.db's docstring
+
+        event.listen(engine, "engine_disposed", _disposed)
+
+    db.on_engine(app, _listen)
 
 
 def get_state(app: Flask | None = None) -> UsageState:

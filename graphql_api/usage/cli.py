@@ -22,8 +22,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..store import db
-from ..store import usage as usage_rows
-from . import get_state, reads, report
+from . import get_state, report
 from .recorder import utc_today
 
 if TYPE_CHECKING:
@@ -74,6 +73,8 @@ def _day(value: datetime | None) -> date | None:
 
 
 def _path_report(session: Session, path: str, since: date, until: date | None) -> str:
+    from ..store import usage as usage_rows  # noqa: PLC0415 - lazy: the ORM models
+
     summary = report.summarise(path, usage_rows.daily_rows(session, path, since, until))
     head = f"{path}: {summary.total:,} requests from {since} to {until or 'today'} (UTC days)"
     if not summary.total:
@@ -111,6 +112,8 @@ def _snapshots(session: Session) -> tuple[Snapshot, Any]:
 
 
 def _unused(session: Session, usage_session: Session, since: date, *, as_json: bool) -> str:
+    from ..store import usage as usage_rows  # noqa: PLC0415 - lazy: the ORM models
+
     default, _snapshot = _snapshots(session)
     found = []
     for path in usage_rows.unused_paths(usage_session, since, usage_rows.stored_paths(session)):
@@ -131,6 +134,8 @@ def _unused(session: Session, usage_session: Session, since: date, *, as_json: b
 
 
 def _deprecated(session: Session, usage_session: Session, since: date, *, as_json: bool) -> str:
+    from . import reads  # noqa: PLC0415 - lazy: the ORM models
+
     _default, snapshot = _snapshots(session)
     uses = reads.deprecated_in_use(usage_session, since, report.deprecation_lookup(snapshot))
     if as_json:
@@ -198,6 +203,8 @@ def usage_command(  # noqa: PLR0917 - click passes options by keyword
     last = _day(until)
     if last is not None and first > last:
         raise click.BadParameter(f"{first} is after --until {last}", param_hint="--since")
+    from ..store import usage as usage_rows  # noqa: PLC0415 - lazy: the ORM models
+
     usage_store = get_state().store
     usage_store.flush()
     session = db.get_session()

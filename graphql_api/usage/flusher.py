@@ -22,13 +22,10 @@ import time
 import weakref
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy.orm import sessionmaker
-
-from ..store.usage import write_batch
 from .recorder import ReplayMemo, merge_rows
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
@@ -48,8 +45,10 @@ class UsageStore:
 
     Args:
         recorder: the in-memory counts.
-        engine: the engine the counts are written with and reports read from (a pool of its
-            own, so that usage never takes a connection of the requests' pool).
+        make_engine: makes the engine the counts are written with and reports read from (a
+            pool of its own, so that usage never takes a connection of the requests' pool);
+            called by the first :attr:`engine`, so that CLI commands do not import
+            SQLAlchemy for it.
         interval: seconds between two scheduled writes.
 
     Attributes:
@@ -61,10 +60,13 @@ class UsageStore:
             the flushing thread (drain and write, off the request path; for the benchmark).
     """
 
-    def __init__(self, recorder: UsageRecorder, engine: Engine, *, interval: float) -> None:
+    def __init__(
+        self, recorder: UsageRecorder, make_engine: Callable[[], Engine], *, interval: float
+    ) -> None:
         self.recorder = recorder
         self.memo = ReplayMemo(recorder.max_pending)
-        self.engine = engine
+        self._make_engine = make_engine
+        self._engine: Engine | None = None
         self.interval = max(MIN_INTERVAL, float(interval))
         self.next_due = time.monotonic() + self.interval
         self.failures = 0
@@ -72,8 +74,8 @@ class UsageStore:
         self.written = 0
         self.flushes = 0
         self.flush_cpu_seconds = 0.0
-        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._flush_lock = threading.Lock()
+        self._engine_lock = threading.Lock()
         self._retry: dict[UsageKey, int] = {}
         self._registered_pid: int | None = None
         recorder.on_pressure = _SCHEDULER.wake
@@ -119,8 +121,11 @@ class UsageStore:
                 self.recorder.dropped = 0
             if not batch:
                 return 0
+            # Imported here: the ORM models would slow down every CLI command's start-up.
+            from ..store.usage import write_batch  # noqa: PLC0415
+
             try:
-                with self._sessions() as session:
+                with self.session() as session:
                     written = write_batch(session, batch)
             except Exception as error:  # noqa: BLE001 - logged; requests must not see it
                 self.failures += 1
@@ -138,9 +143,20 @@ class UsageStore:
             self.flush_cpu_seconds += time.thread_time() - started
             return written
 
+    @property
+    def engine(self) -> Engine:
+        """The engine usage is written with and read from (made on first use)."""
+        if self._engine is None:
+            with self._engine_lock:  # not _flush_lock: a flush asks for the engine
+                if self._engine is None:
+                    self._engine = self._make_engine()
+        return self._engine
+
     def session(self) -> Session:
         """A new session on the store's engine, for reports (the caller closes it)."""
-        return self._sessions()
+        from sqlalchemy.orm import Session  # noqa: PLC0415 - the ORM: not at start-up (CLI)
+
+        return Session(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
         """Write what is pending and leave the flusher thread (a later record rejoins it)."""
@@ -153,6 +169,7 @@ class UsageStore:
         self.recorder.reset()
         self.memo.clear()
         self._flush_lock = threading.Lock()
+        self._engine_lock = threading.Lock()
         self._retry = {}
         self._registered_pid = None
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 from flask import Flask, Request, Response, current_app, g, request
 
 from ..errors import ApiError, ErrorCode
-from ..store import api_keys, db
+from ..store import db
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -68,6 +68,8 @@ def create_key(session: Session, name: str, scope: str) -> str:
     """
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {scope!r}")
+    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+
     if api_keys.name_taken(session, name):
         raise ValueError(f"a key named {name!r} exists already")
     prefix, secret, salt = secrets.token_hex(4), secrets.token_urlsafe(32), secrets.token_hex(16)
@@ -79,11 +81,15 @@ def create_key(session: Session, name: str, scope: str) -> str:
 
 def revoke_key(session: Session, name: str) -> bool:
     """Revoke the key called ``name``; False when there is no such active key."""
+    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+
     return api_keys.revoke(session, name)
 
 
 def list_keys(session: Session) -> list[ApiKey]:
     """Every key, oldest first (secrets are not stored, so none is shown)."""
+    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+
     return api_keys.every_key(session)
 
 
@@ -97,6 +103,8 @@ def verify(session: Session, token: str) -> Principal:
     prefix, _, secret = body.partition("_")
     if not token.startswith(KEY_PREFIX) or not prefix or not secret:
         raise AuthError("malformed API key")
+    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+
     row = api_keys.by_prefix(session, prefix)
     expected = row.secret_hash if row else "0" * 64
     ok = hmac.compare_digest(_digest(row.salt if row else "00", secret), expected)
@@ -116,6 +124,8 @@ def active_tokens(session: Session, tokens: set[str]) -> set[str]:
     prefixes = {p for p, _, s in parts.values() if p and s}
     if not prefixes:
         return set()
+    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+
     valid = set(api_keys.active_by_prefixes(session, prefixes))
     return {
         token

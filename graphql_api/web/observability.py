@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from sqlalchemy import event, text
-from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ErrorCode
@@ -87,22 +85,58 @@ def _finish(response: Response) -> Response:
 
 
 def _count_statements(engine: Engine) -> None:
+    from sqlalchemy import event  # noqa: PLC0415 - with the engine (store.db's docstring)
+
     @event.listens_for(engine, "before_cursor_execute")
     def _count(*_args: Any) -> None:
         if has_request_context():
             g.sql_count = g.get("sql_count", 0) + 1
 
 
+#: SQLite's messages for storage it cannot write (read-only mount or file, full or failing
+#: disk, a ``-wal``/``-shm`` it cannot open).
+STORAGE_FAULTS: Final = (
+    "readonly database",
+    "disk i/o error",
+    "database or disk is full",
+    "unable to open database file",
+)
+
+
+def storage_fault(error: BaseException) -> str | None:
+    """Why the database's storage cannot be written, when ``error`` says so, else None.
+
+    :class:`~graphql_api.store.db.DatabaseNotWritableError` (the reason, naming the path) or
+    one of SQLite's :data:`STORAGE_FAULTS` (its message); for the log, never the client.
+    """
+    orig = getattr(error, "orig", None) or error
+    if isinstance(orig, db.DatabaseNotWritableError):
+        return str(orig)
+    text = str(orig).lower()
+    return text if any(fault in text for fault in STORAGE_FAULTS) else None
+
+
 def unavailable_message(error: BaseException) -> str:
     """What to tell a client about a database fault (never the driver's own text)."""
     if "locked" in str(error).lower():
         return "the database is busy (locked by another writer past the busy timeout); retry"
+    if storage_fault(error) is not None:
+        return "the database's storage cannot be written (read-only or full); retry later"
     return "the database is unavailable; retry later"
 
 
 def database_unavailable(error: Exception) -> Response:
-    """503 for a database that cannot be reached or stays locked (logged with the id)."""
-    LOG.error("database unavailable (request %s): %s", request_id(), type(error).__name__)
+    """503 for a database that cannot be reached, stays locked or cannot be written.
+
+    Logged with the request id, the error's class and, for a storage fault, its reason.
+    """
+    fault = storage_fault(error)
+    LOG.error(
+        "database unavailable (request %s): %s%s",
+        request_id(),
+        type(error).__name__,
+        f" ({fault})" if fault else "",
+    )
     retry = {"Retry-After": str(RETRY_AFTER_S)}
     return json_error(
         unavailable_message(error),
@@ -114,6 +148,8 @@ def database_unavailable(error: Exception) -> Response:
 
 def is_unavailable(error: BaseException) -> bool:
     """Whether ``error`` means the database is unreachable or locked (not a bad query)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError  # noqa: PLC0415 - store.db
+
     if isinstance(error, OperationalError):
         return True
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
@@ -179,6 +215,9 @@ def events_unavailable() -> Response:
 
 def readyz() -> Response:
     """The database answers and is at the migrations' head, else 503 with the reason."""
+    from sqlalchemy import text  # noqa: PLC0415 - with the engine (store.db's docstring)
+    from sqlalchemy.exc import DBAPIError  # noqa: PLC0415
+
     engine = db.get_engine()
     try:
         with engine.connect() as connection:
@@ -213,6 +252,8 @@ def check_migrations(engine: Engine) -> None:
     Raises:
         MigrationsBehindError: with the command that fixes it.
     """
+    from sqlalchemy.exc import DBAPIError  # noqa: PLC0415 - with the engine (store.db)
+
     url = engine.url
     sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
     if sqlite_file and not Path(str(url.database)).exists():
@@ -262,13 +303,23 @@ def configure_access_log(enabled: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Install the hooks, the health endpoints, the access log and the database-fault handler."""
+    """Install the hooks, the health endpoints and the access log; count SQL statements.
+
+    The database-fault handler comes with the web part (:func:`init_database_faults`), so
+    that CLI commands do not import SQLAlchemy for it.
+    """
     configure_access_log(bool(app.config["ACCESS_LOG"]))
     app.before_request(_start)
     app.after_request(_finish)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/readyz", "readyz", readyz)
     app.add_url_rule("/events", "events", events_unavailable)  # the ASGI app serves it
-    app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(RequestEntityTooLarge, _body_too_large)
-    _count_statements(db.get_engine(app))
+    db.on_engine(app, _count_statements)
+
+
+def init_database_faults(app: Flask) -> None:
+    """Answer a database fault (SQLAlchemy's ``OperationalError``) with 503 (before requests)."""
+    from sqlalchemy.exc import OperationalError  # noqa: PLC0415 - store.db's docstring
+
+    app.register_error_handler(OperationalError, database_unavailable)

@@ -37,7 +37,7 @@ from sqlalchemy.engine import make_url
 
 from graphql_api import cli, create_app
 from graphql_api.store import db
-from graphql_api.store.db import Base
+from graphql_api.store.models import Base
 from tests.conftest import _BACKENDS, _libpq_conninfo, _postgres_schema_url, _require_postgres
 from tests.helpers import PRIMER, SMALL_EXAMPLE, import_tokens
 from tests.helpers import gql as post_gql

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from graphql_api import create_app
 from graphql_api.store import db
-from graphql_api.store.db import Base
+from graphql_api.store.models import Base
 from tests.helpers import SMALL_EXAMPLE, import_tokens
 from tests.writing import make_key
 

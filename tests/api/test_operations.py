@@ -129,7 +129,7 @@ def test_unreachable_at_start_then_recovers_without_restart(tmp_path: Path) -> N
     assert client.get("/readyz").status_code == 503
     folder.mkdir()
     from graphql_api.store import db  # noqa: PLC0415
-    from graphql_api.store.db import Base  # noqa: PLC0415
+    from graphql_api.store.models import Base  # noqa: PLC0415
 
     Base.metadata.create_all(db.get_engine(app))
     up = client.post("/graphql", json=QUERY)
@@ -140,7 +140,7 @@ def test_unreachable_at_start_then_recovers_without_restart(tmp_path: Path) -> N
 def test_sqlite_locked_past_the_busy_timeout_is_a_clear_503(tmp_path: Path) -> None:
     """SQLite only (PostgreSQL writers queue on the advisory lock instead)."""
     from graphql_api.store import db  # noqa: PLC0415
-    from graphql_api.store.db import Base  # noqa: PLC0415
+    from graphql_api.store.models import Base  # noqa: PLC0415
 
     app = create_app(
         {

@@ -21,9 +21,10 @@ from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm import Session, selectinload
 
 from graphql_api.store import db
-from graphql_api.store.db import Base, make_engine
+from graphql_api.store.db import make_engine
 from graphql_api.store.models import (
     Alias,
+    Base,
     Context,
     Modifier,
     Revision,

@@ -121,6 +121,25 @@ class RequestContext:
         self._revision = revision
         self._memo.clear()
 
+    def next_operation(self) -> None:
+        """Forget what the previous operation of a batch said about itself.
+
+        Its type and whether its result may be cached; the next operation sets its own.
+        """
+        self.operation_type = None
+        self.cacheable = True
+
+    def pin_revision(self, revision: int) -> bool:
+        """Read ``revision`` from now on, unless this request already reads another one.
+
+        Returns:
+            Whether this request reads ``revision`` (a response computed now may be
+            cached under it).
+        """
+        if self._revision is None:
+            self._revision = revision
+        return self._revision == revision
+
     def revision(self) -> int:
         """The data revision this request reads (one statement, the first time only)."""
         if self._revision is None:

@@ -155,6 +155,19 @@ class RequestContext:
         mods = self.catalog().modifiers.values()
         return combinations((m.name, [c.name for c in m.contexts]) for m in mods)
 
+    def release_resolver(self, name: str) -> Any:
+        """The frozen resolver document of release ``name``, with nothing resolved.
+
+        Raises:
+            GraphQLError: ``RELEASE_NOT_FOUND``.
+        """
+        try:
+            return self.snapshots.release_resolver(self.session, name)
+        except LookupError:
+            raise GraphQLError(
+                f"no release {name!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
+            ) from None
+
     def release(self, name: str, theme: Mapping[str, str] | None = None) -> tuple[Any, Snapshot]:
         """(frozen resolver document, snapshot) of release ``name`` for a theme input.
 
@@ -170,18 +183,29 @@ class RequestContext:
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 
-    def sweep(self, selections: list[dict[str, str]]) -> Iterator[Snapshot]:
-        """The current snapshot of each selection, for queries over every combination.
+    def sweep(
+        self, selections: list[dict[str, str]], release: str | None = None
+    ) -> Iterator[Snapshot]:
+        """The snapshot of each selection, for queries over every combination.
 
-        Each combination is resolved once per request, derived from the previous one
-        (:meth:`~graphql_api.store.snapshots.SnapshotStore.sweep`), and never stored in
-        the cache that serves ordinary reads.
+        Current data, or ``release``'s frozen tokens. Each combination is resolved once
+        per request, derived from the previous one
+        (:meth:`~graphql_api.store.snapshots.SnapshotStore.sweep`,
+        :meth:`~graphql_api.store.snapshots.SnapshotStore.sweep_release`), and never
+        stored in the caches that serve ordinary reads.
 
         Raises:
-            GraphQLError: a bad theme input, as :meth:`snapshot`.
+            GraphQLError: ``RELEASE_NOT_FOUND``, or a bad theme input as :meth:`snapshot`.
         """
         try:
-            yield from self.snapshots.sweep(self.session, self.revision(), selections)
+            if release is None:
+                yield from self.snapshots.sweep(self.session, self.revision(), selections)
+            else:
+                yield from self.snapshots.sweep_release(self.session, release, selections)
+        except LookupError:
+            raise GraphQLError(
+                f"no release {release!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
+            ) from None
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 

@@ -14,6 +14,7 @@ by :mod:`difflib`'s similarity ratio, for "did you mean `fgColor.default`?" answ
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -42,8 +43,16 @@ def _segment_key(segment: str) -> tuple[_Run, ...]:
     )
 
 
+#: Paths whose sort key is kept (:func:`path_key`): a few large systems' worth.
+PATH_KEYS_KEPT = 1 << 16
+
+
+@functools.lru_cache(maxsize=PATH_KEYS_KEPT)
 def path_key(path: str) -> tuple[tuple[tuple[_Run, ...], ...], str]:
     """Sort key of a dotted token path in natural order (see the module docstring).
+
+    Memoised (the last :data:`PATH_KEYS_KEPT` paths): sorted inserts and membership
+    tests by bisection ask for the same paths' keys again and again.
 
     Args:
         path: a dotted path, e.g. ``"base.size.112"``.

@@ -84,10 +84,17 @@ def diff_combinations(
     """
     merged: dict[tuple[Any, ...], tuple[TokenChange, list[Selection]]] = {}
     written: set[str] = set()
+    # Combinations whose sides are the very same mappings (a modifier whose contexts
+    # change no token) are diffed once; the mappings are kept so their ids stay theirs.
+    seen: dict[tuple[int, int], tuple[list[TokenChange], Any, Any]] = {}
     for selection, before, after in sides:
-        for change in diff_tokens(before, after, renames=renames):
+        key = (id(before), id(after))
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = (diff_tokens(before, after, renames=renames), before, after)
+            written.update(representation_changes(before, after))
+        for change in found[0]:
             merged.setdefault(_identity(change), (change, []))[1].append(dict(selection))
-        written.update(representation_changes(before, after))
     changes = [ThemedChange(c, tuple(themes)) for c, themes in merged.values()]
     changes.sort(key=lambda t: (path_key(t.change.path), CHANGE_KINDS.index(t.change.kind)))
     return CombinedDiff(changes, sorted(written, key=path_key))

@@ -14,8 +14,8 @@ by :mod:`difflib`'s similarity ratio, for "did you mean `fgColor.default`?" answ
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ _DIGITS = re.compile(r"([0-9]+)")
 _Run: TypeAlias = tuple[int, int | str]
 
 
-@lru_cache(maxsize=16384)
 def _segment_key(segment: str) -> tuple[_Run, ...]:
     runs = _DIGITS.split(segment)
     return tuple(
@@ -44,12 +43,16 @@ def _segment_key(segment: str) -> tuple[_Run, ...]:
     )
 
 
-@lru_cache(maxsize=131072)
+#: Paths whose sort key is kept (:func:`path_key`): a few large systems' worth.
+PATH_KEYS_KEPT = 1 << 16
+
+
+@functools.lru_cache(maxsize=PATH_KEYS_KEPT)
 def path_key(path: str) -> tuple[tuple[tuple[_Run, ...], ...], str]:
     """Sort key of a dotted token path in natural order (see the module docstring).
 
-    Memoised (the same paths are sorted again for every theme and revision; at most 131,072
-    keys, a few tens of MB at most for paths the size budgets allow).
+    Memoised (the last :data:`PATH_KEYS_KEPT` paths): sorted inserts and membership
+    tests by bisection ask for the same paths' keys again and again.
 
     Args:
         path: a dotted path, e.g. ``"base.size.112"``.

@@ -10,6 +10,10 @@ it returns. The fan-out follows the data when it is known (:class:`DataStats`):
   subscription event) and other token lists: the number of tokens;
 - ``Query.contrastReport``: pairs × theme combinations (1 with ``theme``) contrast
   computations of :data:`CONTRAST_COST` each; ``Token.contrast``: :data:`CONTRAST_COST`;
+- fields that go through every theme combination (:data:`SWEEPS`: ``Query.diff`` without
+  ``theme``/``fromTheme``/``toTheme``, ``Query.impact``): one unit per token of each
+  combination they resolve (both sides of a diff), on top of what they return;
+  ``Impact.themes``: the number of combinations;
 - ``Query.changes``: ``first`` (default 100); ``edges``: 1; any other list:
   :data:`LIST_FACTOR`.
 
@@ -88,10 +92,35 @@ DATA_FANOUT = {
     ("Token", "referencedBy"): "referenced_by",
     ("Token", "aliasChain"): "alias_chain",
     ("TokensChange", "tokens"): "tokens",
-    ("ImpactReport", "tokens"): "tokens",
+    ("Impact", "themes"): "combinations",
+    ("ImpactedTheme", "tokens"): "tokens",
     ("Query", "unusedTokens"): "tokens",
     ("Query", "deprecatedInUse"): "tokens",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """A field that resolves every theme combination unless an argument picks one.
+
+    Attributes:
+        sides: snapshots resolved per combination (a diff: its two sides).
+        narrowing: arguments any of which narrows the field to one combination.
+    """
+
+    sides: int
+    narrowing: tuple[str, ...] = ()
+
+
+#: (type, field) → how it goes through the theme combinations; its own work is
+#: ``sides`` × combinations × tokens × :data:`SWEEP_TOKEN_COST`.
+SWEEPS = {
+    ("Query", "diff"): Sweep(2, ("theme", "fromTheme", "toTheme")),
+    ("Query", "impact"): Sweep(1),
+}
+#: Cost of one token of one combination a sweep resolves and reads (carried across from
+#: the previous combination, then compared or indexed): about one field's worth.
+SWEEP_TOKEN_COST = 1
 
 
 class LimitPassed(Exception):  # noqa: N818 - reads as what happened
@@ -252,6 +281,9 @@ class CostWalker:
         special = self._SPECIAL.get((parent, sel.name.value))
         if special is not None:
             return special(self, sel)
+        sweep = SWEEPS.get((parent, sel.name.value))
+        if sweep is not None:
+            return 1, self._sweep(sel, sweep)
         if sel.name.value == "edges" or not _is_list(ftype):
             return 1, 0
         stat = DATA_FANOUT.get((parent, sel.name.value))
@@ -279,6 +311,15 @@ class CostWalker:
             1 if themed else self.stats().combinations
         )
         return work, work * CONTRAST_COST
+
+    def _sweep(self, sel: FieldNode, sweep: Sweep) -> int:
+        """The work of resolving and reading every combination (1 when narrowed to one)."""
+        if self._stats_source is None:
+            return 0  # the static estimate (validation): the data is not read there
+        stats = self.stats()
+        narrowed = any(self._has_argument(sel, name) for name in sweep.narrowing)
+        combos = 1 if narrowed else stats.combinations
+        return sweep.sides * combos * stats.tokens * SWEEP_TOKEN_COST
 
     def _contrast(self, _sel: FieldNode) -> tuple[int, int]:
         return 1, CONTRAST_COST

@@ -278,7 +278,7 @@ def _selections(ctx: RequestContext, release: str | None) -> list[dict[str, str]
     """Every theme combination of the current data or of ``release``."""
     if release is None:
         return ctx.theme_combinations()
-    doc = ctx.release(release)[0]
+    doc = ctx.release_resolver(release)
     return combinations((m.name, m.contexts) for m in doc.modifiers.values())
 
 
@@ -288,15 +288,16 @@ def _combination_pairs(
     """(left, right) snapshots of every combination both sides have (the right's order).
 
     A side without modifiers has one combination, the empty one; combinations only one
-    side has (a context added or removed) are not compared.
+    side has (a context added or removed) are not compared. Each side is swept
+    (:meth:`RequestContext.sweep`): the caches that serve ordinary reads are used where
+    they hold a combination, never filled nor evicted.
     """
     left_keys = {_key(s) for s in _selections(ctx, from_)}
-    pairs = [
-        (ctx.snapshot(sel, from_), ctx.snapshot(sel, to))
-        for sel in _selections(ctx, to)
-        if _key(sel) in left_keys
-    ]
-    return pairs or [(ctx.snapshot({}, from_), ctx.snapshot({}, to))]
+    selections = [sel for sel in _selections(ctx, to) if _key(sel) in left_keys]
+    if not selections:
+        return [(ctx.snapshot({}, from_), ctx.snapshot({}, to))]
+    # Each side swept: every combination resolved once, none stored in the read caches.
+    return list(zip(ctx.sweep(selections, from_), ctx.sweep(selections, to), strict=True))
 
 
 def _under(

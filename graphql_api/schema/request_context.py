@@ -121,6 +121,25 @@ class RequestContext:
         self._revision = revision
         self._memo.clear()
 
+    def next_operation(self) -> None:
+        """Forget what the previous operation of a batch said about itself.
+
+        Its type and whether its result may be cached; the next operation sets its own.
+        """
+        self.operation_type = None
+        self.cacheable = True
+
+    def pin_revision(self, revision: int) -> bool:
+        """Read ``revision`` from now on, unless this request already reads another one.
+
+        Returns:
+            Whether this request reads ``revision`` (a response computed now may be
+            cached under it).
+        """
+        if self._revision is None:
+            self._revision = revision
+        return self._revision == revision
+
     def revision(self) -> int:
         """The data revision this request reads (one statement, the first time only)."""
         if self._revision is None:
@@ -135,6 +154,19 @@ class RequestContext:
         """Every theme selection of the stored modifiers (the product of their contexts)."""
         mods = self.catalog().modifiers.values()
         return combinations((m.name, [c.name for c in m.contexts]) for m in mods)
+
+    def release_resolver(self, name: str) -> Any:
+        """The frozen resolver document of release ``name``, with nothing resolved.
+
+        Raises:
+            GraphQLError: ``RELEASE_NOT_FOUND``.
+        """
+        try:
+            return self.snapshots.release_resolver(self.session, name)
+        except LookupError:
+            raise GraphQLError(
+                f"no release {name!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
+            ) from None
 
     def release(self, name: str, theme: Mapping[str, str] | None = None) -> tuple[Any, Snapshot]:
         """(frozen resolver document, snapshot) of release ``name`` for a theme input.
@@ -151,18 +183,29 @@ class RequestContext:
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 
-    def sweep(self, selections: list[dict[str, str]]) -> Iterator[Snapshot]:
-        """The current snapshot of each selection, for queries over every combination.
+    def sweep(
+        self, selections: list[dict[str, str]], release: str | None = None
+    ) -> Iterator[Snapshot]:
+        """The snapshot of each selection, for queries over every combination.
 
-        Each combination is resolved once per request, derived from the previous one
-        (:meth:`~graphql_api.store.snapshots.SnapshotStore.sweep`), and never stored in
-        the cache that serves ordinary reads.
+        Current data, or ``release``'s frozen tokens. Each combination is resolved once
+        per request, derived from the previous one
+        (:meth:`~graphql_api.store.snapshots.SnapshotStore.sweep`,
+        :meth:`~graphql_api.store.snapshots.SnapshotStore.sweep_release`), and never
+        stored in the caches that serve ordinary reads.
 
         Raises:
-            GraphQLError: a bad theme input, as :meth:`snapshot`.
+            GraphQLError: ``RELEASE_NOT_FOUND``, or a bad theme input as :meth:`snapshot`.
         """
         try:
-            yield from self.snapshots.sweep(self.session, self.revision(), selections)
+            if release is None:
+                yield from self.snapshots.sweep(self.session, self.revision(), selections)
+            else:
+                yield from self.snapshots.sweep_release(self.session, release, selections)
+        except LookupError:
+            raise GraphQLError(
+                f"no release {release!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
+            ) from None
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 

@@ -15,10 +15,10 @@ problem in the new state) the caller resolves the selection from scratch.
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..dtcg.incremental import Sized, reresolve
-from ..dtcg.nodes import Document, TokenNode, flatten
+from ..dtcg.nodes import Document, GroupNode, TokenNode, flatten
 from ..dtcg.paths import path_key, sort_paths
 from . import repository
 
@@ -89,7 +89,8 @@ def across(
     """``old``'s resolution moved to another selection whose layers are ``new_docs``.
 
     ``old_docs`` are ``old``'s layers; the tokens of the layers that differ are the
-    changed ones. None: resolve from scratch (groups differ, ``$extends``, a problem).
+    changed ones. None: resolve from scratch (groups differ in what tokens inherit,
+    ``$extends``, a problem).
     """
     if old.sized is None:
         return None
@@ -100,7 +101,7 @@ def across(
     ]
     paths = {p for d in differ for p in d.tokens}
     flat = flatten(new_docs)
-    if flat.groups != old.sized.groups:
+    if inherited(flat.groups) != inherited(old.sized.groups):
         return None
     changed = {p: flat.tokens.get(p) for p in paths}
     changed = {p: n for p, n in changed.items() if n != _node(old.tokens.get(p))}
@@ -108,6 +109,17 @@ def across(
         return old.sized, {}
     sized = reresolve(old.sized, old.referenced_by, changed)
     return (sized, changed) if sized is not None else None
+
+
+def inherited(groups: Mapping[str, GroupNode]) -> dict[str, tuple[Any, ...]]:
+    """What tokens take from their groups: path → (``$type``, ``$deprecated``, ``$extends``).
+
+    Two documents whose groups agree on these resolve their tokens alike (DTCG Format,
+    groups: a token inherits only ``$type`` and ``$deprecated``; ``$extends`` copies); a
+    group's description, extensions or source file (each of Primer's theme files
+    describes itself differently) change no token.
+    """
+    return {p: (g.type, g.deprecated, g.extends) for p, g in groups.items()}
 
 
 def _node(tok: ResolvedToken | None) -> TokenNode | None:

@@ -21,7 +21,6 @@ from ..dtcg.errors import DTCGErrorGroup
 from ..dtcg.incremental import Sized, resolve_sized
 from ..dtcg.parse import flatten
 from ..dtcg.paths import path_key, sort_paths
-from ..dtcg.references import ResolvedToken, resolve
 from ..dtcg.resolver import ResolverDocument, normalise_input
 from . import carry, release_format, repository
 
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ..dtcg.nodes import Document
+    from ..dtcg.references import ResolvedToken
 
 #: Key of the app's :class:`SnapshotStore` in ``app.extensions`` (one store per process).
 SNAPSHOTS_KEY = "tokens_snapshots"
@@ -295,16 +295,37 @@ class SnapshotStore:
                 loaded, _ids = repository.load_layers(session, all_ids)
             by_id = dict(zip(all_ids, loaded or [], strict=False))
             docs = [by_id[k] for k in catalog.layer_ids(selection)]
+            snap = cached or _derived(previous, docs, revision, selection, catalog)
+            self.counts["swept"] += 1
+            previous = (snap, docs)
+            yield snap
+
+    def sweep_release(
+        self, session: Session, name: str, selections: list[dict[str, str]]
+    ) -> Iterator[Snapshot]:
+        """A snapshot of each selection in release ``name``, as :meth:`sweep` does.
+
+        Resolved from the release's stored file (its decoded resolver is kept as by
+        :meth:`release`); release snapshots cached by :meth:`release` are used, the others
+        are derived one from the previous and *not* stored, so a diff over every
+        combination neither fills nor evicts the caches that serve ordinary reads.
+
+        Raises:
+            LookupError: no such release.
+            DTCGErrorGroup: as :meth:`release`.
+        """
+        doc, doc_key, revision = self._release_document(session, name)
+        contexts = {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()}
+        previous: tuple[Snapshot, list[Document]] | None = None
+        for theme in selections:
+            selection = normalise_input(contexts, theme)
+            with self._lock:
+                cached = self._release_snaps.get((*doc_key, tuple(sorted(selection.items()))))
+            docs = doc.layers(selection)
             snap = cached
-            if snap is None and previous is not None:
-                moved = carry.across(previous[0], previous[1], docs)
-                if moved is not None:
-                    snap = previous[0].carried(revision, moved[0], moved[1], selection)
             if snap is None:
-                sized, errors = resolve_sized(flatten(docs))
-                if errors:
-                    raise DTCGErrorGroup(errors)
-                snap = Snapshot.build(revision, selection, sized, catalog)
+                snap = _derived(previous, docs, revision, selection, None)
+                snap.memo["release"] = name  # what the GraphQL layer's global IDs name
             self.counts["swept"] += 1
             previous = (snap, docs)
             yield snap
@@ -322,6 +343,41 @@ class SnapshotStore:
             LookupError: no such release.
             DTCGErrorGroup: a bad theme input (as :meth:`get`).
         """
+        doc, doc_key, revision = self._release_document(session, name)
+        contexts = {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()}
+        selection = normalise_input(contexts, theme or {})
+        key = (*doc_key, tuple(sorted(selection.items())))
+        with self._lock:
+            snap = self._release_snaps.get(key)
+            if snap is not None:
+                self._release_snaps.move_to_end(key)
+                return doc, snap
+        snap = _derived(None, doc.layers(selection), revision, selection, None)
+        snap.memo["release"] = name  # what the GraphQL layer's global IDs and reads name
+        with self._lock:
+            self._release_snaps[key] = snap
+            while len(self._release_snaps) > self.max_size:
+                self._release_snaps.popitem(last=False)
+        return doc, snap
+
+    def release_resolver(self, session: Session, name: str) -> ResolverDocument:
+        """The frozen resolver of release ``name`` (its sets and modifiers), kept decoded.
+
+        Resolves nothing; one statement when the document is kept.
+
+        Raises:
+            LookupError: no such release.
+        """
+        return self._release_document(session, name)[0]
+
+    def _release_document(
+        self, session: Session, name: str
+    ) -> tuple[ResolverDocument, tuple[int, str], int]:
+        """(frozen resolver, its cache key, the release's revision); one statement on a hit.
+
+        Raises:
+            LookupError: no such release.
+        """
         info = repository.release_info(session, name)
         if info is None:
             raise LookupError(name)
@@ -334,24 +390,7 @@ class SnapshotStore:
                 self._release_docs[doc_key] = doc
                 while len(self._release_docs) > RELEASE_DOCUMENTS:
                     self._release_docs.popitem(last=False)
-        contexts = {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()}
-        selection = normalise_input(contexts, theme or {})
-        key = (*doc_key, tuple(sorted(selection.items())))
-        with self._lock:
-            snap = self._release_snaps.get(key)
-            if snap is not None:
-                self._release_snaps.move_to_end(key)
-                return doc, snap
-        tokens, errors = resolve(flatten(doc.layers(selection)))
-        if errors:
-            raise DTCGErrorGroup(errors)
-        snap = Snapshot.build(info.revision, selection, tokens)
-        snap.memo["release"] = name  # what the GraphQL layer's global IDs and reads name
-        with self._lock:
-            self._release_snaps[key] = snap
-            while len(self._release_snaps) > self.max_size:
-                self._release_snaps.popitem(last=False)
-        return doc, snap
+        return doc, doc_key, info.revision
 
     def _store(self, key: Key, snap: Snapshot) -> None:
         with self._lock:
@@ -376,10 +415,14 @@ class SnapshotStore:
             del self._latest[key[1]]
 
     def stats(self) -> dict[str, Any]:
-        """For ``/healthz``: snapshots held, their estimated bytes and the budget, counters."""
+        """For ``/healthz``: snapshots held, their estimated bytes and the budget, counters.
+
+        ``releaseSnapshots``: snapshots of releases held (:meth:`release`), apart.
+        """
         with self._lock:
             return {
                 "snapshots": len(self._snapshots),
+                "releaseSnapshots": len(self._release_snaps),
                 "bytes": self._bytes,
                 "maxBytes": self.max_bytes,
                 **self.counts,
@@ -394,6 +437,31 @@ class SnapshotStore:
             self._catalog = None
             self._release_docs.clear()
             self._release_snaps.clear()
+
+
+def _derived(
+    previous: tuple[Snapshot, list[Document]] | None,
+    docs: list[Document],
+    revision: int,
+    selection: dict[str, str],
+    catalog: repository.Catalog | None,
+) -> Snapshot:
+    """The snapshot of ``selection`` (layers ``docs``), derived from ``previous`` if it can be.
+
+    Only the tokens of the layers that differ from the previous selection's, and what
+    reaches them, are re-resolved (:func:`.carry.across`); otherwise resolved from scratch.
+
+    Raises:
+        DTCGErrorGroup: the layers do not resolve.
+    """
+    if previous is not None:
+        moved = carry.across(previous[0], previous[1], docs)
+        if moved is not None:
+            return previous[0].carried(revision, moved[0], moved[1], selection)
+    sized, errors = resolve_sized(flatten(docs))
+    if errors:
+        raise DTCGErrorGroup(errors)
+    return Snapshot.build(revision, selection, sized, catalog)
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from flask import Request, Response, current_app
@@ -22,12 +22,16 @@ from strawberry.http import GraphQLRequestData
 from .. import usage
 from ..errors import ErrorCode
 from ..schema import schema
+from ..schema.documents import operation_type
 from ..store import db
 from ..store.response_cache import response_cache
-from ..store.revision_clock import revision_clock
+from ..store.revision_clock import Stamp, revision_clock
 from ..store.snapshots import snapshot_store
 from . import persisted_queries, request_body
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 GRAPHQL_JSON = "application/json"
 
@@ -85,19 +89,26 @@ def _error_response(code: str, message: str, status: int = HTTPStatus.OK) -> Res
     )
 
 
-def parameter_refusal(raw: dict[str, Any]) -> Response | None:
-    """400 when ``variables`` or ``extensions`` is neither an object nor null.
+def parameter_problem(raw: Mapping[str, Any]) -> str | None:
+    """Why ``variables`` or ``extensions`` cannot be used: neither an object nor null.
 
     GraphQL over HTTP §6.1 ("variables: … a map", "extensions: … a map"): ``0``, ``false``,
-    ``"x"`` or ``[…]`` are request errors, not an empty map.
+    ``"x"`` or ``[…]`` are request errors, not an empty map. None when both are usable.
     """
     for name in ("variables", "extensions"):
         value = raw.get(name)
         if value is not None and not isinstance(value, dict):
             kind = type(value).__name__.replace("str", "string").replace("list", "array")
-            message = f"{name} must be an object or null, not a {kind}"
-            return _error_response(ErrorCode.BAD_REQUEST, message, HTTPStatus.BAD_REQUEST)
+            return f"{name} must be an object or null, not a {kind}"
     return None
+
+
+def parameter_refusal(raw: dict[str, Any]) -> Response | None:
+    """400 (``BAD_REQUEST``) for a request :func:`parameter_problem` finds unusable."""
+    message = parameter_problem(raw)
+    if message is None:
+        return None
+    return _error_response(ErrorCode.BAD_REQUEST, message, HTTPStatus.BAD_REQUEST)
 
 
 def document_is_valid(query: str) -> bool:
@@ -169,23 +180,33 @@ def prepare(request: Request) -> Prepared | Response | None:
         operation_name=op_name,
         extensions=extensions,
     )
-    clock = revision_clock(current_app)
-    known = clock.current()
+    known = revision_clock(current_app).current()
     if known is not None:
         answer = _from_cache(request, _prepared(data, known, base_key, request))
         if answer is not None:
             return answer
-    session = db.get_session()
-    generation = clock.generation
-    db.begin_snapshot(session)  # the revision and every later read: one committed state
-    stamp = snapshot_store().revision_stamp(session)
-    clock.learn(stamp, generation)
+    stamp = read_stamp()
     prepared = _prepared(data, stamp, base_key, request)
     if stamp != known:
         answer = _from_cache(request, prepared)
         if answer is not None:
             return answer
     return prepared
+
+
+def read_stamp() -> Stamp:
+    """Start the request's read transaction and read ``(revision, write time)`` in it.
+
+    The revision and every later read of the request come from one committed state
+    (:func:`~graphql_api.store.db.begin_snapshot`); the process's clock learns the stamp.
+    """
+    clock = revision_clock(current_app)
+    session = db.get_session()
+    generation = clock.generation
+    db.begin_snapshot(session)  # the revision and every later read: one committed state
+    stamp = snapshot_store().revision_stamp(session)
+    clock.learn(stamp, generation)
+    return stamp
 
 
 def _prepared(
@@ -236,3 +257,64 @@ def finish(prepared: Prepared, response: Response, *, cacheable: bool) -> Respon
     elif prepared.is_get:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@dataclass(slots=True)
+class BatchSlot:
+    """Where one query of a batch is cached: the revision and the stamped request key.
+
+    The key is the one a single request for the same operation uses (:func:`prepare`),
+    so a single request and the same operation inside a batch share one entry.
+    """
+
+    revision: int
+    key: str
+
+
+class BatchCache:
+    """The response cache for the operations of one batch (one instance per request).
+
+    Each query of a batch (``[{"query": …}, …]``) is answered from the response cache
+    when a single request or an earlier batch stored it at the current revision, and is
+    stored after a successful execution under the same key. Mutations are never cached.
+    The revision is read as :func:`prepare` reads it: from the process's clock for a
+    lookup, else once in the request's read transaction, read again when that transaction
+    ended (a mutation of the batch committed, an APQ registration committed).
+    """
+
+    def __init__(self) -> None:
+        self._stamp: Stamp | None = None
+        self._transaction: object = None
+
+    def slot(
+        self, query: str, variables: Mapping[str, Any] | None, operation_name: str | None
+    ) -> tuple[BatchSlot | None, bytes | None]:
+        """``(slot, cached bytes)`` of one operation of the batch.
+
+        ``(None, None)`` for anything but a query (nothing to look up or store);
+        ``(slot, None)`` on a miss: execute, then :meth:`store` under ``slot`` if the
+        result may be cached; ``(slot, bytes)`` on a hit: the bytes are the operation's
+        serialised response, exactly as a single request would get them.
+        """
+        if operation_type(query, operation_name) != "query":
+            return None, None
+        base_key = request_key(query, variables or {}, operation_name)
+        session = db.get_session()
+        if self._stamp is not None and session.get_transaction() is not self._transaction:
+            self._stamp = None  # the read transaction ended: its revision may be stale
+        if self._stamp is None:
+            known = revision_clock(current_app).current()
+            if known is not None:
+                body = response_cache().get(known[0], stamped(base_key, known[1]))
+                if body is not None:
+                    return BatchSlot(known[0], stamped(base_key, known[1])), body
+            self._stamp = read_stamp()
+            self._transaction = session.get_transaction()
+        revision, written = self._stamp
+        slot = BatchSlot(revision, stamped(base_key, written))
+        return slot, response_cache().get(revision, slot.key)
+
+    @staticmethod
+    def store(slot: BatchSlot, body: bytes) -> None:
+        """Store one query's serialised response (a 200 without errors) under ``slot``."""
+        response_cache().put(slot.revision, slot.key, body)

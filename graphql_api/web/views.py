@@ -8,6 +8,7 @@ GraphiQL from locally installed assets instead of a CDN.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import re
 from http import HTTPStatus
@@ -18,6 +19,7 @@ from cross_web import HTTPException  # what Strawberry 0.341 views raise and cat
 from flask import Flask, Request, Response, current_app, g, request
 from graphql import GraphQLError
 from strawberry.flask.views import GraphQLView
+from strawberry.http import process_result
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
@@ -297,6 +299,20 @@ def _record_usage(
     usage.finish(observations, g.get("operation_name"), request.headers, cached_as)
 
 
+#: Key in ``flask.g`` of the request's :class:`graphql_http.BatchCache`.
+BATCH_CACHE = "graphql_batch_cache"
+
+
+@dataclasses.dataclass
+class SerializedResult(ExecutionResult):
+    """An operation's result already serialised: from the response cache, or stored there.
+
+    ``body`` is the JSON object a single request for the operation answers.
+    """
+
+    body: bytes = b""
+
+
 class TokenGraphQLView(GraphQLView[RequestContext, None]):
     """Strawberry's Flask view with a typed context and an offline GraphiQL."""
 
@@ -331,7 +347,13 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         return prepared.data if prepared is not None else super().parse_http_body(request)
 
     def process_result(self, request: Request, result: ExecutionResult) -> Any:
-        """Strawberry's result processing; remembers whether the result had errors."""
+        """Strawberry's result processing; remembers whether the result had errors.
+
+        An operation of a batch already serialised (:class:`SerializedResult`) is
+        embedded as its bytes.
+        """
+        if isinstance(result, SerializedResult):
+            return orjson.Fragment(result.body)
         if result.errors:
             g.graphql_had_errors = True
         return super().process_result(request, result)
@@ -351,13 +373,64 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         operations … the server MUST respond with error status code 405".
         """
         request_data = request_data_argument(args, kwargs)
-        if g.get("graphql_prepared") is None:  # a batch, or a request prepare() left alone
+        unprepared = g.get("graphql_prepared") is None
+        if unprepared:  # a batch, or a request prepare() left alone
+            problem = graphql_http.parameter_problem(
+                {"variables": request_data.variables, "extensions": request_data.extensions}
+            )
+            if problem is not None:  # what prepare() answers 400 for a single request
+                error = GraphQLError(problem, extensions={"code": ErrorCode.BAD_REQUEST})
+                return ExecutionResult(data=None, errors=[error])
             gated = _persisted_query_gate(request_data)
             if isinstance(gated, ExecutionResult):
                 return gated
         missing = _missing_operation_name(request_data)
         if missing is not None:
             return missing
+        if unprepared and isinstance(request_data.query, str):
+            return self._execute_through_cache(request_data, args, kwargs)
+        return self._execute(args, kwargs)
+
+    def _execute_through_cache(self, request_data: Any, args: Any, kwargs: Any) -> Any:
+        """One operation of a batch, answered from or stored in the response cache.
+
+        The same entry as a single request for it (:class:`graphql_http.BatchCache`);
+        a hit executes nothing and counts its token reads as :func:`usage.replay` does.
+        """
+        batch: graphql_http.BatchCache = g.setdefault(BATCH_CACHE, graphql_http.BatchCache())
+        slot, body = batch.slot(
+            request_data.query, request_data.variables, request_data.operation_name
+        )
+        if slot is not None and body is not None:
+            usage.replay(slot.revision, slot.key, request.headers)
+            return SerializedResult(data=None, errors=None, body=body)
+        context: RequestContext | None = g.get("graphql_context")
+        if context is None:
+            return self._execute(args, kwargs)
+        if slot is not None and not context.pin_revision(slot.revision):
+            slot = None  # an earlier operation read another revision
+        context.next_operation()
+        start = len(context.usage) if context.usage is not None else 0
+        result = self._execute(args, kwargs)
+        if (
+            slot is None
+            or result.errors
+            or context.operation_type != "query"
+            or not context.cacheable
+            or not context.pin_revision(slot.revision)
+        ):
+            return result
+        body = self.encode_json(process_result(result))
+        batch.store(slot, body)
+        if context.usage:
+            reads = context.usage[start:]
+            del context.usage[start:]  # recorded here, with the entry's key for replays
+            cached_as = (slot.revision, slot.key)
+            usage.finish(reads, _operation_name(request_data), request.headers, cached_as)
+        return SerializedResult(data=None, errors=None, body=body)
+
+    def _execute(self, args: Any, kwargs: Any) -> Any:
+        """Strawberry's execution, with a GET mutation answered 405 (see execute_single)."""
         try:
             return super().execute_single(*args, **kwargs)
         except HTTPException as exc:

@@ -18,8 +18,9 @@ from graphql.language import lexer
 from graphql_api.dtcg import limits as engine_limits
 from graphql_api.schema import cost, documents
 from graphql_api.schema import limits as query_limits
+from graphql_api.store.snapshots import SnapshotStore
 from tests.cost_data import fanout_document, fragment_fanout, nested_referrers
-from tests.writing import Writer, make_key
+from tests.writing import Writer, import_mini, make_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -198,6 +199,43 @@ def test_fields_past_the_cost_are_counted_while_running(
     assert result["data"] is None
     assert codes(result) == ["QUERY_TOO_COSTLY"]
     assert "resolved more than 10000 fields" in result["errors"][0]["message"]
+
+
+# 10. Queries over every theme combination are costed by the combinations -----------------
+
+DIFF_ALL = '{ diff(from: "r1") { bump } }'
+DIFF_DARK = '{ diff(from: "r1", theme: [{modifier: "theme", context: "dark"}]) { bump } }'
+IMPACT = '{ impact(path: "color.blue.5") { totalCount } }'
+
+
+def test_sweeps_are_costed_by_combinations_and_refused_before_any_work(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = make_app()
+    w = Writer(first.test_client(), make_key(first, "designer", "write"))
+    import_mini(w)  # one modifier, 2 contexts: 2 combinations
+    w.call("createRelease", "CreateReleaseInput", name="r1")
+    tokens = w.read("{ tokens { totalCount } }")["tokens"]["totalCount"]
+    # diff: 2 sides × 2 combinations × tokens; impact: 2 combinations × tokens; both < 5 × tokens
+    app = make_app(MAX_QUERY_COST=5 * tokens)
+    assert post(app, {"query": DIFF_ALL})["data"]["diff"]["bump"] == "NONE"
+    assert post(app, {"query": IMPACT})["data"]["impact"]["totalCount"] > 0
+    density = {"name": "density", "contexts": ["c1", "c2", "c3"], "default": "c1"}
+    w.call("createModifier", "CreateModifierInput", **density)  # 6 combinations
+    swept: list[str] = []
+    for name in ("sweep", "sweep_release"):
+        real = getattr(SnapshotStore, name)
+
+        def counting(self: Any, *args: Any, _real: Any = real, _name: str = name) -> Any:
+            swept.append(_name)
+            return _real(self, *args)
+
+        monkeypatch.setattr(SnapshotStore, name, counting)
+    assert codes(post(app, {"query": DIFF_ALL})) == ["QUERY_TOO_COSTLY"]
+    assert codes(post(app, {"query": IMPACT})) == ["QUERY_TOO_COSTLY"]
+    assert swept == []  # refused before any combination was resolved
+    # One combination (`theme` given) costs one, whatever the modifiers.
+    assert post(app, {"query": DIFF_DARK})["data"]["diff"]["bump"] == "NONE"
 
 
 # 7. validateTokens behind a write key; one resolution budget per request ------------------

@@ -577,3 +577,114 @@ def test_one_etag_for_two_media_types_varies_on_accept(
     assert plain.mimetype != typed.mimetype
     for response in (plain, typed):
         assert "Accept" in [v.strip() for v in response.headers["Vary"].split(",")]
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def batch(client: FlaskClient, *operations: dict[str, Any], key: str | None = None) -> TestResponse:
+    """POST /graphql with a JSON array of requests (with ``key``: as an API key's holder)."""
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return client.post("/graphql", json=list(operations), headers=headers)
+
+
+def page(first: int) -> dict[str, Any]:
+    return {"query": PAGE, "variables": {"first": first}}
+
+
+def test_repeated_batch_is_served_from_the_response_cache(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    first = batch(client, page(1), page(2), {"query": TWO_OPS, "operationName": "Count"})
+    assert len(executions) == 3
+    clock_caught_up(small_example, known=True)
+    with assert_num_queries(engine_of(small_example), 0):  # the revision is known in memory
+        second = batch(client, page(1), page(2), {"query": TWO_OPS, "operationName": "Count"})
+    assert len(executions) == 3
+    assert second.get_data() == first.get_data()
+    results = second.get_json()
+    assert [len(data_of(r)["tokens"]["edges"]) for r in results[:2]] == [1, 2]
+    assert data_of(results[2])["tokens"]["totalCount"] == 56
+
+
+def test_a_single_request_and_a_batch_share_one_entry(
+    small_example: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    single = post(client, PAGE, {"first": 3})
+    assert len(executions) == 1
+    both = batch(client, page(3), page(4))
+    assert len(executions) == 2  # only page(4) ran
+    # The batch is the single responses' bytes, in order.
+    alone = post(client, PAGE, {"first": 4})
+    assert len(executions) == 2  # stored by the batch, served to a single request
+    assert both.get_data() == b"[" + single.get_data() + b"," + alone.get_data() + b"]"
+    by_get = get(client, PAGE, {"first": 4})
+    assert len(executions) == 2
+    assert by_get.get_data() == alone.get_data()
+    assert "ETag" in by_get.headers
+    assert len(small_example.extensions[RESPONSE_CACHE_KEY]) == 2
+
+
+def test_errors_and_bad_variables_in_a_batch_are_not_cached(
+    themed: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    post(client, GAP)  # cached: no variables
+    bad = {"query": GAP, "variables": {"theme": [{"modifier": "theme", "context": "nope"}]}}
+    for n in (1, 2):
+        results = batch(client, bad, {"query": "{ noSuchField }"}).get_json()
+        assert results[0]["errors"][0]["extensions"]["code"] == "UNKNOWN_CONTEXT"
+        assert results[1]["errors"]
+        assert len(executions) == 1 + 2 * n
+    assert len(themed.extensions[RESPONSE_CACHE_KEY]) == 1
+
+
+def test_non_object_variables_in_a_batch_are_a_request_error(
+    themed: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    """As a single request's are (400), not a crash nor the entry of "no variables"."""
+    post(client, GAP)
+    results = batch(client, {"query": GAP, "variables": ["dark"]}, {"query": GAP}).get_json()
+    assert results[0]["data"] is None
+    assert results[0]["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert "variables must be an object or null, not a array" in results[0]["errors"][0]["message"]
+    assert data_of(results[1])["token"]["resolvedValue"]["value"] == 4
+    assert len(executions) == 1
+
+
+SET_UNIT = (
+    'mutation SetUnit($px: Float!) { updateToken(input: {path: "size.unit", '
+    'value: {value: $px, unit: "px"}}) { __typename } }'
+)
+
+
+UNIT = 'query Unit { token(path: "size.unit") { resolvedValue } }'
+
+
+def set_unit(px: int) -> dict[str, Any]:
+    return {"query": SET_UNIT, "variables": {"px": px}}
+
+
+def test_a_mutation_in_a_batch_is_not_cached_and_invalidates(
+    themed: Flask, client: FlaskClient, executions: list[str]
+) -> None:
+    key = make_key(themed, "writer", "write")
+    unit = {"query": UNIT}
+    assert data_of(post(client, UNIT).get_json())["token"]["resolvedValue"]["value"] == 4
+    results = batch(client, unit, set_unit(5), unit, key=key).get_json()
+    assert len(executions) == 3  # UNIT from the cache, the rest ran
+    assert data_of(results[0])["token"]["resolvedValue"]["value"] == 4
+    assert data_of(results[1])["updateToken"]["__typename"] == "TokenSuccess"
+    assert data_of(results[2])["token"]["resolvedValue"]["value"] == 5
+    # UNIT at the new revision was stored; the mutation was not (one entry: the old ones dropped).
+    assert len(themed.extensions[RESPONSE_CACHE_KEY]) == 1
+    assert data_of(post(client, UNIT).get_json())["token"]["resolvedValue"]["value"] == 5
+    assert len(executions) == 3
+    # After the batch's last mutation, its query's entry serves a single request.
+    results = batch(client, set_unit(6), unit, key=key).get_json()
+    assert len(executions) == 5
+    assert data_of(results[1])["token"]["resolvedValue"]["value"] == 6
+    assert data_of(post(client, UNIT).get_json())["token"]["resolvedValue"]["value"] == 6
+    assert len(executions) == 5
+    # A mutation repeated in a batch runs every time.
+    batch(client, set_unit(7), set_unit(7), key=key)
+    assert len(executions) == 7

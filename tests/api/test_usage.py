@@ -304,6 +304,26 @@ def test_response_cache_hits_and_304s_are_counted(app_: Flask, executions: list[
     assert found[("accent.fg", DARK, "ios")] == 2
 
 
+def test_reads_of_a_batch_are_counted_per_operation_hit_or_not(
+    app_: Flask, executions: list[str]
+) -> None:
+    """A batch's operations from the response cache count as if they ran, under their names."""
+    client = app_.test_client()
+    light = {"query": COMPONENT}
+    dark = {"query": COMPONENT, "variables": {"theme": THEME_DARK}}
+    other = {"query": '{ token(path: "size.unit") { resolvedValue } }'}
+    data_of(post(client, COMPONENT))  # a single request fills the entry of `light`
+    for _ in range(2):
+        response = client.post("/graphql", json=[light, dark, other])
+        assert all("errors" not in r for r in response.get_json())
+    assert len(executions) == 3  # light once; dark and other in the first batch only
+
+    found = counts(app_)
+    assert found[("accent.fg", LIGHT, "Button")] == 3
+    assert found[("size.gap", DARK, "Button")] == 2
+    assert found[("size.unit", LIGHT, "(unknown)")] == 2
+
+
 def test_recording_adds_no_statement_to_a_request(app_: Flask) -> None:
     client = app_.test_client()
     post(client, COMPONENT)  # warm: the snapshot is cached

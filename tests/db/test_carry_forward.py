@@ -9,6 +9,7 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -205,3 +206,46 @@ def _reaches(snap: Snapshot, path: str) -> set[str]:
                 seen.add(ref.target)
                 todo.append(ref.target)
     return seen
+
+
+CHANGES = "changes { __typename path themes { context } ... on TokenValueChanged { before after } }"
+DIFF_ALL = '{ diff(from: "r1") { bump ' + CHANGES + " } }"
+DIFF_ONE = 'query($t: [ThemeSelection!]) { diff(from: "r1", theme: $t) { ' + CHANGES + " } }"
+
+
+def _change_key(change: dict[str, Any]) -> str:
+    """A change without its themes, comparable across diffs."""
+    return json.dumps({k: v for k, v in change.items() if k != "themes"}, sort_keys=True)
+
+
+def test_diff_sweeps_every_combination_without_evicting_reads(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(SNAPSHOT_CACHE_SIZE=1)
+    w = Writer(app.test_client(), make_key(app, "designer", "write"))
+    import_mini(w)
+    w.call("createRelease", "CreateReleaseInput", name="r1")
+    dark_only = {"path": "accent.bg", "context": DARK_SEL, "value": "{color.gray.1}"}
+    w.call("setTokenValue", "SetTokenValueInput", **dark_only)
+    w.call("updateToken", "UpdateTokenInput", path="color.blue.5", value="#000001")
+    store = snapshot_store(app)
+    light = cached(app, LIGHT)
+    before = store.stats()
+    diff = w.read(DIFF_ALL)["diff"]
+    after = store.stats()
+    # The ordinary read's snapshot stays; nothing was stored in either cache.
+    assert cached(app, LIGHT) is light
+    assert after["snapshots"] == before["snapshots"] == 1
+    assert after["releaseSnapshots"] == before["releaseSnapshots"] == 0
+    assert after["swept"] - before["swept"] == 4  # 2 combinations × 2 sides, once each
+    # The same changes as a diff per theme, each listing the themes it appears in.
+    found = {_change_key(c): {t[0]["context"] for t in c["themes"]} for c in diff["changes"]}
+    assert len(found) == len(diff["changes"]) > 2
+    expected: dict[str, set[str]] = {}
+    for context in ("light", "dark"):
+        one = w.read(DIFF_ONE, {"t": [{"modifier": "theme", "context": context}]})["diff"]
+        for c in one["changes"]:
+            expected.setdefault(_change_key(c), set()).add(context)
+    assert found == expected
+    assert {"light", "dark"} in found.values()  # blue.5 changed the same way in both
+    assert {"dark"} in found.values()  # accent.bg re-pointed in dark only

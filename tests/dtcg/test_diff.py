@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from graphql_api.dtcg import diff_themes
 from graphql_api.dtcg.diff import (
     BUMPS,
     CHANGE_KINDS,
@@ -454,3 +455,29 @@ def test_primer_add_token(primer: Primer) -> None:
     assert changes == [TokenChange("added", path, after=primer.before[BLUE5].value)]
     assert after[path].type == "color"
     assert semver_bump(changes) == "minor"
+
+
+# --------------------------------------------------------------------------- every combination
+
+
+def test_combinations_with_the_same_sides_are_diffed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modifier whose contexts change no token hands the very same mappings again."""
+    calls: list[int] = []
+    real = diff_tokens
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(diff_themes, "diff_tokens", counting)
+    before = tokens(tok("a", "#000"), tok("b", "#111"))
+    light, dark = tokens(tok("a", "#001"), tok("b", "#111")), tokens(tok("a", "#002"))
+    sides = [({"theme": "light", "density": d}, before, light) for d in ("c1", "c2", "c3")] + [
+        ({"theme": "dark", "density": "c1"}, before, dark)
+    ]
+    merged = diff_themes.diff_combinations(sides)
+    assert len(calls) == 2  # light once for its three densities, dark once
+    by_change = {(t.change.kind, t.change.path, t.change.after): t.themes for t in merged.changes}
+    assert by_change[("value_changed", "a", "#001")] == tuple(s[0] for s in sides[:3])
+    assert by_change[("value_changed", "a", "#002")] == (sides[3][0],)
+    assert by_change[("removed", "b", None)] == (sides[3][0],)

@@ -54,6 +54,7 @@ from ..schema.documents import operations as operations_of
 from ..schema.limits import current_limits, safe_data_stats
 from ..schema.request_context import RequestContext
 from ..store import db
+from ..store import persisted_queries as stored_documents
 from ..store.snapshots import snapshot_store
 from . import auth, persisted_queries
 from .body_limit import BodyLimit
@@ -262,7 +263,7 @@ class SubscriptionApp(GraphQL[RequestContext, None]):
 
     def _registered(self, digest: str) -> bool:
         with db.get_state(self.flask_app).sessionmaker() as session:
-            return persisted_queries.lookup(session, digest) is not None
+            return stored_documents.lookup(session, digest) is not None
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         """One context per connection (WebSocket) or request (SSE).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from graphql import GraphQLError
 
@@ -23,7 +23,27 @@ if TYPE_CHECKING:
     from ..store.snapshots import Snapshot, SnapshotStore
     from ..usage import UsageStore
     from ..usage.recorder import Observation
-    from ..web.auth import Principal
+
+
+class Principal(Protocol):
+    """Who sent a request, as resolvers see it: an API key's name and scope.
+
+    The front door fills it in (:class:`graphql_api.web.auth.Principal` is one).
+    """
+
+    @property
+    def name(self) -> str:
+        """The key's name (recorded as a revision's author)."""
+        ...
+
+    @property
+    def scope(self) -> str:
+        """``read``, ``write`` or ``admin``."""
+        ...
+
+    def allows(self, scope: str) -> bool:
+        """Whether the key's scope includes ``scope``."""
+        ...
 
 
 #: Key of a snapshot's canonical theme text (usage analytics) in ``Snapshot.memo``.
@@ -103,6 +123,8 @@ class RequestContext:
     connection_params: Any = None  # graphql-transport-ws connection_init payload
     cost_stats: Any = None  # the data's fan-outs (schema.cost.DataStats), when computed early
     resolutions: ResolutionBudget = field(default_factory=ResolutionBudget)
+    request_id: str = ""  # the front door's request id, for masked errors and logs
+    database_unavailable: bool = False  # set when an error was a database fault (then 503)
 
     def requested(self, snap: Snapshot, paths: Sequence[str]) -> None:
         """Note that this request read ``paths`` in ``snap``'s theme combination.

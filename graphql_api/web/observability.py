@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ErrorCode
 from ..store import db
+from ..store.health import migration_state, ping, unavailable_message
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -42,7 +43,6 @@ LOG: Final = logging.getLogger("graphql_api")
 #: A client's ``X-Request-Id`` that is kept (else the server makes one).
 REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 DATA_CSP: Final = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-ALEMBIC_DIR: Final = Path(__file__).resolve().parents[2] / "alembic"
 RETRY_AFTER_S: Final = 5
 
 
@@ -93,13 +93,6 @@ def _count_statements(engine: Engine) -> None:
             g.sql_count = g.get("sql_count", 0) + 1
 
 
-def unavailable_message(error: BaseException) -> str:
-    """What to tell a client about a database fault (never the driver's own text)."""
-    if "locked" in str(error).lower():
-        return "the database is busy (locked by another writer past the busy timeout); retry"
-    return "the database is unavailable; retry later"
-
-
 def database_unavailable(error: Exception) -> Response:
     """503 for a database that cannot be reached or stays locked (logged with the id)."""
     LOG.error("database unavailable (request %s): %s", request_id(), type(error).__name__)
@@ -112,13 +105,6 @@ def database_unavailable(error: Exception) -> Response:
     )
 
 
-def is_unavailable(error: BaseException) -> bool:
-    """Whether ``error`` means the database is unreachable or locked (not a bad query)."""
-    if isinstance(error, OperationalError):
-        return True
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
-
-
 def _body_too_large(_error: RequestEntityTooLarge) -> Response:
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     return json_error(
@@ -126,18 +112,6 @@ def _body_too_large(_error: RequestEntityTooLarge) -> Response:
         ErrorCode.BODY_TOO_LARGE,
         HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     )
-
-
-def migration_state(engine: Engine) -> tuple[str | None, str | None]:
-    """(the database's Alembic revision or None, the code's head revision)."""
-    # Imported here: Alembic is slow to import and the CLI should start fast.
-    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
-    from alembic.script import ScriptDirectory  # noqa: PLC0415
-
-    head = ScriptDirectory(str(ALEMBIC_DIR)).get_current_head()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    return current, head
 
 
 def healthz() -> Response:
@@ -181,8 +155,7 @@ def readyz() -> Response:
     """The database answers and is at the migrations' head, else 503 with the reason."""
     engine = db.get_engine()
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        ping(engine)
         current, head = migration_state(engine)
     except DBAPIError as error:
         return json_error(

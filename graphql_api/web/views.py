@@ -315,6 +315,7 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
             principal=auth.current_principal(),
             usage=usage.collector(),
             usage_store=usage.get_state().store,
+            request_id=observability.request_id(),
         )
         g.graphql_context = context
         return context
@@ -384,12 +385,12 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         response = super().dispatch_request()
         if isinstance(response, Response) and response.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
             response.headers["Allow"] = "POST"
+        context: RequestContext | None = g.get("graphql_context")
         if isinstance(response, Response):
             _json_request_error(response)
-            if g.get("database_unavailable"):
+            if context is not None and context.database_unavailable:
                 response.status_code = HTTPStatus.SERVICE_UNAVAILABLE
                 response.headers["Retry-After"] = str(observability.RETRY_AFTER_S)
-        context: RequestContext | None = g.get("graphql_context")
         cacheable = False
         if prepared is not None and isinstance(response, Response):
             cacheable = (

@@ -14,9 +14,11 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from ..errors import ErrorCode
 from ..store.health import is_unavailable, unavailable_message
 from .color import ColorQuery
+from .diff import CHANGE_TYPES, DiffQuery
 from .documents import DocumentCache
 from .execution import BudgetedExecutionContext, FastExecutionContext, fast_path_allowed
-from .history import CHANGE_TYPES, HistoryQuery
+from .history import HistoryQuery
+from .impact import ImpactQuery
 from .limits import QueryLimits
 from .mutations import Mutation
 from .nodes import NodeQuery
@@ -32,8 +34,12 @@ LOG = logging.getLogger("graphql_api")
     description="Read design tokens resolved for a theme, and their history: change log, "
     "releases (time travel), diffs and impact; and how clients use them (usage analytics)."
 )
-class Query(TokenQuery, NodeQuery, HistoryQuery, ColorQuery, UsageQuery):
-    """The root type: token reads (:mod:`.queries`), nodes (:mod:`.nodes`), history, usage."""
+class Query(TokenQuery, NodeQuery, HistoryQuery, DiffQuery, ImpactQuery, ColorQuery, UsageQuery):
+    """The root type: reads, nodes, history, diffs, impact, colour checks and usage.
+
+    Fields come from :mod:`.queries`, :mod:`.nodes`, :mod:`.history`, :mod:`.diff`,
+    :mod:`.impact`, :mod:`.color` and :mod:`.usage`.
+    """
 
 
 if TYPE_CHECKING:

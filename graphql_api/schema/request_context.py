@@ -153,8 +153,14 @@ class RequestContext:
         """The stored sets and modifiers at this request's revision."""
         return self.snapshots.catalog(self.session, self.revision())
 
-    def theme_combinations(self) -> list[dict[str, str]]:
-        """Every theme selection of the stored modifiers (the product of their contexts)."""
+    def theme_combinations(self, release: str | None = None) -> list[dict[str, str]]:
+        """Every theme selection (the product of the modifiers' contexts).
+
+        Of the stored modifiers, or of release ``release``'s (errors as :meth:`release`).
+        """
+        if release is not None:
+            doc = self.release(release)[0]
+            return combinations((m.name, m.contexts) for m in doc.modifiers.values())
         mods = self.catalog().modifiers.values()
         return combinations((m.name, [c.name for c in m.contexts]) for m in mods)
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..store.snapshots import Snapshot, SnapshotStore
     from ..usage import UsageStore
     from ..usage.recorder import Observation
+    from .documents import ParseMemo
 
 
 class Principal(Protocol):
@@ -124,6 +125,7 @@ class RequestContext:
     cost_stats: Any = None  # the data's fan-outs (schema.cost.DataStats), when computed early
     resolutions: ResolutionBudget = field(default_factory=ResolutionBudget)
     request_id: str = ""  # the front door's request id, for masked errors and logs
+    parse_memo: ParseMemo | None = None  # the request's parse of a large document (documents)
     database_unavailable: bool = False  # set when an error was a database fault (then 503)
 
     def requested(self, snap: Snapshot, paths: Sequence[str]) -> None:

@@ -4,7 +4,7 @@ Issue 13, "one folder per question": ``web/`` is the HTTP front door and may use
 package; ``schema/``, ``store/``, ``writes/`` and ``dtcg/`` must not reach back up into it
 (request state travels in :class:`graphql_api.schema.request_context.RequestContext`).
 ``dtcg/`` is the pure DTCG engine: no Flask, SQLAlchemy, Strawberry or graphql-core, and
-nothing of the application outside ``dtcg/``.
+nothing of the application outside ``dtcg/``. ``schema/`` never imports ``flask.g``.
 
 Imports are read with :mod:`ast`, so every one counts: module level, inside functions
 (lazy ones) and under ``if TYPE_CHECKING:`` (a type is a dependency too).
@@ -72,6 +72,16 @@ def test_no_package_below_web_imports_web(sub: str) -> None:
         for path in _modules_under(sub)
     }
     assert {m: names for m, names in offending.items() if names} == {}
+
+
+def test_the_schema_never_touches_flask_g() -> None:
+    """Request state travels in the typed context, never set or read through ``flask.g``."""
+    offending = [
+        module_name(path)
+        for path in _modules_under("schema")
+        if "flask.g" in _imports_of(path) or "flask.globals.g" in _imports_of(path)
+    ]
+    assert offending == []
 
 
 def test_dtcg_imports_no_framework_and_nothing_of_the_application() -> None:

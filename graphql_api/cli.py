@@ -475,7 +475,7 @@ def register_command(paths: tuple[Path, ...]) -> None:
 @queries_cli.command("list")
 def list_command() -> None:
     """Print the SHA-256 and first line of every registered document."""
-    from .web import persisted_queries  # noqa: PLC0415 - lazy (module docstring)
+    from .store import persisted_queries  # noqa: PLC0415 - lazy (module docstring)
 
     for digest, query in persisted_queries.all_documents(db.get_session()):
         click.echo(f"{digest}  {query.strip().splitlines()[0][:60] if query.strip() else ''}")

@@ -171,9 +171,7 @@ class RevisionWatcher:
         while not self._stop.is_set():
             try:
                 with psycopg.connect(conninfo, autocommit=True) as conn:
-                    row = conn.execute("SELECT current_schema()").fetchone()
-                    schema = row[0] if row else "public"
-                    conn.execute(f"LISTEN {notify.CHANNEL}")
+                    schema = notify.listen(conn)
                     self.listening = True
                     self._safe_check()  # whatever committed before LISTEN took effect
                     self._wait_for_notifications(conn, schema)

@@ -6,22 +6,24 @@ import logging
 from typing import TYPE_CHECKING
 
 import strawberry
-from flask import g, has_request_context
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from ..errors import ErrorCode
-from ..web.observability import is_unavailable, request_id, unavailable_message
+from ..store.health import is_unavailable, unavailable_message
 from .color import ColorQuery
+from .diff import CHANGE_TYPES, DiffQuery
 from .documents import DocumentCache
 from .execution import BudgetedExecutionContext, FastExecutionContext, fast_path_allowed
-from .history import CHANGE_TYPES, HistoryQuery
+from .history import HistoryQuery
+from .impact import ImpactQuery
 from .limits import QueryLimits
 from .mutations import Mutation
 from .nodes import NodeQuery
 from .queries import TokenQuery
+from .request_context import RequestContext
 from .subscriptions import Subscription
 from .usage import UsageQuery
 
@@ -32,8 +34,12 @@ LOG = logging.getLogger("graphql_api")
     description="Read design tokens resolved for a theme, and their history: change log, "
     "releases (time travel), diffs and impact; and how clients use them (usage analytics)."
 )
-class Query(TokenQuery, NodeQuery, HistoryQuery, ColorQuery, UsageQuery):
-    """The root type: token reads (:mod:`.queries`), nodes (:mod:`.nodes`), history, usage."""
+class Query(TokenQuery, NodeQuery, HistoryQuery, DiffQuery, ImpactQuery, ColorQuery, UsageQuery):
+    """The root type: reads, nodes, history, diffs, impact, colour checks and usage.
+
+    Fields come from :mod:`.queries`, :mod:`.nodes`, :mod:`.history`, :mod:`.diff`,
+    :mod:`.impact`, :mod:`.color` and :mod:`.usage`.
+    """
 
 
 if TYPE_CHECKING:
@@ -45,17 +51,19 @@ if TYPE_CHECKING:
 class MaskUnexpectedErrors(MaskErrors):
     """Mask unexpected errors; the client gets the request id, the log gets the traceback.
 
-    A database that cannot be reached becomes ``DATABASE_UNAVAILABLE`` (the view then
-    answers 503), anything else ``INTERNAL_SERVER_ERROR``; no message, SQL or stack of
-    the original reaches the client.
+    A database that cannot be reached becomes ``DATABASE_UNAVAILABLE`` and sets the
+    context's ``database_unavailable`` (the view then answers 503), anything else
+    ``INTERNAL_SERVER_ERROR``; no message, SQL or stack of the original reaches the client.
+    ``extensions.requestId`` is the context's ``request_id``.
     """
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         """The masked error, with ``extensions.code`` and ``extensions.requestId``."""
+        context = self.execution_context.context
         original = error.original_error
         if original is not None and is_unavailable(original):
-            if has_request_context():
-                g.database_unavailable = True
+            if isinstance(context, RequestContext):
+                context.database_unavailable = True
             message, code = unavailable_message(original), ErrorCode.DATABASE_UNAVAILABLE
         else:
             message, code = "Unexpected error.", ErrorCode.INTERNAL_SERVER_ERROR
@@ -63,8 +71,13 @@ class MaskUnexpectedErrors(MaskErrors):
             message,
             nodes=error.nodes,
             path=error.path,
-            extensions={"code": code, "requestId": request_id()},
+            extensions={"code": code, "requestId": request_id_of(context)},
         )
+
+
+def request_id_of(context: object) -> str:
+    """The request id a context carries ('' for none, or a context of another type)."""
+    return context.request_id if isinstance(context, RequestContext) else ""
 
 
 def should_mask_error(error: GraphQLError) -> bool:
@@ -94,7 +107,8 @@ class TokenSchema(strawberry.Schema):
         """Log errors caused by unexpected exceptions, with their traceback."""
         unexpected = [e for e in errors if should_mask_error(e)]
         if unexpected:
-            LOG.error("unexpected error in request %s", request_id() or "(none)")
+            context = execution_context.context if execution_context is not None else None
+            LOG.error("unexpected error in request %s", request_id_of(context) or "(none)")
             super().process_errors(unexpected, execution_context)
 
 

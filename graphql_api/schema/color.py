@@ -12,10 +12,10 @@ import strawberry
 
 from . import budget
 from .colorspace import REQUIRED, WcagLevel, contrast_of
-from .history import SelectedContext
 from .not_found import token_not_found
 from .queries import ThemeArg, theme_input
 from .request_context import RequestContext
+from .types import SelectedContext
 
 Info = strawberry.Info[RequestContext, None]
 

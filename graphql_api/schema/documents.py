@@ -10,8 +10,10 @@ Parsed documents and validation results are kept in one small LRU keyed by the
 SHA-256 of the text, never by the text itself, and only for documents of at most
 :data:`CACHEABLE_CHARS` characters, up to :data:`CACHE_CHARS` characters in all: what the
 cache holds is bounded whatever clients send (a parsed document keeps its source text).
-Within one HTTP request the last document parsed (or its syntax error) is kept on
-``flask.g``, so the view's check and Strawberry parse a large document once.
+Within one HTTP request the last document parsed (or its syntax error) is kept in the
+request's :class:`ParseMemo`, which the front door makes and hands to its own checks and,
+through :class:`~graphql_api.schema.request_context.RequestContext`, to Strawberry's parsing
+step: the view's check and Strawberry parse a large document once.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import g, has_request_context
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse, validate
 from strawberry.extensions import SchemaExtension
 
 from ..errors import ErrorCode
 from .limits import current_limits
+from .request_context import RequestContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -37,8 +40,6 @@ if TYPE_CHECKING:
 CACHEABLE_CHARS = 64 * 1024
 #: Characters of document text the cache holds at most, all entries together.
 CACHE_CHARS = 4 * 1024 * 1024
-#: ``flask.g`` attribute holding the request's last parse: (key, document or error).
-REQUEST_MEMO = "graphql_parsed"
 #: Entries (parsed documents, validation results) the cache holds at most.
 CACHE_ENTRIES = 512
 
@@ -84,18 +85,35 @@ class _BoundedCache:
 _cache = _BoundedCache()
 
 
+@dataclass(slots=True)
+class ParseMemo:
+    """The last document too large for the shared cache one request parsed, or its error.
+
+    One per request, made by the front door.
+
+    Attributes:
+        entry: ``(key, document or GraphQLError)``; None before the first such parse.
+    """
+
+    entry: tuple[tuple[str, str, int], DocumentNode | GraphQLError] | None = None
+
+
 def digest(text: str) -> str:
     """SHA-256 of a document text (hex): the only key under which documents are kept."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def parse_document(text: str, max_tokens: int | None = None) -> DocumentNode:
+def parse_document(
+    text: str, max_tokens: int | None = None, memo: ParseMemo | None = None
+) -> DocumentNode:
     """Parse a GraphQL document with the token limit (the one parser of the process).
 
     Args:
         text: the document.
         max_tokens: lexical tokens read at most; default: the app's ``MAX_QUERY_TOKENS``
             (0 or less: no limit).
+        memo: the request's memo: a document too large for the cache (or its syntax
+            error) parsed earlier in the same request is not parsed again.
 
     Returns:
         The document; documents of at most :data:`CACHEABLE_CHARS` characters come from
@@ -107,31 +125,34 @@ def parse_document(text: str, max_tokens: int | None = None) -> DocumentNode:
     limit = current_limits().max_tokens if max_tokens is None else max_tokens
     key = ("parse", digest(text), limit)
     cacheable = len(text) <= CACHEABLE_CHARS
-    memo = g.get(REQUEST_MEMO) if has_request_context() else None
-    if memo is not None and memo[0] == key:
-        if isinstance(memo[1], GraphQLError):
-            raise memo[1]
-        return memo[1]  # type: ignore[no-any-return]
+    if memo is not None and memo.entry is not None and memo.entry[0] == key:
+        known = memo.entry[1]
+        if isinstance(known, GraphQLError):
+            raise known
+        return known
     hit = _cache.get(key) if cacheable else None
     if hit is not None:
         return hit  # type: ignore[no-any-return]
     try:
         document = parse(text, max_tokens=limit if limit > 0 else None)
     except GraphQLError as error:
-        if has_request_context():
-            setattr(g, REQUEST_MEMO, (key, error))
+        if memo is not None:
+            memo.entry = (key, error)
         raise
     if cacheable:
         _cache.put(key, len(text), document)
-    elif has_request_context():
-        setattr(g, REQUEST_MEMO, (key, document))
+    elif memo is not None:
+        memo.entry = (key, document)
     return document
 
 
-def operations(text: str) -> list[OperationDefinitionNode] | None:
-    """The operations of a document, or None when it does not parse (or has too many tokens)."""
+def operations(text: str, memo: ParseMemo | None = None) -> list[OperationDefinitionNode] | None:
+    """The operations of a document, or None when it does not parse (or has too many tokens).
+
+    ``memo``: the request's :class:`ParseMemo`, as for :func:`parse_document`.
+    """
     try:
-        document = parse_document(text)
+        document = parse_document(text, memo=memo)
     except GraphQLError:
         return None
     return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -210,14 +231,16 @@ class DocumentCache(SchemaExtension):
     """
 
     def on_parse(self) -> Iterator[None]:
-        """Parse the operation's document with the token limit.
+        """Parse the operation's document with the token limit (and the request's memo).
 
         Raises:
             GraphQLError: the syntax error (Strawberry answers it as its own parse errors).
         """
         ec = self.execution_context
         if ec.graphql_document is None and ec.query:
-            ec.graphql_document = parse_document(ec.query)
+            context = ec.context
+            memo = context.parse_memo if isinstance(context, RequestContext) else None
+            ec.graphql_document = parse_document(ec.query, memo=memo)
         yield
 
     def on_validate(self) -> Iterator[None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from graphql import GraphQLError
 
@@ -23,7 +23,28 @@ if TYPE_CHECKING:
     from ..store.snapshots import Snapshot, SnapshotStore
     from ..usage import UsageStore
     from ..usage.recorder import Observation
-    from ..web.auth import Principal
+    from .documents import ParseMemo
+
+
+class Principal(Protocol):
+    """Who sent a request, as resolvers see it: an API key's name and scope.
+
+    The front door fills it in (:class:`graphql_api.web.auth.Principal` is one).
+    """
+
+    @property
+    def name(self) -> str:
+        """The key's name (recorded as a revision's author)."""
+        ...
+
+    @property
+    def scope(self) -> str:
+        """``read``, ``write`` or ``admin``."""
+        ...
+
+    def allows(self, scope: str) -> bool:
+        """Whether the key's scope includes ``scope``."""
+        ...
 
 
 #: Key of a snapshot's canonical theme text (usage analytics) in ``Snapshot.memo``.
@@ -103,6 +124,9 @@ class RequestContext:
     connection_params: Any = None  # graphql-transport-ws connection_init payload
     cost_stats: Any = None  # the data's fan-outs (schema.cost.DataStats), when computed early
     resolutions: ResolutionBudget = field(default_factory=ResolutionBudget)
+    request_id: str = ""  # the front door's request id, for masked errors and logs
+    parse_memo: ParseMemo | None = None  # the request's parse of a large document (documents)
+    database_unavailable: bool = False  # set when an error was a database fault (then 503)
 
     def requested(self, snap: Snapshot, paths: Sequence[str]) -> None:
         """Note that this request read ``paths`` in ``snap``'s theme combination.
@@ -150,8 +174,14 @@ class RequestContext:
         """The stored sets and modifiers at this request's revision."""
         return self.snapshots.catalog(self.session, self.revision())
 
-    def theme_combinations(self) -> list[dict[str, str]]:
-        """Every theme selection of the stored modifiers (the product of their contexts)."""
+    def theme_combinations(self, release: str | None = None) -> list[dict[str, str]]:
+        """Every theme selection (the product of the modifiers' contexts).
+
+        Of the stored modifiers, or of release ``release``'s (errors as :meth:`release`).
+        """
+        if release is not None:
+            doc = self.release_resolver(release)
+            return combinations((m.name, m.contexts) for m in doc.modifiers.values())
         mods = self.catalog().modifiers.values()
         return combinations((m.name, [c.name for c in m.contexts]) for m in mods)
 

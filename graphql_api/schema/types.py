@@ -27,6 +27,14 @@ class ThemeSelection:
     context: str = strawberry.field(description="Context name, e.g. `dark` (case-insensitive).")
 
 
+@strawberry.type(description="A context chosen for a modifier.")
+class SelectedContext:
+    """One modifier → context pair of a theme combination."""
+
+    modifier: str = strawberry.field(description="Modifier name.")
+    context: str = strawberry.field(description="Context name.")
+
+
 @strawberry.input(description="Narrow a token list; all given conditions must hold.")
 class TokenFilter:
     """The ``filter`` argument of ``Query.tokens``."""

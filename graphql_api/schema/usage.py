@@ -19,8 +19,8 @@ from ..store import usage as usage_rows
 from ..usage import reads, report
 from ..usage.recorder import parse_theme_key
 from . import types as T  # noqa: N812 - short alias
-from .history import SelectedContext
 from .request_context import RequestContext
+from .types import SelectedContext
 
 if TYPE_CHECKING:
     from ..store.snapshots import Snapshot

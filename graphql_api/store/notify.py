@@ -13,9 +13,12 @@ Alembic migration 0007.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import DDL, FromClause, event
+
+if TYPE_CHECKING:
+    import psycopg
 
 #: The channel every server listens on.
 CHANNEL: Final = "tokens_revision"
@@ -40,6 +43,18 @@ def parse_payload(payload: str) -> tuple[str, int] | None:
     """``(schema, revision)`` of a notification's payload, or None if it is not one of ours."""
     schema, _, revision = payload.rpartition(":")
     return (schema, int(revision)) if schema and revision.isdigit() else None
+
+
+def listen(conn: psycopg.Connection[Any]) -> str:
+    """Run ``LISTEN`` on :data:`CHANNEL` on an autocommit psycopg connection.
+
+    Returns:
+        The connection's current schema (``public`` when it has none): notifications
+        whose payload names another schema are not this server's.
+    """
+    row = conn.execute("SELECT current_schema()").fetchone()
+    conn.execute(f"LISTEN {CHANNEL}")
+    return row[0] if row else "public"
 
 
 def attach(table: FromClause) -> None:

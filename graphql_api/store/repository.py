@@ -1,4 +1,8 @@
-"""Every SELECT of the application. Batch fetchers return plain objects keyed by name/id.
+"""Every SELECT of the application, and the insert of a release.
+
+Batch fetchers return plain objects keyed by name/id. Writes of other subjects have their
+own modules: :mod:`.structure` (sets, modifiers, contexts), :mod:`.token_rows`,
+:mod:`.persisted_queries`, :mod:`.api_keys`.
 
 Functions take a :class:`~sqlalchemy.orm.Session`; none commits.
 """
@@ -251,6 +255,19 @@ def releases(session: Session) -> list[ReleaseInfo]:
         ).order_by(Release.id)
     )
     return [ReleaseInfo(*r) for r in rows]
+
+
+def add_release(
+    session: Session, *, name: str, notes: str, revision: int, author: str, content: Any
+) -> Release:
+    """Insert a release of ``revision`` (flushed, so its id and time are set); returns the row.
+
+    ``content`` is the frozen resolver (:func:`graphql_api.store.release_format.dump`).
+    """
+    release = Release(name=name, notes=notes, revision_id=revision, author=author, content=content)
+    session.add(release)
+    session.flush()
+    return release
 
 
 def release_content(session: Session, release_id: int) -> Any:

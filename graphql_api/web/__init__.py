@@ -8,5 +8,8 @@
 - :mod:`.export_endpoints`: ``GET /tokens.{json,css,scss,js,ts}``.
 - :mod:`.cors`, :mod:`.auth` (API keys and scopes), :mod:`.observability` (request ids,
   access log, security headers, health, database faults).
-- :mod:`.asgi`: the ASGI router (WebSockets, SSE, ``/events``) and :mod:`.gunicorn_conf`.
+- :mod:`.asgi`: the ASGI router (WebSockets, SSE, ``/events``, the rest to Flask), with
+  :mod:`.body_limit`; :mod:`.subscriptions` (graphql-transport-ws and GraphQL over SSE),
+  :mod:`.events` (``GET /events``), :mod:`.key_watch` (API keys on live connections);
+  :mod:`.gunicorn_conf`.
 """

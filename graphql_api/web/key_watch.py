@@ -1,7 +1,8 @@
-"""Live-update connections end when their API key is revoked.
+"""API keys on live-update connections: checked when they open, ended when the key is revoked.
 
 A key is checked when a stream opens (``connection_init``, the SSE or ``/events``
-request); :class:`KeyWatch` keeps checking the keys of the open ones. Every
+request) by :class:`Gate`, with the same keys and rules as the Flask app;
+:class:`KeyWatch` keeps checking the keys of the open ones. Every
 ``LIVE_POLL_SECONDS`` while keyed connections are open, one statement reads which of their
 keys are still active; the connections of a revoked key are ended: a WebSocket is closed
 with ``4403`` ("API key revoked"), an event stream gets a last comment and ends.
@@ -15,11 +16,16 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+import orjson
+from starlette.responses import Response
+
+from ..store import db
 from . import auth
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from flask import Flask
     from sqlalchemy.orm import Session
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -126,3 +132,34 @@ def _last_message(scope: Scope) -> Message:
     if scope["type"] == "websocket":
         return {"type": "websocket.close", "code": REVOKED_CLOSE, "reason": "API key revoked"}
     return {"type": "http.response.body", "body": b": API key revoked\n\n", "more_body": False}
+
+
+class Gate:
+    """API-key checks for the ASGI routes (the same keys and rules as the Flask app)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    async def principal(self, authorization: str | None) -> auth.Principal | None:
+        """The principal of an ``Authorization`` value, enforcing ``READ_REQUIRES_KEY``.
+
+        Raises:
+            auth.AuthError: an invalid key (401), or none/too weak when reads need one.
+        """
+        token = auth.bearer_token(authorization)
+        principal = await asyncio.to_thread(self._verify, token) if token else None
+        if self.app.config["READ_REQUIRES_KEY"]:
+            return auth.check_scope(principal, "read")
+        return principal
+
+    def _verify(self, token: str) -> auth.Principal:
+        with db.get_state(self.app).sessionmaker() as session:
+            return auth.verify(session, token)
+
+
+def refusal_response(error: auth.AuthError) -> Response:
+    """The 401/403 JSON response of a refused key, for an ASGI route."""
+    body, status, headers = auth.refusal(error)
+    return Response(
+        orjson.dumps(body), status_code=status, headers=headers, media_type="application/json"
+    )

@@ -40,7 +40,6 @@ LOG: Final = logging.getLogger("graphql_api")
 #: A client's ``X-Request-Id`` that is kept (else the server makes one).
 REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 DATA_CSP: Final = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-ALEMBIC_DIR: Final = Path(__file__).resolve().parents[2] / "alembic"
 RETRY_AFTER_S: Final = 5
 
 
@@ -93,44 +92,14 @@ def _count_statements(engine: Engine) -> None:
             g.sql_count = g.get("sql_count", 0) + 1
 
 
-#: SQLite's messages for storage it cannot write (read-only mount or file, full or failing
-#: disk, a ``-wal``/``-shm`` it cannot open).
-STORAGE_FAULTS: Final = (
-    "readonly database",
-    "disk i/o error",
-    "database or disk is full",
-    "unable to open database file",
-)
-
-
-def storage_fault(error: BaseException) -> str | None:
-    """Why the database's storage cannot be written, when ``error`` says so, else None.
-
-    :class:`~graphql_api.store.db.DatabaseNotWritableError` (the reason, naming the path) or
-    one of SQLite's :data:`STORAGE_FAULTS` (its message); for the log, never the client.
-    """
-    orig = getattr(error, "orig", None) or error
-    if isinstance(orig, db.DatabaseNotWritableError):
-        return str(orig)
-    text = str(orig).lower()
-    return text if any(fault in text for fault in STORAGE_FAULTS) else None
-
-
-def unavailable_message(error: BaseException) -> str:
-    """What to tell a client about a database fault (never the driver's own text)."""
-    if "locked" in str(error).lower():
-        return "the database is busy (locked by another writer past the busy timeout); retry"
-    if storage_fault(error) is not None:
-        return "the database's storage cannot be written (read-only or full); retry later"
-    return "the database is unavailable; retry later"
-
-
 def database_unavailable(error: Exception) -> Response:
     """503 for a database that cannot be reached, stays locked or cannot be written.
 
     Logged with the request id, the error's class and, for a storage fault, its reason.
     """
-    fault = storage_fault(error)
+    from ..store import health  # noqa: PLC0415 - SQLAlchemy with the engine (store.db)
+
+    fault = health.storage_fault(error)
     LOG.error(
         "database unavailable (request %s): %s%s",
         request_id(),
@@ -139,20 +108,11 @@ def database_unavailable(error: Exception) -> Response:
     )
     retry = {"Retry-After": str(RETRY_AFTER_S)}
     return json_error(
-        unavailable_message(error),
+        health.unavailable_message(error),
         ErrorCode.DATABASE_UNAVAILABLE,
         HTTPStatus.SERVICE_UNAVAILABLE,
         **retry,
     )
-
-
-def is_unavailable(error: BaseException) -> bool:
-    """Whether ``error`` means the database is unreachable or locked (not a bad query)."""
-    from sqlalchemy.exc import DBAPIError, OperationalError  # noqa: PLC0415 - store.db
-
-    if isinstance(error, OperationalError):
-        return True
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 def _body_too_large(_error: RequestEntityTooLarge) -> Response:
@@ -162,18 +122,6 @@ def _body_too_large(_error: RequestEntityTooLarge) -> Response:
         ErrorCode.BODY_TOO_LARGE,
         HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     )
-
-
-def migration_state(engine: Engine) -> tuple[str | None, str | None]:
-    """(the database's Alembic revision or None, the code's head revision)."""
-    # Imported here: Alembic is slow to import and the CLI should start fast.
-    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
-    from alembic.script import ScriptDirectory  # noqa: PLC0415
-
-    head = ScriptDirectory(str(ALEMBIC_DIR)).get_current_head()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    return current, head
 
 
 def healthz() -> Response:
@@ -215,14 +163,14 @@ def events_unavailable() -> Response:
 
 def readyz() -> Response:
     """The database answers and is at the migrations' head, else 503 with the reason."""
-    from sqlalchemy import text  # noqa: PLC0415 - with the engine (store.db's docstring)
-    from sqlalchemy.exc import DBAPIError  # noqa: PLC0415
+    from sqlalchemy.exc import DBAPIError  # noqa: PLC0415 - with the engine (store.db's docstring)
+
+    from ..store import health  # noqa: PLC0415
 
     engine = db.get_engine()
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        current, head = migration_state(engine)
+        health.ping(engine)
+        current, head = health.migration_state(engine)
     except DBAPIError as error:
         return json_error(
             f"the database is unreachable ({type(error.orig).__name__})",
@@ -254,12 +202,14 @@ def check_migrations(engine: Engine) -> None:
     """
     from sqlalchemy.exc import DBAPIError  # noqa: PLC0415 - with the engine (store.db)
 
+    from ..store import health  # noqa: PLC0415
+
     url = engine.url
     sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
     if sqlite_file and not Path(str(url.database)).exists():
         return
     try:
-        current, head = migration_state(engine)
+        current, head = health.migration_state(engine)
     except DBAPIError:
         return
     if current is not None and current != head:

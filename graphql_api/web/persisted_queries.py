@@ -22,11 +22,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
-
 from ..errors import ErrorCode
-from ..store.models import ApqQuery, PersistedQuery
+from ..store import persisted_queries as stored
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,25 +68,6 @@ def requested_hash(extensions: Any) -> str | None:
     return value.lower() if isinstance(value, str) else None
 
 
-def lookup(session: Session, sha256: str) -> str | None:
-    """The operator-registered (allow-list) document with this hash, or None. One statement."""
-    return session.scalar(select(PersistedQuery.query).where(PersistedQuery.sha256 == sha256))
-
-
-def lookup_apq(session: Session, sha256: str) -> str | None:
-    """The document with this hash, from the allow-list or registered by a client. One statement."""
-    either = union_all(
-        select(PersistedQuery.query).where(PersistedQuery.sha256 == sha256),
-        select(ApqQuery.query).where(ApqQuery.sha256 == sha256),
-    ).limit(1)
-    return session.scalar(select(either.subquery().c.query))
-
-
-def apq_documents(session: Session) -> list[str]:
-    """Hashes of the client-registered (APQ) documents, oldest first."""
-    return list(session.scalars(select(ApqQuery.sha256).order_by(ApqQuery.id)))
-
-
 def register_apq(session: Session, query: str, max_documents: int) -> str:
     """Store a client's document in the APQ table, keeping only the newest ``max_documents``.
 
@@ -97,22 +75,8 @@ def register_apq(session: Session, query: str, max_documents: int) -> str:
         Its SHA-256. The caller commits. Two statements, three when older ones go.
     """
     digest = sha256_hex(query)
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    stmt = module.insert(ApqQuery).values(sha256=digest, query=query)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["sha256"]))
-    newest = session.scalar(select(func.max(ApqQuery.id))) or 0
-    if newest > max_documents:
-        session.execute(delete(ApqQuery).where(ApqQuery.id <= newest - max(max_documents, 0)))
+    stored.add_apq(session, digest, query, max_documents)
     return digest
-
-
-def all_documents(session: Session) -> list[tuple[str, str]]:
-    """``(sha256, document)`` of every registered document, by hash."""
-    rows = session.execute(
-        select(PersistedQuery.sha256, PersistedQuery.query).order_by(PersistedQuery.sha256)
-    )
-    return [(r.sha256, r.query) for r in rows]
 
 
 def register(session: Session, query: str) -> str:
@@ -122,10 +86,7 @@ def register(session: Session, query: str) -> str:
         Its SHA-256. The caller commits.
     """
     digest = sha256_hex(query)
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    stmt = module.insert(PersistedQuery).values(sha256=digest, query=query)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["sha256"]))
+    stored.add(session, digest, query)
     return digest
 
 
@@ -170,13 +131,21 @@ def _resolve_off(query: str | None, digest: str | None) -> Outcome:
 
 
 def _resolve_plain(session: Session, mode: str, query: str | None) -> Outcome:
-    if mode == "allowlist" and query is not None and lookup(session, sha256_hex(query)) is None:
+    if (
+        mode == "allowlist"
+        and query is not None
+        and stored.lookup(session, sha256_hex(query)) is None
+    ):
         return Outcome(None, (NOT_ALLOWED, "this document is not in the allow-list"))
     return Outcome(query)
 
 
 def _resolve_hash_only(session: Session, mode: str, digest: str) -> Outcome:
-    known = lookup(session, digest) if mode == "allowlist" else lookup_apq(session, digest)
+    known = (
+        stored.lookup(session, digest)
+        if mode == "allowlist"
+        else stored.lookup_apq(session, digest)
+    )
     if known is None:
         return Outcome(None, (NOT_FOUND, "PersistedQueryNotFound"))
     return Outcome(known)
@@ -188,10 +157,10 @@ def _resolve_hash_and_document(
     if sha256_hex(query) != digest:
         return Outcome(None, (HASH_MISMATCH, "provided sha256Hash does not match the query"))
     if mode == "allowlist":
-        if lookup(session, digest) is None:
+        if stored.lookup(session, digest) is None:
             return Outcome(None, (NOT_ALLOWED, "this document is not in the allow-list"))
         return Outcome(query)
-    if lookup_apq(session, digest) is not None:
+    if stored.lookup_apq(session, digest) is not None:
         return Outcome(query)
     if not policy.valid(query):  # not stored; run it so the client gets the real errors
         return Outcome(query)

@@ -27,7 +27,7 @@ from .. import usage
 from ..compat import request_data_argument
 from ..errors import ErrorCode
 from ..schema import BATCH_CEILING, schema
-from ..schema.documents import operations
+from ..schema.documents import ParseMemo, operations
 from ..schema.request_context import RequestContext
 from ..store import db
 from ..store.snapshots import snapshot_store
@@ -74,18 +74,19 @@ query Example($theme: [ThemeSelection!] = [
 """
 
 
-def _operation_names(query: str) -> tuple[str, ...]:
+def _operation_names(query: str, memo: ParseMemo | None) -> tuple[str, ...]:
     """Names of a document's operations (``(anonymous)`` for unnamed ones).
 
     () when the document does not parse: Strawberry reports the syntax error itself.
     Parsed by :func:`graphql_api.schema.documents.parse_document` (token limit; small
-    documents cached by digest, where Strawberry finds them again).
+    documents cached by digest, large ones kept in the request's ``memo``, where
+    Strawberry finds them again).
     """
-    found = operations(query)
+    found = operations(query, memo)
     return tuple(d.name.value if d.name else "(anonymous)" for d in found or ())
 
 
-def _operation_name(request_data: Any) -> str | None:
+def _operation_name(request_data: Any, memo: ParseMemo | None) -> str | None:
     """The name of the operation a request runs, for the logs.
 
     Its operationName, else the name of the document's only operation; None if anonymous.
@@ -93,11 +94,11 @@ def _operation_name(request_data: Any) -> str | None:
     given = getattr(request_data, "operation_name", None)
     if given is not None:
         return str(given)
-    names = _operation_names(getattr(request_data, "query", None) or "")
+    names = _operation_names(getattr(request_data, "query", None) or "", memo)
     return names[0] if len(names) == 1 and names[0] != "(anonymous)" else None
 
 
-def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
+def _missing_operation_name(request_data: Any, memo: ParseMemo | None) -> ExecutionResult | None:
     """A request error when a document has several operations and no operationName.
 
     GraphQL spec §6.1 GetOperation(): "If operationName is null: if document contains
@@ -107,7 +108,7 @@ def _missing_operation_name(request_data: Any) -> ExecutionResult | None:
     query = getattr(request_data, "query", None)
     if not query or getattr(request_data, "operation_name", None) is not None:
         return None
-    names = _operation_names(query)
+    names = _operation_names(query, memo)
     if len(names) <= 1:
         return None
     message = f"the document has several operations ({', '.join(names)}): give operationName"
@@ -282,6 +283,7 @@ def _record_usage(
     response: Any,
     *,
     cacheable: bool,
+    operation_name: str | None,
 ) -> None:
     """Hand the tokens a request read to usage analytics (in memory; no SQL).
 
@@ -296,11 +298,7 @@ def _record_usage(
         and response.status_code == HTTPStatus.OK
     )
     cached_as = (prepared.revision, prepared.key) if replayable and prepared else None
-    usage.finish(observations, g.get("operation_name"), request.headers, cached_as)
-
-
-#: Key in ``flask.g`` of the request's :class:`graphql_http.BatchCache`.
-BATCH_CACHE = "graphql_batch_cache"
+    usage.finish(observations, operation_name, request.headers, cached_as)
 
 
 @dataclasses.dataclass
@@ -314,12 +312,31 @@ class SerializedResult(ExecutionResult):
 
 
 class TokenGraphQLView(GraphQLView[RequestContext, None]):
-    """Strawberry's Flask view with a typed context and an offline GraphiQL."""
+    """Strawberry's Flask view with a typed context and an offline GraphiQL.
+
+    One instance per request (``init_every_request``): what the front door learns about
+    the request is kept on it, and handed to the schema in the :class:`RequestContext`.
+
+    Attributes:
+        prepared: what :func:`graphql_http.prepare` read (None: a batch, or left to
+            Strawberry).
+        parse_memo: the request's :class:`~graphql_api.schema.documents.ParseMemo`.
+        graphql_context: the context :meth:`get_context` made (None before execution).
+        had_errors: whether a result of the request had errors (then it is not cached).
+        batch_cache: the response-cache slots of a batch's operations (None: no batch yet).
+    """
+
+    init_every_request = True
+    prepared: graphql_http.Prepared | None = None
+    parse_memo: ParseMemo | None = None
+    graphql_context: RequestContext | None = None
+    had_errors: bool = False
+    batch_cache: graphql_http.BatchCache | None = None
 
     def get_context(self, request: Request, response: Response) -> RequestContext:
         """One context per request: the request's session and the process-wide cache."""
         cfg = current_app.config
-        prepared: graphql_http.Prepared | None = g.get("graphql_prepared")
+        prepared = self.prepared
         context = RequestContext(
             session=db.get_session(),
             snapshots=snapshot_store(),
@@ -331,19 +348,21 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
             principal=auth.current_principal(),
             usage=usage.collector(),
             usage_store=usage.get_state().store,
+            request_id=observability.request_id(),
+            parse_memo=self.parse_memo,
         )
-        g.graphql_context = context
+        self.graphql_context = context
         return context
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         """GraphiQL only for a GET that names no document (not for a persisted query's hash)."""
-        if g.get("graphql_prepared") is not None:
+        if self.prepared is not None:
             return False
         return super().should_render_graphql_ide(request)
 
     def parse_http_body(self, request: Any) -> Any:
         """The request as :func:`graphql_http.prepare` read it (persisted query filled in)."""
-        prepared: graphql_http.Prepared | None = g.get("graphql_prepared")
+        prepared = self.prepared
         return prepared.data if prepared is not None else super().parse_http_body(request)
 
     def process_result(self, request: Request, result: ExecutionResult) -> Any:
@@ -355,7 +374,7 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         if isinstance(result, SerializedResult):
             return orjson.Fragment(result.body)
         if result.errors:
-            g.graphql_had_errors = True
+            self.had_errors = True
         return super().process_result(request, result)
 
     def parse_json(self, data: str | bytes) -> Any:
@@ -373,7 +392,7 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         operations … the server MUST respond with error status code 405".
         """
         request_data = request_data_argument(args, kwargs)
-        unprepared = g.get("graphql_prepared") is None
+        unprepared = self.prepared is None
         if unprepared:  # a batch, or a request prepare() left alone
             problem = graphql_http.parameter_problem(
                 {"variables": request_data.variables, "extensions": request_data.extensions}
@@ -384,7 +403,7 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
             gated = _persisted_query_gate(request_data)
             if isinstance(gated, ExecutionResult):
                 return gated
-        missing = _missing_operation_name(request_data)
+        missing = _missing_operation_name(request_data, self.parse_memo)
         if missing is not None:
             return missing
         if unprepared and isinstance(request_data.query, str):
@@ -397,14 +416,16 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         The same entry as a single request for it (:class:`graphql_http.BatchCache`);
         a hit executes nothing and counts its token reads as :func:`usage.replay` does.
         """
-        batch: graphql_http.BatchCache = g.setdefault(BATCH_CACHE, graphql_http.BatchCache())
+        if self.batch_cache is None:
+            self.batch_cache = graphql_http.BatchCache()
+        batch = self.batch_cache
         slot, body = batch.slot(
             request_data.query, request_data.variables, request_data.operation_name
         )
         if slot is not None and body is not None:
             usage.replay(slot.revision, slot.key, request.headers)
             return SerializedResult(data=None, errors=None, body=body)
-        context: RequestContext | None = g.get("graphql_context")
+        context = self.graphql_context
         if context is None:
             return self._execute(args, kwargs)
         if slot is not None and not context.pin_revision(slot.revision):
@@ -426,7 +447,9 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
             reads = context.usage[start:]
             del context.usage[start:]  # recorded here, with the entry's key for replays
             cached_as = (slot.revision, slot.key)
-            usage.finish(reads, _operation_name(request_data), request.headers, cached_as)
+            usage.finish(
+                reads, _operation_name(request_data, self.parse_memo), request.headers, cached_as
+            )
         return SerializedResult(data=None, errors=None, body=body)
 
     def _execute(self, args: Any, kwargs: Any) -> Any:
@@ -444,6 +467,7 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
 
         A 405 names the method that is allowed (RFC 9110 §15.5.6).
         """
+        self.parse_memo = ParseMemo()
         refused = (
             _content_type_refusal(request) or _json_refusal(request) or _batch_refusal(request)
         )
@@ -452,28 +476,31 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         prepared = graphql_http.prepare(request)
         if isinstance(prepared, Response):
             return negotiate(prepared)
-        g.graphql_prepared = prepared
-        g.operation_name = _operation_name(prepared.data if prepared else None)
+        self.prepared = prepared
+        name = _operation_name(prepared.data if prepared else None, self.parse_memo)
+        g.operation_name = name  # for the access log (web/observability), after the response
         response = super().dispatch_request()
         if isinstance(response, Response) and response.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
             response.headers["Allow"] = "POST"
+        context = self.graphql_context
         if isinstance(response, Response):
             _json_request_error(response)
-            if g.get("database_unavailable"):
+            if context is not None and context.database_unavailable:
                 response.status_code = HTTPStatus.SERVICE_UNAVAILABLE
                 response.headers["Retry-After"] = str(observability.RETRY_AFTER_S)
-        context: RequestContext | None = g.get("graphql_context")
         cacheable = False
         if prepared is not None and isinstance(response, Response):
             cacheable = (
                 context is not None
                 and context.operation_type == "query"
                 and context.cacheable
-                and not g.get("graphql_had_errors", False)
+                and not self.had_errors
             )
             graphql_http.finish(prepared, response, cacheable=cacheable)
         if context is not None and context.usage:
-            _record_usage(context.usage, prepared, response, cacheable=cacheable)
+            _record_usage(
+                context.usage, prepared, response, cacheable=cacheable, operation_name=name
+            )
         return negotiate(response) if isinstance(response, Response) else response
 
     def render_graphql_ide(self, request: Request) -> Response:

@@ -10,14 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
-
 from ..dtcg.nodes import Document
-from ..dtcg.references import find_references
-from ..store import repository
+from ..store import repository, structure, token_rows
 from ..store.db import lock_writes
-from ..store.models import Alias, Context, Modifier, Token, TokenGroup, TokenSet, TokenValue
-from .workspace import Workspace, layer_changes, record
+from .workspace import Workspace, group_row, layer_changes, record, write_values
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -60,12 +56,6 @@ def _layers(doc: ResolverDocument) -> list[tuple[str, str, str | None, Document]
     return out
 
 
-def clear_all(session: Session) -> None:
-    """Delete every token, set and modifier (not the revision history)."""
-    for model in (Alias, TokenValue, TokenGroup, Token, Context, Modifier, TokenSet):
-        session.execute(delete(model))
-
-
 def _stored_layers(session: Session) -> dict[str, Document]:
     """Every stored layer by change-log label (``"foundation"``, ``"theme:dark"``)."""
     ws = Workspace(session, repository.load_catalog(session))
@@ -102,16 +92,13 @@ def import_document(
     say("reading the data it replaces")
     before = _stored_layers(session)
     say("clearing previous data")
-    clear_all(session)
+    structure.clear_all(session)
     say("writing sets and modifiers")
     layer_ids = _write_structure(session, doc)
     layers = _layers(doc)
     paths = sorted({p for _, _, _, d in layers for p in d.tokens})
     say(f"writing {len(paths)} tokens")
-    if paths:
-        session.execute(insert(Token), [{"path": p, "name": p.rsplit(".", 1)[-1]} for p in paths])
-    # .all(): a Result has keys(), so dict() would take the Result itself for a mapping.
-    token_ids: dict[str, int] = dict(session.execute(select(Token.path, Token.id)).tuples().all())
+    token_ids = token_rows.add_tokens(session, paths)
     say("writing values and aliases")
     n_values = n_aliases = 0
     for kind, name, modifier, d in layers:
@@ -146,30 +133,21 @@ def _write_structure(
     positions = {item: i for i, item in enumerate(doc.order)}
     ids: dict[tuple[str, Any, str], dict[str, int | None]] = {}
     for s in doc.sets.values():
-        row = TokenSet(
-            name=s.name,
-            description=s.description,
-            position=positions[("set", s.name)],
-            extensions=s.extensions,
+        set_id = structure.add_set(
+            session, s.name, s.description, positions[("set", s.name)], s.extensions
         )
-        session.add(row)
-        session.flush()
-        ids[("set", None, s.name)] = {"set_id": row.id, "theme_id": None}
+        ids[("set", None, s.name)] = {"set_id": set_id, "theme_id": None}
     for m in doc.modifiers.values():
-        mod = Modifier(
-            name=m.name,
+        modifier_id = structure.add_modifier(
+            session,
+            m.name,
             description=m.description,
-            default_context=m.default,
+            default=m.default,
             position=positions[("modifier", m.name)],
             extensions=m.extensions,
         )
-        session.add(mod)
-        session.flush()
-        for i, ctx in enumerate(m.contexts):
-            theme = Context(modifier_id=mod.id, name=ctx, position=i)
-            session.add(theme)
-            session.flush()
-            ids[("theme", m.name, ctx)] = {"set_id": None, "theme_id": theme.id}
+        for ctx, theme_id in structure.add_contexts(session, modifier_id, list(m.contexts)).items():
+            ids[("theme", m.name, ctx)] = {"set_id": None, "theme_id": theme_id}
     return ids
 
 
@@ -180,59 +158,7 @@ def _write_layer(
     token_ids: dict[str, int],
     counts: tuple[int, int],
 ) -> tuple[int, int]:
-    rows = [
-        {
-            "token_id": token_ids[t.path],
-            **layer,
-            "type": t.type,
-            "value": t.value,
-            "description": t.description,
-            "deprecated": t.deprecated,
-            "extensions": t.extensions,
-            "source_file": t.file,
-            "source_pointer": t.pointer,
-        }
-        for t in d.tokens.values()
-    ]
-    groups = [
-        {
-            **layer,
-            "path": g.path,
-            "type": g.type,
-            "description": g.description,
-            "deprecated": g.deprecated,
-            "extensions": g.extensions,
-            "source_file": g.file,
-            "source_pointer": g.pointer,
-            "extends": g.extends,
-        }
-        for g in d.groups.values()
-    ]
-    if groups:
-        session.execute(insert(TokenGroup), groups)
-    if not rows:
-        return counts
-    # Plain executemany (RETURNING would make SQLite run one statement per row), then
-    # one SELECT to learn the ids: a token has one value per layer.
-    session.execute(insert(TokenValue), rows)
-    column = TokenValue.set_id if layer["set_id"] is not None else TokenValue.theme_id
-    layer_id = layer["set_id"] if layer["set_id"] is not None else layer["theme_id"]
-    value_ids: dict[int, int] = {
-        token_id: value_id
-        for value_id, token_id in session.execute(
-            select(TokenValue.id, TokenValue.token_id).where(column == layer_id)
-        )
-    }
-    aliases = [
-        {
-            "token_value_id": value_ids[token_ids[t.path]],
-            "target_token_id": token_ids[r.target],
-            "pointer": r.pointer,
-        }
-        for t in d.tokens.values()
-        for r in find_references(t.value)
-        if r.target in token_ids
-    ]
-    if aliases:
-        session.execute(insert(Alias), aliases)
-    return counts[0] + len(rows), counts[1] + len(aliases)
+    token_rows.add_groups(session, [group_row(g, layer) for g in d.groups.values()])
+    nodes = list(d.tokens.values())
+    aliases = write_values(session, nodes, layer, token_ids)
+    return counts[0] + len(nodes), counts[1] + aliases

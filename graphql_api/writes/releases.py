@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from ..dtcg import errors as E  # noqa: N812 - the engine's alias
 from ..dtcg.errors import DTCGError
 from ..errors import ErrorCode
 from ..store import release_format, repository
 from ..store.db import lock_writes
-from ..store.models import Release
 from .errors import Conflict, Invalid
 from .workspace import Workspace, record
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from ..store.models import Release
 
 
 def create_release(session: Session, name: str, notes: str, *, author: str = "") -> Release:
@@ -35,20 +34,19 @@ def create_release(session: Session, name: str, notes: str, *, author: str = "")
     current = repository.current_revision(session)
     if not name.strip():
         raise Invalid([DTCGError(E.INVALID_INPUT, "a release needs a name")])
-    if session.scalar(select(Release.id).where(Release.name == name)) is not None:
+    if repository.release_info(session, name) is not None:
         raise Conflict(f"release {name!r} exists already", current, ErrorCode.ALREADY_EXISTS)
     if current == 0:
         raise Invalid([DTCGError(E.INVALID_INPUT, "nothing to release: no tokens were written")])
     ws = Workspace(session, repository.load_catalog(session))
     ws.ensure(ws.layers())
-    release = Release(
+    release = repository.add_release(
+        session,
         name=name,
         notes=notes,
-        revision_id=current,
+        revision=current,
         author=author,
         content=release_format.dump(ws.doc),
     )
-    session.add(release)
-    session.flush()
     record(session, [], message=f"release {name}", author=author)
     return release

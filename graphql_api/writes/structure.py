@@ -1,14 +1,14 @@
 """Modifier and context operations (DTCG Resolver module §4.1.5 modifiers and contexts).
 
-Rows of ``modifier`` and ``theme`` change here directly; values change through the
-:class:`~.workspace.Workspace` so the check and the change log see them. A context or
-modifier that goes away takes its values with it (``ON DELETE CASCADE``); each of those
-values is written to the change log first.
+Rows of ``modifier`` and ``theme`` change through :mod:`graphql_api.store.structure`; values
+change through the :class:`~.workspace.Workspace` so the check and the change log see them.
+A context or modifier that goes away takes its values with it (``ON DELETE CASCADE``); each
+of those values is written to the change log first.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from typing import TYPE_CHECKING
 
 from ..dtcg import errors as E  # noqa: N812 - the engine's alias
 from ..dtcg.errors import DTCGError
@@ -16,9 +16,12 @@ from ..dtcg.nodes import Document
 from ..dtcg.parse import name_problem
 from ..dtcg.resolver import Modifier as ModifierDoc
 from ..errors import ErrorCode
-from ..store.models import Context, Modifier, TokenSet
+from ..store import structure as rows
 from .errors import Conflict, Invalid, NotFound
-from .workspace import Layer, Workspace, layer_changes, theme_row_id
+from .workspace import Layer, Workspace, layer_changes
+
+if TYPE_CHECKING:
+    from ..store.models import Modifier
 
 
 def _invalid(message: str) -> Invalid:
@@ -39,7 +42,7 @@ def _modifier(ws: Workspace, name: str) -> ModifierDoc:
 
 
 def _row(ws: Workspace, name: str) -> Modifier:
-    row = ws.session.scalar(select(Modifier).where(Modifier.name == name))
+    row = rows.modifier_row(ws.session, name)
     if row is None:  # pragma: no cover - the workspace was read in the same transaction
         raise NotFound(f"no modifier {name!r}", "modifier")
     return row
@@ -64,15 +67,11 @@ def create_modifier(
     if default is not None and default not in contexts:
         raise _invalid(f"default {default!r} is not one of the contexts {contexts}")
     session = ws.session
-    last = max(
-        session.scalar(select(func.coalesce(func.max(Modifier.position), -1))) or -1,
-        session.scalar(select(func.coalesce(func.max(TokenSet.position), -1))) or -1,
+    position = rows.next_position(session)
+    row_id = rows.add_modifier(
+        session, name, description=description, default=default, position=position
     )
-    row = Modifier(name=name, description=description, default_context=default, position=last + 1)
-    session.add(row)
-    session.flush()
-    session.add_all(Context(modifier_id=row.id, name=c, position=i) for i, c in enumerate(contexts))
-    session.flush()
+    rows.add_contexts(session, row_id, contexts)
     ws.doc.modifiers[name] = ModifierDoc(name, {c: Document() for c in contexts}, default)
     ws.doc.order.append(("modifier", name))
     return f"create modifier {name}"
@@ -85,7 +84,7 @@ def rename_modifier(ws: Workspace, name: str, new_name: str) -> str:
     if new_name in ws.doc.modifiers or new_name in ws.doc.sets:
         msg = f"a modifier or set {new_name!r} exists already"
         raise Conflict(msg, 0, ErrorCode.ALREADY_EXISTS)
-    _row(ws, name).name = new_name
+    rows.update_modifier(_row(ws, name), name=new_name)
     return f"rename modifier {name} to {new_name}"
 
 
@@ -103,7 +102,7 @@ def delete_modifier(ws: Workspace, name: str) -> str:
     del ws.doc.modifiers[name]
     ws.doc.order.remove(("modifier", name))
     ws.structural = True
-    ws.session.delete(_row(ws, name))
+    rows.delete_modifier(ws.session, _row(ws, name))
     return f"delete modifier {name}"
 
 
@@ -112,7 +111,7 @@ def set_default(ws: Workspace, name: str, context: str) -> str:
     mod = _modifier(ws, name)
     if context not in mod.contexts:
         raise NotFound(f"modifier {name!r} has no context {context!r}", "context")
-    _row(ws, name).default_context = context
+    rows.update_modifier(_row(ws, name), default_context=context)
     return f"default of {name} is {context}"
 
 
@@ -134,10 +133,9 @@ def create_context(ws: Workspace, modifier: str, name: str, copy_from: str | Non
         source = ws.document(ws.layer(context=(modifier, copy_from)))
         document = Document(dict(source.tokens), dict(source.groups))
     row = _row(ws, modifier)
-    ws.session.add(Context(modifier_id=row.id, name=name, position=len(mod.contexts)))
-    ws.session.flush()
+    ids = rows.add_contexts(ws.session, row.id, [name], first_position=len(mod.contexts))
     mod.contexts[name] = Document()
-    ws.add_layer(Layer(modifier, name), "theme", theme_row_id(ws.session, row.id, name), document)
+    ws.add_layer(Layer(modifier, name), "theme", ids[name], document)
     return f"create context {modifier}:{name}"
 
 
@@ -149,14 +147,7 @@ def rename_context(ws: Workspace, modifier: str, name: str, new_name: str) -> st
     if new_name in mod.contexts:
         msg = f"modifier {modifier!r} has a context {new_name!r}"
         raise Conflict(msg, 0, ErrorCode.ALREADY_EXISTS)
-    row = _row(ws, modifier)
-    ws.session.execute(
-        update(Context)
-        .where(Context.modifier_id == row.id, Context.name == name)
-        .values(name=new_name)
-    )
-    if row.default_context == name:
-        row.default_context = new_name
+    rows.rename_context(ws.session, _row(ws, modifier), name, new_name)
     return f"rename context {modifier}:{name} to {new_name}"
 
 
@@ -175,6 +166,5 @@ def delete_context(ws: Workspace, modifier: str, name: str) -> str:
         raise _invalid(f"{name!r} is the default of {modifier!r}; set another default first")
     ws.extra.extend(layer_changes(lay.label, ws.document(lay), Document()))
     del mod.contexts[name]
-    row = _row(ws, modifier)
-    ws.session.execute(delete(Context).where(Context.modifier_id == row.id, Context.name == name))
+    rows.delete_context(ws.session, _row(ws, modifier).id, name)
     return f"delete context {modifier}:{name}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from graphql_api.store import db
+from graphql_api.store import persisted_queries as stored_documents
 from graphql_api.web import persisted_queries
 from tests.helpers import (
     SMALL_EXAMPLE,
@@ -91,8 +92,8 @@ def error_code(response: TestResponse) -> str:
 def registered(app: Flask) -> list[str]:
     """Hashes in the database (allow-list and APQ), read afresh, sorted."""
     with db.get_state(app).sessionmaker() as session:
-        listed = [h for h, _ in persisted_queries.all_documents(session)]
-        return sorted(listed + persisted_queries.apq_documents(session))
+        listed = [h for h, _ in stored_documents.all_documents(session)]
+        return sorted(listed + stored_documents.apq_documents(session))
 
 
 def register(app: Flask, *paths: Path) -> Result:

@@ -17,7 +17,6 @@ from tests.helpers import natural_order
 from tests.writing import Writer, make_key
 
 if TYPE_CHECKING:
-
     from flask import Flask
 
 

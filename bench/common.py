@@ -298,6 +298,16 @@ def rss_mb(pid: int | str = "self") -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def gql(client: Any, query: str, variables: Any = None, headers: Any = None) -> Any:
+    """The data of a POST to ``/graphql`` that must succeed (else the bench stops)."""
+    body = client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers or {}
+    ).get_json()
+    if body.get("errors"):
+        raise SystemExit(f"{query[:60]}: {body['errors']}")
+    return body["data"]
+
+
 def primer_with_key(url: str) -> tuple[Any, str]:
     """An app on the empty database ``url``: every table, Primer imported, a write key.
 

@@ -28,7 +28,7 @@ from functools import partial
 from typing import Any
 
 from bench import limit_app, peer_sd
-from bench.common import WORK, fresh_database, median, primer_with_key, side_by_side
+from bench.common import WORK, fresh_database, gql, median, primer_with_key, side_by_side
 from bench.workloads import THEME, conditional_gets, read_workloads, with_etag
 
 UPDATE = (
@@ -52,16 +52,6 @@ def ms(fn: Any) -> float:
     t0 = time.perf_counter()
     fn()
     return (time.perf_counter() - t0) * 1000
-
-
-def gql(client: Any, query: str, variables: Any = None, headers: Any = None) -> Any:
-    """The data of a POST that must succeed."""
-    body = client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers or {}
-    ).get_json()
-    if body.get("errors"):
-        raise SystemExit(f"{query[:60]}: {body['errors']}")
-    return body["data"]
 
 
 def main() -> None:

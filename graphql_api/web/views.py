@@ -386,10 +386,13 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         return orjson.dumps(data)
 
     def execute_single(self, *args: Any, **kwargs: Any) -> Any:
-        """Strawberry's execution, but a mutation sent by GET is 405, not 400.
+        """One operation: what :func:`graphql_http.prepare` did not do, then Strawberry.
 
-        GraphQL over HTTP: "GET requests MUST NOT be used for executing mutation
-        operations … the server MUST respond with error status code 405".
+        An operation of a batch (or a request prepare() left alone) gets the checks a
+        single request gets at the front door: non-object ``variables``/``extensions``
+        (``BAD_REQUEST``), the persisted-query mode, and the response cache. A document
+        with several operations and no ``operationName`` is a request error; a mutation
+        sent by GET is 405 (see :meth:`_execute`).
         """
         request_data = request_data_argument(args, kwargs)
         unprepared = self.prepared is None
@@ -453,7 +456,11 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         return SerializedResult(data=None, errors=None, body=body)
 
     def _execute(self, args: Any, kwargs: Any) -> Any:
-        """Strawberry's execution, with a GET mutation answered 405 (see execute_single)."""
+        """Strawberry's execution, but a mutation sent by GET is 405, not 400.
+
+        GraphQL over HTTP: "GET requests MUST NOT be used for executing mutation
+        operations … the server MUST respond with error status code 405".
+        """
         try:
             return super().execute_single(*args, **kwargs)
         except HTTPException as exc:

@@ -164,14 +164,19 @@ def _rows_deleted(url: str) -> bool:
     return True
 
 
-@pytest.fixture(scope="session")
-def _postgres_tables_schema() -> Iterator[str]:
-    """URL of a schema with every table, shared by the PostgreSQL tests of one process."""
+def _postgres_schema_with_tables() -> Iterator[str]:
+    """Create a fresh schema with every table, yield its URL, then drop it."""
     for url in _postgres_schema_url():
         engine = db.make_engine(url)
         Base.metadata.create_all(engine)
         engine.dispose()
         yield url
+
+
+@pytest.fixture(scope="session")
+def _postgres_tables_schema() -> Iterator[str]:
+    """URL of a schema with every table, shared by the PostgreSQL tests of one process."""
+    yield from _postgres_schema_with_tables()
 
 
 @pytest.fixture(params=_BACKENDS)
@@ -186,11 +191,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if _rows_deleted(shared):
         yield shared
         return
-    for url in _postgres_schema_url():  # a fresh schema; the shared one stays for later tests
-        engine = db.make_engine(url)
-        Base.metadata.create_all(engine)
-        engine.dispose()
-        yield url
+    yield from _postgres_schema_with_tables()  # a fresh one; the shared one stays for later
 
 
 @pytest.fixture(params=_BACKENDS)

@@ -21,8 +21,9 @@ from ..dtcg.edits import same_token, token_object
 from ..dtcg.nodes import Document
 from ..dtcg.references import find_references
 from ..dtcg.resolver import VERSION, Modifier, ResolverDocument, TokenSet
-from ..dtcg.validate import combinations, validate_document
+from ..dtcg.validate import combinations
 from ..store import repository
+from ..store.alias_graph import link_new_targets
 from ..store.models import Alias, Change, Context, Revision, Token, TokenGroup, TokenValue
 from .errors import Invalid, NotFound
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ..dtcg.errors import DTCGError
+    from .check import CheckReport
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -150,6 +152,11 @@ class Workspace:
         for lay in missing:
             self._original.setdefault(lay, Document())
 
+    def before(self, layer: Layer) -> Document:
+        """The layer as stored before this write (read on first use; do not edit)."""
+        self.ensure([layer])
+        return self._original[layer]
+
     def document(self, layer: Layer) -> Document:
         """The layer as this write sees it (read on first use); edit through :meth:`edit`."""
         self.ensure([layer])
@@ -220,25 +227,22 @@ class Workspace:
         edited = {(lay.modifier, lay.name) for lay in self.touched}
         return [s for s in every if any((m, c) in edited for m, c in s.items())]
 
-    def check(self) -> None:
-        """Resolve every affected combination again.
+    def check(self, revision: int = 0) -> CheckReport:
+        """Check the edits: the affected combinations re-checked where an edit reaches.
+
+        See :func:`graphql_api.writes.check.check` (incremental, exact; the full
+        validation when it cannot be, or to word the problems).
+
+        Args:
+            revision: the revision the edits are based on (keys the running size totals).
 
         Raises:
             Invalid: with every problem (cycles, dangling references, type mismatches,
                 invalid values…), each with its catalogue code, path and JSON Pointer.
         """
-        if not self.touched and not self.structural:
-            return
-        selections = self.selections()
-        needed = [
-            Layer(None, name) if kind == "set" else Layer(name, s[name])
-            for s in selections
-            for kind, name in self.doc.order
-        ]
-        self.ensure(needed)
-        problems = validate_document(self.doc, selections=selections)
-        if problems:
-            raise Invalid(problems)
+        from .check import check  # noqa: PLC0415 - check reads Workspace's layers
+
+        return check(self, revision)
 
     # -- store ----------------------------------------------------------------------------
 
@@ -254,7 +258,9 @@ class Workspace:
         records = self.changes()
         paths = {p for lay in self.touched for p in self._slot(lay).tokens}
         paths |= {p for lay in self.touched for p in self._original[lay].tokens}
-        token_ids = _ensure_tokens(self.session, paths)
+        token_ids, new_ids = _ensure_tokens(self.session, paths)
+        if new_ids:  # stored values that referenced these paths before they had a row
+            link_new_targets(self.session, new_ids)
         gone: set[str] = set()
         for lay in self.touched:
             gone |= self._store_layer(lay, token_ids)
@@ -300,14 +306,16 @@ class Workspace:
         return set(removed)
 
 
-def _ensure_tokens(session: Session, paths: set[str]) -> dict[str, int]:
-    """Token ids of ``paths``, inserting the rows of new paths."""
+def _ensure_tokens(session: Session, paths: set[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Token ids of ``paths``, inserting the rows of new paths; and the new rows' ids."""
     ids = _known(session, paths)
     new = sorted(p for p in paths if p not in ids)
-    if new:
-        session.execute(insert(Token), [{"path": p, "name": p.rsplit(".", 1)[-1]} for p in new])
-        ids.update(_known(session, set(new)))
-    return ids
+    if not new:
+        return ids, {}
+    session.execute(insert(Token), [{"path": p, "name": p.rsplit(".", 1)[-1]} for p in new])
+    new_ids = _known(session, set(new))
+    ids.update(new_ids)
+    return ids, new_ids
 
 
 def group_row(g: Any, layer_cols: dict[str, int | None]) -> dict[str, Any]:

@@ -173,7 +173,7 @@ def test_a_reference_written_before_its_target_existed_is_followed(app: Flask) -
         obj = {"$type": "color", "$value": "#000000"}
         run(session, lambda ws: ops.create_token(ws, "g1.t5", obj, Layer(None, "base")))
         for context in [layer(lab) for lab in LAYERS[1:]]:
-            run(session, lambda ws, c=context: ops.clear_token_value(ws, "g0.t0", c))
+            run(session, _clear("g0.t0", context))
         session.commit()
         change = {"$type": "dimension", "$value": {"value": 4, "unit": "px"}}
         update = lambda ws: ops.update_token(ws, "g1.t5", change, None)  # noqa: E731
@@ -184,10 +184,15 @@ def test_a_reference_written_before_its_target_existed_is_followed(app: Flask) -
             run(session, update)
 
 
+def _clear(path: str, context: Layer) -> Callable[[Workspace], str]:
+    return lambda ws: ops.clear_token_value(ws, path, context)
+
+
 def _node(path: str, type_: str, value: Any) -> Any:
     from graphql_api.dtcg.edits import parse_token  # noqa: PLC0415
 
     node, problems = parse_token(path, {"$type": type_, "$value": value}, file="p.json")
     assert not problems
+    assert node is not None
     assert node_object(node)["$value"] == value
     return node

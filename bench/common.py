@@ -298,8 +298,10 @@ def rss_mb(pid: int | str = "self") -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def primer_with_key(url: str) -> tuple[Any, str]:
+def primer_with_key(url: str, resolver: Path = PRIMER) -> tuple[Any, str]:
     """An app on the empty database ``url``: every table, Primer imported, a write key.
+
+    ``resolver``: the resolver document to import instead of Primer's.
 
     Returns:
         (the Flask app, the full text of a new API key with scope ``write``).
@@ -311,7 +313,7 @@ def primer_with_key(url: str) -> tuple[Any, str]:
 
     app = create_app({"DATABASE_URL": url})
     Base.metadata.create_all(db.get_engine(app))
-    result = app.test_cli_runner().invoke(args=["tokens", "import", str(PRIMER)])
+    result = app.test_cli_runner().invoke(args=["tokens", "import", str(resolver)])
     if result.exit_code != 0:
         raise SystemExit(f"import failed: {result.output}")
     with app.app_context():

@@ -254,8 +254,7 @@ class EditOutcome:
 
 def check_edit(
     selections: Sequence[tuple[Sequence[Document], Sequence[Document]]],
-    edited: Collection[str],
-    referrers: Callable[[set[str]], set[str]],
+    affected: Collection[str],
     old_totals: Sequence[Callable[[], int]] | None = None,
 ) -> EditOutcome:
     """Whether an edit leaves every affected theme selection valid (see the module docstring).
@@ -264,14 +263,13 @@ def check_edit(
         selections: per affected selection, its layers before and after the edit (the
             state before passed :func:`~graphql_api.dtcg.validate.validate_document`;
             groups unchanged, no ``$extends``).
-        edited: every path added, replaced or removed in an edited layer.
-        referrers: the reverse reference graph of the state before (see :func:`dependants`).
+        affected: every path added, replaced or removed in an edited layer and every
+            token that reaches one (:func:`dependants` of the state before).
         old_totals: per selection, its old resolved-size total, computed when needed.
 
     Returns:
         The :class:`EditOutcome`; stops at the first selection found invalid.
     """
-    affected = dependants(referrers, edited)
     deltas: list[int] = []
     rechecked = 0
     for i, (old, new) in enumerate(selections):

@@ -64,7 +64,10 @@ def modifier_edges(session: Session) -> dict[str, set[str]]:
     rows = session.execute(
         select(Token.path, TokenValue.extensions)
         .join(Token, Token.id == TokenValue.token_id)
-        .where(cast(TokenValue.extensions, String).contains("modify"))
+        .where(
+            TokenValue.extensions.is_not(None),
+            cast(TokenValue.extensions, String).contains("modify"),
+        )
     )
     out: dict[str, set[str]] = {}
     for path, extensions in rows:

@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING
 
 from ..dtcg.incremental_check import (
     check_edit,
+    dependants,
     groups_changed,
     layer_edits,
+    references_of,
     total_size,
 )
 from ..dtcg.validate import validate_document
@@ -35,6 +37,7 @@ from .errors import Invalid
 
 if TYPE_CHECKING:
     from ..dtcg.nodes import Document
+    from ..store.resolved_totals import SelectionKey
     from .workspace import Layer, Workspace
 
 
@@ -79,15 +82,34 @@ def full_check(ws: Workspace, selections: list[dict[str, str]]) -> None:
 
 
 def _why_full(ws: Workspace, needed: list[Layer]) -> str:
-    if ws.structural:
-        return "sets or modifiers changed"
     for lay in ws.touched:
-        if groups_changed(ws.before(lay), ws.document(lay)):
+        if groups_changed(ws.before(lay, ()), ws.document(lay, ())):
             return f"groups of {lay.label} changed"
     for lay in needed:
-        if any(g.extends is not None for g in ws.document(lay).groups.values()):
+        if any(g.extends is not None for g in ws.document(lay, ()).groups.values()):
             return f"{lay.label} uses $extends"
     return ""
+
+
+def _read_closure(ws: Workspace, layers: list[Layer], affected: set[str]) -> None:
+    """Read ``affected`` and every token they reference (transitively) in ``layers``.
+
+    One read per level of references, before and after the edit, so that the layers'
+    documents hold every token the incremental check looks up, whatever their size.
+    """
+    seen: set[str] = set()
+    frontier = set(affected)
+    while frontier:
+        ws.ensure_paths(layers, frontier)
+        seen |= frontier
+        targets: set[str] = set()
+        for lay in layers:
+            for doc in (ws.before(lay, ()), ws.document(lay, ())):
+                for p in frontier:
+                    node = doc.tokens.get(p)
+                    if node is not None:
+                        targets.update(r.target for r in references_of(node))
+        frontier = targets - seen
 
 
 def check(ws: Workspace, revision: int) -> CheckReport:
@@ -111,15 +133,19 @@ def check(ws: Workspace, revision: int) -> CheckReport:
     selections = ws.selections()
     report.selections = len(selections)
     needed = list(dict.fromkeys(lay for s in selections for lay in _layers(ws, s)))
-    ws.ensure(needed)
+    if ws.structural:
+        report.mode, report.reason = "full", "sets or modifiers changed"
+        full_check(ws, selections)
+        return report
+    edited: set[str] = set()
+    for lay in ws.touched:
+        edited |= layer_edits(ws.before(lay, ()), ws.document(lay, ()))
+    ws.ensure_paths(needed, edited or [""])  # every group of every layer, with them
     reason = _why_full(ws, needed)
     if reason:
         report.mode, report.reason = "full", reason
         full_check(ws, selections)
         return report
-    edited: set[str] = set()
-    for lay in ws.touched:
-        edited |= layer_edits(ws.before(lay), ws.document(lay))
     modifier_refs = modifier_edges(ws.session)
 
     def referrers(paths: set[str]) -> set[str]:
@@ -128,24 +154,27 @@ def check(ws: Workspace, revision: int) -> CheckReport:
             out |= modifier_refs.get(p, set())
         return out
 
+    affected = dependants(referrers, edited)
+    _read_closure(ws, needed, affected)
     database = database_of(ws.session)
     pairs = []
     totals = []
     for selection in selections:
         layers = _layers(ws, selection)
-        old: list[Document] = [ws.before(lay) for lay in layers]
-        pairs.append((old, [ws.document(lay) for lay in layers]))
+        old: list[Document] = [ws.before(lay, ()) for lay in layers]
+        pairs.append((old, [ws.document(lay, ()) for lay in layers]))
         key = resolved_totals.key_of(selection)
 
-        def old_total(old: list[Document] = old, key: tuple[tuple[str, str], ...] = key) -> int:
+        def old_total(layers: list[Layer] = layers, key: SelectionKey = key) -> int:
             known = resolved_totals.get(database, revision, key)
             if known is None:
-                known = total_size(old)
+                ws.ensure(layers)  # the whole theme, this once
+                known = total_size([ws.before(lay) for lay in layers])
                 resolved_totals.put(database, revision, key, known)
             return known
 
         totals.append(old_total)
-    outcome = check_edit(pairs, edited, referrers, totals)
+    outcome = check_edit(pairs, affected, totals)
     report.rechecked = outcome.rechecked
     if not outcome.valid:
         report.mode, report.reason = "full", "the incremental check found a problem"

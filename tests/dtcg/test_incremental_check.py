@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from graphql_api.dtcg import limits
 from graphql_api.dtcg.incremental_check import (
     check_edit,
+    dependants,
     layer_edits,
     reverse_references,
     total_size,
@@ -217,7 +218,7 @@ def test_incremental_check_equals_full_validation(system: tuple[Layers, Edit, in
         pairs = [(layers_of(before, s), layers_of(after, s)) for s in selections]
         totals = [lambda old=old: total_size(old) for old, _ in pairs]
         referrers = lambda ps: {r for p in ps for r in graph.get(p, ())}  # noqa: E731
-        got = check_edit(pairs, edited, referrers, totals)
+        got = check_edit(pairs, dependants(referrers, edited), totals)
     finally:
         limits.MAX_RESOLVED_SIZE = saved
     event("valid" if got.valid else f"refused: {sorted({e.code for e in expected})}")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import studio_forms
 from .nodes import Document, GroupNode, TokenNode, group_paths, iter_ancestors, merge_group
@@ -162,6 +162,30 @@ def _size(doc: Document, paths: Collection[str]) -> tuple[int, bool]:
     return total, not r.errors
 
 
+def _key(doc: Document) -> tuple[Any, ...]:
+    """What resolving a sub-document depends on: its nodes, and the group types it inherits."""
+    tokens = tuple((p, id(n)) for p, n in doc.tokens.items())
+    groups = tuple((p, g.type, g.deprecated) for p, g in doc.groups.items())
+    return tokens, groups
+
+
+def _recheck(old_doc: Document, new_doc: Document, affected: Collection[str]) -> tuple[bool, int]:
+    """Whether ``affected`` resolve and check without a problem in ``new_doc``; size delta."""
+    r = _Sub(new_doc)
+    r.run()
+    present = [p for p in affected if p in new_doc.tokens]
+    if r.errors or any(p not in r.done for p in present):
+        return False, 0
+    for p in present:
+        if next(check_token(r.done[p], r.done), None) is not None:
+            return False, 0
+    new_size = sum(r._size[p][0] for p in present)
+    old_size, old_ok = _size(old_doc, affected)
+    if not old_ok:  # the old state was not valid after all: let the full check speak
+        return False, 0
+    return True, new_size - old_size
+
+
 def check_selection(
     old_layers: Sequence[Document],
     new_layers: Sequence[Document],
@@ -169,6 +193,7 @@ def check_selection(
     *,
     old_total: Callable[[], int] | None = None,
     limit: int | None = None,
+    memo: dict[tuple[Any, ...], tuple[bool, int]] | None = None,
 ) -> Outcome:
     """Whether one theme selection is valid after an edit, its old state being valid.
 
@@ -180,6 +205,8 @@ def check_selection(
         old_total: the old theme's total resolved size, computed only when needed (the
             re-checked tokens grew); None: growth is taken as an overflow.
         limit: the resolved-size budget (default ``limits.MAX_RESOLVED_SIZE``).
+        memo: shared by the selections of one edit: selections whose re-checked tokens
+            have the same nodes and inherited group types are resolved once.
 
     Returns:
         The :class:`Outcome`; ``valid`` False means the full validation must say why.
@@ -187,25 +214,21 @@ def check_selection(
     from . import limits  # noqa: PLC0415 - read when called, a test may change it
 
     budget = limits.MAX_RESOLVED_SIZE if limit is None else limit
-    new_view = LayeredView(new_layers)
-    new_doc = sub_document(new_view, affected)
-    r = _Sub(new_doc)
-    r.run()
-    present = [p for p in affected if p in new_doc.tokens]
-    if r.errors or any(p not in r.done for p in present):
-        return Outcome(False, 0, len(new_doc.tokens))
-    for p in present:
-        if next(check_token(r.done[p], r.done), None) is not None:
-            return Outcome(False, 0, len(new_doc.tokens))
-    new_size = sum(r._size[p][0] for p in present)
+    new_doc = sub_document(LayeredView(new_layers), affected)
     old_doc = sub_document(LayeredView(old_layers), affected)
-    old_size, old_ok = _size(old_doc, affected)
-    if not old_ok:  # the old state was not valid after all: let the full check speak
-        return Outcome(False, 0, len(new_doc.tokens))
-    delta = new_size - old_size
+    key = (_key(new_doc), _key(old_doc))
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = _recheck(old_doc, new_doc, affected)
+        if memo is not None:
+            memo[key] = found
+    ok, delta = found
+    n = len(new_doc.tokens)
+    if not ok:
+        return Outcome(False, 0, n)
     if delta > 0 and (old_total is None or old_total() + delta > budget):
-        return Outcome(False, delta, len(new_doc.tokens))
-    return Outcome(True, delta, len(new_doc.tokens))
+        return Outcome(False, delta, n)
+    return Outcome(True, delta, n)
 
 
 def total_size(layers: Sequence[Document]) -> int:
@@ -272,9 +295,10 @@ def check_edit(
     """
     deltas: list[int] = []
     rechecked = 0
+    memo: dict[tuple[Any, ...], tuple[bool, int]] = {}
     for i, (old, new) in enumerate(selections):
         total = old_totals[i] if old_totals is not None else None
-        outcome = check_selection(old, new, affected, old_total=total)
+        outcome = check_selection(old, new, affected, old_total=total, memo=memo)
         rechecked += outcome.rechecked
         if not outcome.valid:
             return EditOutcome(False, deltas, rechecked)

@@ -173,7 +173,9 @@ class Workspace:
             self._original.setdefault(lay, Document())
 
     def ensure_paths(self, layers: Iterable[Layer], paths: Iterable[str]) -> None:
-        """Read ``paths`` (and every group) of layers not read whole (two statements in all).
+        """Read ``paths`` of layers not read whole, and the groups of those read the first time.
+
+        At most three statements, whatever the number of layers.
 
         The layers' documents then hold at least those tokens: enough for operations on
         single tokens and for the incremental check, whatever the size of the layer.
@@ -188,14 +190,14 @@ class Workspace:
                 todo[lay] = new
         if not todo:
             return
-        stored = [lay for lay in todo if lay in self._ids]
-        union = set().union(*todo.values())
-        docs: list[Document] = []
-        if stored:
-            docs, _ids = repository.load_layers(
-                self.session, [self._ids[x] for x in stored], paths=sorted(union)
-            )
-        loaded = dict(zip(stored, docs, strict=True))
+        union = sorted(set().union(*todo.values()))
+        loaded: dict[Layer, Document] = {}
+        for first in (True, False):  # layers read for the first time come with their groups
+            stored = [x for x in todo if x in self._ids and (x not in self._original) == first]
+            if stored:
+                ids = [self._ids[x] for x in stored]
+                docs, _ = repository.load_layers(self.session, ids, paths=union, groups=first)
+                loaded.update(zip(stored, docs, strict=True))
         for lay, new in todo.items():
             d = loaded.get(lay, Document())
             got = {p: d.tokens[p] for p in new if p in d.tokens}

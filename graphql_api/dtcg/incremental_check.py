@@ -105,12 +105,17 @@ class LayeredView:
         return any(g.extends is not None for doc in self.layers for g in doc.groups.values())
 
 
-def sub_document(view: LayeredView, roots: Iterable[str]) -> Document:
+def sub_document(
+    view: LayeredView, roots: Iterable[str], refs: dict[int, tuple[Reference, ...]] | None = None
+) -> Document:
     """``roots`` present in ``view``, every token they reference (transitively), their groups.
 
     Group paths are the ancestors of the tokens taken; a reference to a path with no
-    token is left dangling, as it is in the whole theme.
+    token is left dangling, as it is in the whole theme. ``refs``: node id → its
+    references, shared by calls whose nodes stay alive (selections of one edit).
     """
+    if refs is None:
+        refs = {}
     tokens: dict[str, TokenNode] = {}
     todo = list(dict.fromkeys(roots))
     while todo:
@@ -121,7 +126,10 @@ def sub_document(view: LayeredView, roots: Iterable[str]) -> Document:
         if node is None:
             continue
         tokens[path] = node
-        todo.extend(r.target for r in references_of(node) if r.target not in tokens)
+        found = refs.get(id(node))
+        if found is None:
+            found = refs[id(node)] = references_of(node)
+        todo.extend(r.target for r in found if r.target not in tokens)
     groups: dict[str, GroupNode] = {}
     for g in group_paths(tokens):
         merged = view.group(g)
@@ -194,6 +202,7 @@ def check_selection(
     old_total: Callable[[], int] | None = None,
     limit: int | None = None,
     memo: dict[tuple[Any, ...], tuple[bool, int]] | None = None,
+    refs: dict[int, tuple[Reference, ...]] | None = None,
 ) -> Outcome:
     """Whether one theme selection is valid after an edit, its old state being valid.
 
@@ -207,6 +216,7 @@ def check_selection(
         limit: the resolved-size budget (default ``limits.MAX_RESOLVED_SIZE``).
         memo: shared by the selections of one edit: selections whose re-checked tokens
             have the same nodes and inherited group types are resolved once.
+        refs: shared by the selections of one edit: node id → references.
 
     Returns:
         The :class:`Outcome`; ``valid`` False means the full validation must say why.
@@ -214,8 +224,8 @@ def check_selection(
     from . import limits  # noqa: PLC0415 - read when called, a test may change it
 
     budget = limits.MAX_RESOLVED_SIZE if limit is None else limit
-    new_doc = sub_document(LayeredView(new_layers), affected)
-    old_doc = sub_document(LayeredView(old_layers), affected)
+    new_doc = sub_document(LayeredView(new_layers), affected, refs)
+    old_doc = sub_document(LayeredView(old_layers), affected, refs)
     key = (_key(new_doc), _key(old_doc))
     found = memo.get(key) if memo is not None else None
     if found is None:
@@ -296,9 +306,10 @@ def check_edit(
     deltas: list[int] = []
     rechecked = 0
     memo: dict[tuple[Any, ...], tuple[bool, int]] = {}
+    refs: dict[int, tuple[Reference, ...]] = {}
     for i, (old, new) in enumerate(selections):
         total = old_totals[i] if old_totals is not None else None
-        outcome = check_selection(old, new, affected, old_total=total, memo=memo)
+        outcome = check_selection(old, new, affected, old_total=total, memo=memo, refs=refs)
         rechecked += outcome.rechecked
         if not outcome.valid:
             return EditOutcome(False, deltas, rechecked)

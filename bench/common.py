@@ -308,8 +308,10 @@ def gql(client: Any, query: str, variables: Any = None, headers: Any = None) -> 
     return body["data"]
 
 
-def primer_with_key(url: str) -> tuple[Any, str]:
+def primer_with_key(url: str, resolver: Path = PRIMER) -> tuple[Any, str]:
     """An app on the empty database ``url``: every table, Primer imported, a write key.
+
+    ``resolver``: the resolver document to import instead of Primer's.
 
     Returns:
         (the Flask app, the full text of a new API key with scope ``write``).
@@ -321,7 +323,7 @@ def primer_with_key(url: str) -> tuple[Any, str]:
 
     app = create_app({"DATABASE_URL": url})
     Base.metadata.create_all(db.get_engine(app))
-    result = app.test_cli_runner().invoke(args=["tokens", "import", str(PRIMER)])
+    result = app.test_cli_runner().invoke(args=["tokens", "import", str(resolver)])
     if result.exit_code != 0:
         raise SystemExit(f"import failed: {result.output}")
     with app.app_context():

@@ -139,6 +139,8 @@ def load_layers(
     session: Session,
     layers: Iterable[tuple[str, int]],
     paths: Collection[str] | None = None,
+    *,
+    groups: bool = True,
 ) -> tuple[list[Document], dict[str, int]]:
     """The stored layers as DTCG documents, in the order given. Two statements.
 
@@ -146,6 +148,7 @@ def load_layers(
         session: Where to read.
         layers: ``("set" | "theme", id)`` pairs (see :meth:`Catalog.layer_ids`).
         paths: only the tokens at these paths (every group still); None: every token.
+        groups: False: no groups (one statement), for layers whose groups were read.
 
     Returns:
         (one document per layer, token path → token id).
@@ -190,6 +193,8 @@ def load_layers(
             r.source_file,
             r.source_pointer,
         )
+    if not groups:
+        return [docs[k] for k in order], ids
     group_rows = session.scalars(
         select(TokenGroup).where(
             TokenGroup.set_id.in_(set_ids) | TokenGroup.theme_id.in_(theme_ids)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import ErrorCode
 from ..store import repository
 from ..store.db import lock_writes
+from .check import remember
 from .errors import Conflict, Invalid, NotFound, WriteRefused
 from .workspace import Layer, Workspace, WriteResult
 
@@ -79,8 +80,10 @@ def run(
         message = operation(ws)
     except Conflict as exc:
         raise Conflict(str(exc), current, exc.code) from None
-    ws.check()
-    return ws.store(message=message, author=author)
+    report = ws.check(current)
+    result = ws.store(message=message, author=author)
+    remember(ws, report, result.revision)
+    return result
 
 
 def replace_all(

@@ -75,9 +75,9 @@ def create_token(ws: Workspace, path: str, obj: Mapping[str, Any], layer: Layer 
             msg = f"name the set or context to create {path!r} in (sets: {', '.join(sets)})"
             raise Invalid([DTCGError(E.INVALID_INPUT, msg, path=path)])
         layer = Layer(None, sets[0])
-    if path in ws.document(layer).tokens:
+    if path in ws.document(layer, [path]).tokens:
         raise Conflict(f"token {path!r} exists in {layer.label}", 0, ErrorCode.ALREADY_EXISTS)
-    ws.edit(layer).tokens[path] = _parsed(path, obj)
+    ws.edit(layer, [path]).tokens[path] = _parsed(path, obj)
     return f"create {path} in {layer.label}"
 
 
@@ -96,8 +96,9 @@ def update_token(ws: Workspace, path: str, changes: Mapping[str, Any], layer: La
         msg = f"cannot set {', '.join(bad) or '$value to null'} (settable: {PROPERTIES})"
         raise Invalid([DTCGError(E.INVALID_INPUT, msg, path=path)])
     layers = _defined(ws, path, layer)
+    ws.ensure_paths(layers, [path])  # one read for every layer
     for lay in layers:
-        doc = ws.edit(lay)
+        doc = ws.edit(lay, [path])
         old = doc.tokens[path]
         obj = merge_patch(token_object(old), dict(changes))
         node = _parsed(path, obj)
@@ -190,17 +191,18 @@ def set_token_value(ws: Workspace, path: str, layer: Layer, value: Any, type_: s
         NotFound: no such token anywhere, or no such context.
     """
     defined = _defined(ws, path)
-    doc = ws.edit(layer)
+    ws.ensure_paths([layer, defined[-1]], [path])
+    doc = ws.edit(layer, [path])
     old = doc.tokens.get(path)
     if old is None:
-        template = ws.document(defined[-1]).tokens[path]
+        template = ws.document(defined[-1], [path]).tokens[path]
         obj = {**token_object(template), "$value": value}
     else:
         obj = {**token_object(old), "$value": value}
     if type_ is not None:
         obj["$type"] = type_
     elif "$type" not in obj:  # keep the type the token has where it is defined
-        inherited = _group_type(ws.document(defined[-1]), path)
+        inherited = _group_type(ws.document(defined[-1], [path]), path)
         if inherited is not None:
             obj["$type"] = inherited
     node = _parsed(path, obj)
@@ -227,7 +229,7 @@ def clear_token_value(ws: Workspace, path: str, layer: Layer) -> str:
         NotFound: the token has no value in that context.
     """
     _defined(ws, path, layer)
-    ws.edit(layer).tokens.pop(path)
+    ws.edit(layer, [path]).tokens.pop(path)
     return f"clear {path} in {layer.label}"
 
 

@@ -21,8 +21,9 @@ from ..dtcg.edits import same_token, token_object
 from ..dtcg.nodes import Document
 from ..dtcg.references import find_references
 from ..dtcg.resolver import VERSION, Modifier, ResolverDocument, TokenSet
-from ..dtcg.validate import combinations, validate_document
+from ..dtcg.validate import combinations
 from ..store import repository
+from ..store.alias_graph import link_new_targets
 from ..store.models import Alias, Change, Context, Revision, Token, TokenGroup, TokenValue
 from .errors import Invalid, NotFound
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ..dtcg.errors import DTCGError
+    from .check import CheckReport
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -92,6 +94,7 @@ class Workspace:
         self.doc.order = [(kind, name) for _, kind, name in sorted(items)]
         self.catalog = catalog
         self._original: dict[Layer, Document] = {}
+        self._partial: dict[Layer, set[str]] = {}  # layers read in part: the paths read
         self.touched: set[Layer] = set()
         self.renames: dict[str, str] = {}
         self.structural = False  # a modifier went away: check every combination
@@ -139,26 +142,109 @@ class Workspace:
             self.doc.modifiers[layer.modifier].contexts[layer.name] = document
 
     def ensure(self, layers: Iterable[Layer]) -> None:
-        """Read the layers not read yet (two statements for any number of them)."""
-        missing = [lay for lay in dict.fromkeys(layers) if lay not in self._original]
+        """Read the layers not read whole yet (two statements for any number of them).
+
+        A layer read in part (:meth:`ensure_paths`) keeps what this write did to the paths
+        it read; the rest of its tokens are added.
+        """
+        wanted = list(dict.fromkeys(layers))
+        missing = [lay for lay in wanted if lay not in self._original or lay in self._partial]
         stored = [lay for lay in missing if lay in self._ids]
         if stored:
             docs, _ids = repository.load_layers(self.session, [self._ids[x] for x in stored])
             for lay, d in zip(stored, docs, strict=True):
+                read = self._partial.pop(lay, None)
+                if read is None:
+                    self._original[lay] = d
+                    self._put(lay, Document(dict(d.tokens), dict(d.groups)))
+                    continue
+                current = self._slot(lay)
+                tokens = dict(d.tokens)
+                for p in read:  # what this write did to the paths it read
+                    if p in current.tokens:
+                        tokens[p] = current.tokens[p]
+                    else:
+                        tokens.pop(p, None)
+                tokens.update((p, n) for p, n in current.tokens.items() if p not in tokens)
                 self._original[lay] = d
-                self._put(lay, Document(dict(d.tokens), dict(d.groups)))
+                self._put(lay, Document(tokens, current.groups))
         for lay in missing:
+            self._partial.pop(lay, None)
             self._original.setdefault(lay, Document())
 
-    def document(self, layer: Layer) -> Document:
-        """The layer as this write sees it (read on first use); edit through :meth:`edit`."""
-        self.ensure([layer])
+    def ensure_paths(self, layers: Iterable[Layer], paths: Iterable[str]) -> None:
+        """Read ``paths`` of layers not read whole, and the groups of those read the first time.
+
+        At most three statements, whatever the number of layers.
+
+        The layers' documents then hold at least those tokens: enough for operations on
+        single tokens and for the incremental check, whatever the size of the layer.
+        """
+        wanted = set(paths)
+        todo: dict[Layer, set[str]] = {}
+        for lay in dict.fromkeys(layers):
+            if lay in self._original and lay not in self._partial:
+                continue  # read whole
+            new = wanted - self._partial.get(lay, set())
+            if new:
+                todo[lay] = new
+        if not todo:
+            return
+        union = sorted(set().union(*todo.values()))
+        loaded: dict[Layer, Document] = {}
+        for first in (True, False):  # layers read for the first time come with their groups
+            stored = [x for x in todo if x in self._ids and (x not in self._original) == first]
+            if stored:
+                ids = [self._ids[x] for x in stored]
+                docs, _ = repository.load_layers(self.session, ids, paths=union, groups=first)
+                loaded.update(zip(stored, docs, strict=True))
+        for lay, new in todo.items():
+            d = loaded.get(lay, Document())
+            got = {p: d.tokens[p] for p in new if p in d.tokens}
+            if lay not in self._original:
+                self._original[lay] = Document(dict(got), dict(d.groups))
+                self._put(lay, Document(dict(got), dict(d.groups)))
+                self._partial[lay] = set(new)
+                continue
+            self._original[lay].tokens.update(got)
+            current = self._slot(lay)
+            for p, node in got.items():
+                current.tokens.setdefault(p, node)
+            self._partial[lay] |= new
+
+    def read_in_part(self, layer: Layer) -> bool:
+        """Whether the layer's document holds only the paths read so far."""
+        return layer in self._partial
+
+    def before(self, layer: Layer, paths: Iterable[str] | None = None) -> Document:
+        """The layer as stored before this write (do not edit).
+
+        Read whole on first use, or only ``paths`` of it (see :meth:`ensure_paths`).
+        """
+        self._read(layer, paths)
+        return self._original[layer]
+
+    def document(self, layer: Layer, paths: Iterable[str] | None = None) -> Document:
+        """The layer as this write sees it; edit through :meth:`edit`.
+
+        Read whole on first use, or only ``paths`` of it (see :meth:`ensure_paths`).
+        """
+        self._read(layer, paths)
         return self._slot(layer)
 
-    def edit(self, layer: Layer) -> Document:
-        """The layer's document, to change in place; the layer is checked and stored."""
+    def _read(self, layer: Layer, paths: Iterable[str] | None) -> None:
+        if paths is None:
+            self.ensure([layer])
+        else:
+            self.ensure_paths([layer], paths)
+
+    def edit(self, layer: Layer, paths: Iterable[str] | None = None) -> Document:
+        """The layer's document, to change in place; the layer is checked and stored.
+
+        With ``paths``, only those tokens (and every group) are read: change only them.
+        """
         self.touched.add(layer)
-        return self.document(layer)
+        return self.document(layer, paths)
 
     def add_layer(self, layer: Layer, kind: str, row_id: int, document: Document) -> None:
         """Register a layer whose row an operation has just inserted (a new set or context)."""
@@ -180,6 +266,8 @@ class Workspace:
             for r in rows
         }
         for lay in self._original:  # what this write has read may have changed since
+            if lay in self._partial and path not in self._partial[lay]:
+                continue
             found.discard(lay)
             if path in self._slot(lay).tokens:
                 found.add(lay)
@@ -220,25 +308,22 @@ class Workspace:
         edited = {(lay.modifier, lay.name) for lay in self.touched}
         return [s for s in every if any((m, c) in edited for m, c in s.items())]
 
-    def check(self) -> None:
-        """Resolve every affected combination again.
+    def check(self, revision: int = 0) -> CheckReport:
+        """Check the edits: the affected combinations re-checked where an edit reaches.
+
+        See :func:`graphql_api.writes.check.check` (incremental, exact; the full
+        validation when it cannot be, or to word the problems).
+
+        Args:
+            revision: the revision the edits are based on (keys the running size totals).
 
         Raises:
             Invalid: with every problem (cycles, dangling references, type mismatches,
                 invalid values…), each with its catalogue code, path and JSON Pointer.
         """
-        if not self.touched and not self.structural:
-            return
-        selections = self.selections()
-        needed = [
-            Layer(None, name) if kind == "set" else Layer(name, s[name])
-            for s in selections
-            for kind, name in self.doc.order
-        ]
-        self.ensure(needed)
-        problems = validate_document(self.doc, selections=selections)
-        if problems:
-            raise Invalid(problems)
+        from .check import check  # noqa: PLC0415 - check reads Workspace's layers
+
+        return check(self, revision)
 
     # -- store ----------------------------------------------------------------------------
 
@@ -254,7 +339,9 @@ class Workspace:
         records = self.changes()
         paths = {p for lay in self.touched for p in self._slot(lay).tokens}
         paths |= {p for lay in self.touched for p in self._original[lay].tokens}
-        token_ids = _ensure_tokens(self.session, paths)
+        token_ids, new_ids = _ensure_tokens(self.session, paths)
+        if new_ids:  # stored values that referenced these paths before they had a row
+            link_new_targets(self.session, new_ids)
         gone: set[str] = set()
         for lay in self.touched:
             gone |= self._store_layer(lay, token_ids)
@@ -300,14 +387,16 @@ class Workspace:
         return set(removed)
 
 
-def _ensure_tokens(session: Session, paths: set[str]) -> dict[str, int]:
-    """Token ids of ``paths``, inserting the rows of new paths."""
+def _ensure_tokens(session: Session, paths: set[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Token ids of ``paths``, inserting the rows of new paths; and the new rows' ids."""
     ids = _known(session, paths)
     new = sorted(p for p in paths if p not in ids)
-    if new:
-        session.execute(insert(Token), [{"path": p, "name": p.rsplit(".", 1)[-1]} for p in new])
-        ids.update(_known(session, set(new)))
-    return ids
+    if not new:
+        return ids, {}
+    session.execute(insert(Token), [{"path": p, "name": p.rsplit(".", 1)[-1]} for p in new])
+    new_ids = _known(session, set(new))
+    ids.update(new_ids)
+    return ids, new_ids
 
 
 def group_row(g: Any, layer_cols: dict[str, int | None]) -> dict[str, Any]:
@@ -334,7 +423,7 @@ def write_values(
     """Insert the values of ``nodes`` in one layer and their alias edges; returns aliases written.
 
     Plain executemany (RETURNING would make SQLite run one statement per row), then one
-    SELECT for the new ids: a token has one value per layer.
+    SELECT per 500 values for the new ids: a token has one value per layer.
     """
     if not nodes:
         return 0
@@ -355,14 +444,17 @@ def write_values(
     session.execute(insert(TokenValue), rows)
     kind = "set_id" if layer_cols["set_id"] is not None else "theme_id"
     column = TokenValue.set_id if kind == "set_id" else TokenValue.theme_id
-    wanted = {token_ids[t.path] for t in nodes}
-    value_ids: dict[int, int] = {
-        token_id: value_id
-        for value_id, token_id in session.execute(
-            select(TokenValue.id, TokenValue.token_id).where(column == layer_cols[kind])
+    wanted = sorted({token_ids[t.path] for t in nodes})
+    value_ids: dict[int, int] = {}
+    for i in range(0, len(wanted), 500):
+        value_ids.update(
+            (token_id, value_id)
+            for value_id, token_id in session.execute(
+                select(TokenValue.id, TokenValue.token_id).where(
+                    column == layer_cols[kind], TokenValue.token_id.in_(wanted[i : i + 500])
+                )
+            )
         )
-        if token_id in wanted
-    }
     targets = {r.target for t in nodes for r in find_references(t.value)}
     missing = targets - token_ids.keys()
     if missing:

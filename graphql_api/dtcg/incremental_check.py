@@ -1,0 +1,331 @@
+"""Validation carried forward: re-check only what an edit reaches (Resolver module §6.3).
+
+A state of the layers that passed :func:`~graphql_api.dtcg.validate.validate_document`
+is edited: some tokens of some layers are added, replaced or removed. The new state has
+a problem in a theme selection exactly when one of the tokens that *reach* an edited
+path through references (the edited tokens included) has one, or the theme's resolved
+size passes ``limits.MAX_RESOLVED_SIZE``:
+
+- a token resolves from its own flattened node, the results of the tokens it references
+  (transitively) and the group properties above it (Format module §5.2.2, §6.3.1, §7).
+  With the groups unchanged and no ``$extends`` (whose copies depend on whole subtrees),
+  a token whose node did not change and that reaches no edited path resolves and checks
+  as before: without a problem;
+- every token on a new reference cycle reaches an edited token, so cycles are searched
+  among the re-checked tokens and the tokens they reference only;
+- the theme's resolved size is a running total: the old total, minus the old sizes of
+  the re-checked tokens, plus their new sizes.
+
+:func:`check_selection` answers for one theme selection from its layers before and after
+the edit, resolving only the tokens that reach an edited path and the tokens those
+reference (looked up layer by layer, without flattening the whole theme). It says
+whether the new state is valid; it does not word the problems: when there is one, the
+caller runs the full validation (the reference implementation), which reports them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from . import studio_forms
+from .nodes import Document, GroupNode, TokenNode, group_paths, iter_ancestors, merge_group
+from .references import _Resolver, find_references
+from .validate import check_token
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Sequence
+
+    from .refsyntax import Reference
+
+
+def dependants(referrers: Callable[[set[str]], set[str]], paths: Collection[str]) -> set[str]:
+    """``paths`` and every token that reaches one of them through references.
+
+    Args:
+        referrers: given paths, the tokens whose value in any layer references one of
+            them (a superset is fine: a token re-checked needlessly checks as before).
+        paths: the edited paths.
+
+    Returns:
+        The closure, ``paths`` included; one ``referrers`` call per level of references.
+    """
+    seen = set(paths)
+    frontier = set(paths)
+    while frontier:
+        frontier = referrers(frontier) - seen
+        seen |= frontier
+    return seen
+
+
+def references_of(node: TokenNode) -> tuple[Reference, ...]:
+    """Everything a token waits for: the references of its value and of its colour modifier.
+
+    Lenient resolution (the write check's mode) applies Tokens Studio colour modifiers,
+    whose references (``$extensions``) are dependencies like those of ``$value``.
+    """
+    refs = tuple(find_references(node.value))
+    if node.extensions and (mods := studio_forms.modifier_references(node.extensions)):
+        refs = (*refs, *mods)
+    return refs
+
+
+class LayeredView:
+    """One theme selection's layers flattened on demand, path by path (Resolver §6.2).
+
+    ``token(p)`` is the node of the last layer that defines ``p``; ``group(g)`` merges
+    the group properties of every layer key by key, as :func:`~graphql_api.dtcg.nodes.
+    flatten` does, without building the whole flattened document.
+    """
+
+    def __init__(self, layers: Sequence[Document]) -> None:
+        self.layers = list(layers)
+        self._reversed = self.layers[::-1]
+
+    def token(self, path: str) -> TokenNode | None:
+        """The flattened node at ``path``, or None."""
+        for doc in self._reversed:
+            node = doc.tokens.get(path)
+            if node is not None:
+                return node
+        return None
+
+    def group(self, path: str) -> GroupNode | None:
+        """The flattened group at ``path``, or None."""
+        out: GroupNode | None = None
+        for doc in self.layers:
+            g = doc.groups.get(path)
+            if g is not None:
+                out = g if out is None else merge_group(out, g)
+        return out
+
+    def extends(self) -> bool:
+        """Whether a group of any layer uses ``$extends`` (§6.4)."""
+        return any(g.extends is not None for doc in self.layers for g in doc.groups.values())
+
+
+def sub_document(
+    view: LayeredView, roots: Iterable[str], refs: dict[int, tuple[Reference, ...]] | None = None
+) -> Document:
+    """``roots`` present in ``view``, every token they reference (transitively), their groups.
+
+    Group paths are the ancestors of the tokens taken; a reference to a path with no
+    token is left dangling, as it is in the whole theme. ``refs``: node id → its
+    references, shared by calls whose nodes stay alive (selections of one edit).
+    """
+    if refs is None:
+        refs = {}
+    tokens: dict[str, TokenNode] = {}
+    todo = list(dict.fromkeys(roots))
+    while todo:
+        path = todo.pop()
+        if path in tokens:
+            continue
+        node = view.token(path)
+        if node is None:
+            continue
+        tokens[path] = node
+        found = refs.get(id(node))
+        if found is None:
+            found = refs[id(node)] = references_of(node)
+        todo.extend(r.target for r in found if r.target not in tokens)
+    groups: dict[str, GroupNode] = {}
+    for g in group_paths(tokens):
+        merged = view.group(g)
+        if merged is not None:
+            groups[g] = merged
+    return Document(tokens, groups)
+
+
+class _Sub(_Resolver):
+    """The resolver on a sub-document: tokens outside it are neither groups nor tokens."""
+
+    @cached_property
+    def groups(self) -> set[str]:  # type: ignore[override]  # only read to word an error
+        return group_paths(self.doc.tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What re-checking one selection found.
+
+    Attributes:
+        valid: no problem among the re-checked tokens (and no resolved-size overflow, when
+            the old total was given or the re-checked tokens did not grow).
+        delta: new minus old resolved size of the re-checked tokens (Format §7 sizes).
+        rechecked: how many tokens were resolved in the new state.
+    """
+
+    valid: bool
+    delta: int
+    rechecked: int
+
+
+def _size(doc: Document, paths: Collection[str]) -> tuple[int, bool]:
+    """Total resolved size of ``paths`` in ``doc`` and whether it resolved without errors."""
+    r = _Sub(doc)
+    r.run()
+    total = sum(r._size[p][0] for p in paths if p in r._size)
+    return total, not r.errors
+
+
+def _key(doc: Document) -> tuple[Any, ...]:
+    """What resolving a sub-document depends on: its nodes, and the group types it inherits."""
+    tokens = tuple((p, id(n)) for p, n in doc.tokens.items())
+    groups = tuple((p, g.type, g.deprecated) for p, g in doc.groups.items())
+    return tokens, groups
+
+
+def _recheck(old_doc: Document, new_doc: Document, affected: Collection[str]) -> tuple[bool, int]:
+    """Whether ``affected`` resolve and check without a problem in ``new_doc``; size delta."""
+    r = _Sub(new_doc)
+    r.run()
+    present = [p for p in affected if p in new_doc.tokens]
+    if r.errors or any(p not in r.done for p in present):
+        return False, 0
+    for p in present:
+        if next(check_token(r.done[p], r.done), None) is not None:
+            return False, 0
+    new_size = sum(r._size[p][0] for p in present)
+    old_size, old_ok = _size(old_doc, affected)
+    if not old_ok:  # the old state was not valid after all: let the full check speak
+        return False, 0
+    return True, new_size - old_size
+
+
+def check_selection(
+    old_layers: Sequence[Document],
+    new_layers: Sequence[Document],
+    affected: Collection[str],
+    *,
+    old_total: Callable[[], int] | None = None,
+    limit: int | None = None,
+    memo: dict[tuple[Any, ...], tuple[bool, int]] | None = None,
+    refs: dict[int, tuple[Reference, ...]] | None = None,
+) -> Outcome:
+    """Whether one theme selection is valid after an edit, its old state being valid.
+
+    Args:
+        old_layers: the selection's layers before the edit (valid: no problem).
+        new_layers: the same layers after it; groups unchanged, no ``$extends``.
+        affected: the edited paths of these layers and every token that reaches one
+            (:func:`dependants`; a superset is fine).
+        old_total: the old theme's total resolved size, computed only when needed (the
+            re-checked tokens grew); None: growth is taken as an overflow.
+        limit: the resolved-size budget (default ``limits.MAX_RESOLVED_SIZE``).
+        memo: shared by the selections of one edit: selections whose re-checked tokens
+            have the same nodes and inherited group types are resolved once.
+        refs: shared by the selections of one edit: node id → references.
+
+    Returns:
+        The :class:`Outcome`; ``valid`` False means the full validation must say why.
+    """
+    from . import limits  # noqa: PLC0415 - read when called, a test may change it
+
+    budget = limits.MAX_RESOLVED_SIZE if limit is None else limit
+    new_doc = sub_document(LayeredView(new_layers), affected, refs)
+    old_doc = sub_document(LayeredView(old_layers), affected, refs)
+    key = (_key(new_doc), _key(old_doc))
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = _recheck(old_doc, new_doc, affected)
+        if memo is not None:
+            memo[key] = found
+    ok, delta = found
+    n = len(new_doc.tokens)
+    if not ok:
+        return Outcome(False, 0, n)
+    if delta > 0 and (old_total is None or old_total() + delta > budget):
+        return Outcome(False, delta, n)
+    return Outcome(True, delta, n)
+
+
+def total_size(layers: Sequence[Document]) -> int:
+    """A theme's total resolved size (what ``limits.MAX_RESOLVED_SIZE`` bounds), resolved whole."""
+    from .nodes import flatten  # noqa: PLC0415
+
+    r = _Resolver(flatten(layers))
+    r.run()
+    return sum(s for s, _ in r._size.values())
+
+
+def layer_edits(old: Document, new: Document) -> set[str]:
+    """Paths whose node differs between two states of one layer (added, replaced, removed)."""
+    out = {p for p, n in new.tokens.items() if old.tokens.get(p) != n}
+    out.update(p for p in old.tokens if p not in new.tokens)
+    return out
+
+
+def groups_changed(old: Document, new: Document) -> bool:
+    """Whether a layer's groups differ (then nothing is carried forward)."""
+    return old.groups != new.groups
+
+
+def ancestors_of(paths: Iterable[str]) -> set[str]:
+    """Group paths above any of ``paths`` (for reading only the groups a check needs)."""
+    out: set[str] = set()
+    for p in paths:
+        out.update(iter_ancestors(p))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome:
+    """What re-checking every affected selection found.
+
+    Attributes:
+        valid: no problem in any selection (False: run the full validation).
+        deltas: per selection, in the order given, the change of its resolved-size total.
+        rechecked: tokens resolved in the new state, summed over the selections.
+    """
+
+    valid: bool
+    deltas: list[int]
+    rechecked: int
+
+
+def check_edit(
+    selections: Sequence[tuple[Sequence[Document], Sequence[Document]]],
+    affected: Collection[str],
+    old_totals: Sequence[Callable[[], int]] | None = None,
+) -> EditOutcome:
+    """Whether an edit leaves every affected theme selection valid (see the module docstring).
+
+    Args:
+        selections: per affected selection, its layers before and after the edit (the
+            state before passed :func:`~graphql_api.dtcg.validate.validate_document`;
+            groups unchanged, no ``$extends``).
+        affected: every path added, replaced or removed in an edited layer and every
+            token that reaches one (:func:`dependants` of the state before).
+        old_totals: per selection, its old resolved-size total, computed when needed.
+
+    Returns:
+        The :class:`EditOutcome`; stops at the first selection found invalid.
+    """
+    deltas: list[int] = []
+    rechecked = 0
+    memo: dict[tuple[Any, ...], tuple[bool, int]] = {}
+    refs: dict[int, tuple[Reference, ...]] = {}
+    for i, (old, new) in enumerate(selections):
+        total = old_totals[i] if old_totals is not None else None
+        outcome = check_selection(old, new, affected, old_total=total, memo=memo, refs=refs)
+        rechecked += outcome.rechecked
+        if not outcome.valid:
+            return EditOutcome(False, deltas, rechecked)
+        deltas.append(outcome.delta)
+    return EditOutcome(True, deltas, rechecked)
+
+
+def reverse_references(documents: Iterable[Document]) -> dict[str, set[str]]:
+    """Target path → paths whose node (in any of ``documents``) references it.
+
+    The reverse graph :func:`check_edit` needs, built from documents in memory (the
+    write path reads it from the stored alias rows instead).
+    """
+    out: dict[str, set[str]] = {}
+    for doc in documents:
+        for path, node in doc.tokens.items():
+            for ref in references_of(node):
+                out.setdefault(ref.target, set()).add(path)
+    return out

@@ -1,0 +1,228 @@
+"""Property test: the incremental write check says what the full validation says.
+
+Hypothesis draws a layered design system that validates without problems (a set and
+two modifiers of two contexts; tokens with literals of several types, whole-value aliases
+in both syntaxes, composites and interpolated strings with references, colour modifiers
+whose amount is a reference, group ``$type`` and ``$deprecated`` to inherit, contexts
+that override the set's values), then an edit of a few tokens in a few layers: new
+values of any type (invalid ones too), new references (cycles, dangling ones, type
+mismatches), removals and new tokens; sometimes with a resolved-size budget that the
+largest theme before the edit nearly fills.
+The full validation of every combination that contains an edited layer is the reference
+implementation; :func:`~graphql_api.dtcg.incremental_check.check_edit` must find the new
+state valid exactly when it reports no problem, and its size deltas must be the true
+change of each theme's resolved size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
+
+from graphql_api.dtcg import limits
+from graphql_api.dtcg.incremental_check import (
+    check_edit,
+    dependants,
+    layer_edits,
+    reverse_references,
+    total_size,
+)
+from graphql_api.dtcg.parse import parse_document
+from graphql_api.dtcg.resolver import Modifier, ResolverDocument, TokenSet
+from graphql_api.dtcg.validate import combinations, validate_document
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from graphql_api.dtcg.nodes import Document
+
+TOKENS = 10
+LAYERS = ("base", "theme:light", "theme:dark", "size:s", "size:m")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One token value: a literal of some kind, or references to other token indices."""
+
+    kind: str
+    refs: tuple[int, ...] = ()
+    n: int = 0
+
+
+def name(i: int) -> str:
+    return f"g{i % 3}.t{i}"
+
+
+def ref(i: int) -> str:
+    return "{" + name(i) + "}"
+
+
+def _modified(spec: Spec) -> dict[str, Any]:
+    studio = {"modify": {"type": "lighten", "value": ref(spec.refs[0]), "space": "srgb"}}
+    extensions = {"studio.tokens": studio}
+    return {"$type": "color", "$value": f"#{spec.n:02x}3366", "$extensions": extensions}
+
+
+def _border(spec: Spec) -> dict[str, Any]:
+    color, width = (spec.refs * 2)[:2]
+    value = {"color": ref(color), "width": ref(width), "style": "solid"}
+    return {"$type": "border", "$value": value}
+
+
+def _pointer(i: int) -> dict[str, Any]:
+    return {"$ref": "#/" + name(i).replace(".", "/") + "/$value"}
+
+
+SCALARS = ("color", "dimension", "number")
+BUILDERS: dict[str, Callable[[Spec], dict[str, Any]]] = {
+    "number": lambda s: {"$type": "number", "$value": s.n},
+    "color": lambda s: {"$type": "color", "$value": f"#{s.n * 2:02x}{s.n:02x}aa"},
+    "dimension": lambda s: {"$type": "dimension", "$value": {"value": s.n, "unit": "px"}},
+    "bad": lambda s: {"$type": SCALARS[s.n % 3], "$value": "nonsense"},
+    "alias": lambda s: {"$value": ref(s.refs[0])},
+    "pointer": lambda s: {"$value": _pointer(s.refs[0])},
+    "typed_alias": lambda s: {"$type": SCALARS[s.n % 3], "$value": ref(s.refs[0])},
+    "border": _border,
+    "interpolated": lambda s: {"$value": " ".join(map(ref, s.refs)) + " x" + "y" * s.n},
+    "modified": _modified,
+    "dangling": lambda s: {"$value": "{missing.t" + str(s.n) + "}"},
+}
+KINDS = tuple(BUILDERS)
+
+
+def token_object(spec: Spec) -> dict[str, Any]:
+    """The DTCG token object of a spec (groups: g0 untyped, g1 ``number``, g2 deprecated)."""
+    return BUILDERS[spec.kind](spec)
+
+
+def specs(n: int) -> st.SearchStrategy[Spec]:
+    index = st.integers(0, n - 1)
+    refs = st.lists(index, min_size=1, max_size=3).map(tuple)
+    return st.builds(Spec, st.sampled_from(KINDS), refs, st.integers(0, 60))
+
+
+def layer_document(tokens: dict[int, Spec]) -> Document:
+    data: dict[str, Any] = {"g0": {}, "g1": {"$type": "number"}, "g2": {"$deprecated": "old"}}
+    for i, spec in tokens.items():
+        data[f"g{i % 3}"][f"t{i}"] = token_object(spec)
+    doc, errors = parse_document(data, file="p.json")
+    assert not errors
+    return doc
+
+
+def resolver(layers: dict[str, dict[int, Spec]]) -> ResolverDocument:
+    doc = ResolverDocument("p", None, "2025.10")
+    doc.sets["base"] = TokenSet("base", layer_document(layers["base"]))
+    for mod in ("theme", "size"):
+        contexts = {
+            lab.split(":")[1]: layer_document(layers[lab]) for lab in LAYERS if lab[:4] == mod[:4]
+        }
+        doc.modifiers[mod] = Modifier(mod, contexts, None, None)
+    doc.order = [("set", "base"), ("modifier", "theme"), ("modifier", "size")]
+    return doc
+
+
+def layer_of(doc: ResolverDocument, label: str) -> Document:
+    if ":" not in label:
+        return doc.sets[label].document
+    mod, ctx = label.split(":")
+    return doc.modifiers[mod].contexts[ctx]
+
+
+Layers = dict[str, dict[int, Spec]]
+Edit = dict[tuple[str, int], Spec | None]
+
+
+@st.composite
+def edited_systems(draw: st.DrawFn) -> tuple[Layers, Edit, int | None]:
+    n = draw(st.integers(2, TOKENS))
+    base = {i: draw(specs(n)) for i in range(n)}
+    layers: Layers = {"base": base}
+    for lab in LAYERS[1:]:  # each context overrides a few of the set's tokens
+        keys = draw(st.lists(st.integers(0, n - 1), max_size=3, unique=True))
+        layers[lab] = {i: draw(specs(n)) for i in keys}
+    places = st.tuples(st.sampled_from(LAYERS), st.integers(0, n + 1))  # 2 new paths
+    edit = draw(st.dictionaries(places, st.none() | specs(n + 2), min_size=1, max_size=4))
+    slack = draw(st.none() | st.integers(0, 40))
+    return layers, edit, slack
+
+
+def repaired(layers: Layers) -> Layers | None:
+    """``layers`` with every token that has a problem made a number literal, or None.
+
+    Random systems mostly have a problem somewhere; a stored state never has one.
+    """
+    for _ in range(6):
+        doc = resolver(layers)
+        problems = validate_document(doc)
+        if not problems:
+            return layers
+        bad = {int(e.path.rsplit(".t", 1)[1]) for e in problems if e.path}
+        if not bad:
+            return None
+        layers = {
+            lab: {i: Spec("number", (), 1) if i in bad else s for i, s in tokens.items()}
+            for lab, tokens in layers.items()
+        }
+    return None
+
+
+def apply(layers: Layers, edit: Edit) -> Layers:
+    out = {lab: dict(tokens) for lab, tokens in layers.items()}
+    for (lab, i), spec in edit.items():
+        if spec is None:
+            out[lab].pop(i, None)
+        else:
+            out[lab][i] = spec
+    return out
+
+
+def selections_touching(doc: ResolverDocument, labels: set[str]) -> list[dict[str, str]]:
+    """What :meth:`Workspace.selections` checks: combinations with an edited layer."""
+    every = combinations(doc)
+    if "base" in labels:
+        return every
+    return [s for s in every if any(f"{m}:{c}" in labels for m, c in s.items())]
+
+
+def layers_of(doc: ResolverDocument, selection: dict[str, str]) -> list[Document]:
+    return doc.layers(selection)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(edited_systems())
+def test_incremental_check_equals_full_validation(system: tuple[Layers, Edit, int | None]) -> None:
+    before_layers, edit, slack = system
+    fixed = repaired(before_layers)
+    assume(fixed is not None)  # every stored state passed the check
+    assert fixed is not None
+    before_layers = fixed
+    before = resolver(before_layers)
+    saved = limits.MAX_RESOLVED_SIZE
+    if slack is not None:  # a budget the largest theme before the edit nearly fills
+        largest = max(total_size(before.layers(s)) for s in combinations(before))
+        limits.MAX_RESOLVED_SIZE = largest + slack
+    try:
+        after = resolver(apply(before_layers, edit))
+        labels = {lab for lab, _ in edit}
+        selections = selections_touching(after, labels)
+        expected = validate_document(after, selections=selections)
+
+        edited: set[str] = set()
+        for lab in labels:
+            edited |= layer_edits(layer_of(before, lab), layer_of(after, lab))
+        graph = reverse_references(layer_of(before, lab) for lab in LAYERS)
+        pairs = [(layers_of(before, s), layers_of(after, s)) for s in selections]
+        totals = [lambda old=old: total_size(old) for old, _ in pairs]
+        referrers = lambda ps: {r for p in ps for r in graph.get(p, ())}  # noqa: E731
+        got = check_edit(pairs, dependants(referrers, edited), totals)
+    finally:
+        limits.MAX_RESOLVED_SIZE = saved
+    event("valid" if got.valid else f"refused: {sorted({e.code for e in expected})}")
+    assert got.valid == (not expected), expected
+    if got.valid:
+        true_deltas = [total_size(new) - total_size(old) for old, new in pairs]
+        assert got.deltas == true_deltas

@@ -141,8 +141,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def app_url(server: Server) -> Iterator[str]:
-    """``examples/react`` built against ``server``, served by a static server of its own."""
+def app_url(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``examples/react`` built against ``server``, served by a static server of its own.
+
+    Built into a folder of the module's own: the browser modules run at the same time on
+    different pytest-xdist workers, each against its own server, and Vite empties its
+    output folder when it starts a build.
+    """
     npm = shutil.which("npm")
     if npm is None:
         if os.environ.get("TOKENS_REQUIRE_BROWSER") == "1":
@@ -159,8 +164,9 @@ def app_url(server: Server) -> Iterator[str]:
             timeout=600,
         )
     env = {**os.environ, "VITE_GRAPHQL_URL": f"{server.url}/graphql"}
+    out = tmp_path_factory.mktemp("react-dist")
     build = subprocess.run(
-        [npm, "run", "build"],
+        [npm, "run", "build", "--", "--outDir", str(out), "--emptyOutDir"],
         cwd=EXAMPLE,
         env=env,
         capture_output=True,
@@ -169,7 +175,7 @@ def app_url(server: Server) -> Iterator[str]:
         check=False,
     )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(EXAMPLE / "dist"))
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
     httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -13,6 +13,7 @@ from ..dtcg.validate import ResolutionBudget
 from ..errors import ErrorCode
 from ..store import repository
 from ..usage.recorder import theme_key
+from . import budget
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -222,16 +223,22 @@ class RequestContext:
         per request, derived from the previous one
         (:meth:`~graphql_api.store.snapshots.SnapshotStore.sweep`,
         :meth:`~graphql_api.store.snapshots.SnapshotStore.sweep_release`), and never
-        stored in the caches that serve ordinary reads.
+        stored in the caches that serve ordinary reads. The operation's clock is checked
+        after each combination (:func:`.budget.check`).
 
         Raises:
             GraphQLError: ``RELEASE_NOT_FOUND``, or a bad theme input as :meth:`snapshot`.
+            OperationStopped: the operation ran past ``MAX_QUERY_SECONDS``.
         """
         try:
-            if release is None:
-                yield from self.snapshots.sweep(self.session, self.revision(), selections)
-            else:
-                yield from self.snapshots.sweep_release(self.session, release, selections)
+            swept = (
+                self.snapshots.sweep(self.session, self.revision(), selections)
+                if release is None
+                else self.snapshots.sweep_release(self.session, release, selections)
+            )
+            for snap in swept:
+                budget.check()  # MAX_QUERY_SECONDS between combinations: cut, not finished
+                yield snap
         except LookupError:
             raise GraphQLError(
                 f"no release {release!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}

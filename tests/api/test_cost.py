@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import time
 import tracemalloc
 from typing import TYPE_CHECKING, Any
 
@@ -186,6 +187,26 @@ def test_an_operation_past_its_seconds_is_ended(fanout: MakeApp) -> None:
     assert result["data"] is None
     assert codes(result) == ["QUERY_TIMEOUT"]
     assert "MAX_QUERY_SECONDS" in result["errors"][0]["message"]
+
+
+def test_a_sweep_over_every_combination_is_cut_at_its_seconds(
+    fanout: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = SnapshotStore.sweep
+    swept: list[int] = []
+
+    def slow(self: SnapshotStore, *args: Any, **kwargs: Any) -> Any:
+        for snap in real(self, *args, **kwargs):
+            swept.append(1)
+            time.sleep(0.05)  # a combination that takes a while to resolve
+            yield snap
+
+    monkeypatch.setattr(SnapshotStore, "sweep", slow)
+    app = fanout(MAX_QUERY_COST=0, MAX_QUERY_SECONDS=0.1)
+    result = post(app, {"query": '{ impact(path: "a.t0") { totalCount } }'})
+    assert result["data"] is None
+    assert codes(result) == ["QUERY_TIMEOUT"]
+    assert len(swept) < 16  # of 4 × 4 combinations: stopped between them, not at the end
 
 
 def test_fields_past_the_cost_are_counted_while_running(

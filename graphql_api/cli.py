@@ -226,11 +226,11 @@ def import_command(path: Path, *, if_empty: bool, **opts: Any) -> None:
         _print_errors(errors)
         raise SystemExit(1)
     click.echo(f"Validated in {time.perf_counter() - started:.1f} s. Writing …")
-    from .writes import imports  # noqa: PLC0415 - lazy (module docstring)
+    from . import writes  # noqa: PLC0415 - lazy (module docstring)
 
     session = db.get_session()
     try:
-        result = imports.import_document(
+        result = writes.replace_all(
             session, doc, message=f"import {path.name}", step=lambda s: click.echo(f"  {s}")
         )
         session.commit()

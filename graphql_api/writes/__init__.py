@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ..dtcg.resolver import ResolverDocument
-    from .imports import ImportResult
+    from .imports import ImportResult, Step
 
 __all__ = [
     "Conflict",
@@ -93,8 +93,12 @@ def replace_all(
     author: str = "",
     expected_revision: int | None = None,
     message: str = "",
+    step: Step | None = None,
 ) -> ImportResult:
     """Replace every stored token with a validated document (an import), under the lock.
+
+    The one route of every import: the ``importTokens`` mutation and ``flask tokens
+    import`` (which passes ``step`` to print each stage).
 
     Raises:
         Conflict: ``STALE_REVISION``.
@@ -103,4 +107,4 @@ def replace_all(
 
     lock_writes(session)
     _check_revision(session, expected_revision)
-    return import_document(session, doc, message=message, author=author)
+    return import_document(session, doc, message=message, author=author, step=step)

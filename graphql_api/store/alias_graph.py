@@ -15,7 +15,10 @@ misses no dependant:
 
 from __future__ import annotations
 
+import itertools
 import json
+import threading
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, cast, insert, or_, select
@@ -28,7 +31,7 @@ from .models import Alias, Token, TokenValue
 if TYPE_CHECKING:
     from collections.abc import Collection
 
-    from sqlalchemy import ColumnElement
+    from sqlalchemy import ColumnElement, Engine
     from sqlalchemy.orm import Session
 
 _CHUNK = 500
@@ -54,9 +57,26 @@ def alias_referrers(session: Session, paths: Collection[str]) -> set[str]:
     return out
 
 
+#: A number for each engine, never reused while the process lives (see :func:`database_of`).
+_ENGINE_NUMBERS: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+_NEXT_NUMBER = itertools.count(1)
+_NUMBERS_LOCK = threading.Lock()
+
+
 def database_of(session: Session) -> str:
-    """The session's database URL as text (keys per-database caches)."""
-    return str(session.get_bind().engine.url)
+    """A key for per-database caches: the session's engine (its URL and a number of its own).
+
+    Keyed by engine, not by URL alone: a database dropped and made again at the same URL
+    (a test schema emptied between tests, a development reset) starts its revisions again,
+    and totals remembered for the old one must not answer for the new one. Each app makes
+    its own engine, so a new app never sees another app's entries.
+    """
+    engine = session.get_bind().engine
+    with _NUMBERS_LOCK:
+        number = _ENGINE_NUMBERS.get(engine)
+        if number is None:
+            number = _ENGINE_NUMBERS[engine] = next(_NEXT_NUMBER)
+    return f"{engine.url}#{number}"
 
 
 def modifier_edges(session: Session) -> dict[str, set[str]]:

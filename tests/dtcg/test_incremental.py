@@ -12,7 +12,6 @@ resolution finds a problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import assume, given, settings
@@ -21,47 +20,12 @@ from hypothesis import strategies as st
 from graphql_api.dtcg.incremental import reresolve, resolve_sized
 from graphql_api.dtcg.parse import parse_document
 from graphql_api.dtcg.references import resolve
+from tests.reference_graphs import Spec, name, raw_value, specs
 
 if TYPE_CHECKING:
     from graphql_api.dtcg.nodes import Document
 
 MAX_TOKENS = 14
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One token: a literal, or references to other token indices."""
-
-    kind: str  # "literal" | "alias" | "pointer" | "composite" | "dangling"
-    refs: tuple[int, ...] = ()
-    literal: int = 0
-
-
-def name(i: int) -> str:
-    return f"g{i % 3}.t{i}"
-
-
-def raw_value(spec: Spec) -> Any:
-    if spec.kind == "literal":
-        return spec.literal
-    if spec.kind == "alias":
-        return "{" + name(spec.refs[0]) + "}"
-    if spec.kind == "pointer":
-        return {"$ref": "#/" + name(spec.refs[0]).replace(".", "/") + "/$value"}
-    if spec.kind == "dangling":
-        return "{missing.t" + str(spec.literal) + "}"
-    return {f"m{k}": "{" + name(r) + "}" for k, r in enumerate(spec.refs)}
-
-
-def specs(n: int) -> st.SearchStrategy[Spec]:
-    index = st.integers(0, n - 1)
-    return st.one_of(
-        st.builds(Spec, st.just("literal"), st.just(()), st.integers(0, 99)),
-        st.builds(Spec, st.just("alias"), st.tuples(index)),
-        st.builds(Spec, st.just("pointer"), st.tuples(index)),
-        st.builds(Spec, st.just("composite"), st.lists(index, min_size=1, max_size=3).map(tuple)),
-        st.builds(Spec, st.just("dangling"), st.just(()), st.integers(0, 9)),
-    )
 
 
 def document(tokens: dict[int, Spec]) -> Document:

@@ -17,7 +17,6 @@ algorithms, and gives the expected outcome of every token; the engine must agree
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import given, settings
@@ -26,47 +25,15 @@ from hypothesis import strategies as st
 from graphql_api.dtcg import errors as E  # noqa: N812 - the engine's own alias
 from graphql_api.dtcg.parse import parse_document
 from graphql_api.dtcg.references import resolve
+from tests.reference_graphs import Spec, name, raw_value, specs
 
 MAX_TOKENS = 12
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One token of a drawn graph: a literal, or references to other token indices."""
-
-    kind: str  # "literal" | "alias" | "pointer" | "composite" | "dangling"
-    refs: tuple[int, ...] = ()
-    literal: int = 0
-
-
-def name(i: int) -> str:
-    return f"g{i % 3}.t{i}"
-
-
-def raw_value(spec: Spec) -> Any:
-    if spec.kind == "literal":
-        return spec.literal
-    if spec.kind == "alias":
-        return "{" + name(spec.refs[0]) + "}"
-    if spec.kind == "pointer":
-        return {"$ref": "#/" + name(spec.refs[0]).replace(".", "/") + "/$value"}
-    if spec.kind == "dangling":
-        return "{missing.t" + str(spec.literal) + "}"
-    return {f"m{k}": "{" + name(r) + "}" for k, r in enumerate(spec.refs)}
 
 
 @st.composite
 def graphs(draw: st.DrawFn) -> list[Spec]:
     n = draw(st.integers(1, MAX_TOKENS))
-    index = st.integers(0, n - 1)
-    spec = st.one_of(
-        st.builds(Spec, st.just("literal"), st.just(()), st.integers(0, 99)),
-        st.builds(Spec, st.just("alias"), st.tuples(index)),
-        st.builds(Spec, st.just("pointer"), st.tuples(index)),
-        st.builds(Spec, st.just("composite"), st.lists(index, min_size=1, max_size=3).map(tuple)),
-        st.builds(Spec, st.just("dangling"), st.just(()), st.integers(0, 9)),
-    )
-    return draw(st.lists(spec, min_size=n, max_size=n))
+    return draw(st.lists(specs(n), min_size=n, max_size=n))
 
 
 @st.composite

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
     from datetime import datetime
 
+    from sqlalchemy import Select
     from sqlalchemy.orm import Session
 
 
@@ -227,6 +228,18 @@ class ReleaseInfo:
     created_at: datetime
 
 
+def _release_info() -> Select[tuple[int, str, str, int, str, datetime]]:
+    """SELECT of the columns of :class:`ReleaseInfo`, in its order."""
+    return select(
+        Release.id,
+        Release.name,
+        Release.notes,
+        Release.revision_id,
+        Release.author,
+        Release.created_at,
+    )
+
+
 def release_info(session: Session, name: str) -> ReleaseInfo | None:
     """The release called ``name``, or None. One statement (none for a name with NUL).
 
@@ -234,31 +247,13 @@ def release_info(session: Session, name: str) -> ReleaseInfo | None:
     """
     if "\x00" in name:
         return None
-    row = session.execute(
-        select(
-            Release.id,
-            Release.name,
-            Release.notes,
-            Release.revision_id,
-            Release.author,
-            Release.created_at,
-        ).where(Release.name == name)
-    ).first()
+    row = session.execute(_release_info().where(Release.name == name)).first()
     return ReleaseInfo(*row) if row else None
 
 
 def releases(session: Session) -> list[ReleaseInfo]:
     """Every release, oldest first. One statement."""
-    rows = session.execute(
-        select(
-            Release.id,
-            Release.name,
-            Release.notes,
-            Release.revision_id,
-            Release.author,
-            Release.created_at,
-        ).order_by(Release.id)
-    )
+    rows = session.execute(_release_info().order_by(Release.id))
     return [ReleaseInfo(*r) for r in rows]
 
 

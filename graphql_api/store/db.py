@@ -336,7 +336,10 @@ def begin_snapshot(session: Session) -> None:
         dbapi.execute("BEGIN")  # on the DB-API connection: not a statement of the request
 
 
-WRITE_LOCK_KEY = 0x70C3E5  # pg_advisory_xact_lock key serialising writers
+#: First key of the ``pg_advisory_xact_lock(int4, int4)`` serialising writers; the second
+#: is ``hashtext(current_schema())``, so design systems in different schemas of one
+#: database (or test runs side by side) do not wait for each other.
+WRITE_LOCK_KEY = 0x70C3E5
 
 
 def lock_writes(session: Session) -> None:
@@ -347,11 +350,13 @@ def lock_writes(session: Session) -> None:
     On SQLite the transaction starts with ``BEGIN IMMEDIATE``: the write lock is taken
     before the first read, so what a writer reads (the revision it checks, the rows it
     compares) cannot change before it commits; other writers wait up to the busy timeout.
+    On PostgreSQL the lock is per schema (:data:`WRITE_LOCK_KEY`).
     """
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy import func, select  # noqa: PLC0415 - module docstring
 
-        session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+        schema_key = func.hashtext(func.current_schema())
+        session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY, schema_key)))
         return
     connection = session.connection()
     dbapi = connection.connection.dbapi_connection

@@ -10,11 +10,20 @@ statistics (conflicts, seconds) are printed for the notes (``pytest -s``).
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from graphql_api.store.db import lock_writes
+from tests.conftest import _require_postgres
 from tests.writing import Writer, make_key
 
 if TYPE_CHECKING:
@@ -88,3 +97,38 @@ def test_parallel_blind_writers_all_land(app: Flask, database_url: str) -> None:
     expected = {f"blind.w{i}.{n}" for i in range(PROCESSES) for n in range(WRITES)}
     assert expected <= paths
     assert w.revision() == 1 + PROCESSES * WRITES
+
+
+@pytest.mark.postgres
+def test_postgres_writers_in_other_schemas_do_not_wait() -> None:
+    """The write lock is per schema: a writer holding it blocks its own schema only."""
+    server = make_url(_require_postgres())
+    names = [f"t_lock_{secrets.token_hex(4)}" for _ in range(2)]
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(f"CREATE SCHEMA {name}"))
+    engines = [
+        create_engine(server.update_query_dict({"options": f"-csearch_path={name}"}))
+        for name in (names[0], names[1], names[0])
+    ]
+    try:
+        holder, other_schema, same_schema = (Session(e) for e in engines)
+        lock_writes(holder)  # held until holder's transaction ends
+        other_schema.execute(text("SET lock_timeout = '2s'"))
+        lock_writes(other_schema)  # another schema: taken at once
+        other_schema.rollback()
+        same_schema.execute(text("SET LOCAL lock_timeout = '200ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            lock_writes(same_schema)
+        same_schema.rollback()
+        holder.rollback()
+        for session in (holder, other_schema, same_schema):
+            session.close()
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f"DROP SCHEMA {name} CASCADE"))
+        admin.dispose()

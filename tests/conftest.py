@@ -111,6 +111,49 @@ def _postgres_schema_url() -> Iterator[str]:
             admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
 
 
+#: Names this test run (``pytest_configure`` of the process that starts it; xdist workers
+#: inherit it): the templates every worker copies are named after it.
+RUN_ENV = "TOKENS_TEST_RUN"
+
+
+def run_id() -> str:
+    """This test run's id (hex), shared by its xdist workers."""
+    return os.environ[RUN_ENV]
+
+
+def template_prefix() -> str:
+    """Prefix of the PostgreSQL template databases of this run (``tpl_<run>_``)."""
+    return f"tpl_{run_id()}_"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the process that starts the run (not an xdist worker): name the run."""
+    if not hasattr(config, "workerinput"):
+        os.environ[RUN_ENV] = secrets.token_hex(6)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """In the process that started the run, once every worker is done: drop its templates.
+
+    The templates (``tests/api/conftest.py``) are shared by the workers, so no worker may
+    drop them; nothing is done when PostgreSQL was never reachable.
+    """
+    if hasattr(config, "workerinput") or RUN_ENV not in os.environ:
+        return
+    url = postgres_server_url()
+    if _postgres_unreachable_reason(url) is not None:
+        return
+    with psycopg.connect(_libpq_conninfo(url), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)",
+            (template_prefix(),),
+        ).fetchall()
+        for (name,) in rows:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
 _BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),

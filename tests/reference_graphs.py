@@ -8,6 +8,7 @@ or an alias to a token that does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -40,6 +41,7 @@ def raw_value(spec: Spec) -> Any:
     return {f"m{k}": "{" + name(r) + "}" for k, r in enumerate(spec.refs)}
 
 
+@cache  # one strategy object per n: Hypothesis validates each new object again
 def specs(n: int) -> st.SearchStrategy[Spec]:
     """One token of a graph of ``n`` tokens (its references among them)."""
     index = st.integers(0, n - 1)

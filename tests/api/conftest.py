@@ -5,40 +5,48 @@ Fixtures:
         returns the decoded JSON body.
     small_example: the test's ``app`` (fresh database, both backends) with the DTCG small
         example imported through ``flask tokens import`` (56 tokens, no modifiers; fast).
-    primer: Primer primitives (1,488 tokens, 2 modifiers) imported once per database backend
-        per test session, into a database the Primer tests share **read-only**. It is
-        parametrized ``sqlite`` / ``postgresql`` like ``database_url`` (PostgreSQL in a schema
-        of its own, skipped or failed the same way when the server is unreachable). The import
-        runs through the CLI on each backend; the parsed resolver document (≈ 6 s of JSON5
-        parsing) is read once and reused for the second backend, so validating and writing
-        still happen on each backend.
+    primer: Primer primitives (1,488 tokens, 2 modifiers) as imported, in a database the
+        Primer tests of one process share **read-only**, parametrized ``sqlite`` /
+        ``postgresql`` like ``database_url`` (skipped or failed the same way when PostgreSQL
+        is unreachable). ``import_stdout`` is what ``tokens import`` printed.
     primer_app: an app on a database of the test's own (both backends) holding Primer as
-        imported, for tests that write. Primer is imported once per test process into a
-        template (a SQLite file; a PostgreSQL database) and each test gets a copy (a file
-        copy; ``CREATE DATABASE … TEMPLATE``, dropped afterwards), so a writing test does not
-        pay for an import.
+        imported, for tests that write.
+
+Primer is imported through the CLI once per test run and backend, into a template that
+every xdist worker copies (a file copy; ``CREATE DATABASE … TEMPLATE``): the first worker
+to need it builds it under a file lock in the workers' common temporary folder, the others
+wait and copy. The process that started the run drops the template databases at its end;
+each process drops its own copies at its end.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
+from filelock import FileLock
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from graphql_api import cli, create_app
 from graphql_api.store import db
 from graphql_api.store.models import Base
-from tests.conftest import _BACKENDS, _libpq_conninfo, _postgres_schema_url, _require_postgres
+from tests.conftest import (
+    _BACKENDS,
+    _libpq_conninfo,
+    _require_postgres,
+    run_id,
+    template_prefix,
+)
 from tests.helpers import PRIMER, SMALL_EXAMPLE, import_tokens
 from tests.helpers import gql as post_gql
 
@@ -87,38 +95,154 @@ def _loaded_documents() -> dict[tuple[Path, str], ResolverDocument]:
     return {}
 
 
-@contextmanager
-def shared_app(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """An app on a new database of ``kind`` (``sqlite``/``postgresql``), removed afterwards."""
-    with ExitStack() as stack:
-        if kind == "sqlite":
-            url = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'tokens.sqlite3'}"
-        else:  # a schema of its own, dropped on exit (skips when the server is unreachable)
-            url = stack.enter_context(contextmanager(_postgres_schema_url)())
-        app = create_app({"TESTING": True, "DATABASE_URL": url})
-        engine = db.get_engine(app)
-        stack.callback(engine.dispose)  # runs before the schema is dropped
+@dataclass(frozen=True)
+class PrimerTemplate:
+    """Primer as imported through the CLI, once per test run and backend.
+
+    Attributes:
+        source: a SQLite file, or the name of a PostgreSQL database, to copy.
+        stdout: what ``tokens import`` printed.
+    """
+
+    source: str
+    stdout: str
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this run sees (the xdist workers' common base)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # base is .../pytest-N/popen-gwK
+        base = base.parent
+    folder = base / f"tokens-run-{run_id()}"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _template(
+    tmp_path_factory: pytest.TempPathFactory,
+    kind: str,
+    build: Callable[[], tuple[str, str]],
+) -> PrimerTemplate:
+    """The run's template of ``kind``: made by the first process to ask, under a file lock.
+
+    ``build`` makes it and returns (source, stdout); the others wait for the lock, then
+    read what it wrote.
+    """
+    folder = _shared_folder(tmp_path_factory)
+    done = folder / f"primer-{kind}.json"
+    with FileLock(folder / f"primer-{kind}.lock"):
+        if not done.exists():
+            source, stdout = build()
+            done.write_text(json.dumps({"source": source, "stdout": stdout}))
+    data = json.loads(done.read_text())
+    return PrimerTemplate(data["source"], data["stdout"])
+
+
+def _import_template(url: str, loaded: dict[tuple[Path, str], ResolverDocument]) -> str:
+    """Create every table at ``url`` and import Primer through the CLI; its output.
+
+    No connection is left open (the database is copied afterwards).
+    """
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    engine = db.get_engine(app)
+    try:
         Base.metadata.create_all(engine)
-        yield app
+        with pytest.MonkeyPatch.context() as mp:
+            result = import_primer_once(app, mp, loaded)
+        assert result.exit_code == 0, result.output
+        return str(result.stdout)
+    finally:
+        engine.dispose()  # also stops the app's revision clock and its connection
 
 
-@pytest.fixture(
-    scope="session",
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-    ],
-)
-def primer(
-    request: pytest.FixtureRequest,
+@pytest.fixture(scope="session")
+def _primer_sqlite_template(
     tmp_path_factory: pytest.TempPathFactory,
     _loaded_documents: dict[tuple[Path, str], ResolverDocument],
+) -> PrimerTemplate:
+    """A SQLite file holding Primer as imported (one file, WAL folded in), once per run."""
+
+    def build() -> tuple[str, str]:
+        path = _shared_folder(tmp_path_factory) / "primer.sqlite3"
+        path.unlink(missing_ok=True)  # a build this run began and did not finish
+        stdout = _import_template(f"sqlite:///{path}", _loaded_documents)
+        with sqlite3.connect(path) as conn:  # fold the WAL into the file: one file to copy
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode=DELETE")
+        return str(path), stdout
+
+    return _template(tmp_path_factory, "sqlite", build)
+
+
+@pytest.fixture(scope="session")
+def _primer_postgres_template(
+    tmp_path_factory: pytest.TempPathFactory,
+    _loaded_documents: dict[tuple[Path, str], ResolverDocument],
+) -> PrimerTemplate:
+    """The run's Primer template database (``tpl_<run>_primer``).
+
+    The process that started the run drops it at the end (``tests/conftest.py``), when
+    every worker is done copying it.
+    """
+    server = _require_postgres()
+
+    def build() -> tuple[str, str]:
+        name = f"{template_prefix()}primer"
+        _drop_database(_libpq_conninfo(server), name)  # a build that did not finish
+        with psycopg.connect(_libpq_conninfo(server), autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return name, _import_template(_database_url(server, name), _loaded_documents)
+
+    return _template(tmp_path_factory, "postgresql", build)
+
+
+@pytest.fixture(scope="session")
+def _postgres_copies() -> Iterator[list[str]]:
+    """Names of the template copies this process made; dropped at its end.
+
+    Not after each test: ``DROP DATABASE`` waits for a checkpoint, seconds on a busy
+    server, while a copy left until the end costs only disk.
+    """
+    copies: list[str] = []
+    yield copies
+    if copies:
+        admin = _libpq_conninfo(_require_postgres())
+        for name in copies:
+            _drop_database(admin, name)
+
+
+def _copy(request: pytest.FixtureRequest, kind: str, folder: Path) -> tuple[str, str]:
+    """(URL of a new copy of the Primer template of ``kind``, the import's output)."""
+    if kind == "sqlite":
+        sqlite_template: PrimerTemplate = request.getfixturevalue("_primer_sqlite_template")
+        path = folder / "tokens.sqlite3"
+        shutil.copyfile(sqlite_template.source, path)
+        return f"sqlite:///{path}", sqlite_template.stdout
+    template: PrimerTemplate = request.getfixturevalue("_primer_postgres_template")
+    copies: list[str] = request.getfixturevalue("_postgres_copies")
+    server = _require_postgres()
+    name = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(_libpq_conninfo(server), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template.source)
+            )
+        )
+    copies.append(name)
+    return _database_url(server, name), template.stdout
+
+
+@pytest.fixture(scope="session", params=_BACKENDS)
+def primer(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SharedDB]:
-    """Primer imported through the CLI into a session-wide database of each backend."""
-    with shared_app(request.param, tmp_path_factory) as app:
-        with pytest.MonkeyPatch.context() as mp:
-            result = import_primer_once(app, mp, _loaded_documents)
-        yield SharedDB(app, app.test_client(), result.stdout)
+    """Primer as imported, in a database the Primer tests of this process share read-only."""
+    url, stdout = _copy(request, request.param, tmp_path_factory.mktemp("shared"))
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    try:
+        yield SharedDB(app, app.test_client(), stdout)
+    finally:
+        db.get_engine(app).dispose()
 
 
 def import_primer_once(
@@ -126,7 +250,7 @@ def import_primer_once(
     mp: pytest.MonkeyPatch,
     loaded: dict[tuple[Path, str], ResolverDocument],
 ) -> Any:
-    """``tokens import PRIMER`` into ``app``, parsing Primer once per test session."""
+    """``tokens import PRIMER`` into ``app``, parsing Primer once per test process."""
     real_load = cli.load_any
 
     def load_once(path: Path, fmt: str, **options: Any) -> ResolverDocument:
@@ -139,11 +263,6 @@ def import_primer_once(
     return import_tokens(app.test_cli_runner(), PRIMER)
 
 
-def _database_url(server: str, name: str) -> str:
-    """The URL of database ``name`` on the PostgreSQL server of ``server``."""
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
-
-
 def _drop_database(admin: str, name: str) -> None:
     """Drop database ``name``, ending any connection a test left open on it."""
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -152,81 +271,16 @@ def _drop_database(admin: str, name: str) -> None:
         )
 
 
-def _import_template(url: str, loaded: dict[tuple[Path, str], ResolverDocument]) -> None:
-    """Create every table at ``url`` and import Primer through the CLI; no connection left."""
-    app = create_app({"TESTING": True, "DATABASE_URL": url})
-    engine = db.get_engine(app)
-    try:
-        Base.metadata.create_all(engine)
-        with pytest.MonkeyPatch.context() as mp:
-            result = import_primer_once(app, mp, loaded)
-        assert result.exit_code == 0, result.output
-    finally:
-        engine.dispose()  # also stops the app's revision clock and its connection
-
-
-@pytest.fixture(scope="session")
-def _primer_sqlite_template(
-    tmp_path_factory: pytest.TempPathFactory,
-    _loaded_documents: dict[tuple[Path, str], ResolverDocument],
-) -> Path:
-    """A SQLite file holding Primer as imported (one file, WAL folded in)."""
-    path = tmp_path_factory.mktemp("primer-template") / "tokens.sqlite3"
-    _import_template(f"sqlite:///{path}", _loaded_documents)
-    with sqlite3.connect(path) as conn:  # fold the WAL into the file: one file to copy
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode=DELETE")
-    return path
-
-
-@dataclass
-class PostgresTemplate:
-    """A PostgreSQL database holding Primer as imported, and the copies made of it."""
-
-    name: str
-    copies: list[str]
-
-
-@pytest.fixture(scope="session")
-def _primer_postgres_template(
-    _loaded_documents: dict[tuple[Path, str], ResolverDocument],
-) -> Iterator[PostgresTemplate]:
-    """The Primer template database; it and its copies are dropped at the end of the run.
-
-    Copies are dropped here rather than after each test: ``DROP DATABASE`` waits for a
-    checkpoint, seconds on a busy server, while a copy left until the end costs only disk.
-    """
-    server = _require_postgres()
-    admin = _libpq_conninfo(server)
-    template = PostgresTemplate(f"tpl_{secrets.token_hex(6)}", [])
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(template.name)))
-    try:
-        _import_template(_database_url(server, template.name), _loaded_documents)
-        yield template
-    finally:
-        for name in [*template.copies, template.name]:
-            _drop_database(admin, name)
+def _database_url(server: str, name: str) -> str:
+    """The URL of database ``name`` on the PostgreSQL server of ``server``."""
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=_BACKENDS)
 def primer_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """URL of a database of the test's own holding Primer as imported (see ``primer_app``)."""
-    if request.param == "sqlite":
-        path = tmp_path / "tokens.sqlite3"
-        shutil.copyfile(request.getfixturevalue("_primer_sqlite_template"), path)
-        return f"sqlite:///{path}"
-    template: PostgresTemplate = request.getfixturevalue("_primer_postgres_template")
-    server = _require_postgres()
-    name = f"t_{secrets.token_hex(6)}"
-    with psycopg.connect(_libpq_conninfo(server), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template.name)
-            )
-        )
-    template.copies.append(name)
-    return _database_url(server, name)
+    url, _stdout = _copy(request, request.param, tmp_path)
+    return url
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ change of each theme's resolved size.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import HealthCheck, assume, event, given, settings
@@ -98,6 +99,7 @@ def token_object(spec: Spec) -> dict[str, Any]:
     return BUILDERS[spec.kind](spec)
 
 
+@cache  # one strategy object per n: Hypothesis validates each new object again
 def specs(n: int) -> st.SearchStrategy[Spec]:
     index = st.integers(0, n - 1)
     refs = st.lists(index, min_size=1, max_size=3).map(tuple)

@@ -1,9 +1,10 @@
 """CLI start-up: ``python -m bench.cli_startup [--rounds N]``.
 
 Times, in fresh processes, the commands a user scripts (``flask --app app --help``,
-``keys --help``, ``keys list``, ``tokens --help`` and ``tokens validate`` on a small DTCG
-file) beside the baseline ``python -c pass`` measured in the same rounds, on a migrated
-SQLite database of its own (``bench/results/tmp/cli_startup.sqlite3``, removed at the end).
+``keys --help``, ``keys list``, ``keys create``, ``keys revoke``, ``tokens --help`` and
+``tokens validate`` on a small DTCG file) beside the baseline ``python -c pass`` measured in
+the same rounds, on a migrated SQLite database of its own
+(``bench/results/tmp/cli_startup.sqlite3``, removed at the end).
 Prints, per command, the median wall time, the median of the per-round ratios to the
 baseline, the median time above the baseline, and the median CPU time (user + system, less
 sensitive to other processes on a shared machine). Nothing asserts: the target (issue 17) is
@@ -35,13 +36,18 @@ SMALL_FILE = {
 FLASK = [sys.executable, "-m", "flask", "--app", "app"]
 
 
-def commands(small: Path) -> dict[str, list[str]]:
-    """Name → argv of every command timed (the baseline first)."""
+def commands(small: Path, round_: int) -> dict[str, list[str]]:
+    """Name → argv of every command timed in round ``round_`` (the baseline first).
+
+    ``keys create`` makes the key ``bench-<round>`` that ``keys revoke`` then revokes.
+    """
     return {
         "python -c pass (baseline)": [sys.executable, "-c", "pass"],
         "flask --app app --help": [*FLASK, "--help"],
         "keys --help": [*FLASK, "keys", "--help"],
         "keys list": [*FLASK, "keys", "list"],
+        "keys create": [*FLASK, "keys", "create", "--name", f"bench-{round_}"],
+        "keys revoke": [*FLASK, "keys", "revoke", f"bench-{round_}"],
         "tokens --help": [*FLASK, "tokens", "--help"],
         "tokens validate small.json": [*FLASK, "tokens", "validate", str(small)],
     }
@@ -71,12 +77,12 @@ def measure(rounds: int) -> list[dict[str, float | str]]:
         small = Path(url.removeprefix("sqlite:///")).with_suffix(".small.tokens.json")
         small.write_text(json.dumps(SMALL_FILE), encoding="utf-8")
         try:
-            argvs = commands(small)
             env = env_for(url)
-            times: dict[str, list[float]] = {name: [] for name in argvs}
-            cpus: dict[str, list[float]] = {name: [] for name in argvs}
-            for _ in range(rounds):  # interleaved: every round sees the same machine load
-                for name, argv in argvs.items():
+            names = list(commands(small, 0))
+            times: dict[str, list[float]] = {name: [] for name in names}
+            cpus: dict[str, list[float]] = {name: [] for name in names}
+            for round_ in range(rounds):  # interleaved: every round sees the same machine load
+                for name, argv in commands(small, round_).items():
                     wall, cpu = run_once(argv, env)
                     times[name].append(wall)
                     cpus[name].append(cpu)

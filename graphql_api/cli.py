@@ -496,12 +496,11 @@ keys_cli = AppGroup("keys", help="API keys: create, list, revoke.")
 def create_key_command(name: str, scope: str) -> None:
     """Create a key and print it once: it cannot be shown again."""
     check_schema()
-    session = db.get_session()
     try:
-        key = auth.create_key(session, name, scope)
+        with db.get_engine().begin() as connection:  # Core: the keys need no ORM
+            key = auth.create_key(connection, name, scope)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    session.commit()
     click.echo(key)
     click.echo(f"Key {name!r} ({scope}) created. Store it now: it is not shown again.", err=True)
 
@@ -511,17 +510,19 @@ def create_key_command(name: str, scope: str) -> None:
 def revoke_key_command(name: str) -> None:
     """Revoke the key called NAME: requests with it are refused from now on."""
     check_schema()
-    session = db.get_session()
-    if not auth.revoke_key(session, name):
+    with db.get_engine().begin() as connection:
+        revoked = auth.revoke_key(connection, name)
+    if not revoked:
         raise click.ClickException(f"no active key named {name!r}")
-    session.commit()
     click.echo(f"Key {name!r} revoked.")
 
 
 @keys_cli.command("list")
 def list_keys_command() -> None:
     """Name, scope, creation time and state of every key (never the secret)."""
-    for key in auth.list_keys(db.get_session()):
+    with db.get_engine().connect() as connection:
+        keys = auth.list_keys(connection)
+    for key in keys:
         state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
         click.echo(f"{key.name}\t{key.scope}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t{state}")
 

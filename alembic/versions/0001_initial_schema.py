@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-21
 
-Constraint and index names follow graphql_api.store.models.NAMING_CONVENTION. JSON columns are the
+Constraint and index names follow graphql_api.store.tables.NAMING_CONVENTION. JSON columns are the
 generic JSON type (``json`` on PostgreSQL, not ``jsonb``) so that key order is kept.
 """
 

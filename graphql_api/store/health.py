@@ -6,7 +6,6 @@ GraphQL error masking (:mod:`graphql_api.schema`), which answers ``DATABASE_UNAV
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import text
@@ -16,9 +15,6 @@ from .db import DatabaseNotWritableError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-
-#: The Alembic folder (``alembic/`` at the top of the project).
-ALEMBIC_DIR: Final = Path(__file__).resolve().parents[2] / "alembic"
 
 
 def ping(engine: Engine) -> None:
@@ -31,16 +27,30 @@ def ping(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-def migration_state(engine: Engine) -> tuple[str | None, str | None]:
-    """(the database's Alembic revision or None, the code's head revision)."""
-    # Imported here: Alembic is slow to import and the CLI should start fast.
-    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
-    from alembic.script import ScriptDirectory  # noqa: PLC0415
+#: The Alembic head revision this code needs (the newest file of ``alembic/versions``).
+#: Kept here so the start-up check needs no Alembic import (CLI start-up, issue 17);
+#: ``tests/db/test_migrations.py`` checks it equals Alembic's own head.
+HEAD_REVISION: Final = "0019"
 
-    head = ScriptDirectory(str(ALEMBIC_DIR)).get_current_head()
+#: Alembic's table of the applied revision (its default name).
+VERSION_TABLE: Final = "alembic_version"
+
+
+def migration_state(engine: Engine) -> tuple[str | None, str]:
+    """(the database's Alembic revision or None, the code's head :data:`HEAD_REVISION`).
+
+    None when the database has no Alembic table (made by ``create_all``, or empty).
+
+    Raises:
+        sqlalchemy.exc.DBAPIError: the database cannot be reached.
+    """
+    from sqlalchemy import inspect  # noqa: PLC0415 - with the engine
+
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    return current, head
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None, HEAD_REVISION
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return current, HEAD_REVISION
 
 
 def is_unavailable(error: BaseException) -> bool:

@@ -12,68 +12,29 @@ SQL ``NULL`` (``none_as_null=True``), never as JSON ``null``.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Final
+from datetime import date, datetime
+from typing import Any, Final
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
-    DateTime,
     ForeignKey,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
 from graphql_api.store import notify
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Dialect
-
-#: Constraint names Alembic can rely on (the same on SQLite and PostgreSQL).
-NAMING_CONVENTION: Final = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class TZDateTime(TypeDecorator[datetime]):
-    """A timezone-aware ``DateTime`` that always returns aware UTC datetimes.
-
-    PostgreSQL stores ``timestamp with time zone``; SQLite stores naive text, which is UTC
-    (``CURRENT_TIMESTAMP``) and gets ``tzinfo=UTC`` back on load. Naive datetimes bound as
-    parameters are taken to be UTC.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Convert an aware datetime to UTC (naive on SQLite, which has no time zones)."""
-        if value is None:
-            return None
-        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Attach UTC to naive values read back (SQLite)."""
-        if value is None or value.tzinfo is not None:
-            return value
-        return value.replace(tzinfo=UTC)
+from graphql_api.store.tables import TZDateTime, api_key, metadata
 
 
 class Base(DeclarativeBase):
-    """Declarative base of every model; its metadata carries :data:`NAMING_CONVENTION`."""
+    """Declarative base of every model, on :data:`.tables.metadata` (its naming convention)."""
 
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    metadata = metadata
 
 
 #: SQL of the check that a layered row belongs to exactly one layer (a set or a theme).
@@ -325,16 +286,16 @@ class ApiKey(Base):
     (each includes the ones before it). A revoked key stays, for the change log's names.
     """
 
-    __tablename__ = "api_key"
+    __table__ = api_key  # a Core table (:mod:`.tables`): the ``keys`` CLI needs no ORM
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    prefix: Mapped[str] = mapped_column(String(16), unique=True)
-    salt: Mapped[str] = mapped_column(String(64))  # hex
-    secret_hash: Mapped[str] = mapped_column(String(64))  # hex sha256(salt + secret)
-    scope: Mapped[str] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(TZDateTime(), server_default=func.now())
-    revoked_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    id: Mapped[int]
+    name: Mapped[str]
+    prefix: Mapped[str]
+    salt: Mapped[str]  # hex
+    secret_hash: Mapped[str]  # hex sha256(salt + secret)
+    scope: Mapped[str]
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 class TokenUsage(Base):

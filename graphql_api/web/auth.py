@@ -26,9 +26,10 @@ from ..errors import ApiError, ErrorCode
 from ..store import db
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
-    from ..store.models import ApiKey
+    from ..store.api_keys import ListedKey
 
 SCOPES = ("read", "write", "admin")
 KEY_PREFIX = "tk_"
@@ -60,7 +61,7 @@ def _digest(salt: str, secret: str) -> str:
     return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
 
 
-def create_key(session: Session, name: str, scope: str) -> str:
+def create_key(session: Session | Connection, name: str, scope: str) -> str:
     """Store a new key and return its full text (the only time it is available).
 
     Raises:
@@ -68,7 +69,7 @@ def create_key(session: Session, name: str, scope: str) -> str:
     """
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {scope!r}")
-    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+    from ..store import api_keys  # noqa: PLC0415 - lazy: SQLAlchemy (`--help` start-up)
 
     if api_keys.name_taken(session, name):
         raise ValueError(f"a key named {name!r} exists already")
@@ -79,16 +80,19 @@ def create_key(session: Session, name: str, scope: str) -> str:
     return f"{KEY_PREFIX}{prefix}_{secret}"
 
 
-def revoke_key(session: Session, name: str) -> bool:
+def revoke_key(session: Session | Connection, name: str) -> bool:
     """Revoke the key called ``name``; False when there is no such active key."""
-    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+    from ..store import api_keys  # noqa: PLC0415 - lazy: SQLAlchemy (`--help` start-up)
 
     return api_keys.revoke(session, name)
 
 
-def list_keys(session: Session) -> list[ApiKey]:
-    """Every key, oldest first (secrets are not stored, so none is shown)."""
-    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+def list_keys(session: Session | Connection) -> list[ListedKey]:
+    """``(name, scope, created_at, revoked_at)`` of every key, oldest first.
+
+    Secrets are not stored, so none is shown.
+    """
+    from ..store import api_keys  # noqa: PLC0415 - lazy: SQLAlchemy (`--help` start-up)
 
     return api_keys.every_key(session)
 
@@ -103,7 +107,7 @@ def verify(session: Session, token: str) -> Principal:
     prefix, _, secret = body.partition("_")
     if not token.startswith(KEY_PREFIX) or not prefix or not secret:
         raise AuthError("malformed API key")
-    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+    from ..store import api_keys  # noqa: PLC0415 - lazy: SQLAlchemy (`--help` start-up)
 
     row = api_keys.by_prefix(session, prefix)
     expected = row.secret_hash if row else "0" * 64
@@ -124,7 +128,7 @@ def active_tokens(session: Session, tokens: set[str]) -> set[str]:
     prefixes = {p for p, _, s in parts.values() if p and s}
     if not prefixes:
         return set()
-    from ..store import api_keys  # noqa: PLC0415 - lazy: the ORM models (CLI start-up)
+    from ..store import api_keys  # noqa: PLC0415 - lazy: SQLAlchemy (`--help` start-up)
 
     valid = set(api_keys.active_by_prefixes(session, prefixes))
     return {

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm import Session, selectinload
 
-from graphql_api.store import db
+from graphql_api.store import db, health
 from graphql_api.store.db import make_engine
 from graphql_api.store.models import (
     Alias,
@@ -118,11 +118,24 @@ def test_upgrade_head_creates_every_table_at_head(migrated: Engine) -> None:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with migrated.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head
+    assert health.migration_state(migrated) == (head, head)
+
+
+def test_a_database_without_alembic_table_has_no_revision(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
+    try:
+        assert health.migration_state(engine) == (None, health.HEAD_REVISION)
+        run_alembic(engine, command.upgrade, "0005")
+        assert health.migration_state(engine) == ("0005", health.HEAD_REVISION)
+    finally:
+        engine.dispose()
 
 
 def test_migrations_form_one_chain() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert len(script.get_heads()) == 1
+    # the start-up check compares the database with this constant (no Alembic import)
+    assert script.get_current_head() == health.HEAD_REVISION
     bases = [r for r in script.walk_revisions() if r.down_revision is None]
     assert len(bases) == 1
 

@@ -3,8 +3,9 @@
 
 Under the ``flask`` command the app sets its web part (GraphQL schema, views) up on the first
 request; ``--help`` never imports Strawberry, Alembic, the DTCG resolver, SQLAlchemy or the
-models; ``keys list`` imports SQLAlchemy (core and ORM) and the models only; ``tokens
-validate`` imports the resolver but neither Strawberry nor SQLAlchemy.
+models; ``keys list``, ``keys create`` and ``keys revoke`` import SQLAlchemy's core only
+(not the ORM, the models or Alembic); ``tokens validate`` imports the resolver but neither
+Strawberry nor SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ main()
 """
 
 
-def loaded(args: list[str], database_url: str) -> set[str]:
-    """The heavy modules a ``flask --app app ARGS`` process had imported when it ended."""
+def loaded(args: list[str], database_url: str, returncode: int = 0) -> set[str]:
+    """The heavy modules a ``flask --app app ARGS`` process had imported when it ended.
+
+    The process must end with ``returncode``.
+    """
     proc = subprocess.run(
         [sys.executable, "-c", PROBE.format(heavy=HEAVY, args=args)],
         cwd=ROOT,
@@ -60,7 +64,7 @@ def loaded(args: list[str], database_url: str) -> set[str]:
         text=True,
         check=False,
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == returncode, proc.stderr
     line = next(x for x in proc.stderr.splitlines() if x.startswith("LOADED:"))
     return {m for m in line.removeprefix("LOADED:").split(",") if m}
 
@@ -79,8 +83,19 @@ def test_help_imports_nothing_heavy(sqlite_url: str, args: list[str]) -> None:
     assert loaded(args, sqlite_url) == set()
 
 
-def test_keys_list_imports_sqlalchemy_and_nothing_else_heavy(sqlite_url: str) -> None:
-    assert loaded(["keys", "list"], sqlite_url) == DATABASE
+@pytest.mark.parametrize(
+    ("args", "returncode"),
+    [
+        (["keys", "list"], 0),
+        (["keys", "create", "--name", "ci"], 0),
+        (["keys", "revoke", "nobody"], 1),  # "no active key named 'nobody'"
+    ],
+    ids=["list", "create", "revoke"],
+)
+def test_keys_commands_import_sqlalchemy_core_and_nothing_else_heavy(
+    sqlite_url: str, args: list[str], returncode: int
+) -> None:
+    assert loaded(args, sqlite_url, returncode) == {"sqlalchemy"}
 
 
 def test_validate_imports_the_engine_but_neither_graphql_nor_sqlalchemy(sqlite_url: str) -> None:

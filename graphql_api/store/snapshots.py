@@ -25,7 +25,7 @@ from ..dtcg.resolver import ResolverDocument, normalise_input
 from . import carry, release_format, repository
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Collection, Iterable, Iterator, Mapping
 
     from sqlalchemy.orm import Session
 
@@ -285,19 +285,19 @@ class SnapshotStore:
             ("theme", c.id) for m in catalog.modifiers.values() for c in m.contexts
         ]
         loaded: list[Document] | None = None
-        previous: tuple[Snapshot, list[Document]] | None = None
+        bases = _Bases(_bases_kept(c for c, _default in catalog.modifier_contexts().values()))
         for theme in selections:
             selection = normalise_input(catalog.modifier_contexts(), theme)
             key = (revision, tuple(sorted(selection.items())))
             with self._lock:
                 cached = self._snapshots.get(key)
-            if loaded is None and (cached is None or previous is None):
+            if loaded is None and (cached is None or not bases):
                 loaded, _ids = repository.load_layers(session, all_ids)
             by_id = dict(zip(all_ids, loaded or [], strict=False))
             docs = [by_id[k] for k in catalog.layer_ids(selection)]
-            snap = cached or _derived(previous, docs, revision, selection, catalog)
+            snap = cached or _derived(bases.closest(docs), docs, revision, selection, catalog)
             self.counts["swept"] += 1
-            previous = (snap, docs)
+            bases.add(snap, docs)
             yield snap
 
     def sweep_release(
@@ -316,7 +316,7 @@ class SnapshotStore:
         """
         doc, doc_key, revision = self._release_document(session, name)
         contexts = {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()}
-        previous: tuple[Snapshot, list[Document]] | None = None
+        bases = _Bases(_bases_kept(c for c, _default in contexts.values()))
         for theme in selections:
             selection = normalise_input(contexts, theme)
             with self._lock:
@@ -324,10 +324,10 @@ class SnapshotStore:
             docs = doc.layers(selection)
             snap = cached
             if snap is None:
-                snap = _derived(previous, docs, revision, selection, None)
+                snap = _derived(bases.closest(docs), docs, revision, selection, None)
                 snap.memo["release"] = name  # what the GraphQL layer's global IDs name
             self.counts["swept"] += 1
-            previous = (snap, docs)
+            bases.add(snap, docs)
             yield snap
 
     def release(
@@ -437,6 +437,50 @@ class SnapshotStore:
             self._catalog = None
             self._release_docs.clear()
             self._release_snaps.clear()
+
+
+def _bases_kept(contexts: Iterable[Collection[str]]) -> int:
+    """How many recent snapshots a sweep keeps to derive the next from.
+
+    One more than the largest modifier's contexts: in the product order of
+    :func:`~graphql_api.dtcg.validate.combinations`, the selection that differs from the
+    next one in a single slower-varying modifier is at most that many steps back.
+    """
+    return 1 + max((len(c) for c in contexts), default=1)
+
+
+class _Bases:
+    """The last few snapshots of a sweep, each with its layers, to derive the next from.
+
+    :meth:`closest` picks the one whose layers differ least from the next selection's
+    (counted in tokens of the layers that differ): deriving (coarse, light) from
+    (fine, light) re-resolves what the small ``pointer`` layers change, where the previous
+    combination, (fine, dark-high-contrast), would re-resolve a whole theme file.
+    """
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.items: list[tuple[Snapshot, list[Document]]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def add(self, snap: Snapshot, docs: list[Document]) -> None:
+        """Remember a swept snapshot (the oldest goes past :attr:`keep`)."""
+        self.items.append((snap, docs))
+        if len(self.items) > self.keep:
+            del self.items[0]
+
+    def closest(self, docs: list[Document]) -> tuple[Snapshot, list[Document]] | None:
+        """The remembered snapshot whose layers differ least from ``docs`` (newest on ties)."""
+        best: tuple[Snapshot, list[Document]] | None = None
+        best_cost = -1
+        for snap, old in reversed(self.items):
+            cost = sum(len(d.tokens) for d in old if not any(d is e for e in docs))
+            cost += sum(len(d.tokens) for d in docs if not any(d is e for e in old))
+            if best is None or cost < best_cost:
+                best, best_cost = (snap, old), cost
+        return best
 
 
 def _derived(

@@ -26,7 +26,9 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+import orjson
 from flask import Flask, Response, current_app, g, has_request_context, request
+from flask.logging import default_handler
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ErrorCode
@@ -66,20 +68,30 @@ def _start() -> None:
 
 
 def _finish(response: Response) -> Response:
-    response.headers["X-Request-Id"] = request_id()
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers.setdefault("Content-Security-Policy", DATA_CSP)
-    line = {
-        "id": request_id(),
-        "method": request.method,
-        "path": request.path,
-        "operation": g.get("operation_name"),
-        "status": response.status_code,
-        "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-        "sql": g.get("sql_count", 0),
-    }
-    ACCESS_LOG.info(json.dumps(line))
+    """Security headers and the request id on every response, then the access line.
+
+    On every request, cache hits included: the line is built only when it is logged.
+    """
+    state = vars(g)  # one context lookup, not one per attribute
+    rid = str(state.get("request_id", ""))
+    headers = response.headers
+    headers["X-Request-Id"] = rid
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    if "Content-Security-Policy" not in headers:
+        headers["Content-Security-Policy"] = DATA_CSP
+    if ACCESS_LOG.isEnabledFor(logging.INFO):
+        now = time.perf_counter()
+        line = {
+            "id": rid,
+            "method": request.method,
+            "path": request.path,
+            "operation": state.get("operation_name"),
+            "status": response.status_code,
+            "ms": round((now - state.get("started", now)) * 1000, 2),
+            "sql": state.get("sql_count", 0),
+        }
+        ACCESS_LOG.info(orjson.dumps(line).decode())
     return response
 
 
@@ -237,15 +249,24 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """Ignored: the stream is always the current ``sys.stderr``."""
 
 
+def _not_an_access_line(record: logging.LogRecord) -> bool:
+    """Filter of Flask's default handler: access lines are written by :class:`StderrHandler`."""
+    return record.name != ACCESS_LOG.name
+
+
 def configure_access_log(enabled: bool) -> None:
     """Send ``graphql_api.access`` to stderr at INFO, once per process (``ACCESS_LOG``).
 
     uvicorn and gunicorn configure their own loggers only: without this the lines the
     README documents were dropped (no handler, level WARNING inherited from the root).
-    Records still propagate, so a host's own logging configuration sees them too.
+    Records still propagate, so a host's own logging configuration sees them too; Flask's
+    default handler, which Flask puts on the app's logger (``graphql_api``, the access
+    logger's parent), skips them: each line was written twice to stderr, the second time
+    with a timestamp prefix.
     """
     if not enabled:
         return
+    default_handler.addFilter(_not_an_access_line)  # once: addFilter ignores a repeat
     if not any(isinstance(h, StderrHandler) for h in ACCESS_LOG.handlers):
         ACCESS_LOG.addHandler(StderrHandler())
     if ACCESS_LOG.level == logging.NOTSET or ACCESS_LOG.level > logging.INFO:

@@ -24,6 +24,7 @@ from flask import Flask, Request, Response, current_app, g, request
 
 from ..errors import ApiError, ErrorCode
 from ..store import db
+from .request_headers import header
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -157,7 +158,7 @@ def principal_of(req: Request) -> Principal | None:
     Raises:
         AuthError: the header is there but not a valid key.
     """
-    token = bearer_token(req.headers.get("Authorization"))
+    token = bearer_token(header(req, "Authorization"))
     return verify(db.get_session(), token) if token else None
 
 

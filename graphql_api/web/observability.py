@@ -33,6 +33,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ErrorCode
 from ..store import db
+from .request_headers import header
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -61,10 +62,12 @@ def json_error(message: str, code: str, status: int, **headers: str) -> Response
 
 
 def _start() -> None:
-    incoming = request.headers.get("X-Request-Id", "")
-    g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-    g.started = time.perf_counter()
-    g.sql_count = 0
+    incoming = header(request, "X-Request-Id") or ""
+    vars(g).update(  # one context lookup, not one per attribute
+        request_id=incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex,
+        started=time.perf_counter(),
+        sql_count=0,
+    )
 
 
 def _finish(response: Response) -> Response:
@@ -91,7 +94,11 @@ def _finish(response: Response) -> Response:
             "ms": round((now - state.get("started", now)) * 1000, 2),
             "sql": state.get("sql_count", 0),
         }
-        ACCESS_LOG.info(orjson.dumps(line).decode())
+        text = orjson.dumps(line).decode()
+        # Logger.info would walk the stack for the caller first: a fifth of the line's cost.
+        ACCESS_LOG.handle(
+            ACCESS_LOG.makeRecord(ACCESS_LOG.name, logging.INFO, __file__, 0, text, (), None)
+        )
     return response
 
 

@@ -32,7 +32,7 @@ from ..store.revision_clock import Stamp, revision_clock
 from ..store.snapshots import snapshot_store
 from . import persisted_queries, request_body
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
-from .request_headers import header
+from .request_headers import current_app_object, header
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -217,7 +217,7 @@ def answer_seen(request: Request) -> Response | None:
     not seen before, an unknown revision or a response not in the cache. The request's
     ``Content-Type`` must have been checked (the view refuses anything but JSON first).
     """
-    app = current_app
+    app = current_app_object()
     raw = raw_digest(request)
     base_key = seen_requests(app).get(raw) if raw is not None else None
     if base_key is None:
@@ -227,7 +227,8 @@ def answer_seen(request: Request) -> Response | None:
         return None
     revision, written = known
     key = stamped(base_key, written)
-    return _from_cache(request, revision, key, etag(revision, key), request.method == "GET")
+    is_get = request.method == "GET"
+    return _from_cache(request, revision, key, etag(revision, key), is_get, app=app)
 
 
 def prepare(request: Request) -> Prepared | Response | None:
@@ -312,37 +313,40 @@ def _prepared(
 
 def _answer_cached(request: Request, prepared: Prepared) -> Response | None:
     """:func:`_from_cache` for ``prepared``."""
-    return _from_cache(request, prepared.revision, prepared.key, prepared.tag, prepared.is_get)
+    return _from_cache(
+        request, prepared.revision, prepared.key, prepared.tag, prepared.is_get, app=current_app
+    )
 
 
 def _from_cache(
-    request: Request, revision: int, key: str, tag: str, is_get: bool
+    request: Request, revision: int, key: str, tag: str, is_get: bool, *, app: Flask
 ) -> Response | None:
     """304 or the cached bytes of request ``key`` at ``revision``; None when execution is needed.
 
     ``tag``: its ETag; ``is_get``: whether it came by GET (only those get 304 and ETags).
     """
     if is_get and etag_matches(header(request, "If-None-Match"), tag):
-        usage.replay(revision, key, request.headers)  # what it read, counted as if it ran
-        return Response(status=304, headers=_cache_headers(tag, is_get=True))
-    body = response_cache().get(revision, key)
+        usage.replay(revision, key, request.headers, app)  # what it read, counted as if it ran
+        return Response(status=304, headers=_cache_headers(tag, is_get=True, app=app))
+    body = response_cache(app).get(revision, key)
     if body is not None:
-        usage.replay(revision, key, request.headers)
-        headers = _cache_headers(tag, is_get=is_get)
+        usage.replay(revision, key, request.headers, app)
+        headers = _cache_headers(tag, is_get=is_get, app=app)
         return Response(body, status=200, mimetype=GRAPHQL_JSON, headers=headers)
     return None
 
 
-def _cache_headers(tag: str, *, is_get: bool) -> dict[str, str]:
+def _cache_headers(tag: str, *, is_get: bool, app: Flask | None = None) -> dict[str, str]:
     """``ETag``, ``Cache-Control`` and ``Vary`` of a cacheable GET response (``tag``: its ETag).
 
     One ETag serves both media types (``application/json``,
     ``application/graphql-response+json``), so the response varies on ``Accept``; when
     reads need a key, shared caches must not keep it (``private``, ``Vary: Authorization``).
+    ``app``: default the current one.
     """
     if not is_get:
         return {}
-    config = current_app.config
+    config = (app or current_app).config
     keyed = bool(config["READ_REQUIRES_KEY"])
     return {
         "ETag": tag,

@@ -33,7 +33,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ErrorCode
 from ..store import db
-from .request_headers import header
+from .request_headers import current_request, header
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -78,17 +78,25 @@ def _finish(response: Response) -> Response:
     state = vars(g)  # one context lookup, not one per attribute
     rid = str(state.get("request_id", ""))
     headers = response.headers
-    headers["X-Request-Id"] = rid
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
-    if "Content-Security-Policy" not in headers:
-        headers["Content-Security-Policy"] = DATA_CSP
+    present = {name.lower() for name, _ in headers}  # one scan, not one per header set
+    for name, value in (
+        ("X-Request-Id", rid),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+    ):
+        if name.lower() in present:
+            headers[name] = value
+        else:
+            headers.add(name, value)
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", DATA_CSP)
     if ACCESS_LOG.isEnabledFor(logging.INFO):
         now = time.perf_counter()
+        req = current_request()
         line = {
             "id": rid,
-            "method": request.method,
-            "path": request.path,
+            "method": req.method,
+            "path": req.path,
             "operation": state.get("operation_name"),
             "status": response.status_code,
             "ms": round((now - state.get("started", now)) * 1000, 2),

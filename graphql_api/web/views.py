@@ -40,7 +40,7 @@ from . import (
     request_body,
 )
 from .graphiql import create_blueprint, render_graphiql_page
-from .request_headers import header
+from .request_headers import current_request, header
 
 EXAMPLE_QUERY = """\
 # Design tokens resolved per theme. Press ▶.
@@ -150,14 +150,14 @@ def wants_graphql_response_json(req: Request) -> bool:
     return accept.quality(GRAPHQL_RESPONSE_JSON) >= json_quality
 
 
-def negotiate(response: Response) -> Response:
+def negotiate(response: Response, req: Request | None = None) -> Response:
     """Serve ``application/graphql-response+json`` to clients that ask for it.
 
     With that media type a request error (a document that does not parse or validate:
     ``data`` null and no error with a ``path``) is 400 (GraphQL over HTTP §6.4.2); with
     ``application/json`` it stays 200, as the spec requires for that media type.
     """
-    if not wants_graphql_response_json(request) or response.mimetype != "application/json":
+    if not wants_graphql_response_json(req or request) or response.mimetype != "application/json":
         return response
     response.mimetype = GRAPHQL_RESPONSE_JSON
     if response.status_code == HTTPStatus.OK:
@@ -478,12 +478,13 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         A 405 names the method that is allowed (RFC 9110 §15.5.6).
         """
         self.parse_memo = ParseMemo()
-        refused = _content_type_refusal(request)
+        req = current_request()
+        refused = _content_type_refusal(req)
         if refused is not None:
             return refused
-        seen = graphql_http.answer_seen(request)  # the same bytes read before: no reading
+        seen = graphql_http.answer_seen(req)  # the same bytes read before: no reading
         if seen is not None:
-            return negotiate(seen)
+            return negotiate(seen, req)
         refused = _json_refusal(request) or _batch_refusal(request)
         if refused is not None:
             return refused

@@ -67,7 +67,7 @@ class TokenServer(Flask):
         if (
             isinstance(target, FunctionType)
             and not target.__code__.co_flags & CO_COROUTINE
-            and getattr(target, "_is_coroutine_marker", None) is None
+            and "_is_coroutine_marker" not in target.__dict__
         ):
             return func
         return super().ensure_sync(func)

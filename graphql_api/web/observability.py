@@ -263,6 +263,21 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def stream(self, _value: Any) -> None:
         """Ignored: the stream is always the current ``sys.stderr``."""
 
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the formatted record and a newline to ``sys.stderr``, and flush it.
+
+        ``StreamHandler.emit`` without reading :attr:`stream` three times and taking the
+        handler's lock a second time to flush (every request writes a line).
+        """
+        try:
+            stream = sys.stderr
+            stream.write(self.format(record) + self.terminator)
+            stream.flush()
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - logging's convention: report, never raise
+            self.handleError(record)
+
 
 def _not_an_access_line(record: logging.LogRecord) -> bool:
     """Filter of Flask's default handler: access lines are written by :class:`StderrHandler`."""

@@ -168,13 +168,15 @@ def finish(
     state.store.record_reads(reads, client)
 
 
-def replay(revision: int, key: str, headers: Headers | Mapping[str, str]) -> None:
+def replay(
+    revision: int, key: str, headers: Headers | Mapping[str, str], app: Flask | None = None
+) -> None:
     """Record a request answered without execution (cached body or 304) as if it ran.
 
     Nothing is recorded when this process never executed that request at that revision
-    (e.g. another worker did, or its entry was evicted).
+    (e.g. another worker did, or its entry was evicted). ``app``: default the current one.
     """
-    state = get_state()
+    state = get_state(app)
     if not state.enabled:
         return
     entry = state.store.memo.get(revision, key)

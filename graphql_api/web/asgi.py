@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
-import logging
 import time
 import uuid
 from http import HTTPStatus
@@ -37,7 +35,7 @@ from .body_limit import BodyLimit
 from .cors import origin_pattern
 from .events import EventsApp
 from .key_watch import Gate, KeyWatch, refusal_response
-from .observability import REQUEST_ID
+from .observability import REQUEST_ID, write_access_line
 from .subscriptions import SUBSCRIPTION_QUERY, SubscriptionApp, may_subscribe, subscription_query
 
 if TYPE_CHECKING:
@@ -47,7 +45,6 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-ACCESS_LOG = logging.getLogger("graphql_api.access")  # the Flask requests' logger too
 ALLOWED_HEADERS = [
     "Authorization",
     "Content-Type",
@@ -124,7 +121,7 @@ async def logged(transport: str, app: ASGIApp, scope: Scope, receive: Receive, s
             "status": int(status),
             "ms": round((time.perf_counter() - started) * 1000, 2),
         }
-        ACCESS_LOG.info(json.dumps(line))
+        write_access_line(line)
 
 
 class Router:

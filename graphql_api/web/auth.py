@@ -24,6 +24,7 @@ from flask import Flask, Request, Response, current_app, g, request
 
 from ..errors import ApiError, ErrorCode
 from ..store import db
+from .request_headers import current_request, header
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -161,7 +162,7 @@ def principal_of(req: Request) -> Principal | None:
     Raises:
         AuthError: the header is there but not a valid key.
     """
-    token = bearer_token(req.headers.get("Authorization"))
+    token = bearer_token(header(req, "Authorization"))
     return verify(db.get_session(), token) if token else None
 
 
@@ -213,10 +214,11 @@ def _refusal(error: AuthError) -> Response:
 
 
 def _authenticate() -> Response | None:
-    if request.endpoint not in PROTECTED_ENDPOINTS or request.method == "OPTIONS":
+    req = current_request()
+    if req.endpoint not in PROTECTED_ENDPOINTS or req.method == "OPTIONS":
         return None  # a CORS preflight carries no credentials
     try:
-        g.principal = principal_of(request)
+        g.principal = principal_of(req)
         if current_app.config["READ_REQUIRES_KEY"] and not _is_ide_page():
             require("read")
     except AuthError as error:

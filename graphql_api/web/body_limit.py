@@ -10,16 +10,14 @@ for a chunked body; the rest is never read (``Connection: close``).
 from __future__ import annotations
 
 import json
-import logging
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from ..errors import ErrorCode
+from .observability import write_access_line
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-ACCESS_LOG: Final = logging.getLogger("graphql_api.access")
 
 
 class BodyTooLargeError(Exception):
@@ -97,4 +95,4 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
         status = int(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         line = {"method": scope.get("method"), "path": scope.get("path", ""), "status": status}
-        ACCESS_LOG.info(json.dumps(line))
+        write_access_line(line)

@@ -12,8 +12,9 @@ in production. Applies to ``/graphql`` and the exports; ``Authorization``,
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
+from flask import Response, request
 from flask_cors import CORS
 
 if TYPE_CHECKING:
@@ -88,3 +89,25 @@ def init_app(app: Flask) -> None:
         max_age=600,
         supports_credentials=False,
     )
+    if not any(isinstance(origin, str) for origin in allowed):
+        _skip_without_origin(app)
+
+
+def _skip_without_origin(app: Flask) -> None:
+    """Run flask-cors's after-request hook only for requests that send ``Origin``.
+
+    With regular expressions only (the default), flask-cors adds no header to a request
+    without ``Origin`` (it would name literal origins or ``*`` to it); deciding that
+    cost ~8 µs on every request, cache hits included.
+    """
+    hooks = app.after_request_funcs[None]
+    hook = hooks[-1] if hooks else None
+    if hook is None or hook.__name__ != "cors_after_request":  # not flask-cors's: keep it
+        return
+
+    def cors_after_request(response: Response) -> Response:
+        if "HTTP_ORIGIN" not in request.environ:
+            return response
+        return cast("Response", hook(response))
+
+    hooks[-1] = cors_after_request

@@ -10,12 +10,15 @@ query's bytes and sets ``ETag``/``Cache-Control`` on GET responses.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import orjson
-from flask import Request, Response, current_app
+from flask import Flask, Request, Response, current_app
 from graphql import GraphQLError, parse, validate
 from strawberry.http import GraphQLRequestData
 
@@ -29,11 +32,14 @@ from ..store.revision_clock import Stamp, revision_clock
 from ..store.snapshots import snapshot_store
 from . import persisted_queries, request_body
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
+from .request_headers import current_app_object, header
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 GRAPHQL_JSON = "application/json"
+#: Key of the app's :class:`SeenRequests` in ``app.extensions``.
+SEEN_KEY: Final = "tokens_seen_requests"
 
 
 @dataclass(slots=True)
@@ -142,6 +148,89 @@ def _read_or_refuse(request: Request) -> dict[str, Any] | Response | None:
     return parameter_refusal(raw) or raw
 
 
+class SeenRequests:
+    """Request keys of plain requests already read, by a digest of their bytes (an LRU).
+
+    A request is read the same way whenever its bytes are the same: a POST's body (its
+    ``Content-Type`` is checked on each request), a GET's query string. What
+    :func:`prepare` computes from them (the JSON decoded, the nesting checked, the
+    parameters checked, :func:`~.http_cache.request_key`) is kept here as the request key,
+    so :func:`answer_seen` answers a repeated request from the caches without reading it
+    again. Only plain documents are kept (no persisted-query hash, mode not
+    ``allowlist``): nothing else decides how they are answered. Keyed by SHA-256 of the
+    bytes, so an entry costs the same whatever the request's size. Thread-safe.
+    """
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self.max_entries = max(1, max_entries)
+        self._lock = threading.Lock()
+        self._keys: OrderedDict[bytes, str] = OrderedDict()
+
+    def get(self, raw: bytes) -> str | None:
+        """The request key of the request whose bytes digest to ``raw``, or None."""
+        with self._lock:
+            key = self._keys.get(raw)
+            if key is not None:
+                self._keys.move_to_end(raw)
+            return key
+
+    def put(self, raw: bytes, key: str) -> None:
+        """Remember ``key`` for ``raw`` (the least recently used entry goes past the bound)."""
+        with self._lock:
+            self._keys[raw] = key
+            self._keys.move_to_end(raw)
+            if len(self._keys) > self.max_entries:
+                self._keys.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def init_app(app: Flask) -> None:
+    """Make the app's :class:`SeenRequests` (called when the view is mounted)."""
+    app.extensions[SEEN_KEY] = SeenRequests()
+
+
+def seen_requests(app: Flask) -> SeenRequests:
+    """The app's :class:`SeenRequests`."""
+    seen: SeenRequests = app.extensions[SEEN_KEY]
+    return seen
+
+
+def raw_digest(request: Request) -> bytes | None:
+    """SHA-256 of what a GET or POST request is read from (query string, body), tagged.
+
+    None for other methods.
+    """
+    if request.method == "GET":
+        return hashlib.sha256(b"GET?" + request.query_string).digest()
+    if request.method == "POST":
+        return hashlib.sha256(b"POST\n" + request.get_data(cache=True)).digest()
+    return None
+
+
+def answer_seen(request: Request) -> Response | None:
+    """304 or the cached bytes for a request :class:`SeenRequests` knows; else None.
+
+    Reads neither the request nor the database: its key comes from the bytes' digest, the
+    revision from the process's clock. None (read it with :func:`prepare`) for a request
+    not seen before, an unknown revision or a response not in the cache. The request's
+    ``Content-Type`` must have been checked (the view refuses anything but JSON first).
+    """
+    app = current_app_object()
+    raw = raw_digest(request)
+    base_key = seen_requests(app).get(raw) if raw is not None else None
+    if base_key is None:
+        return None
+    known = revision_clock(app).current()
+    if known is None:
+        return None
+    revision, written = known
+    key = stamped(base_key, written)
+    is_get = request.method == "GET"
+    return _from_cache(request, revision, key, etag(revision, key), is_get, app=app)
+
+
 def prepare(request: Request) -> Prepared | Response | None:
     """Answer from caches when possible; else say what Strawberry should execute.
 
@@ -166,14 +255,19 @@ def prepare(request: Request) -> Prepared | Response | None:
         outcome = persisted_queries.resolve_request(session, mode, query, extensions, apq_policy())
         if outcome.registered:
             session.commit()
+        plain = False
     else:  # a plain document in mode apq or off: nothing to look up or register
         outcome = persisted_queries.Outcome(query)
+        plain = True
     if outcome.error is not None:
         return _error_response(*outcome.error)
     if outcome.query is None:
         return None
     variables, op_name = raw.get("variables") or {}, raw.get("operationName")
     base_key = request_key(outcome.query, variables, op_name)
+    digest = raw_digest(request) if plain else None
+    if digest is not None:
+        seen_requests(current_app).put(digest, base_key)
     data = GraphQLRequestData(
         query=outcome.query,
         variables=variables or None,
@@ -182,13 +276,13 @@ def prepare(request: Request) -> Prepared | Response | None:
     )
     known = revision_clock(current_app).current()
     if known is not None:
-        answer = _from_cache(request, _prepared(data, known, base_key, request))
+        answer = _answer_cached(request, _prepared(data, known, base_key, request))
         if answer is not None:
             return answer
     stamp = read_stamp()
     prepared = _prepared(data, stamp, base_key, request)
     if stamp != known:
-        answer = _from_cache(request, prepared)
+        answer = _answer_cached(request, prepared)
         if answer is not None:
             return answer
     return prepared
@@ -217,32 +311,46 @@ def _prepared(
     return Prepared(data, revision, key, etag(revision, key), request.method == "GET")
 
 
-def _from_cache(request: Request, prepared: Prepared) -> Response | None:
-    """304 or the cached bytes for ``prepared``; None when execution is needed."""
-    revision, key = prepared.revision, prepared.key
-    if prepared.is_get and etag_matches(request.headers.get("If-None-Match"), prepared.tag):
-        usage.replay(revision, key, request.headers)  # what it read, counted as if it ran
-        return Response(status=304, headers=_cache_headers(prepared))
-    body = response_cache().get(revision, key)
+def _answer_cached(request: Request, prepared: Prepared) -> Response | None:
+    """:func:`_from_cache` for ``prepared``."""
+    return _from_cache(
+        request, prepared.revision, prepared.key, prepared.tag, prepared.is_get, app=current_app
+    )
+
+
+def _from_cache(
+    request: Request, revision: int, key: str, tag: str, is_get: bool, *, app: Flask
+) -> Response | None:
+    """304 or the cached bytes of request ``key`` at ``revision``; None when execution is needed.
+
+    ``tag``: its ETag; ``is_get``: whether it came by GET (only those get 304 and ETags).
+    """
+    if is_get and etag_matches(header(request, "If-None-Match"), tag):
+        usage.replay(revision, key, request.headers, app)  # what it read, counted as if it ran
+        return Response(status=304, headers=_cache_headers(tag, is_get=True, app=app))
+    body = response_cache(app).get(revision, key)
     if body is not None:
-        usage.replay(revision, key, request.headers)
-        return Response(body, status=200, mimetype=GRAPHQL_JSON, headers=_cache_headers(prepared))
+        usage.replay(revision, key, request.headers, app)
+        headers = _cache_headers(tag, is_get=is_get, app=app)
+        return Response(body, status=200, mimetype=GRAPHQL_JSON, headers=headers)
     return None
 
 
-def _cache_headers(prepared: Prepared) -> dict[str, str]:
-    """``ETag``, ``Cache-Control`` and ``Vary`` of a cacheable GET response.
+def _cache_headers(tag: str, *, is_get: bool, app: Flask | None = None) -> dict[str, str]:
+    """``ETag``, ``Cache-Control`` and ``Vary`` of a cacheable GET response (``tag``: its ETag).
 
     One ETag serves both media types (``application/json``,
     ``application/graphql-response+json``), so the response varies on ``Accept``; when
     reads need a key, shared caches must not keep it (``private``, ``Vary: Authorization``).
+    ``app``: default the current one.
     """
-    if not prepared.is_get:
+    if not is_get:
         return {}
-    keyed = bool(current_app.config["READ_REQUIRES_KEY"])
+    config = (app or current_app).config
+    keyed = bool(config["READ_REQUIRES_KEY"])
     return {
-        "ETag": prepared.tag,
-        "Cache-Control": cache_control(int(current_app.config["HTTP_MAX_AGE"]), private=keyed),
+        "ETag": tag,
+        "Cache-Control": cache_control(int(config["HTTP_MAX_AGE"]), private=keyed),
         "Vary": "Accept, Authorization" if keyed else "Accept",
     }
 
@@ -253,7 +361,7 @@ def finish(prepared: Prepared, response: Response, *, cacheable: bool) -> Respon
         return response
     if cacheable:
         response_cache().put(prepared.revision, prepared.key, response.get_data())
-        response.headers.update(_cache_headers(prepared))
+        response.headers.update(_cache_headers(prepared.tag, is_get=prepared.is_get))
     elif prepared.is_get:
         response.headers["Cache-Control"] = "no-store"
     return response

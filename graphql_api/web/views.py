@@ -40,6 +40,7 @@ from . import (
     request_body,
 )
 from .graphiql import create_blueprint, render_graphiql_page
+from .request_headers import current_request, header
 
 EXAMPLE_QUERY = """\
 # Design tokens resolved per theme. Press ▶.
@@ -139,6 +140,8 @@ def wants_graphql_response_json(req: Request) -> bool:
 
     GraphQL over HTTP §4.2; ``*/*`` or no Accept header keeps ``application/json``.
     """
+    if GRAPHQL_RESPONSE_JSON not in (header(req, "Accept") or "").lower():
+        return False  # not named in any case: no need to parse the header
     accept = req.accept_mimetypes
     named = {value for value, _quality in accept}
     if GRAPHQL_RESPONSE_JSON not in named:
@@ -147,14 +150,14 @@ def wants_graphql_response_json(req: Request) -> bool:
     return accept.quality(GRAPHQL_RESPONSE_JSON) >= json_quality
 
 
-def negotiate(response: Response) -> Response:
+def negotiate(response: Response, req: Request | None = None) -> Response:
     """Serve ``application/graphql-response+json`` to clients that ask for it.
 
     With that media type a request error (a document that does not parse or validate:
     ``data`` null and no error with a ``path``) is 400 (GraphQL over HTTP §6.4.2); with
     ``application/json`` it stays 200, as the spec requires for that media type.
     """
-    if response.mimetype != "application/json" or not wants_graphql_response_json(request):
+    if not wants_graphql_response_json(req or request) or response.mimetype != "application/json":
         return response
     response.mimetype = GRAPHQL_RESPONSE_JSON
     if response.status_code == HTTPStatus.OK:
@@ -475,9 +478,14 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         A 405 names the method that is allowed (RFC 9110 §15.5.6).
         """
         self.parse_memo = ParseMemo()
-        refused = (
-            _content_type_refusal(request) or _json_refusal(request) or _batch_refusal(request)
-        )
+        req = current_request()
+        refused = _content_type_refusal(req)
+        if refused is not None:
+            return refused
+        seen = graphql_http.answer_seen(req)  # the same bytes read before: no reading
+        if seen is not None:
+            return negotiate(seen, req)
+        refused = _json_refusal(request) or _batch_refusal(request)
         if refused is not None:
             return refused
         prepared = graphql_http.prepare(request)
@@ -537,6 +545,7 @@ def init_app(app: Flask) -> None:
     """Mount ``/graphql`` (POST and GET; GET runs queries only) and the GraphiQL assets."""
     view: Any = TokenGraphQLView.as_view("graphql", schema=schema, graphql_ide="graphiql")
     app.add_url_rule("/graphql", view_func=view, methods=["GET", "POST"])
+    graphql_http.init_app(app)
     app.register_error_handler(HTTPStatus.METHOD_NOT_ALLOWED, _method_not_allowed)
     app.register_blueprint(create_blueprint())
     app.register_blueprint(export_endpoints.create_blueprint())

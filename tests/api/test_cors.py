@@ -53,6 +53,25 @@ def test_origins_are_configurable(make_app: Callable[..., Flask]) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("setting", "named"),
+    [
+        pytest.param(None, None, id="default-patterns"),
+        pytest.param(r"https://.*\.example\.com", None, id="pattern"),
+        # flask-cors names literal origins even to a request without Origin
+        pytest.param("https://b.example, https://a.example", "https://a.example", id="literal"),
+        pytest.param("*", "*", id="wildcard"),
+    ],
+)
+def test_requests_without_origin(
+    make_app: Callable[..., Flask], setting: str | None, named: str | None
+) -> None:
+    app = make_app() if setting is None else make_app(CORS_ORIGINS=setting)
+    response = app.test_client().post("/graphql", json=QUERY)
+    assert response.status_code == 200
+    assert response.headers.get("Access-Control-Allow-Origin") == named
+
+
 def test_a_preflight_needs_no_key_even_when_reads_do(make_app: Callable[..., Flask]) -> None:
     client = make_app(READ_REQUIRES_KEY=True).test_client()
     pre = client.options("/graphql", headers={"Origin": "http://localhost:5173", **PREFLIGHT})

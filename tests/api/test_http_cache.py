@@ -23,6 +23,8 @@ from graphql_api.store.models import Revision
 from graphql_api.store.response_cache import RESPONSE_CACHE_KEY
 from graphql_api.store.revision_clock import revision_clock
 from graphql_api.store.snapshots import snapshot_store
+from graphql_api.web import request_body
+from graphql_api.web.graphql_http import SeenRequests, seen_requests
 from tests.helpers import (
     SMALL_EXAMPLE,
     assert_num_queries,
@@ -320,6 +322,59 @@ def test_repeated_post_is_served_from_the_response_cache(
     assert len(executions) == 1
     assert by_get.get_data() == first.get_data()
     assert "ETag" in by_get.headers
+
+
+def test_a_repeated_request_is_answered_without_reading_it_again(
+    small_example: Flask,
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    executions: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    decoded: list[str] = []
+    real_decode = request_body.decode
+
+    def counting_decode(data: bytes | str, what: str) -> Any:
+        decoded.append(what)
+        return real_decode(data, what)
+
+    monkeypatch.setattr(request_body, "decode", counting_decode)
+    first = post(client, PAGE, {"first": 5})
+    first_get = get(client, PAGE, {"first": 5})
+    assert (len(executions), len(decoded)) == (1, 2)  # the body, then the GET's variables
+    clock_caught_up(small_example, known=True)
+    again = post(client, PAGE, {"first": 5})
+    again_get = get(client, PAGE, {"first": 5}, if_none_match=first_get.headers["ETag"])
+    assert (len(executions), len(decoded)) == (1, 2)  # neither JSON was decoded again
+    assert again.get_data() == first.get_data()
+    assert again_get.status_code == 304
+    # The same bytes are still checked for what is not in them, and follow new revisions.
+    body = json.dumps({"query": PAGE, "variables": {"first": 5}})
+    assert client.post("/graphql", data=body, content_type="application/json").status_code == 200
+    refused = client.post("/graphql", data=body, content_type="text/plain")
+    assert refused.status_code == 415
+    import_tokens(runner, SMALL_EXAMPLE)  # a new revision
+    after = post(client, PAGE, {"first": 5})
+    assert len(executions) == 2
+    assert after.status_code == 200
+
+
+def test_seen_requests_are_bounded() -> None:
+    seen = SeenRequests(max_entries=2)
+    for raw, key in ((b"a", "ka"), (b"b", "kb")):
+        seen.put(raw, key)
+    assert seen.get(b"a") == "ka"  # now the most recently used
+    seen.put(b"c", "kc")
+    assert (seen.get(b"a"), seen.get(b"b"), seen.get(b"c"), len(seen)) == ("ka", None, "kc", 2)
+
+
+def test_persisted_hashes_are_looked_up_on_every_request(make_app: MakeApp) -> None:
+    app = make_app(PERSISTED_QUERIES="allowlist")
+    client = app.test_client()
+    refused = [post(client, PAGE, {"first": 1}).get_json() for _ in range(2)]
+    codes = [r["errors"][0]["extensions"]["code"] for r in refused]
+    assert codes == ["PERSISTED_QUERY_NOT_ALLOWED"] * 2
+    assert len(seen_requests(app)) == 0  # allowlist mode: each request looks its document up
 
 
 def test_other_variables_are_not_served_from_the_cache(

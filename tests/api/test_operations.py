@@ -8,6 +8,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from flask.logging import default_handler
 from sqlalchemy.exc import OperationalError
 
 from graphql_api import create_app
@@ -69,6 +70,24 @@ def test_one_log_line_per_request_without_secrets(app: Flask, caplog: Any) -> No
     secret = key.split("_", 2)[2]
     assert secret not in caplog.text
     assert "revision" not in caplog.text  # no request body either
+
+
+def test_access_line_is_written_to_stderr_once(
+    app: Flask, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Outside pytest (whose root handler stops it), Flask puts its default handler on the
+    # app's logger, the access logger's parent: the line was written twice, once more with
+    # a "[time] INFO in observability:" prefix.
+    assert app.logger.name == "graphql_api"
+    app.logger.addHandler(default_handler)
+    capsys.readouterr()
+    try:
+        response = app.test_client().post("/graphql", json=QUERY)
+    finally:
+        app.logger.removeHandler(default_handler)
+    rid = response.headers["X-Request-Id"]
+    err = capsys.readouterr().err
+    assert [json.loads(x)["id"] for x in err.splitlines() if rid in x] == [rid]
 
 
 def test_health_and_readiness(app: Flask) -> None:

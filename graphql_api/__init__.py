@@ -43,7 +43,7 @@ class TokenServer(Flask):
                 return
             # The heavy part: the resolver, Strawberry and the schema.
             from graphql_api.store import response_cache, revision_clock, snapshots  # noqa: PLC0415
-            from graphql_api.web import cors, views  # noqa: PLC0415
+            from graphql_api.web import cors, graphql_http, views  # noqa: PLC0415
 
             if self.config["WEB_ON_FIRST_REQUEST"]:
                 observability.check_migrations(db.get_engine(self))
@@ -52,6 +52,7 @@ class TokenServer(Flask):
             state = db.get_state(self)
             revision_clock.init_app(self, state.engine, state.sessionmaker)
             response_cache.init_app(self)
+            graphql_http.init_app(self)  # request keys of requests already read
             views.init_app(self)
             cors.init_app(self)
             self._web_pending = False

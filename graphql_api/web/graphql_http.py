@@ -187,7 +187,7 @@ class SeenRequests:
 
 
 def init_app(app: Flask) -> None:
-    """Make the app's :class:`SeenRequests` (called when the view is mounted)."""
+    """Make the app's :class:`SeenRequests` (by the app factory, with the other caches)."""
     app.extensions[SEEN_KEY] = SeenRequests()
 
 

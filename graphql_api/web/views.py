@@ -545,7 +545,6 @@ def init_app(app: Flask) -> None:
     """Mount ``/graphql`` (POST and GET; GET runs queries only) and the GraphiQL assets."""
     view: Any = TokenGraphQLView.as_view("graphql", schema=schema, graphql_ide="graphiql")
     app.add_url_rule("/graphql", view_func=view, methods=["GET", "POST"])
-    graphql_http.init_app(app)
     app.register_error_handler(HTTPStatus.METHOD_NOT_ALLOWED, _method_not_allowed)
     app.register_blueprint(create_blueprint())
     app.register_blueprint(export_endpoints.create_blueprint())

@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from . import studio_forms
 from .nodes import Document, GroupNode, TokenNode, group_paths, iter_ancestors, merge_group
-from .references import _Resolver, find_references
+from .references import _measure, _Resolver, find_references
 from .validate import check_token
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Sequence
 
+    from .references import ResolvedToken
     from .refsyntax import Reference
 
 
@@ -105,17 +106,94 @@ class LayeredView:
         return any(g.extends is not None for doc in self.layers for g in doc.groups.values())
 
 
+class EditCache:
+    """What the theme selections of one edit share; nodes must stay alive while it is used.
+
+    - per node: its references (:meth:`references`);
+    - per node: its content class, equal for nodes with the same path, value, type,
+      deprecation, colour modifier and ``$extends`` origin (the source file and pointer
+      only word errors; the rest of ``$extensions`` and ``$description`` are read only
+      by a reference to those properties, and a sub-document with one compares them
+      too): layers that copy one token share it;
+    - per resolution: a token's resolved form, keyed by its node's content class, the
+      resolved forms of every token it reads and the group properties it inherits
+      (everything :class:`~graphql_api.dtcg.references._Resolver` resolves it from), so
+      that a token resolves once for every selection where it resolves alike;
+    - per resolved token: whether it checks without a problem (:meth:`checks`).
+    """
+
+    def __init__(self) -> None:
+        self._refs: dict[int, tuple[TokenNode, tuple[Reference, ...], tuple[Reference, ...]]] = {}
+        self._classes: dict[tuple[Any, ...], int] = {}
+        self._class_of: dict[tuple[int, bool], int] = {}
+        self.resolved: dict[tuple[Any, ...], tuple[ResolvedToken, int, int]] = {}
+        self._checked: dict[int, tuple[ResolvedToken, bool]] = {}
+
+    def split_references(
+        self, node: TokenNode
+    ) -> tuple[tuple[Reference, ...], tuple[Reference, ...]]:
+        """(references of the value, references of the colour modifier) of ``node``."""
+        hit = self._refs.get(id(node))
+        if hit is None:
+            value = tuple(find_references(node.value))
+            mods: tuple[Reference, ...] = ()
+            if node.extensions:
+                mods = studio_forms.modifier_references(node.extensions)
+            hit = self._refs[id(node)] = (node, value, mods)
+        return hit[1], hit[2]
+
+    def references(self, node: TokenNode) -> tuple[Reference, ...]:
+        """What ``node`` waits for (:func:`references_of`), found once per node."""
+        value, mods = self.split_references(node)
+        return (*value, *mods) if mods else value
+
+    def content_class(self, node: TokenNode, metadata: bool) -> int:
+        """A number shared by the nodes with the same content (see the class docstring).
+
+        ``metadata``: compare ``$description`` and the whole of ``$extensions`` too.
+        """
+        found = self._class_of.get((id(node), metadata))
+        if found is None:
+            key = (
+                node.path,
+                repr(node.value),
+                node.type,
+                repr(node.deprecated),
+                node.extended_from,
+                *(
+                    (True, node.description, repr(node.extensions))
+                    if metadata
+                    else (False, repr(studio_forms.modifier(node.extensions)))
+                ),
+            )
+            found = self._classes.setdefault(key, len(self._classes))
+            self.split_references(node)  # keeps the node alive: its id stays its own
+            self._class_of[id(node), metadata] = found
+        return found
+
+    def checks(self, tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> bool:
+        """Whether :func:`check_token` finds no problem in ``tok`` (once per resolved token).
+
+        ``tok`` comes from a resolver sharing this cache, so the tokens it reads are
+        fixed by its identity.
+        """
+        hit = self._checked.get(id(tok))
+        if hit is None:
+            hit = self._checked[id(tok)] = (tok, next(check_token(tok, resolved), None) is None)
+        return hit[1]
+
+
 def sub_document(
-    view: LayeredView, roots: Iterable[str], refs: dict[int, tuple[Reference, ...]] | None = None
+    view: LayeredView, roots: Iterable[str], cache: EditCache | None = None
 ) -> Document:
     """``roots`` present in ``view``, every token they reference (transitively), their groups.
 
     Group paths are the ancestors of the tokens taken; a reference to a path with no
-    token is left dangling, as it is in the whole theme. ``refs``: node id → its
-    references, shared by calls whose nodes stay alive (selections of one edit).
+    token is left dangling, as it is in the whole theme. ``cache``: shared by calls
+    whose nodes stay alive (selections of one edit).
     """
-    if refs is None:
-        refs = {}
+    if cache is None:
+        cache = EditCache()
     tokens: dict[str, TokenNode] = {}
     todo = list(dict.fromkeys(roots))
     while todo:
@@ -126,10 +204,7 @@ def sub_document(
         if node is None:
             continue
         tokens[path] = node
-        found = refs.get(id(node))
-        if found is None:
-            found = refs[id(node)] = references_of(node)
-        todo.extend(r.target for r in found if r.target not in tokens)
+        todo.extend(r.target for r in cache.references(node) if r.target not in tokens)
     groups: dict[str, GroupNode] = {}
     for g in group_paths(tokens):
         merged = view.group(g)
@@ -144,6 +219,53 @@ class _Sub(_Resolver):
     @cached_property
     def groups(self) -> set[str]:  # type: ignore[override]  # only read to word an error
         return group_paths(self.doc.tokens)
+
+
+#: Token properties a reference may read that resolving otherwise ignores.
+_METADATA = frozenset({"$description", "$extensions"})
+
+
+class _Shared(_Sub):
+    """A sub-document's resolver that takes each token's resolution from an :class:`EditCache`.
+
+    A token whose every reference resolved is resolved once per key (see
+    :class:`EditCache`); a later hit only takes its size from the theme's budget, as
+    resolving it would.
+    """
+
+    def __init__(self, doc: Document, cache: EditCache) -> None:
+        self.cache = cache
+        super().__init__(doc)
+        self.metadata = any(
+            r.prop in _METADATA for refs in self.refs.values() for r in refs
+        )  # a token reads another's $description or $extensions: compare them too
+
+    def _references(self, node: TokenNode) -> tuple[tuple[Reference, ...], tuple[Reference, ...]]:
+        return self.cache.split_references(node)
+
+    def _finish(self, path: str) -> None:
+        done = self.done
+        deps = self.deps[path]
+        if any(r.target not in done for r in deps):
+            super()._finish(path)  # a dangling or failed reference: reported as usual
+            return
+        parent = path.rpartition(".")[0]
+        key = (
+            self.cache.content_class(self.doc.tokens[path], self.metadata),
+            tuple(id(done[r.target]) for r in deps),
+            self._inherited(parent, "type"),
+            self._inherited(parent, "deprecated"),
+        )
+        hit = self.cache.resolved.get(key)
+        if hit is None or hit[1] > self._budget:
+            super()._finish(path)
+            if hit is None and path in done:
+                self.cache.resolved[key] = (done[path], *self._size[path])
+            return
+        tok, size, depth = hit
+        self._budget -= size
+        self._size[path] = (size, depth)
+        done[path] = tok
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,20 +299,75 @@ def _key(doc: Document) -> tuple[Any, ...]:
     return tokens, groups
 
 
-def _recheck(old_doc: Document, new_doc: Document, affected: Collection[str]) -> tuple[bool, int]:
-    """Whether ``affected`` resolve and check without a problem in ``new_doc``; size delta."""
-    r = _Sub(new_doc)
+def _raw_size(doc: Document, paths: Collection[str], cache: EditCache) -> int | None:
+    """Total resolved size of ``paths`` in a valid ``doc``, from raw values alone.
+
+    The size the resolver records for a token (:meth:`~graphql_api.dtcg.references.
+    _Resolver._too_large`: its raw value's, none for a whole-value reference, plus the
+    size of every ``$value`` it reads and of every other property it reads) needs no
+    resolved value, unless a reference is interpolated (the target's CSS text counts).
+
+    Returns:
+        The total, or None when a reference is interpolated, dangling or circular:
+        resolve instead.
+    """
+    tokens = doc.tokens
+    sizes: dict[str, int] = {}
+    for start in paths:
+        if start in sizes or start not in tokens:
+            continue
+        stack = [start]
+        on_stack = {start}
+        while stack:
+            path = stack[-1]
+            refs = cache.split_references(tokens[path])[0]
+            pending = None
+            for ref in refs:
+                if ref.interpolated or ref.target not in tokens:
+                    return None
+                if ref.prop == "$value" and ref.target not in sizes:
+                    pending = ref.target
+                    break
+            if pending is not None:
+                if pending in on_stack:
+                    return None
+                stack.append(pending)
+                on_stack.add(pending)
+                continue
+            stack.pop()
+            on_stack.discard(path)
+            whole = bool(refs) and refs[0].pointer == ""
+            size = 0 if whole else _measure(tokens[path].value)[0]
+            for ref in refs:
+                if ref.prop == "$value":
+                    size += sizes[ref.target]
+                else:
+                    size += _measure(getattr(tokens[ref.target], ref.prop[1:], None))[0]
+            sizes[path] = size
+    return sum(sizes[p] for p in paths if p in sizes)
+
+
+def _recheck(
+    old_doc: Document, new_doc: Document, affected: Collection[str], cache: EditCache
+) -> tuple[bool, int]:
+    """Whether ``affected`` resolve and check without a problem in ``new_doc``; size delta.
+
+    The old sizes come from raw values (:func:`_raw_size`; the old state is valid),
+    else from resolving ``old_doc``.
+    """
+    r = _Shared(new_doc, cache)
     r.run()
     present = [p for p in affected if p in new_doc.tokens]
     if r.errors or any(p not in r.done for p in present):
         return False, 0
-    for p in present:
-        if next(check_token(r.done[p], r.done), None) is not None:
-            return False, 0
-    new_size = sum(r._size[p][0] for p in present)
-    old_size, old_ok = _size(old_doc, affected)
-    if not old_ok:  # the old state was not valid after all: let the full check speak
+    if not all(cache.checks(r.done[p], r.done) for p in present):
         return False, 0
+    new_size = sum(r._size[p][0] for p in present)
+    old_size = _raw_size(old_doc, affected, cache)
+    if old_size is None:
+        old_size, old_ok = _size(old_doc, affected)
+        if not old_ok:  # the old state was not valid after all: let the full check speak
+            return False, 0
     return True, new_size - old_size
 
 
@@ -202,7 +379,7 @@ def check_selection(
     old_total: Callable[[], int] | None = None,
     limit: int | None = None,
     memo: dict[tuple[Any, ...], tuple[bool, int]] | None = None,
-    refs: dict[int, tuple[Reference, ...]] | None = None,
+    cache: EditCache | None = None,
 ) -> Outcome:
     """Whether one theme selection is valid after an edit, its old state being valid.
 
@@ -216,7 +393,7 @@ def check_selection(
         limit: the resolved-size budget (default ``limits.MAX_RESOLVED_SIZE``).
         memo: shared by the selections of one edit: selections whose re-checked tokens
             have the same nodes and inherited group types are resolved once.
-        refs: shared by the selections of one edit: node id → references.
+        cache: shared by the selections of one edit (:class:`EditCache`).
 
     Returns:
         The :class:`Outcome`; ``valid`` False means the full validation must say why.
@@ -224,12 +401,14 @@ def check_selection(
     from . import limits  # noqa: PLC0415 - read when called, a test may change it
 
     budget = limits.MAX_RESOLVED_SIZE if limit is None else limit
-    new_doc = sub_document(LayeredView(new_layers), affected, refs)
-    old_doc = sub_document(LayeredView(old_layers), affected, refs)
+    if cache is None:
+        cache = EditCache()
+    new_doc = sub_document(LayeredView(new_layers), affected, cache)
+    old_doc = sub_document(LayeredView(old_layers), affected, cache)
     key = (_key(new_doc), _key(old_doc))
     found = memo.get(key) if memo is not None else None
     if found is None:
-        found = _recheck(old_doc, new_doc, affected)
+        found = _recheck(old_doc, new_doc, affected, cache)
         if memo is not None:
             memo[key] = found
     ok, delta = found
@@ -289,6 +468,7 @@ def check_edit(
     selections: Sequence[tuple[Sequence[Document], Sequence[Document]]],
     affected: Collection[str],
     old_totals: Sequence[Callable[[], int]] | None = None,
+    cache: EditCache | None = None,
 ) -> EditOutcome:
     """Whether an edit leaves every affected theme selection valid (see the module docstring).
 
@@ -299,6 +479,8 @@ def check_edit(
         affected: every path added, replaced or removed in an edited layer and every
             token that reaches one (:func:`dependants` of the state before).
         old_totals: per selection, its old resolved-size total, computed when needed.
+        cache: what the selections share (:class:`EditCache`); the caller may pass the
+            one it found references with, while the documents' nodes stay alive.
 
     Returns:
         The :class:`EditOutcome`; stops at the first selection found invalid.
@@ -306,10 +488,11 @@ def check_edit(
     deltas: list[int] = []
     rechecked = 0
     memo: dict[tuple[Any, ...], tuple[bool, int]] = {}
-    refs: dict[int, tuple[Reference, ...]] = {}
+    if cache is None:
+        cache = EditCache()
     for i, (old, new) in enumerate(selections):
         total = old_totals[i] if old_totals is not None else None
-        outcome = check_selection(old, new, affected, old_total=total, memo=memo, refs=refs)
+        outcome = check_selection(old, new, affected, old_total=total, memo=memo, cache=cache)
         rechecked += outcome.rechecked
         if not outcome.valid:
             return EditOutcome(False, deltas, rechecked)

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..dtcg.incremental_check import (
+    EditCache,
     check_edit,
     dependants,
     groups_changed,
     layer_edits,
-    references_of,
     total_size,
 )
 from ..dtcg.validate import validate_document
@@ -91,11 +91,12 @@ def _why_full(ws: Workspace, needed: list[Layer]) -> str:
     return ""
 
 
-def _read_closure(ws: Workspace, layers: list[Layer], affected: set[str]) -> None:
+def _read_closure(ws: Workspace, layers: list[Layer], affected: set[str], cache: EditCache) -> None:
     """Read ``affected`` and every token they reference (transitively) in ``layers``.
 
     One read per level of references, before and after the edit, so that the layers'
     documents hold every token the incremental check looks up, whatever their size.
+    ``cache`` finds each node's references once (the check reuses them).
     """
     seen: set[str] = set()
     frontier = set(affected)
@@ -108,7 +109,7 @@ def _read_closure(ws: Workspace, layers: list[Layer], affected: set[str]) -> Non
                 for p in frontier:
                     node = doc.tokens.get(p)
                     if node is not None:
-                        targets.update(r.target for r in references_of(node))
+                        targets.update(r.target for r in cache.references(node))
         frontier = targets - seen
 
 
@@ -155,7 +156,8 @@ def check(ws: Workspace, revision: int) -> CheckReport:
         return out
 
     affected = dependants(referrers, edited)
-    _read_closure(ws, needed, affected)
+    cache = EditCache()
+    _read_closure(ws, needed, affected, cache)
     database = database_of(ws.session)
     pairs = []
     totals = []
@@ -174,7 +176,7 @@ def check(ws: Workspace, revision: int) -> CheckReport:
             return known
 
         totals.append(old_total)
-    outcome = check_edit(pairs, affected, totals)
+    outcome = check_edit(pairs, affected, totals, cache)
     report.rechecked = outcome.rechecked
     if not outcome.valid:
         report.mode, report.reason = "full", "the incremental check found a problem"

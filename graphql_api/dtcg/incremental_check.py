@@ -26,7 +26,6 @@ caller runs the full validation (the reference implementation), which reports th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from . import studio_forms
@@ -128,6 +127,7 @@ class EditCache:
         self._class_of: dict[tuple[int, bool], int] = {}
         self.resolved: dict[tuple[Any, ...], tuple[ResolvedToken, int, int]] = {}
         self._checked: dict[int, tuple[ResolvedToken, bool]] = {}
+        self._raw_sizes: dict[int, int] = {}
 
     def split_references(
         self, node: TokenNode
@@ -169,6 +169,14 @@ class EditCache:
             found = self._classes.setdefault(key, len(self._classes))
             self.split_references(node)  # keeps the node alive: its id stays its own
             self._class_of[id(node), metadata] = found
+        return found
+
+    def raw_size(self, node: TokenNode) -> int:
+        """The size of ``node``'s raw value (JSON nodes and characters), measured once."""
+        found = self._raw_sizes.get(id(node))
+        if found is None:
+            self.split_references(node)  # keeps the node alive: its id stays its own
+            found = self._raw_sizes[id(node)] = _measure(node.value)[0]
         return found
 
     def checks(self, tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> bool:
@@ -213,19 +221,11 @@ def sub_document(
     return Document(tokens, groups)
 
 
-class _Sub(_Resolver):
-    """The resolver on a sub-document: tokens outside it are neither groups nor tokens."""
-
-    @cached_property
-    def groups(self) -> set[str]:  # type: ignore[override]  # only read to word an error
-        return group_paths(self.doc.tokens)
-
-
 #: Token properties a reference may read that resolving otherwise ignores.
 _METADATA = frozenset({"$description", "$extensions"})
 
 
-class _Shared(_Sub):
+class _Shared(_Resolver):
     """A sub-document's resolver that takes each token's resolution from an :class:`EditCache`.
 
     A token whose every reference resolved is resolved once per key (see
@@ -286,7 +286,7 @@ class Outcome:
 
 def _size(doc: Document, paths: Collection[str]) -> tuple[int, bool]:
     """Total resolved size of ``paths`` in ``doc`` and whether it resolved without errors."""
-    r = _Sub(doc)
+    r = _Resolver(doc)
     r.run()
     total = sum(r._size[p][0] for p in paths if p in r._size)
     return total, not r.errors
@@ -299,8 +299,8 @@ def _key(doc: Document) -> tuple[Any, ...]:
     return tokens, groups
 
 
-def _raw_size(doc: Document, paths: Collection[str], cache: EditCache) -> int | None:
-    """Total resolved size of ``paths`` in a valid ``doc``, from raw values alone.
+def _raw_size(view: LayeredView, paths: Collection[str], cache: EditCache) -> int | None:
+    """Total resolved size of ``paths`` in a valid theme selection, from raw values alone.
 
     The size the resolver records for a token (:meth:`~graphql_api.dtcg.references.
     _Resolver._too_large`: its raw value's, none for a whole-value reference, plus the
@@ -311,19 +311,27 @@ def _raw_size(doc: Document, paths: Collection[str], cache: EditCache) -> int | 
         The total, or None when a reference is interpolated, dangling or circular:
         resolve instead.
     """
-    tokens = doc.tokens
+    nodes: dict[str, TokenNode | None] = {}
+
+    def token(path: str) -> TokenNode | None:
+        if path not in nodes:
+            nodes[path] = view.token(path)
+        return nodes[path]
+
     sizes: dict[str, int] = {}
     for start in paths:
-        if start in sizes or start not in tokens:
+        if start in sizes or token(start) is None:
             continue
         stack = [start]
         on_stack = {start}
         while stack:
             path = stack[-1]
-            refs = cache.split_references(tokens[path])[0]
+            node = nodes[path]
+            assert node is not None  # noqa: S101 - only paths with a node are stacked
+            refs = cache.split_references(node)[0]
             pending = None
             for ref in refs:
-                if ref.interpolated or ref.target not in tokens:
+                if ref.interpolated or token(ref.target) is None:
                     return None
                 if ref.prop == "$value" and ref.target not in sizes:
                     pending = ref.target
@@ -337,24 +345,18 @@ def _raw_size(doc: Document, paths: Collection[str], cache: EditCache) -> int | 
             stack.pop()
             on_stack.discard(path)
             whole = bool(refs) and refs[0].pointer == ""
-            size = 0 if whole else _measure(tokens[path].value)[0]
+            size = 0 if whole else cache.raw_size(node)
             for ref in refs:
                 if ref.prop == "$value":
                     size += sizes[ref.target]
                 else:
-                    size += _measure(getattr(tokens[ref.target], ref.prop[1:], None))[0]
+                    size += _measure(getattr(nodes[ref.target], ref.prop[1:], None))[0]
             sizes[path] = size
     return sum(sizes[p] for p in paths if p in sizes)
 
 
-def _recheck(
-    old_doc: Document, new_doc: Document, affected: Collection[str], cache: EditCache
-) -> tuple[bool, int]:
-    """Whether ``affected`` resolve and check without a problem in ``new_doc``; size delta.
-
-    The old sizes come from raw values (:func:`_raw_size`; the old state is valid),
-    else from resolving ``old_doc``.
-    """
+def _recheck(new_doc: Document, affected: Collection[str], cache: EditCache) -> tuple[bool, int]:
+    """Whether ``affected`` resolve and check without a problem in ``new_doc``; their size."""
     r = _Shared(new_doc, cache)
     r.run()
     present = [p for p in affected if p in new_doc.tokens]
@@ -362,13 +364,22 @@ def _recheck(
         return False, 0
     if not all(cache.checks(r.done[p], r.done) for p in present):
         return False, 0
-    new_size = sum(r._size[p][0] for p in present)
-    old_size = _raw_size(old_doc, affected, cache)
-    if old_size is None:
-        old_size, old_ok = _size(old_doc, affected)
-        if not old_ok:  # the old state was not valid after all: let the full check speak
-            return False, 0
-    return True, new_size - old_size
+    return True, sum(r._size[p][0] for p in present)
+
+
+def _old_size(
+    layers: Sequence[Document], affected: Collection[str], cache: EditCache
+) -> int | None:
+    """Resolved size of ``affected`` before the edit; None if that state had a problem.
+
+    From raw values (:func:`_raw_size`; the old state is valid), else by resolving.
+    """
+    view = LayeredView(layers)
+    size = _raw_size(view, affected, cache)
+    if size is not None:
+        return size
+    size, ok = _size(sub_document(view, affected, cache), affected)
+    return size if ok else None
 
 
 def check_selection(
@@ -392,7 +403,8 @@ def check_selection(
             re-checked tokens grew); None: growth is taken as an overflow.
         limit: the resolved-size budget (default ``limits.MAX_RESOLVED_SIZE``).
         memo: shared by the selections of one edit: selections whose re-checked tokens
-            have the same nodes and inherited group types are resolved once.
+            have the same nodes and inherited group types are resolved once (validity
+            and new size; the old size is computed for each).
         cache: shared by the selections of one edit (:class:`EditCache`).
 
     Returns:
@@ -404,17 +416,18 @@ def check_selection(
     if cache is None:
         cache = EditCache()
     new_doc = sub_document(LayeredView(new_layers), affected, cache)
-    old_doc = sub_document(LayeredView(old_layers), affected, cache)
-    key = (_key(new_doc), _key(old_doc))
+    key = _key(new_doc)
     found = memo.get(key) if memo is not None else None
     if found is None:
-        found = _recheck(old_doc, new_doc, affected, cache)
+        found = _recheck(new_doc, affected, cache)
         if memo is not None:
             memo[key] = found
-    ok, delta = found
+    ok, new_size = found
     n = len(new_doc.tokens)
-    if not ok:
+    old_size = _old_size(old_layers, affected, cache) if ok else None
+    if old_size is None:  # a problem now, or before (then let the full check speak)
         return Outcome(False, 0, n)
+    delta = new_size - old_size
     if delta > 0 and (old_total is None or old_total() + delta > budget):
         return Outcome(False, delta, n)
     return Outcome(True, delta, n)

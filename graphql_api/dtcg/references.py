@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
@@ -129,7 +130,6 @@ class _Resolver:
             p: (*refs, *self.mod_refs[p]) if p in self.mod_refs else refs
             for p, refs in self.refs.items()
         }
-        self.groups = group_paths(doc.tokens)
         self.done: dict[str, ResolvedToken] = {}
         self.failed: set[str] = set()
         self.errors: list[DTCGError] = []
@@ -138,6 +138,11 @@ class _Resolver:
         self._size: dict[str, tuple[int, int]] = {}
         self._budget = limits.MAX_RESOLVED_SIZE  # what the theme's values may still add
         self._css_text: dict[str, str] = {}
+
+    @cached_property
+    def groups(self) -> set[str]:
+        """Every group path of the document (read only to word a reference to a group)."""
+        return group_paths(self.doc.tokens)
 
     def _references(self, node: TokenNode) -> tuple[tuple[Reference, ...], tuple[Reference, ...]]:
         """The references of ``node``'s value, and (lenient) of its colour modifier."""

@@ -166,8 +166,8 @@ def load_layers(
             Token.path,
             TokenValue.set_id,
             TokenValue.theme_id,
+            TokenValue.value,  # then TokenNode's fields, in its order
             TokenValue.type,
-            TokenValue.value,
             TokenValue.description,
             TokenValue.deprecated,
             TokenValue.extensions,
@@ -181,19 +181,12 @@ def load_layers(
         )
         .order_by(TokenValue.id)
     )
-    for r in value_rows:
-        ids[r.path] = r.id
-        key = ("set", r.set_id) if r.set_id is not None else ("theme", r.theme_id)
-        docs[key].tokens[r.path] = TokenNode(
-            r.path,
-            r.value,
-            r.type,
-            r.description,
-            r.deprecated,
-            r.extensions,
-            r.source_file,
-            r.source_pointer,
-        )
+    # rows unpacked as tuples: a write reads a thousand of them on a real system
+    tokens_of = {key: doc.tokens for key, doc in docs.items()}
+    for token_id, path, set_id, theme_id, *node in value_rows.tuples():
+        ids[path] = token_id
+        key = ("set", set_id) if set_id is not None else ("theme", theme_id)
+        tokens_of[key][path] = TokenNode(path, *node)
     if not groups:
         return [docs[k] for k in order], ids
     group_rows = session.scalars(

@@ -105,6 +105,9 @@ class LayeredView:
         return any(g.extends is not None for doc in self.layers for g in doc.groups.values())
 
 
+Refs = tuple["Reference", ...]
+
+
 class EditCache:
     """What the theme selections of one edit share; nodes must stay alive while it is used.
 
@@ -122,37 +125,38 @@ class EditCache:
     """
 
     def __init__(self) -> None:
-        self._refs: dict[int, tuple[TokenNode, tuple[Reference, ...], tuple[Reference, ...]]] = {}
+        # node id → (node, value's references, modifier's references, both)
+        self._refs: dict[int, tuple[TokenNode, Refs, Refs, Refs]] = {}
         self._classes: dict[tuple[Any, ...], int] = {}
-        self._class_of: dict[tuple[int, bool], int] = {}
+        self._class_of: tuple[dict[int, int], dict[int, int]] = ({}, {})  # without, with metadata
         self.resolved: dict[tuple[Any, ...], tuple[ResolvedToken, int, int]] = {}
         self._checked: dict[int, tuple[ResolvedToken, bool]] = {}
         self._raw_sizes: dict[int, int] = {}
 
-    def split_references(
-        self, node: TokenNode
-    ) -> tuple[tuple[Reference, ...], tuple[Reference, ...]]:
+    def split_references(self, node: TokenNode) -> tuple[Refs, Refs]:
         """(references of the value, references of the colour modifier) of ``node``."""
-        hit = self._refs.get(id(node))
-        if hit is None:
-            value = tuple(find_references(node.value))
-            mods: tuple[Reference, ...] = ()
-            if node.extensions:
-                mods = studio_forms.modifier_references(node.extensions)
-            hit = self._refs[id(node)] = (node, value, mods)
+        hit = self._refs.get(id(node)) or self._find(node)
         return hit[1], hit[2]
 
-    def references(self, node: TokenNode) -> tuple[Reference, ...]:
+    def references(self, node: TokenNode) -> Refs:
         """What ``node`` waits for (:func:`references_of`), found once per node."""
-        value, mods = self.split_references(node)
-        return (*value, *mods) if mods else value
+        return (self._refs.get(id(node)) or self._find(node))[3]
+
+    def _find(self, node: TokenNode) -> tuple[TokenNode, Refs, Refs, Refs]:
+        value = tuple(find_references(node.value))
+        mods: Refs = ()
+        if node.extensions:
+            mods = studio_forms.modifier_references(node.extensions)
+        found = self._refs[id(node)] = (node, value, mods, (*value, *mods) if mods else value)
+        return found
 
     def content_class(self, node: TokenNode, metadata: bool) -> int:
         """A number shared by the nodes with the same content (see the class docstring).
 
         ``metadata``: compare ``$description`` and the whole of ``$extensions`` too.
         """
-        found = self._class_of.get((id(node), metadata))
+        classes = self._class_of[metadata]
+        found = classes.get(id(node))
         if found is None:
             key = (
                 node.path,
@@ -168,7 +172,7 @@ class EditCache:
             )
             found = self._classes.setdefault(key, len(self._classes))
             self.split_references(node)  # keeps the node alive: its id stays its own
-            self._class_of[id(node), metadata] = found
+            classes[id(node)] = found
         return found
 
     def raw_size(self, node: TokenNode) -> int:

@@ -189,23 +189,25 @@ def load_layers(
         tokens_of[key][path] = TokenNode(path, *node)
     if not groups:
         return [docs[k] for k in order], ids
-    group_rows = session.scalars(
-        select(TokenGroup).where(
-            TokenGroup.set_id.in_(set_ids) | TokenGroup.theme_id.in_(theme_ids)
+    group_rows = session.execute(
+        select(
+            TokenGroup.set_id,
+            TokenGroup.theme_id,
+            TokenGroup.path,  # then GroupNode's fields, in its order
+            TokenGroup.type,
+            TokenGroup.description,
+            TokenGroup.deprecated,
+            TokenGroup.extensions,
+            TokenGroup.source_file,
+            TokenGroup.source_pointer,
+            TokenGroup.extends,
         )
+        .where(TokenGroup.set_id.in_(set_ids) | TokenGroup.theme_id.in_(theme_ids))
+        .order_by(TokenGroup.id)
     )
-    for g in group_rows:
-        key = ("set", g.set_id) if g.set_id is not None else ("theme", g.theme_id)
-        docs[key].groups[g.path] = GroupNode(
-            g.path,
-            g.type,
-            g.description,
-            g.deprecated,
-            g.extensions,
-            g.source_file,
-            g.source_pointer,
-            g.extends,
-        )
+    for set_id, theme_id, *group in group_rows.tuples():
+        key = ("set", set_id) if set_id is not None else ("theme", theme_id)
+        docs[key].groups[group[0]] = GroupNode(*group)
     return [docs[k] for k in order], ids
 
 

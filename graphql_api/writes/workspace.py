@@ -181,6 +181,8 @@ class Workspace:
         single tokens and for the incremental check, whatever the size of the layer.
         """
         wanted = set(paths)
+        if not wanted:
+            return
         todo: dict[Layer, set[str]] = {}
         for lay in dict.fromkeys(layers):
             if lay in self._original and lay not in self._partial:

@@ -39,23 +39,36 @@ if TYPE_CHECKING:
 _CHUNK = 500
 
 
-def alias_referrers(session: Session, paths: Collection[str]) -> set[str]:
-    """Paths of the tokens with a stored value (any layer) whose alias rows target ``paths``."""
+def alias_reach(session: Session, paths: Collection[str]) -> set[str]:
+    """Paths of every token that reaches one of ``paths`` through alias rows (transitively).
+
+    One recursive statement per 500 paths, whatever the depth of the references;
+    ``paths`` themselves are in the result only when they reach one another.
+    """
     referrer = aliased(Token)
     target = aliased(Token)
     ordered = sorted(paths)
     out: set[str] = set()
     for i in range(0, len(ordered), _CHUNK):
-        out.update(
-            session.scalars(
-                select(referrer.path)
-                .join(TokenValue, TokenValue.token_id == referrer.id)
-                .join(Alias, Alias.token_value_id == TokenValue.id)
-                .join(target, target.id == Alias.target_token_id)
-                .where(target.path.in_(ordered[i : i + _CHUNK]))
-                .distinct()
-            )
+        start = (
+            select(referrer.path.label("path"))
+            .join(TokenValue, TokenValue.token_id == referrer.id)
+            .join(Alias, Alias.token_value_id == TokenValue.id)
+            .join(target, target.id == Alias.target_token_id)
+            .where(target.path.in_(ordered[i : i + _CHUNK]))
+            .cte("reach", recursive=True)
         )
+        up = aliased(Token)
+        via = aliased(Token)
+        reach = start.union(
+            select(up.path)
+            .select_from(start)
+            .join(via, via.path == start.c.path)
+            .join(Alias, Alias.target_token_id == via.id)
+            .join(TokenValue, TokenValue.id == Alias.token_value_id)
+            .join(up, up.id == TokenValue.token_id)
+        )
+        out.update(session.scalars(select(reach.c.path)))
     return out
 
 

@@ -33,7 +33,7 @@ from ..dtcg.incremental_check import (
 from ..dtcg.validate import validate_document
 from ..store import resolved_totals
 from ..store.alias_graph import (
-    alias_referrers,
+    alias_reach,
     carry_modifier_edges,
     database_of,
     modifier_edges,
@@ -156,9 +156,15 @@ def check(ws: Workspace, revision: int) -> CheckReport:
         return report
     modifier_refs = modifier_edges(ws.session, revision or None)  # 0: no revision named
 
+    expanded: set[str] = set()  # paths whose alias-row referrers are all known
+
     def referrers(paths: set[str]) -> set[str]:
-        out = alias_referrers(ws.session, paths)
-        for p in paths:
+        # every token that reaches ``paths`` through alias rows (a superset of one level:
+        # one statement for the whole chain), and the colour modifiers that name any
+        todo = paths - expanded
+        out = alias_reach(ws.session, todo) if todo else set()
+        expanded.update(todo, out)
+        for p in out | paths:
             out.update(modifier_refs.get(p, ()))
         return out
 

@@ -14,13 +14,18 @@ size passes ``limits.MAX_RESOLVED_SIZE``:
 - every token on a new reference cycle reaches an edited token, so cycles are searched
   among the re-checked tokens and the tokens they reference only;
 - the theme's resolved size is a running total: the old total, minus the old sizes of
-  the re-checked tokens, plus their new sizes.
+  the re-checked tokens, plus their new sizes. A token's size follows from its raw
+  value and the sizes of what it reads, so the old sizes (of a valid state) are summed
+  from the raw values, not resolved again, unless a string interpolates a reference.
 
 :func:`check_selection` answers for one theme selection from its layers before and after
 the edit, resolving only the tokens that reach an edited path and the tokens those
 reference (looked up layer by layer, without flattening the whole theme). It says
 whether the new state is valid; it does not word the problems: when there is one, the
 caller runs the full validation (the reference implementation), which reports them.
+:func:`check_edit` checks every affected selection with one :class:`EditCache`: a token
+that resolves from the same content in several selections (layers that copy it) is
+resolved and checked once.
 """
 
 from __future__ import annotations

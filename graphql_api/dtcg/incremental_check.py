@@ -424,6 +424,19 @@ def check_selection(
     budget = limits.MAX_RESOLVED_SIZE if limit is None else limit
     if cache is None:
         cache = EditCache()
+    return _within_budget(
+        _unbudgeted(old_layers, new_layers, affected, memo, cache), old_total, budget
+    )
+
+
+def _unbudgeted(
+    old_layers: Sequence[Document],
+    new_layers: Sequence[Document],
+    affected: Collection[str],
+    memo: dict[tuple[Any, ...], tuple[bool, int]] | None,
+    cache: EditCache,
+) -> Outcome:
+    """:func:`check_selection` but for the size budget: ``valid`` says no other problem."""
     new_doc = sub_document(LayeredView(new_layers), affected, cache)
     key = _key(new_doc)
     found = memo.get(key) if memo is not None else None
@@ -436,10 +449,29 @@ def check_selection(
     old_size = _old_size(old_layers, affected, cache) if ok else None
     if old_size is None:  # a problem now, or before (then let the full check speak)
         return Outcome(False, 0, n)
-    delta = new_size - old_size
-    if delta > 0 and (old_total is None or old_total() + delta > budget):
-        return Outcome(False, delta, n)
-    return Outcome(True, delta, n)
+    return Outcome(True, new_size - old_size, n)
+
+
+def _within_budget(found: Outcome, old_total: Callable[[], int] | None, budget: int) -> Outcome:
+    """``found`` (:func:`_unbudgeted`), invalid when its growth passes the size budget."""
+    grows = found.valid and found.delta > 0
+    if grows and (old_total is None or old_total() + found.delta > budget):
+        return Outcome(False, found.delta, found.rechecked)
+    return found
+
+
+def _occupied(old: Sequence[Document], new: Sequence[Document]) -> tuple[tuple[int, int], ...]:
+    """The identities of a selection's layers that hold a token or a group, in order.
+
+    A layer with neither adds nothing to a sub-document (:class:`LayeredView`): two
+    selections that differ only in such layers check alike. The write path reads layers
+    in part, so a layer that defines none of the tokens looked up is empty there.
+    """
+    return tuple(
+        (id(o), id(n))
+        for o, n in zip(old, new, strict=True)
+        if o.tokens or o.groups or n.tokens or n.groups
+    )
 
 
 def total_size(layers: Sequence[Document]) -> int:
@@ -510,11 +542,18 @@ def check_edit(
     deltas: list[int] = []
     rechecked = 0
     memo: dict[tuple[Any, ...], tuple[bool, int]] = {}
+    alike: dict[tuple[tuple[int, int], ...], Outcome] = {}  # by occupied layers
     if cache is None:
         cache = EditCache()
+    from . import limits  # noqa: PLC0415 - read when called, a test may change it
+
     for i, (old, new) in enumerate(selections):
         total = old_totals[i] if old_totals is not None else None
-        outcome = check_selection(old, new, affected, old_total=total, memo=memo, cache=cache)
+        key = _occupied(old, new)
+        found = alike.get(key)
+        if found is None:
+            found = alike[key] = _unbudgeted(old, new, affected, memo, cache)
+        outcome = _within_budget(found, total, limits.MAX_RESOLVED_SIZE)
         rechecked += outcome.rechecked
         if not outcome.valid:
             return EditOutcome(False, deltas, rechecked)

@@ -57,8 +57,10 @@ def token_object(node: TokenNode) -> dict[str, Any]:
 
 def same_token(a: TokenNode | None, b: TokenNode | None) -> bool:
     """Whether two nodes write the same token (source file and pointer not compared)."""
+    if a is b:
+        return True
     if a is None or b is None:
-        return a is b
+        return False
     return token_object(a) == token_object(b)
 
 

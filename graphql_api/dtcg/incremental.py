@@ -19,7 +19,6 @@ cycles are searched among the re-resolved tokens only. The resolved-size budget
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from . import limits, studio_forms
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 
     from .errors import DTCGError
 from .graph import strongly_connected
-from .nodes import Document, GroupNode, TokenNode, group_paths
+from .nodes import Document, GroupNode, TokenNode
 from .references import ResolvedToken, _Resolver, find_references
 
 
@@ -96,10 +95,6 @@ class _Incremental(_Resolver):
         self._memo = {}
         self._budget = limits.MAX_RESOLVED_SIZE - sum(s for s, _ in self._size.values())
         self._css_text = {}
-
-    @cached_property
-    def groups(self) -> set[str]:  # type: ignore[override]  # only read to word an error
-        return group_paths(self.doc.tokens)
 
     def run(self) -> None:
         members = set(self.affected)

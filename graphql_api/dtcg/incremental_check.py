@@ -14,29 +14,34 @@ size passes ``limits.MAX_RESOLVED_SIZE``:
 - every token on a new reference cycle reaches an edited token, so cycles are searched
   among the re-checked tokens and the tokens they reference only;
 - the theme's resolved size is a running total: the old total, minus the old sizes of
-  the re-checked tokens, plus their new sizes.
+  the re-checked tokens, plus their new sizes. A token's size follows from its raw
+  value and the sizes of what it reads, so the old sizes (of a valid state) are summed
+  from the raw values, not resolved again, unless a string interpolates a reference.
 
 :func:`check_selection` answers for one theme selection from its layers before and after
 the edit, resolving only the tokens that reach an edited path and the tokens those
 reference (looked up layer by layer, without flattening the whole theme). It says
 whether the new state is valid; it does not word the problems: when there is one, the
 caller runs the full validation (the reference implementation), which reports them.
+:func:`check_edit` checks every affected selection with one :class:`EditCache`: a token
+that resolves from the same content in several selections (layers that copy it) is
+resolved and checked once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from . import studio_forms
 from .nodes import Document, GroupNode, TokenNode, group_paths, iter_ancestors, merge_group
-from .references import _Resolver, find_references
+from .references import _measure, _Resolver, find_references
 from .validate import check_token
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Sequence
 
+    from .references import ResolvedToken
     from .refsyntax import Reference
 
 
@@ -105,17 +110,107 @@ class LayeredView:
         return any(g.extends is not None for doc in self.layers for g in doc.groups.values())
 
 
+Refs = tuple["Reference", ...]
+
+
+class EditCache:
+    """What the theme selections of one edit share; nodes must stay alive while it is used.
+
+    - per node: its references (:meth:`references`);
+    - per node: its content class, equal for nodes with the same path, value, type,
+      deprecation, colour modifier and ``$extends`` origin (the source file and pointer
+      only word errors; the rest of ``$extensions`` and ``$description`` are read only
+      by a reference to those properties, and a sub-document with one compares them
+      too): layers that copy one token share it;
+    - per resolution: a token's resolved form, keyed by its node's content class, the
+      resolved forms of every token it reads and the group properties it inherits
+      (everything :class:`~graphql_api.dtcg.references._Resolver` resolves it from), so
+      that a token resolves once for every selection where it resolves alike;
+    - per resolved token: whether it checks without a problem (:meth:`checks`).
+    """
+
+    def __init__(self) -> None:
+        # node id → (node, value's references, modifier's references, both)
+        self._refs: dict[int, tuple[TokenNode, Refs, Refs, Refs]] = {}
+        self._classes: dict[tuple[Any, ...], int] = {}
+        self._class_of: tuple[dict[int, int], dict[int, int]] = ({}, {})  # without, with metadata
+        self.resolved: dict[tuple[Any, ...], tuple[ResolvedToken, int, int]] = {}
+        self._checked: dict[int, tuple[ResolvedToken, bool]] = {}
+        self._raw_sizes: dict[int, int] = {}
+
+    def split_references(self, node: TokenNode) -> tuple[Refs, Refs]:
+        """(references of the value, references of the colour modifier) of ``node``."""
+        hit = self._refs.get(id(node)) or self._find(node)
+        return hit[1], hit[2]
+
+    def references(self, node: TokenNode) -> Refs:
+        """What ``node`` waits for (:func:`references_of`), found once per node."""
+        return (self._refs.get(id(node)) or self._find(node))[3]
+
+    def _find(self, node: TokenNode) -> tuple[TokenNode, Refs, Refs, Refs]:
+        value = tuple(find_references(node.value))
+        mods: Refs = ()
+        if node.extensions:
+            mods = studio_forms.modifier_references(node.extensions)
+        found = self._refs[id(node)] = (node, value, mods, (*value, *mods) if mods else value)
+        return found
+
+    def content_class(self, node: TokenNode, metadata: bool) -> int:
+        """A number shared by the nodes with the same content (see the class docstring).
+
+        ``metadata``: compare ``$description`` and the whole of ``$extensions`` too.
+        """
+        classes = self._class_of[metadata]
+        found = classes.get(id(node))
+        if found is None:
+            key = (
+                node.path,
+                repr(node.value),
+                node.type,
+                repr(node.deprecated),
+                node.extended_from,
+                *(
+                    (True, node.description, repr(node.extensions))
+                    if metadata
+                    else (False, repr(studio_forms.modifier(node.extensions)))
+                ),
+            )
+            found = self._classes.setdefault(key, len(self._classes))
+            self.split_references(node)  # keeps the node alive: its id stays its own
+            classes[id(node)] = found
+        return found
+
+    def raw_size(self, node: TokenNode) -> int:
+        """The size of ``node``'s raw value (JSON nodes and characters), measured once."""
+        found = self._raw_sizes.get(id(node))
+        if found is None:
+            self.split_references(node)  # keeps the node alive: its id stays its own
+            found = self._raw_sizes[id(node)] = _measure(node.value)[0]
+        return found
+
+    def checks(self, tok: ResolvedToken, resolved: dict[str, ResolvedToken]) -> bool:
+        """Whether :func:`check_token` finds no problem in ``tok`` (once per resolved token).
+
+        ``tok`` comes from a resolver sharing this cache, so the tokens it reads are
+        fixed by its identity.
+        """
+        hit = self._checked.get(id(tok))
+        if hit is None:
+            hit = self._checked[id(tok)] = (tok, next(check_token(tok, resolved), None) is None)
+        return hit[1]
+
+
 def sub_document(
-    view: LayeredView, roots: Iterable[str], refs: dict[int, tuple[Reference, ...]] | None = None
+    view: LayeredView, roots: Iterable[str], cache: EditCache | None = None
 ) -> Document:
     """``roots`` present in ``view``, every token they reference (transitively), their groups.
 
     Group paths are the ancestors of the tokens taken; a reference to a path with no
-    token is left dangling, as it is in the whole theme. ``refs``: node id → its
-    references, shared by calls whose nodes stay alive (selections of one edit).
+    token is left dangling, as it is in the whole theme. ``cache``: shared by calls
+    whose nodes stay alive (selections of one edit).
     """
-    if refs is None:
-        refs = {}
+    if cache is None:
+        cache = EditCache()
     tokens: dict[str, TokenNode] = {}
     todo = list(dict.fromkeys(roots))
     while todo:
@@ -126,10 +221,7 @@ def sub_document(
         if node is None:
             continue
         tokens[path] = node
-        found = refs.get(id(node))
-        if found is None:
-            found = refs[id(node)] = references_of(node)
-        todo.extend(r.target for r in found if r.target not in tokens)
+        todo.extend(r.target for r in cache.references(node) if r.target not in tokens)
     groups: dict[str, GroupNode] = {}
     for g in group_paths(tokens):
         merged = view.group(g)
@@ -138,12 +230,51 @@ def sub_document(
     return Document(tokens, groups)
 
 
-class _Sub(_Resolver):
-    """The resolver on a sub-document: tokens outside it are neither groups nor tokens."""
+#: Token properties a reference may read that resolving otherwise ignores.
+_METADATA = frozenset({"$description", "$extensions"})
 
-    @cached_property
-    def groups(self) -> set[str]:  # type: ignore[override]  # only read to word an error
-        return group_paths(self.doc.tokens)
+
+class _Shared(_Resolver):
+    """A sub-document's resolver that takes each token's resolution from an :class:`EditCache`.
+
+    A token whose every reference resolved is resolved once per key (see
+    :class:`EditCache`); a later hit only takes its size from the theme's budget, as
+    resolving it would.
+    """
+
+    def __init__(self, doc: Document, cache: EditCache) -> None:
+        self.cache = cache
+        super().__init__(doc)
+        self.metadata = any(
+            r.prop in _METADATA for refs in self.refs.values() for r in refs
+        )  # a token reads another's $description or $extensions: compare them too
+
+    def _references(self, node: TokenNode) -> tuple[tuple[Reference, ...], tuple[Reference, ...]]:
+        return self.cache.split_references(node)
+
+    def _finish(self, path: str) -> None:
+        done = self.done
+        deps = self.deps[path]
+        if any(r.target not in done for r in deps):
+            super()._finish(path)  # a dangling or failed reference: reported as usual
+            return
+        parent = path.rpartition(".")[0]
+        key = (
+            self.cache.content_class(self.doc.tokens[path], self.metadata),
+            tuple(id(done[r.target]) for r in deps),
+            self._inherited(parent, "type"),
+            self._inherited(parent, "deprecated"),
+        )
+        hit = self.cache.resolved.get(key)
+        if hit is None or hit[1] > self._budget:
+            super()._finish(path)
+            if hit is None and path in done:
+                self.cache.resolved[key] = (done[path], *self._size[path])
+            return
+        tok, size, depth = hit
+        self._budget -= size
+        self._size[path] = (size, depth)
+        done[path] = tok
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +295,7 @@ class Outcome:
 
 def _size(doc: Document, paths: Collection[str]) -> tuple[int, bool]:
     """Total resolved size of ``paths`` in ``doc`` and whether it resolved without errors."""
-    r = _Sub(doc)
+    r = _Resolver(doc)
     r.run()
     total = sum(r._size[p][0] for p in paths if p in r._size)
     return total, not r.errors
@@ -177,21 +308,87 @@ def _key(doc: Document) -> tuple[Any, ...]:
     return tokens, groups
 
 
-def _recheck(old_doc: Document, new_doc: Document, affected: Collection[str]) -> tuple[bool, int]:
-    """Whether ``affected`` resolve and check without a problem in ``new_doc``; size delta."""
-    r = _Sub(new_doc)
+def _raw_size(view: LayeredView, paths: Collection[str], cache: EditCache) -> int | None:
+    """Total resolved size of ``paths`` in a valid theme selection, from raw values alone.
+
+    The size the resolver records for a token (:meth:`~graphql_api.dtcg.references.
+    _Resolver._too_large`: its raw value's, none for a whole-value reference, plus the
+    size of every ``$value`` it reads and of every other property it reads) needs no
+    resolved value, unless a reference is interpolated (the target's CSS text counts).
+
+    Returns:
+        The total, or None when a reference is interpolated, dangling or circular:
+        resolve instead.
+    """
+    nodes: dict[str, TokenNode | None] = {}
+
+    def token(path: str) -> TokenNode | None:
+        if path not in nodes:
+            nodes[path] = view.token(path)
+        return nodes[path]
+
+    sizes: dict[str, int] = {}
+    for start in paths:
+        if start in sizes or token(start) is None:
+            continue
+        stack = [start]
+        on_stack = {start}
+        while stack:
+            path = stack[-1]
+            node = nodes[path]
+            assert node is not None  # noqa: S101 - only paths with a node are stacked
+            refs = cache.split_references(node)[0]
+            pending = None
+            for ref in refs:
+                if ref.interpolated or token(ref.target) is None:
+                    return None
+                if ref.prop == "$value" and ref.target not in sizes:
+                    pending = ref.target
+                    break
+            if pending is not None:
+                if pending in on_stack:
+                    return None
+                stack.append(pending)
+                on_stack.add(pending)
+                continue
+            stack.pop()
+            on_stack.discard(path)
+            whole = bool(refs) and refs[0].pointer == ""
+            size = 0 if whole else cache.raw_size(node)
+            for ref in refs:
+                if ref.prop == "$value":
+                    size += sizes[ref.target]
+                else:
+                    size += _measure(getattr(nodes[ref.target], ref.prop[1:], None))[0]
+            sizes[path] = size
+    return sum(sizes[p] for p in paths if p in sizes)
+
+
+def _recheck(new_doc: Document, affected: Collection[str], cache: EditCache) -> tuple[bool, int]:
+    """Whether ``affected`` resolve and check without a problem in ``new_doc``; their size."""
+    r = _Shared(new_doc, cache)
     r.run()
     present = [p for p in affected if p in new_doc.tokens]
     if r.errors or any(p not in r.done for p in present):
         return False, 0
-    for p in present:
-        if next(check_token(r.done[p], r.done), None) is not None:
-            return False, 0
-    new_size = sum(r._size[p][0] for p in present)
-    old_size, old_ok = _size(old_doc, affected)
-    if not old_ok:  # the old state was not valid after all: let the full check speak
+    if not all(cache.checks(r.done[p], r.done) for p in present):
         return False, 0
-    return True, new_size - old_size
+    return True, sum(r._size[p][0] for p in present)
+
+
+def _old_size(
+    layers: Sequence[Document], affected: Collection[str], cache: EditCache
+) -> int | None:
+    """Resolved size of ``affected`` before the edit; None if that state had a problem.
+
+    From raw values (:func:`_raw_size`; the old state is valid), else by resolving.
+    """
+    view = LayeredView(layers)
+    size = _raw_size(view, affected, cache)
+    if size is not None:
+        return size
+    size, ok = _size(sub_document(view, affected, cache), affected)
+    return size if ok else None
 
 
 def check_selection(
@@ -202,7 +399,7 @@ def check_selection(
     old_total: Callable[[], int] | None = None,
     limit: int | None = None,
     memo: dict[tuple[Any, ...], tuple[bool, int]] | None = None,
-    refs: dict[int, tuple[Reference, ...]] | None = None,
+    cache: EditCache | None = None,
 ) -> Outcome:
     """Whether one theme selection is valid after an edit, its old state being valid.
 
@@ -215,8 +412,9 @@ def check_selection(
             re-checked tokens grew); None: growth is taken as an overflow.
         limit: the resolved-size budget (default ``limits.MAX_RESOLVED_SIZE``).
         memo: shared by the selections of one edit: selections whose re-checked tokens
-            have the same nodes and inherited group types are resolved once.
-        refs: shared by the selections of one edit: node id → references.
+            have the same nodes and inherited group types are resolved once (validity
+            and new size; the old size is computed for each).
+        cache: shared by the selections of one edit (:class:`EditCache`).
 
     Returns:
         The :class:`Outcome`; ``valid`` False means the full validation must say why.
@@ -224,21 +422,56 @@ def check_selection(
     from . import limits  # noqa: PLC0415 - read when called, a test may change it
 
     budget = limits.MAX_RESOLVED_SIZE if limit is None else limit
-    new_doc = sub_document(LayeredView(new_layers), affected, refs)
-    old_doc = sub_document(LayeredView(old_layers), affected, refs)
-    key = (_key(new_doc), _key(old_doc))
+    if cache is None:
+        cache = EditCache()
+    return _within_budget(
+        _unbudgeted(old_layers, new_layers, affected, memo, cache), old_total, budget
+    )
+
+
+def _unbudgeted(
+    old_layers: Sequence[Document],
+    new_layers: Sequence[Document],
+    affected: Collection[str],
+    memo: dict[tuple[Any, ...], tuple[bool, int]] | None,
+    cache: EditCache,
+) -> Outcome:
+    """:func:`check_selection` but for the size budget: ``valid`` says no other problem."""
+    new_doc = sub_document(LayeredView(new_layers), affected, cache)
+    key = _key(new_doc)
     found = memo.get(key) if memo is not None else None
     if found is None:
-        found = _recheck(old_doc, new_doc, affected)
+        found = _recheck(new_doc, affected, cache)
         if memo is not None:
             memo[key] = found
-    ok, delta = found
+    ok, new_size = found
     n = len(new_doc.tokens)
-    if not ok:
+    old_size = _old_size(old_layers, affected, cache) if ok else None
+    if old_size is None:  # a problem now, or before (then let the full check speak)
         return Outcome(False, 0, n)
-    if delta > 0 and (old_total is None or old_total() + delta > budget):
-        return Outcome(False, delta, n)
-    return Outcome(True, delta, n)
+    return Outcome(True, new_size - old_size, n)
+
+
+def _within_budget(found: Outcome, old_total: Callable[[], int] | None, budget: int) -> Outcome:
+    """``found`` (:func:`_unbudgeted`), invalid when its growth passes the size budget."""
+    grows = found.valid and found.delta > 0
+    if grows and (old_total is None or old_total() + found.delta > budget):
+        return Outcome(False, found.delta, found.rechecked)
+    return found
+
+
+def _occupied(old: Sequence[Document], new: Sequence[Document]) -> tuple[tuple[int, int], ...]:
+    """The identities of a selection's layers that hold a token or a group, in order.
+
+    A layer with neither adds nothing to a sub-document (:class:`LayeredView`): two
+    selections that differ only in such layers check alike. The write path reads layers
+    in part, so a layer that defines none of the tokens looked up is empty there.
+    """
+    return tuple(
+        (id(o), id(n))
+        for o, n in zip(old, new, strict=True)
+        if o.tokens or o.groups or n.tokens or n.groups
+    )
 
 
 def total_size(layers: Sequence[Document]) -> int:
@@ -289,6 +522,7 @@ def check_edit(
     selections: Sequence[tuple[Sequence[Document], Sequence[Document]]],
     affected: Collection[str],
     old_totals: Sequence[Callable[[], int]] | None = None,
+    cache: EditCache | None = None,
 ) -> EditOutcome:
     """Whether an edit leaves every affected theme selection valid (see the module docstring).
 
@@ -299,6 +533,8 @@ def check_edit(
         affected: every path added, replaced or removed in an edited layer and every
             token that reaches one (:func:`dependants` of the state before).
         old_totals: per selection, its old resolved-size total, computed when needed.
+        cache: what the selections share (:class:`EditCache`); the caller may pass the
+            one it found references with, while the documents' nodes stay alive.
 
     Returns:
         The :class:`EditOutcome`; stops at the first selection found invalid.
@@ -306,10 +542,18 @@ def check_edit(
     deltas: list[int] = []
     rechecked = 0
     memo: dict[tuple[Any, ...], tuple[bool, int]] = {}
-    refs: dict[int, tuple[Reference, ...]] = {}
+    alike: dict[tuple[tuple[int, int], ...], Outcome] = {}  # by occupied layers
+    if cache is None:
+        cache = EditCache()
+    from . import limits  # noqa: PLC0415 - read when called, a test may change it
+
     for i, (old, new) in enumerate(selections):
         total = old_totals[i] if old_totals is not None else None
-        outcome = check_selection(old, new, affected, old_total=total, memo=memo, refs=refs)
+        key = _occupied(old, new)
+        found = alike.get(key)
+        if found is None:
+            found = alike[key] = _unbudgeted(old, new, affected, memo, cache)
+        outcome = _within_budget(found, total, limits.MAX_RESOLVED_SIZE)
         rechecked += outcome.rechecked
         if not outcome.valid:
             return EditOutcome(False, deltas, rechecked)

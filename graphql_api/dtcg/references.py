@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import errors as E  # noqa: N812 - the engine's own alias
@@ -118,18 +119,17 @@ class _Resolver:
     def __init__(self, doc: Document, strict: bool = False) -> None:
         self.doc = doc
         self.strict = strict
-        self.refs = {p: tuple(find_references(t.value)) for p, t in doc.tokens.items()}
+        self.refs: dict[str, tuple[Reference, ...]] = {}
         # what a token waits for: its references, and (lenient) those of its colour modifier
         self.mod_refs: dict[str, tuple[Reference, ...]] = {}
-        if not strict:
-            for p, t in doc.tokens.items():
-                if t.extensions and (refs := studio_forms.modifier_references(t.extensions)):
-                    self.mod_refs[p] = refs
+        for p, t in doc.tokens.items():
+            self.refs[p], mods = self._references(t)
+            if mods:
+                self.mod_refs[p] = mods
         self.deps = {
             p: (*refs, *self.mod_refs[p]) if p in self.mod_refs else refs
             for p, refs in self.refs.items()
         }
-        self.groups = group_paths(doc.tokens)
         self.done: dict[str, ResolvedToken] = {}
         self.failed: set[str] = set()
         self.errors: list[DTCGError] = []
@@ -138,6 +138,18 @@ class _Resolver:
         self._size: dict[str, tuple[int, int]] = {}
         self._budget = limits.MAX_RESOLVED_SIZE  # what the theme's values may still add
         self._css_text: dict[str, str] = {}
+
+    @cached_property
+    def groups(self) -> set[str]:
+        """Every group path of the document (read only to word a reference to a group)."""
+        return group_paths(self.doc.tokens)
+
+    def _references(self, node: TokenNode) -> tuple[tuple[Reference, ...], tuple[Reference, ...]]:
+        """The references of ``node``'s value, and (lenient) of its colour modifier."""
+        refs = tuple(find_references(node.value))
+        if self.strict or not node.extensions:
+            return refs, ()
+        return refs, studio_forms.modifier_references(node.extensions)
 
     def run(self) -> None:
         self._cycles()

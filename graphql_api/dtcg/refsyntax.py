@@ -70,11 +70,24 @@ def find_references(value: Any, pointer: str = "") -> Iterator[Reference]:
             target, into, prop = parse_pointer(ref)
             yield Reference(pointer, target, into, prop=prop)
             return
-        for k, v in value.items():
-            yield from find_references(v, pointer_join(pointer, k))
+        for at, v in _members(value, pointer):
+            yield from find_references(v, at)
     elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from find_references(v, pointer_join(pointer, i))
+        for at, v in _members(value, pointer):
+            yield from find_references(v, at)
+
+
+def _members(value: Mapping[str, Any] | list[Any], pointer: str) -> Iterator[tuple[str, Any]]:
+    """(pointer, member) of an object or array, for the members that may hold a reference.
+
+    Objects, arrays and strings with a ``{``: other members hold none (nor a malformed one).
+    """
+    items = value.items() if isinstance(value, Mapping) else enumerate(value)
+    for k, v in items:
+        if isinstance(v, str) and "{" not in v:
+            continue
+        if isinstance(v, (str, Mapping, list)):
+            yield pointer_join(pointer, k), v
 
 
 def split_json_pointer(ref: str) -> tuple[str, str]:
@@ -136,8 +149,8 @@ def syntax_problems(value: Any, pointer: str = "") -> Iterator[tuple[str, str, b
                 yield pointer, f"$ref {ref!r} names no token", False
             else:
                 yield pointer, f"$ref {ref!r} points into another file (not supported)", True
-        for k, v in value.items():
-            yield from syntax_problems(v, pointer_join(pointer, k))
+        for at, v in _members(value, pointer):
+            yield from syntax_problems(v, at)
     elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from syntax_problems(v, pointer_join(pointer, i))
+        for at, v in _members(value, pointer):
+            yield from syntax_problems(v, at)

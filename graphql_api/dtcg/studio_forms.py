@@ -92,17 +92,29 @@ def evaluate_math(raw: Any, value: Any, type_: str | None, pointer: str = "") ->
             return value
     if isinstance(raw, Mapping) and isinstance(value, Mapping):
         out = {
-            k: evaluate_math(raw.get(k), v, type_, pointer_join(pointer, k))
+            k: evaluate_math(r, v, type_, pointer_join(pointer, k)) if _may_compute(r) else v
             for k, v in value.items()
+            for r in (raw.get(k),)
         }
         return _same(value, out)
     if isinstance(raw, list) and isinstance(value, list) and len(raw) == len(value):
         items = [
-            evaluate_math(r, v, type_, pointer_join(pointer, i))
+            evaluate_math(r, v, type_, pointer_join(pointer, i)) if _may_compute(r) else v
             for i, (r, v) in enumerate(zip(raw, value, strict=True))
         ]
         return _same(value, items)
     return value
+
+
+def _may_compute(raw: Any) -> bool:
+    """Whether a member as written may hold a calculation (else it is kept as resolved).
+
+    An object or array, or a string with an operator or a parenthesis; numbers, booleans,
+    null and other strings are never calculations (:func:`is_expression`).
+    """
+    if isinstance(raw, str):
+        return any(c in raw for c in "+-*/^(")
+    return isinstance(raw, (Mapping, list))
 
 
 def _custom(type_: str | None) -> bool:

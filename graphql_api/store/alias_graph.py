@@ -6,7 +6,8 @@ rows, and are found here too so that the write check (:mod:`graphql_api.writes.c
 misses no dependant:
 
 - references inside a Tokens Studio colour modifier (``$extensions``), read from the
-  rows whose extensions mention ``modify`` (one statement per write);
+  rows whose extensions mention ``modify`` (one statement), then carried from revision
+  to revision by this process's writes (:func:`carry_modifier_edges`);
 - references written while their target had no token row (a value shadowed in every
   theme may reference a path that does not exist yet). When a path gets its row,
   :func:`link_new_targets` finds the values that reference it and adds their alias rows,
@@ -19,6 +20,7 @@ import itertools
 import json
 import threading
 import weakref
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, cast, insert, or_, select
@@ -29,7 +31,7 @@ from ..dtcg.studio_forms import modifier_references
 from .models import Alias, Token, TokenValue
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Iterable, Mapping
 
     from sqlalchemy import ColumnElement, Engine
     from sqlalchemy.orm import Session
@@ -37,23 +39,36 @@ if TYPE_CHECKING:
 _CHUNK = 500
 
 
-def alias_referrers(session: Session, paths: Collection[str]) -> set[str]:
-    """Paths of the tokens with a stored value (any layer) whose alias rows target ``paths``."""
+def alias_reach(session: Session, paths: Collection[str]) -> set[str]:
+    """Paths of every token that reaches one of ``paths`` through alias rows (transitively).
+
+    One recursive statement per 500 paths, whatever the depth of the references;
+    ``paths`` themselves are in the result only when they reach one another.
+    """
     referrer = aliased(Token)
     target = aliased(Token)
     ordered = sorted(paths)
     out: set[str] = set()
     for i in range(0, len(ordered), _CHUNK):
-        out.update(
-            session.scalars(
-                select(referrer.path)
-                .join(TokenValue, TokenValue.token_id == referrer.id)
-                .join(Alias, Alias.token_value_id == TokenValue.id)
-                .join(target, target.id == Alias.target_token_id)
-                .where(target.path.in_(ordered[i : i + _CHUNK]))
-                .distinct()
-            )
+        start = (
+            select(referrer.path.label("path"))
+            .join(TokenValue, TokenValue.token_id == referrer.id)
+            .join(Alias, Alias.token_value_id == TokenValue.id)
+            .join(target, target.id == Alias.target_token_id)
+            .where(target.path.in_(ordered[i : i + _CHUNK]))
+            .cte("reach", recursive=True)
         )
+        up = aliased(Token)
+        via = aliased(Token)
+        reach = start.union(
+            select(up.path)
+            .select_from(start)
+            .join(via, via.path == start.c.path)
+            .join(Alias, Alias.target_token_id == via.id)
+            .join(TokenValue, TokenValue.id == Alias.token_value_id)
+            .join(up, up.id == TokenValue.token_id)
+        )
+        out.update(session.scalars(select(reach.c.path)))
     return out
 
 
@@ -79,8 +94,32 @@ def database_of(session: Session) -> str:
     return f"{engine.url}#{number}"
 
 
-def modifier_edges(session: Session) -> dict[str, set[str]]:
-    """Target path → paths of tokens whose colour modifier references it (one statement)."""
+#: Target path → referrer path → how many of its colour-modifier references (all layers).
+ModifierEdges = dict[str, dict[str, int]]
+
+#: (database, revision) → its :data:`ModifierEdges`; the newest entries only.
+_EDGES: OrderedDict[tuple[str, int], ModifierEdges] = OrderedDict()
+_EDGES_KEPT = 16
+_EDGES_LOCK = threading.Lock()
+
+
+def modifier_edges(session: Session, revision: int | None = None) -> ModifierEdges:
+    """Target path → paths of tokens whose colour modifier references it, with counts.
+
+    One statement (a scan of the values whose extensions mention ``modify``), or none when
+    a write of this process carried the edges of ``revision`` forward
+    (:func:`carry_modifier_edges`). Do not change the result.
+
+    Args:
+        session: where to read.
+        revision: the current revision (the caller holds the write lock); None: read.
+    """
+    key = (database_of(session), revision) if revision is not None else None
+    if key is not None:
+        with _EDGES_LOCK:
+            cached = _EDGES.get(key)
+        if cached is not None:
+            return cached
     rows = session.execute(
         select(Token.path, TokenValue.extensions)
         .join(Token, Token.id == TokenValue.token_id)
@@ -89,11 +128,60 @@ def modifier_edges(session: Session) -> dict[str, set[str]]:
             cast(TokenValue.extensions, String).contains("modify"),
         )
     )
-    out: dict[str, set[str]] = {}
+    out: ModifierEdges = {}
     for path, extensions in rows:
         for ref in modifier_references(extensions):
-            out.setdefault(ref.target, set()).add(path)
+            counts = out.setdefault(ref.target, {})
+            counts[path] = counts.get(path, 0) + 1
+    if key is not None:
+        _keep(key, out)
     return out
+
+
+def _keep(key: tuple[str, int], edges: ModifierEdges) -> None:
+    with _EDGES_LOCK:
+        _EDGES[key] = edges
+        _EDGES.move_to_end(key)
+        while len(_EDGES) > _EDGES_KEPT:
+            _EDGES.popitem(last=False)
+
+
+def carry_modifier_edges(
+    session: Session,
+    revision: int,
+    new_revision: int,
+    changes: Iterable[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+) -> None:
+    """Keep the edges of ``revision`` for ``new_revision``, a write's changes applied.
+
+    Args:
+        session: the write's transaction.
+        revision: the revision the write was based on.
+        new_revision: the write's revision.
+        changes: per stored value the write replaced, added or removed: its path, the
+            ``$extensions`` before and after (None: no value). Nothing is kept when the
+            edges of ``revision`` are not known here.
+    """
+    database = database_of(session)
+    with _EDGES_LOCK:
+        base = _EDGES.get((database, revision))
+    if base is None:
+        return
+    out = dict(base)  # copied on write: the entry of ``revision`` stays as it was
+    copied: set[str] = set()
+    for path, before, after in changes:
+        for ref, step in itertools.chain(
+            ((r, -1) for r in modifier_references(before)),
+            ((r, 1) for r in modifier_references(after)),
+        ):
+            if ref.target not in copied:
+                out[ref.target] = dict(out.get(ref.target, {}))
+                copied.add(ref.target)
+            counts = out[ref.target]
+            counts[path] = counts.get(path, 0) + step
+            if counts[path] <= 0:
+                del counts[path]
+    _keep((database, new_revision), out)
 
 
 def _mentions(column: Any, name: str) -> ColumnElement[bool]:

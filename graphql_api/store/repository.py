@@ -166,8 +166,8 @@ def load_layers(
             Token.path,
             TokenValue.set_id,
             TokenValue.theme_id,
+            TokenValue.value,  # then TokenNode's fields, in its order
             TokenValue.type,
-            TokenValue.value,
             TokenValue.description,
             TokenValue.deprecated,
             TokenValue.extensions,
@@ -181,38 +181,33 @@ def load_layers(
         )
         .order_by(TokenValue.id)
     )
-    for r in value_rows:
-        ids[r.path] = r.id
-        key = ("set", r.set_id) if r.set_id is not None else ("theme", r.theme_id)
-        docs[key].tokens[r.path] = TokenNode(
-            r.path,
-            r.value,
-            r.type,
-            r.description,
-            r.deprecated,
-            r.extensions,
-            r.source_file,
-            r.source_pointer,
-        )
+    # rows unpacked as tuples: a write reads a thousand of them on a real system
+    tokens_of = {key: doc.tokens for key, doc in docs.items()}
+    for token_id, path, set_id, theme_id, *node in value_rows.tuples():
+        ids[path] = token_id
+        key = ("set", set_id) if set_id is not None else ("theme", theme_id)
+        tokens_of[key][path] = TokenNode(path, *node)
     if not groups:
         return [docs[k] for k in order], ids
-    group_rows = session.scalars(
-        select(TokenGroup).where(
-            TokenGroup.set_id.in_(set_ids) | TokenGroup.theme_id.in_(theme_ids)
+    group_rows = session.execute(
+        select(
+            TokenGroup.set_id,
+            TokenGroup.theme_id,
+            TokenGroup.path,  # then GroupNode's fields, in its order
+            TokenGroup.type,
+            TokenGroup.description,
+            TokenGroup.deprecated,
+            TokenGroup.extensions,
+            TokenGroup.source_file,
+            TokenGroup.source_pointer,
+            TokenGroup.extends,
         )
+        .where(TokenGroup.set_id.in_(set_ids) | TokenGroup.theme_id.in_(theme_ids))
+        .order_by(TokenGroup.id)
     )
-    for g in group_rows:
-        key = ("set", g.set_id) if g.set_id is not None else ("theme", g.theme_id)
-        docs[key].groups[g.path] = GroupNode(
-            g.path,
-            g.type,
-            g.description,
-            g.deprecated,
-            g.extensions,
-            g.source_file,
-            g.source_pointer,
-            g.extends,
-        )
+    for set_id, theme_id, *group in group_rows.tuples():
+        key = ("set", set_id) if set_id is not None else ("theme", theme_id)
+        docs[key].groups[group[0]] = GroupNode(*group)
     return [docs[k] for k in order], ids
 
 

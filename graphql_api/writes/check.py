@@ -23,16 +23,21 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..dtcg.incremental_check import (
+    EditCache,
     check_edit,
     dependants,
     groups_changed,
     layer_edits,
-    references_of,
     total_size,
 )
 from ..dtcg.validate import validate_document
 from ..store import resolved_totals
-from ..store.alias_graph import alias_referrers, database_of, modifier_edges
+from ..store.alias_graph import (
+    alias_reach,
+    carry_modifier_edges,
+    database_of,
+    modifier_edges,
+)
 from .errors import Invalid
 
 if TYPE_CHECKING:
@@ -51,6 +56,7 @@ class CheckReport:
         selections: theme combinations checked.
         rechecked: tokens resolved by the incremental check, summed over combinations.
         totals: selection key → new resolved-size total, where the old one was known.
+        based_on: the revision the checked edits are based on.
     """
 
     mode: str = "none"
@@ -58,6 +64,7 @@ class CheckReport:
     selections: int = 0
     rechecked: int = 0
     totals: dict[tuple[tuple[str, str], ...], int] = field(default_factory=dict)
+    based_on: int = 0
 
 
 def _layers(ws: Workspace, selection: dict[str, str]) -> list[Layer]:
@@ -91,11 +98,12 @@ def _why_full(ws: Workspace, needed: list[Layer]) -> str:
     return ""
 
 
-def _read_closure(ws: Workspace, layers: list[Layer], affected: set[str]) -> None:
+def _read_closure(ws: Workspace, layers: list[Layer], affected: set[str], cache: EditCache) -> None:
     """Read ``affected`` and every token they reference (transitively) in ``layers``.
 
     One read per level of references, before and after the edit, so that the layers'
     documents hold every token the incremental check looks up, whatever their size.
+    ``cache`` finds each node's references once (the check reuses them).
     """
     seen: set[str] = set()
     frontier = set(affected)
@@ -108,7 +116,7 @@ def _read_closure(ws: Workspace, layers: list[Layer], affected: set[str]) -> Non
                 for p in frontier:
                     node = doc.tokens.get(p)
                     if node is not None:
-                        targets.update(r.target for r in references_of(node))
+                        targets.update(r.target for r in cache.references(node))
         frontier = targets - seen
 
 
@@ -127,7 +135,7 @@ def check(ws: Workspace, revision: int) -> CheckReport:
         Invalid: with every problem of the new state (cycles, dangling references, type
             mismatches, invalid values, size budget), worded by the full validation.
     """
-    report = CheckReport()
+    report = CheckReport(based_on=revision)
     if not ws.touched and not ws.structural:
         return report
     selections = ws.selections()
@@ -146,16 +154,23 @@ def check(ws: Workspace, revision: int) -> CheckReport:
         report.mode, report.reason = "full", reason
         full_check(ws, selections)
         return report
-    modifier_refs = modifier_edges(ws.session)
+    modifier_refs = modifier_edges(ws.session, revision or None)  # 0: no revision named
+
+    expanded: set[str] = set()  # paths whose alias-row referrers are all known
 
     def referrers(paths: set[str]) -> set[str]:
-        out = alias_referrers(ws.session, paths)
-        for p in paths:
-            out |= modifier_refs.get(p, set())
+        # every token that reaches ``paths`` through alias rows (a superset of one level:
+        # one statement for the whole chain), and the colour modifiers that name any
+        todo = paths - expanded
+        out = alias_reach(ws.session, todo) if todo else set()
+        expanded.update(todo, out)
+        for p in out | paths:
+            out.update(modifier_refs.get(p, ()))
         return out
 
     affected = dependants(referrers, edited)
-    _read_closure(ws, needed, affected)
+    cache = EditCache()
+    _read_closure(ws, needed, affected, cache)
     database = database_of(ws.session)
     pairs = []
     totals = []
@@ -174,7 +189,7 @@ def check(ws: Workspace, revision: int) -> CheckReport:
             return known
 
         totals.append(old_total)
-    outcome = check_edit(pairs, affected, totals)
+    outcome = check_edit(pairs, affected, totals, cache)
     report.rechecked = outcome.rechecked
     if not outcome.valid:
         report.mode, report.reason = "full", "the incremental check found a problem"
@@ -190,7 +205,26 @@ def check(ws: Workspace, revision: int) -> CheckReport:
 
 
 def remember(ws: Workspace, report: CheckReport, revision: int) -> None:
-    """Keep a checked write's new resolved-size totals under its new ``revision``."""
+    """Keep what a checked write knew of its base revision for its new ``revision``.
+
+    The new resolved-size totals, and (incremental check) the colour-modifier edges
+    with the write's changes applied (:func:`~graphql_api.store.alias_graph.
+    carry_modifier_edges`).
+    """
     database = database_of(ws.session)
     for key, total in report.totals.items():
         resolved_totals.put(database, revision, key, total)
+    if report.mode == "incremental":
+        changes = []
+        for lay in ws.touched:
+            old, new = ws.before(lay, ()), ws.document(lay, ())
+            for p in layer_edits(old, new):
+                before, after = old.tokens.get(p), new.tokens.get(p)
+                changes.append(
+                    (
+                        p,
+                        before.extensions if before is not None else None,
+                        after.extensions if after is not None else None,
+                    )
+                )
+        carry_modifier_edges(ws.session, report.based_on, revision, changes)

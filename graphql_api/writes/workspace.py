@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import delete, exists, insert, or_, select
 
 from ..dtcg.edits import same_token, token_object
 from ..dtcg.nodes import Document
@@ -181,6 +181,8 @@ class Workspace:
         single tokens and for the incremental check, whatever the size of the layer.
         """
         wanted = set(paths)
+        if not wanted:
+            return
         todo: dict[Layer, set[str]] = {}
         for lay in dict.fromkeys(layers):
             if lay in self._original and lay not in self._partial:
@@ -343,8 +345,28 @@ class Workspace:
         if new_ids:  # stored values that referenced these paths before they had a row
             link_new_targets(self.session, new_ids)
         gone: set[str] = set()
+        stale: dict[tuple[str, tuple[int, ...]], list[int]] = {}  # (kind, token ids) → layers
+        batches: list[tuple[dict[str, int | None], list[Any]]] = []
         for lay in self.touched:
-            gone |= self._store_layer(lay, token_ids)
+            kind, layer_id = self._ids[lay]
+            changed, removed = self._store_groups(lay)
+            ids = tuple(
+                sorted(token_ids[p] for p in changed + removed if p in self._original[lay].tokens)
+            )
+            if ids:
+                stale.setdefault((kind, ids), []).append(layer_id)
+            layer_cols = {
+                "set_id": layer_id if kind == "set" else None,
+                "theme_id": layer_id if kind == "theme" else None,
+            }
+            batches.append((layer_cols, [self._slot(lay).tokens[p] for p in changed]))
+            gone.update(removed)
+        for (kind, ids), layer_ids in stale.items():  # one statement for a token in every layer
+            column = TokenValue.set_id if kind == "set" else TokenValue.theme_id
+            self.session.execute(
+                delete(TokenValue).where(column.in_(layer_ids), TokenValue.token_id.in_(ids))
+            )
+        write_layer_values(self.session, batches, token_ids)
         if gone:
             self.session.execute(
                 delete(Token).where(
@@ -354,23 +376,16 @@ class Workspace:
             )
         return record(self.session, records, message=message, author=author)
 
-    def _store_layer(self, lay: Layer, token_ids: dict[str, int]) -> set[str]:
+    def _store_groups(self, lay: Layer) -> tuple[list[str], list[str]]:
+        """Store the layer's changed groups; its changed and removed token paths (to store)."""
         old, new = self._original[lay], self._slot(lay)
         kind, layer_id = self._ids[lay]
-        column = TokenValue.set_id if kind == "set" else TokenValue.theme_id
         changed = [p for p in new.tokens if not same_token(old.tokens.get(p), new.tokens[p])]
         removed = [p for p in old.tokens if p not in new.tokens]
-        stale = [token_ids[p] for p in changed if p in old.tokens]
-        stale += [token_ids[p] for p in removed]
-        if stale:
-            self.session.execute(
-                delete(TokenValue).where(column == layer_id, TokenValue.token_id.in_(stale))
-            )
         layer_cols = {
             "set_id": layer_id if kind == "set" else None,
             "theme_id": layer_id if kind == "theme" else None,
         }
-        write_values(self.session, [new.tokens[p] for p in changed], layer_cols, token_ids)
         groups_changed = [
             p for p in set(old.groups) | set(new.groups) if old.groups.get(p) != new.groups.get(p)
         ]
@@ -384,7 +399,7 @@ class Workspace:
             rows = [group_row(new.groups[p], layer_cols) for p in groups_changed if p in new.groups]
             if rows:
                 self.session.execute(insert(TokenGroup), rows)
-        return set(removed)
+        return changed, removed
 
 
 def _ensure_tokens(session: Session, paths: set[str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -422,10 +437,31 @@ def write_values(
 ) -> int:
     """Insert the values of ``nodes`` in one layer and their alias edges; returns aliases written.
 
-    Plain executemany (RETURNING would make SQLite run one statement per row), then one
-    SELECT per 500 values for the new ids: a token has one value per layer.
+    See :func:`write_layer_values`.
     """
-    if not nodes:
+    return write_layer_values(session, [(layer_cols, nodes)], token_ids)
+
+
+def write_layer_values(
+    session: Session,
+    batches: list[tuple[dict[str, int | None], list[Any]]],
+    token_ids: dict[str, int],
+) -> int:
+    """Insert token values in several layers and their alias edges; returns aliases written.
+
+    Args:
+        session: the write's transaction.
+        batches: per layer, its ``{"set_id", "theme_id"}`` columns (one of them None) and
+            the :class:`~graphql_api.dtcg.nodes.TokenNode` values to insert there.
+        token_ids: path → token id, for every node's path (reference targets are looked
+            up when missing; a target with no token row gets no alias row).
+
+    One plain executemany for every layer (RETURNING would make SQLite run one statement
+    per row), then one SELECT per 500 token ids for the new value ids (a token has one
+    value per layer) and one INSERT of the alias rows.
+    """
+    batches = [(cols, nodes) for cols, nodes in batches if nodes]
+    if not batches:
         return 0
     rows = [
         {
@@ -439,34 +475,45 @@ def write_values(
             "source_file": t.file,
             "source_pointer": t.pointer,
         }
+        for layer_cols, nodes in batches
         for t in nodes
     ]
     session.execute(insert(TokenValue), rows)
-    kind = "set_id" if layer_cols["set_id"] is not None else "theme_id"
-    column = TokenValue.set_id if kind == "set_id" else TokenValue.theme_id
-    wanted = sorted({token_ids[t.path] for t in nodes})
-    value_ids: dict[int, int] = {}
+    set_ids = sorted({c["set_id"] for c, _ in batches if c["set_id"] is not None})
+    theme_ids = sorted({c["theme_id"] for c, _ in batches if c["theme_id"] is not None})
+    layer_filter = or_(
+        *([TokenValue.set_id.in_(set_ids)] if set_ids else []),
+        *([TokenValue.theme_id.in_(theme_ids)] if theme_ids else []),
+    )
+    wanted = sorted({token_ids[t.path] for _, nodes in batches for t in nodes})
+    value_ids: dict[tuple[int | None, int | None, int], int] = {}
     for i in range(0, len(wanted), 500):
         value_ids.update(
-            (token_id, value_id)
-            for value_id, token_id in session.execute(
-                select(TokenValue.id, TokenValue.token_id).where(
-                    column == layer_cols[kind], TokenValue.token_id.in_(wanted[i : i + 500])
-                )
+            ((set_id, theme_id, token_id), value_id)
+            for value_id, token_id, set_id, theme_id in session.execute(
+                select(
+                    TokenValue.id, TokenValue.token_id, TokenValue.set_id, TokenValue.theme_id
+                ).where(layer_filter, TokenValue.token_id.in_(wanted[i : i + 500]))
             )
         )
-    targets = {r.target for t in nodes for r in find_references(t.value)}
-    missing = targets - token_ids.keys()
+    refs = [
+        (layer_cols, t, list(find_references(t.value)))
+        for layer_cols, nodes in batches
+        for t in nodes
+    ]
+    missing = {r.target for _, _, found in refs for r in found} - token_ids.keys()
     if missing:
         token_ids = {**token_ids, **_known(session, missing)}
     aliases = [
         {
-            "token_value_id": value_ids[token_ids[t.path]],
+            "token_value_id": value_ids[
+                layer_cols["set_id"], layer_cols["theme_id"], token_ids[t.path]
+            ],
             "target_token_id": token_ids[r.target],
             "pointer": r.pointer,
         }
-        for t in nodes
-        for r in find_references(t.value)
+        for layer_cols, t, found in refs
+        for r in found
         if r.target in token_ids
     ]
     if aliases:

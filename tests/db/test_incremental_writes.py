@@ -196,3 +196,27 @@ def _node(path: str, type_: str, value: Any) -> Any:
     assert node is not None
     assert node_object(node)["$value"] == value
     return node
+
+
+def test_a_colour_modifier_added_by_a_write_is_followed(app: Flask) -> None:
+    """A colour modifier one write adds is a dependency the next write's check follows.
+
+    ``g0.t0`` gets a modifier whose amount is ``{g1.t1}`` (a number); the next write
+    makes ``g1.t1`` a colour, which no modifier takes as an amount: refused, found through
+    the colour-modifier edges the first write carried to its revision (not read again).
+    """
+    layers: Layers = {lab: {} for lab in LAYERS}
+    layers["base"] = {0: Spec("color", n=3), 1: Spec("number", n=1)}
+    extensions = token_object(Spec("modified", refs=(1,), n=3))["$extensions"]
+    from graphql_api.store import db  # noqa: PLC0415
+
+    with db.get_state(app).sessionmaker() as session:
+        replace_all(session, resolver(layers))
+        session.commit()
+        run(session, lambda ws: ops.update_token(ws, "g0.t0", {"$extensions": extensions}, None))
+        session.commit()
+        change = {"$type": "color", "$value": "#000000"}
+        update = lambda ws: ops.update_token(ws, "g1.t1", change, None)  # noqa: E731
+        expected = verdict(session, update, full=True)
+        assert [p[3] for p in expected] == ["g0.t0"]
+        assert verdict(session, update, full=False) == expected

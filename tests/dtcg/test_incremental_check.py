@@ -228,3 +228,41 @@ def test_incremental_check_equals_full_validation(system: tuple[Layers, Edit, in
     if got.valid:
         true_deltas = [total_size(new) - total_size(old) for old, new in pairs]
         assert got.deltas == true_deltas
+
+
+def test_selections_that_differ_only_in_empty_layers_check_alike() -> None:
+    """Selections are checked once per set of layers holding something, and no further.
+
+    The ``size`` contexts are ``m`` (overrides ``g0.t1`` with a literal) and ``s`` (empty);
+    the themes are empty. Making ``g0.t0`` a dimension breaks ``g0.t1`` (a colour that
+    aliases it) where ``s`` applies only: ``(light, m)`` is checked first and valid,
+    ``(light, s)`` must not take its answer, while ``(dark, s)`` may take ``(light, s)``'s.
+    """
+
+    def document(data: dict[str, Any]) -> Document:
+        doc, errors = parse_document(data, file="p.json")
+        assert not errors
+        return doc
+
+    def system(t0: dict[str, Any]) -> ResolverDocument:
+        doc = ResolverDocument("p", None, "2025.10")
+        base = {"g0": {"t0": t0, "t1": {"$type": "color", "$value": "{g0.t0}"}}}
+        doc.sets["base"] = TokenSet("base", document(base))
+        themes = {"light": document({}), "dark": document({})}
+        override = {"g0": {"t1": {"$type": "color", "$value": "#00ff00"}}}
+        sizes = {"m": document(override), "s": document({})}
+        doc.modifiers["theme"] = Modifier("theme", themes, None, None)
+        doc.modifiers["size"] = Modifier("size", sizes, None, None)
+        doc.order = [("set", "base"), ("modifier", "theme"), ("modifier", "size")]
+        return doc
+
+    before = system({"$type": "color", "$value": "#ff0000"})
+    after = system({"$type": "dimension", "$value": {"value": 1, "unit": "px"}})
+    selections = combinations(after)
+    assert selections[:2] == [{"theme": "light", "size": "m"}, {"theme": "light", "size": "s"}]
+    assert validate_document(after, selections=selections)  # broken where s applies
+    pairs = [(layers_of(before, s), layers_of(after, s)) for s in selections]
+    totals = [lambda old=old: total_size(old) for old, _ in pairs]
+    got = check_edit(pairs, {"g0.t0", "g0.t1"}, totals)
+    assert not got.valid
+    assert len(got.deltas) == 1  # (light, m) valid, then (light, s) found invalid

@@ -362,3 +362,34 @@ def lock_writes(session: Session) -> None:
     dbapi = connection.connection.dbapi_connection
     if dbapi is not None and not getattr(dbapi, "in_transaction", True):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+#: ``session.info`` keys: the callbacks waiting for the transaction to commit, and whether
+#: the session's listeners are set.
+_ON_COMMIT: Final = "tokens_on_commit"
+_ON_COMMIT_HOOKED: Final = "tokens_on_commit_hooked"
+
+
+def _run_on_commit(session: Session) -> None:
+    for run in session.info.pop(_ON_COMMIT, ()):
+        run()
+
+
+def _drop_on_commit(session: Session, _transaction: Any) -> None:
+    session.info.pop(_ON_COMMIT, None)
+
+
+def on_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the session's transaction commits; forget it on a rollback.
+
+    For what a write may only remember once it is durable (process caches keyed by the
+    new revision: were the commit to fail, SQLite could hand the same revision number to
+    other data). The session's listeners are set on first use and live as long as it.
+    """
+    if not session.info.get(_ON_COMMIT_HOOKED):
+        from sqlalchemy import event  # noqa: PLC0415 - module docstring
+
+        event.listen(session, "after_commit", _run_on_commit)
+        event.listen(session, "after_soft_rollback", _drop_on_commit)
+        session.info[_ON_COMMIT_HOOKED] = True
+    session.info.setdefault(_ON_COMMIT, []).append(callback)

@@ -38,6 +38,7 @@ from ..store.alias_graph import (
     database_of,
     modifier_edges,
 )
+from ..store.db import on_commit
 from .errors import Invalid
 
 if TYPE_CHECKING:
@@ -209,8 +210,14 @@ def remember(ws: Workspace, report: CheckReport, revision: int) -> None:
 
     The new resolved-size totals, and (incremental check) the colour-modifier edges
     with the write's changes applied (:func:`~graphql_api.store.alias_graph.
-    carry_modifier_edges`).
+    carry_modifier_edges`). Kept once the write's transaction commits
+    (:func:`~graphql_api.store.db.on_commit`): a rolled-back revision number may be
+    handed out again.
     """
+    on_commit(ws.session, lambda: _remember_now(ws, report, revision))
+
+
+def _remember_now(ws: Workspace, report: CheckReport, revision: int) -> None:
     database = database_of(ws.session)
     for key, total in report.totals.items():
         resolved_totals.put(database, revision, key, total)

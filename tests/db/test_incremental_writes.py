@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from graphql_api.dtcg.edits import token_object as node_object
+from graphql_api.dtcg.validate import combinations
 from graphql_api.store import repository
 from graphql_api.writes import Invalid, Layer, Workspace, WriteRefused, replace_all, run
 from graphql_api.writes import tokens as ops
@@ -220,3 +221,33 @@ def test_a_colour_modifier_added_by_a_write_is_followed(app: Flask) -> None:
         expected = verdict(session, update, full=True)
         assert [p[3] for p in expected] == ["g0.t0"]
         assert verdict(session, update, full=False) == expected
+
+
+def test_a_write_remembers_its_size_totals_only_once_committed(app: Flask) -> None:
+    """Rolled back: nothing is kept under its revision (the number may be handed out again)."""
+    from graphql_api.store import db, resolved_totals  # noqa: PLC0415
+    from graphql_api.store.alias_graph import database_of  # noqa: PLC0415
+
+    layers: Layers = {lab: {} for lab in LAYERS}
+    layers["base"] = {1: Spec("color", n=3), 2: Spec("alias", refs=(1,))}
+    change = {"$type": "color", "$value": "#123456"}
+    edit = lambda ws: ops.update_token(ws, "g1.t1", change, None)  # noqa: E731
+
+    keys = [resolved_totals.key_of(s) for s in combinations(resolver(layers))]
+
+    def kept(session: Session, revision: int) -> dict[Any, int]:
+        got = {k: resolved_totals.get(database_of(session), revision, k) for k in keys}
+        return {k: v for k, v in got.items() if v is not None}
+
+    with db.get_state(app).sessionmaker() as session:
+        base = replace_all(session, resolver(layers)).revision
+        session.commit()
+        for key in keys:  # known totals of the base revision: a write carries them forward
+            resolved_totals.put(database_of(session), base, key, 1000)
+        first = run(session, edit).revision
+        assert kept(session, first) == {}  # not yet committed
+        session.rollback()
+        assert kept(session, first) == {}  # rolled back: never kept
+        second = run(session, edit).revision
+        session.commit()
+        assert set(kept(session, second)) == set(keys)

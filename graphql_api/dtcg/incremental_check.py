@@ -491,8 +491,21 @@ def layer_edits(old: Document, new: Document) -> set[str]:
 
 
 def groups_changed(old: Document, new: Document) -> bool:
-    """Whether a layer's groups differ (then nothing is carried forward)."""
-    return old.groups != new.groups
+    """Whether a layer's groups differ in what tokens inherit (then check the whole themes).
+
+    A token inherits only ``$type`` and ``$deprecated`` from its groups, and ``$extends``
+    copies subtrees (Format module §6.3.1, §6.4). A group added or removed with none of
+    them set (``createToken`` at a new path), or one whose ``$description`` or
+    ``$extensions`` changed, changes how no token resolves.
+    """
+
+    def inherited(group: GroupNode | None) -> tuple[Any, ...]:
+        if group is None:
+            return (None, None, None)
+        return (group.type, group.deprecated, group.extends)
+
+    paths = old.groups.keys() | new.groups.keys()
+    return any(inherited(old.groups.get(p)) != inherited(new.groups.get(p)) for p in paths)
 
 
 def ancestors_of(paths: Iterable[str]) -> set[str]:

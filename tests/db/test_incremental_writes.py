@@ -251,3 +251,47 @@ def test_a_write_remembers_its_size_totals_only_once_committed(app: Flask) -> No
         second = run(session, edit).revision
         session.commit()
         assert set(kept(session, second)) == set(keys)
+
+
+def test_a_token_in_a_new_group_is_checked_incrementally(app: Flask) -> None:
+    """A new group that sets nothing tokens inherit (a description) needs no whole-theme check.
+
+    With a ``$type`` on the new group, the whole themes are checked; either way the verdict
+    is the full validation's.
+    """
+    from graphql_api.store import db  # noqa: PLC0415
+
+    layers: Layers = {lab: {} for lab in LAYERS}
+    layers["base"] = {1: Spec("color", n=3), 2: Spec("alias", refs=(1,))}
+    plain = {"$type": "color", "$value": "{g1.t1}"}
+    dangling = {"$type": "color", "$value": "{g1.nothing}"}
+
+    def create(path: str, obj: dict[str, Any]) -> Callable[[Workspace], str]:
+        return lambda ws: ops.create_token(ws, path, obj, Layer(None, "base"))
+
+    described = {"brand": {"$description": "Brand colours", "accent": plain}}
+    typed = {"brand": {"$type": "color", "accent": {"$value": "{g1.t1}"}}}
+
+    def patch(tree: dict[str, Any]) -> Callable[[Workspace], str]:
+        return lambda ws: ops.apply_patch(ws, Layer(None, "base"), tree)
+
+    with db.get_state(app).sessionmaker() as session:
+        replace_all(session, resolver(layers))
+        session.commit()
+        revision = repository.current_revision(session)
+        for operation, mode in [
+            (create("brand.primary", plain), "incremental"),
+            (patch(described), "incremental"),  # a new group with a description only
+            (create("brand.broken", dangling), "full"),  # a problem: the full check words it
+            (patch(typed), "full"),  # the new group has a $type
+        ]:
+            savepoint = session.begin_nested()
+            ws = Workspace(session, repository.load_catalog(session))
+            operation(ws)
+            try:
+                report = check(ws, revision)
+                assert report.mode == mode, report
+            except Invalid:
+                assert mode == "full"
+            savepoint.rollback()
+            assert verdict(session, operation, full=False) == verdict(session, operation, full=True)

@@ -22,7 +22,7 @@ from ..dtcg.incremental import Sized, resolve_sized
 from ..dtcg.parse import flatten
 from ..dtcg.paths import path_key, sort_paths
 from ..dtcg.resolver import ResolverDocument, normalise_input
-from . import carry, release_format, repository
+from . import alias_graph, carry, release_format, repository, resolved_totals
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -237,6 +237,7 @@ class SnapshotStore:
             if repository.current_revision(session) != revision:
                 continue
             self._store(key, snap)
+            _learn_total(session, snap)
             return snap
         raise RuntimeError("the data changed during every attempt to read it")
 
@@ -439,6 +440,20 @@ class SnapshotStore:
             self._release_snaps.clear()
 
 
+def _learn_total(session: Session, snap: Snapshot) -> None:
+    """Tell the write check the theme's total resolved size (:mod:`.resolved_totals`).
+
+    A write's first check in a process needs the old total of each theme it touches;
+    a theme read at that revision already knows it, so the write resolves nothing whole.
+    """
+    if snap.sized is None:
+        return
+    database, key = alias_graph.database_of(session), resolved_totals.key_of(snap.selection)
+    if resolved_totals.get(database, snap.revision, key) is None:
+        total = sum(size for size, _depth in snap.sized.sizes.values())
+        resolved_totals.put(database, snap.revision, key, total)
+
+
 def _bases_kept(contexts: Iterable[Collection[str]]) -> int:
     """How many recent snapshots a sweep keeps to derive the next from.
 
@@ -516,6 +531,6 @@ def init_app(app: Flask) -> None:
 
 
 def snapshot_store(app: Flask | None = None) -> SnapshotStore:
-    """The app's snapshot cache (one per process), made by ``views.init_app``."""
+    """The app's snapshot cache (one per process), made by the app factory."""
     store: SnapshotStore = (app or current_app).extensions[SNAPSHOTS_KEY]
     return store

@@ -295,3 +295,30 @@ def test_a_token_in_a_new_group_is_checked_incrementally(app: Flask) -> None:
                 assert mode == "full"
             savepoint.rollback()
             assert verdict(session, operation, full=False) == verdict(session, operation, full=True)
+
+
+def test_a_theme_read_before_a_write_spares_it_resolving_whole_themes(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first write of a process needs each theme's old total size: a read knows it."""
+    from graphql_api.store import db, resolved_totals  # noqa: PLC0415
+    from graphql_api.store.snapshots import snapshot_store  # noqa: PLC0415
+    from graphql_api.writes import check as check_module  # noqa: PLC0415
+
+    layers: Layers = {lab: {} for lab in LAYERS}
+    layers["base"] = {1: Spec("color", n=3), 2: Spec("alias", refs=(1,))}
+    grow = {"$type": "color", "$value": "#abcdef"}  # a new token: the total grows
+
+    def whole_theme(_layers: Any) -> int:
+        raise AssertionError("a whole theme was resolved to learn its total")
+
+    with db.get_state(app).sessionmaker() as session:
+        replace_all(session, resolver(layers))
+        session.commit()
+        resolved_totals.clear()
+        with app.app_context():
+            for selection in combinations(resolver(layers)):
+                snapshot_store(app).get(session, selection)
+        monkeypatch.setattr(check_module, "total_size", whole_theme)
+        run(session, lambda ws: ops.create_token(ws, "g0.t9", grow, Layer(None, "base")))
+        session.commit()

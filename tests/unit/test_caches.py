@@ -314,6 +314,8 @@ def repo(monkeypatch: pytest.MonkeyPatch) -> FakeRepository:
     monkeypatch.setattr(snapshots, "resolve_sized", lambda flat: (Sized({}, {}, {}, False), []))
     # Nothing to carry forward without a database: a newer revision rebuilds.
     monkeypatch.setattr(carry, "forward", lambda *_args: None)
+    # No engine to key the write check's size totals by (``store.resolved_totals``).
+    monkeypatch.setattr(snapshots, "_learn_total", lambda *_args: None)
     return fake
 
 

@@ -197,16 +197,26 @@ def seen_requests(app: Flask) -> SeenRequests:
     return seen
 
 
+#: WSGI environ key of a request's :func:`raw_digest` (hashed once per request).
+_DIGEST_KEY: Final = "graphql_api.raw_digest"
+
+
 def raw_digest(request: Request) -> bytes | None:
     """SHA-256 of what a GET or POST request is read from (query string, body), tagged.
 
-    None for other methods.
+    None for other methods. Computed once per request (a miss of :func:`answer_seen`
+    needs it again in :func:`prepare`).
     """
-    if request.method == "GET":
-        return hashlib.sha256(b"GET?" + request.query_string).digest()
-    if request.method == "POST":
-        return hashlib.sha256(b"POST\n" + request.get_data(cache=True)).digest()
-    return None
+    environ = request.environ
+    if _DIGEST_KEY not in environ:
+        digest = None
+        if request.method == "GET":
+            digest = hashlib.sha256(b"GET?" + request.query_string).digest()
+        elif request.method == "POST":
+            digest = hashlib.sha256(b"POST\n" + request.get_data(cache=True)).digest()
+        environ[_DIGEST_KEY] = digest
+    found: bytes | None = environ[_DIGEST_KEY]
+    return found
 
 
 def answer_seen(request: Request) -> Response | None:

@@ -169,6 +169,8 @@ class TokenQuery:
         """
         ctx = info.context
         snap = ctx.snapshot(theme_input(theme), release)
+        if release is None:
+            ctx.read_tokens(snap, (path,))
         found = T.token_objects(snap).get(path)
         if found is None:
             raise token_not_found([path], snap.paths)
@@ -224,6 +226,8 @@ class TokenQuery:
         """
         ctx = info.context
         snap = ctx.snapshot(theme_input(theme), release)
+        if release is None:
+            ctx.read_tokens(snap, None)
         paths = snap.paths
         if filter is not None:
             types = frozenset(filter.types) if filter.types is not None else None

@@ -128,6 +128,28 @@ class RequestContext:
     request_id: str = ""  # the front door's request id, for masked errors and logs
     parse_memo: ParseMemo | None = None  # the request's parse of a large document (documents)
     database_unavailable: bool = False  # set when an error was a database fault (then 503)
+    #: (revision, selection) → token paths the response depends on, None: all of them
+    token_reads: dict[tuple[int, tuple[tuple[str, str], ...]], set[str] | None] = field(
+        default_factory=dict
+    )
+    reads_release: bool = False  # a field read a release (read_scope leaves those out)
+
+    def read_tokens(self, snap: Snapshot, paths: Iterable[str] | None) -> None:
+        """Note that the response depends on ``paths`` of ``snap`` (None: on every token).
+
+        ``Query.token`` notes its path (found or not), ``Query.tokens`` the whole
+        combination: a connection's pages and ``totalCount`` change when tokens are added
+        or removed. What the front door needs to keep a cached response across a write
+        (:mod:`.read_scope`); an update of a dict, no SQL.
+        """
+        key = (snap.revision, tuple(sorted(snap.selection.items())))
+        if paths is None:
+            self.token_reads[key] = None
+            return
+        known = self.token_reads.get(key, set())
+        if known is not None:
+            known.update(paths)
+            self.token_reads[key] = known
 
     def requested(self, snap: Snapshot, paths: Sequence[str]) -> None:
         """Note that this request read ``paths`` in ``snap``'s theme combination.
@@ -256,6 +278,7 @@ class RequestContext:
                 or ``RELEASE_NOT_FOUND``.
         """
         if release is not None:
+            self.reads_release = True
             return self.release(release, theme)[1]
         key = tuple(sorted((theme or {}).items()))
         snap = self._memo.get(key)

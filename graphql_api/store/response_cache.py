@@ -2,61 +2,129 @@
 
 A repeated request for the same revision is answered from these bytes without executing
 anything (:mod:`graphql_api.web.graphql_http`). A write bumps the revision, which makes every
-cached response unreachable; they are dropped on the next store.
+cached response unreachable under its old key. A response that says which tokens it read
+(:data:`TokenReads`, from a document that reads nothing else, see
+:mod:`graphql_api.schema.read_scope`) is kept past that: the front door finds it with
+:meth:`ResponseCache.latest` and stores it again under the new revision when none of those
+tokens changed. The others are dropped as soon as a newer revision is stored.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
 #: Key of the app's :class:`ResponseCache` in ``app.extensions`` (one cache per process).
 RESPONSE_CACHE_KEY = "tokens_response_cache"
+
+#: What a response read: theme selection (sorted ``(modifier, context)`` pairs) → the token
+#: paths it depends on, or None for every token of that combination.
+TokenReads = Mapping[tuple[tuple[str, str], ...], frozenset[str] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One cached response.
+
+    Attributes:
+        revision: the data revision it was computed at.
+        key: the request key it is stored under (bound to the revision's write time).
+        body: the serialised response.
+        base: the request key without the revision's write time (the same across
+            revisions), or '' when it may not outlive its revision.
+        reads: the tokens it read (:data:`TokenReads`), or None.
+    """
+
+    revision: int
+    key: str
+    body: bytes
+    base: str = ""
+    reads: TokenReads | None = None
 
 
 class ResponseCache:
     """An LRU of serialised responses bounded in bytes, keyed by (revision, request key).
 
-    Thread-safe. Entries of older revisions are dropped whenever a newer one is stored.
+    Thread-safe. When a newer revision is first stored, the entries of older revisions
+    that cannot outlive them (no ``reads``) are dropped at once; the others stay (LRU)
+    until carried to a newer revision or evicted.
     """
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max(0, max_bytes)
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[int, str], bytes] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, str], Entry] = OrderedDict()
+        self._latest: dict[str, tuple[int, str]] = {}  # base → newest (revision, key)
         self._size = 0
+        self._newest = 0
 
     def get(self, revision: int, key: str) -> bytes | None:
         """The stored bytes, or None."""
         with self._lock:
-            body = self._entries.get((revision, key))
-            if body is not None:
-                self._entries.move_to_end((revision, key))
-            return body
+            entry = self._entries.get((revision, key))
+            if entry is None:
+                return None
+            self._entries.move_to_end((revision, key))
+            return entry.body
 
-    def put(self, revision: int, key: str, body: bytes) -> None:
-        """Store ``body``; larger than the whole budget → not stored."""
+    def latest(self, base: str) -> Entry | None:
+        """The newest entry stored for request ``base`` (any revision), or None."""
+        with self._lock:
+            at = self._latest.get(base)
+            return self._entries.get(at) if at is not None else None
+
+    def put(
+        self,
+        revision: int,
+        key: str,
+        body: bytes,
+        *,
+        base: str = "",
+        reads: TokenReads | None = None,
+    ) -> None:
+        """Store ``body``; larger than the whole budget → not stored.
+
+        ``base`` and ``reads``: see :class:`Entry`; with both, the entry may be carried to
+        later revisions. With ``base``, it replaces an older revision's entry of the same
+        request.
+        """
         if len(body) > self.max_bytes:
             return
+        carried = bool(base) and reads is not None
+        entry = Entry(revision, key, body, base if carried else "", reads if carried else None)
         with self._lock:
-            self._drop(k for k in self._entries if k[0] < revision)
-            old = self._entries.pop((revision, key), None)
-            self._size -= len(old) if old is not None else 0
-            self._entries[(revision, key)] = body
+            if revision > self._newest:
+                self._newest = revision
+                self._drop([k for k, e in self._entries.items() if k[0] < revision and not e.base])
+            older = self._latest.get(base) if base else None
+            if older is not None and older[0] < revision:
+                self._drop([older])  # the same request, answered again at a newer revision
+            if carried:
+                self._latest[base] = (revision, key)
+            self._drop([(revision, key)])
+            self._entries[(revision, key)] = entry
             self._size += len(body)
             while self._size > self.max_bytes:
-                _, evicted = self._entries.popitem(last=False)
-                self._size -= len(evicted)
+                self._drop([next(iter(self._entries))])
 
-    def _drop(self, keys: Iterable[tuple[int, str]]) -> None:
-        for k in list(keys):
-            self._size -= len(self._entries.pop(k))
+    def discard(self, entry: Entry) -> None:
+        """Drop ``entry`` (found stale: a token it read changed)."""
+        with self._lock:
+            if self._entries.get((entry.revision, entry.key)) is entry:
+                self._drop([(entry.revision, entry.key)])
+
+    def _drop(self, keys: list[tuple[int, str]]) -> None:
+        for k in keys:
+            entry = self._entries.pop(k, None)
+            if entry is None:
+                continue
+            self._size -= len(entry.body)
+            if entry.base and self._latest.get(entry.base) == k:
+                del self._latest[entry.base]
 
     @property
     def size(self) -> int:

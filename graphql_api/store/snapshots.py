@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 from flask import Flask, current_app
 
 from ..dtcg.errors import DTCGErrorGroup
-from ..dtcg.incremental import Sized, resolve_sized
+from ..dtcg.incremental import Sized, dependants, resolve_sized
 from ..dtcg.parse import flatten
 from ..dtcg.paths import path_key, sort_paths
 from ..dtcg.resolver import ResolverDocument, normalise_input
@@ -129,6 +129,9 @@ class Snapshot:
         return chain
 
 
+#: Carry steps remembered (all selections together) for :meth:`SnapshotStore.changed_between`.
+MAX_LINKS = 4096
+
 #: Estimated bytes a resolved token takes in memory besides its value (objects, indexes,
 #: the GraphQL objects prepared from it), and per unit of resolved size (JSON nodes and
 #: characters). Measured on Primer and the synthetic systems of ``bench/`` (RSS / tokens).
@@ -165,6 +168,8 @@ class SnapshotStore:
         self._lock = threading.Lock()
         self._snapshots: OrderedDict[Key, Snapshot] = OrderedDict()
         self._latest: dict[tuple[tuple[str, str], ...], Key] = {}
+        #: (revision, selection) → (revision it was carried from, paths it re-resolved)
+        self._links: OrderedDict[Key, tuple[int, frozenset[str]]] = OrderedDict()
         self._bytes = 0
         self._catalog: _CatalogEntry | None = None
         self._release_docs: OrderedDict[tuple[int, str], ResolverDocument] = OrderedDict()
@@ -231,19 +236,21 @@ class SnapshotStore:
                     return snap
                 older_key = self._latest.get(key[1])
                 older = self._snapshots.get(older_key) if older_key else None
-            snap = self._carry(session, older, revision, catalog) if older else None
-            if snap is None:
-                snap = self._build(session, revision, selection, catalog)
+            carried = self._carry(session, older, revision, catalog) if older else None
+            snap = carried[0] if carried else self._build(session, revision, selection, catalog)
             if repository.current_revision(session) != revision:
                 continue
             self._store(key, snap)
+            if carried and older:
+                self._link(key, older.revision, carried[1])
             _learn_total(session, snap)
             return snap
         raise RuntimeError("the data changed during every attempt to read it")
 
     def _carry(
         self, session: Session, old: Snapshot, revision: int, catalog: repository.Catalog
-    ) -> Snapshot | None:
+    ) -> tuple[Snapshot, frozenset[str]] | None:
+        """``old`` at ``revision`` and the paths whose resolution may differ; None: rebuild."""
         if old.revision >= revision:
             return None
         moved = carry.forward(session, old, revision, catalog)
@@ -251,7 +258,36 @@ class SnapshotStore:
             return None
         sized, changed = moved
         self.counts["carried" if changed else "rekeyed"] += 1
-        return old.carried(revision, sized, changed, old.selection)
+        touched = frozenset(dependants(old.referenced_by, changed)) if changed else frozenset()
+        return old.carried(revision, sized, changed, old.selection), touched
+
+    def _link(self, key: Key, since: int, touched: frozenset[str]) -> None:
+        """Remember that ``key``'s snapshot was carried from ``since`` changing ``touched``."""
+        with self._lock:
+            self._links[key] = (since, touched)
+            while len(self._links) > MAX_LINKS:
+                self._links.popitem(last=False)
+
+    def changed_between(
+        self, selection: tuple[tuple[str, str], ...], since: int, revision: int
+    ) -> frozenset[str] | None:
+        """Paths of ``selection`` whose resolution may differ between two revisions.
+
+        Known when this process carried the selection's snapshot from ``since`` to
+        ``revision`` (in one or several steps): the changed tokens and every token that
+        reaches one of them through references, at each step. None when it did not (the
+        snapshot was rebuilt, or never held at ``since``): anything may have changed.
+        """
+        out: set[str] = set()
+        at = revision
+        with self._lock:
+            while at > since:
+                link = self._links.get((at, selection))
+                if link is None:
+                    return None
+                at, touched = link
+                out.update(touched)
+        return frozenset(out) if at == since else None
 
     def _build(
         self,

@@ -41,7 +41,16 @@ if TYPE_CHECKING:
 
     from .recorder import Observation
 
-__all__ = ["UsageState", "UsageStore", "client_name", "collector", "finish", "init_app", "replay"]
+__all__ = [
+    "UsageState",
+    "UsageStore",
+    "carry",
+    "client_name",
+    "collector",
+    "finish",
+    "init_app",
+    "replay",
+]
 
 EXTENSION_KEY: Final = "tokens_usage"
 
@@ -166,6 +175,13 @@ def finish(
     else:
         reads = known[1]
     state.store.record_reads(reads, client)
+
+
+def carry(since: tuple[int, str], to: tuple[int, str], app: Flask | None = None) -> None:
+    """A cached response now also serves ``to`` (revision, key): replay its reads there too."""
+    state = get_state(app)
+    if state.enabled:
+        state.store.memo.carry(since, to)
 
 
 def replay(

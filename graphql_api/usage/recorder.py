@@ -340,8 +340,9 @@ class ReplayMemo:
     """What a cacheable request read, keyed like the response cache: (revision, request key).
 
     A response served from the response cache, or a ``304``, executes nothing, so its token
-    reads are replayed from here. Thread-safe; an LRU bounded by the paths it holds; entries
-    of older revisions are dropped whenever a newer one is stored.
+    reads are replayed from here. Thread-safe; an LRU bounded by the paths it holds. Entries
+    of older revisions stay until evicted: a cached response carried to a newer revision
+    carries its entry along (:meth:`carry`).
     """
 
     def __init__(self, max_paths: int = DEFAULT_MAX_PENDING) -> None:
@@ -360,8 +361,6 @@ class ReplayMemo:
         if size > self.max_paths:
             return
         with self._lock:
-            for old in [k for k in self._entries if k[0] < revision]:
-                self._paths -= self._size(self._entries.pop(old)[1])
             previous = self._entries.pop((revision, key), None)
             if previous is not None:
                 self._paths -= self._size(previous[1])
@@ -370,6 +369,12 @@ class ReplayMemo:
             while self._paths > self.max_paths:
                 _, (_op, evicted) = self._entries.popitem(last=False)
                 self._paths -= self._size(evicted)
+
+    def carry(self, since: tuple[int, str], to: tuple[int, str]) -> None:
+        """Remember for ``to`` (revision, key) what was remembered for ``since``, if anything."""
+        entry = self.get(*since)
+        if entry is not None:
+            self.put(to[0], to[1], entry[0], entry[1])
 
     def get(self, revision: int, key: str) -> tuple[str | None, Reads] | None:
         """(operation name, grouped reads) of a request seen at ``revision``, or None."""

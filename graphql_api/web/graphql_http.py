@@ -23,9 +23,11 @@ from graphql import GraphQLError, parse, validate
 from strawberry.http import GraphQLRequestData
 
 from .. import usage
+from ..dtcg.errors import DTCGErrorGroup
 from ..errors import ErrorCode
 from ..schema import schema
-from ..schema.documents import operation_type
+from ..schema.documents import operation_type, parse_document
+from ..schema.read_scope import scopes
 from ..store import db
 from ..store.response_cache import response_cache
 from ..store.revision_clock import Stamp, revision_clock
@@ -36,6 +38,10 @@ from .request_headers import current_app_object, header
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from ..schema.documents import ParseMemo
+    from ..schema.request_context import RequestContext
+    from ..store.response_cache import Entry, TokenReads
 
 GRAPHQL_JSON = "application/json"
 #: Key of the app's :class:`SeenRequests` in ``app.extensions``.
@@ -51,6 +57,7 @@ class Prepared:
         revision: the data revision read for this request.
         key: the request's cache key; ``tag`` its ETag at ``revision``.
         is_get: whether the request came by GET (only GET responses get an ETag).
+        base: the request key before it is bound to the revision's write time.
     """
 
     data: GraphQLRequestData
@@ -58,6 +65,7 @@ class Prepared:
     key: str
     tag: str
     is_get: bool
+    base: str = ""
 
 
 def _json_arg(value: Any, name: str) -> Any:
@@ -295,7 +303,7 @@ def prepare(request: Request) -> Prepared | Response | None:
         answer = _answer_cached(request, prepared)
         if answer is not None:
             return answer
-    return prepared
+    return _answer_carried(request, prepared) or prepared
 
 
 def read_stamp() -> Stamp:
@@ -318,7 +326,49 @@ def _prepared(
 ) -> Prepared:
     revision, written = stamp
     key = stamped(base_key, written)
-    return Prepared(data, revision, key, etag(revision, key), request.method == "GET")
+    return Prepared(data, revision, key, etag(revision, key), request.method == "GET", base_key)
+
+
+def still_valid(entry: Entry, revision: int) -> bool:
+    """Whether a cached response of an older revision is still the answer at ``revision``.
+
+    True when, in every theme combination it read, the snapshot carried to ``revision``
+    (in the request's read transaction) re-resolved none of the tokens it read, or none
+    at all for a response that read every token (:meth:`~graphql_api.store.snapshots.
+    SnapshotStore.changed_between`). False when that is not known: the snapshot was
+    rebuilt, the theme no longer exists, the entry says nothing of what it read.
+    """
+    if entry.reads is None or entry.revision >= revision:
+        return False
+    store = snapshot_store()
+    session = db.get_session()
+    for selection, paths in entry.reads.items():
+        try:
+            store.get(session, dict(selection), revision=revision)
+        except DTCGErrorGroup:
+            return False
+        changed = store.changed_between(selection, entry.revision, revision)
+        if changed is None or (changed if paths is None else not changed.isdisjoint(paths)):
+            return False
+    return True
+
+
+def _answer_carried(request: Request, prepared: Prepared) -> Response | None:
+    """A response cached at an older revision, when a write since changed none of its reads.
+
+    It is stored again under ``prepared``'s revision (with its usage reads) and answered
+    as a cache hit; a stale one is dropped. None: execute.
+    """
+    cache = response_cache()
+    entry = cache.latest(prepared.base)
+    if entry is None or entry.revision >= prepared.revision:
+        return None
+    if not still_valid(entry, prepared.revision):
+        cache.discard(entry)
+        return None
+    cache.put(prepared.revision, prepared.key, entry.body, base=entry.base, reads=entry.reads)
+    usage.carry((entry.revision, entry.key), (prepared.revision, prepared.key))
+    return _answer_cached(request, prepared)
 
 
 def _answer_cached(request: Request, prepared: Prepared) -> Response | None:
@@ -365,12 +415,53 @@ def _cache_headers(tag: str, *, is_get: bool, app: Flask | None = None) -> dict[
     }
 
 
-def finish(prepared: Prepared, response: Response, *, cacheable: bool) -> Response:
-    """Store a cacheable 200 response's bytes and add the GET caching headers."""
+def token_reads(
+    context: RequestContext, prepared: Prepared, memo: ParseMemo | None = None
+) -> TokenReads | None:
+    """What an executed query read, when its document reads only tokens; else None.
+
+    The tokens noted by ``Query.token``/``Query.tokens``
+    (:meth:`~graphql_api.schema.request_context.RequestContext.read_tokens`), all at
+    ``prepared``'s revision, for a document :mod:`~graphql_api.schema.read_scope` finds
+    reads nothing else. ``memo``: the request's parse memo.
+    """
+    if context.reads_release or not context.token_reads:
+        return None
+    if any(revision != prepared.revision for revision, _ in context.token_reads):
+        return None
+    query = prepared.data.query
+    if not query:
+        return None
+    try:
+        document = parse_document(query, memo=memo)
+    except GraphQLError:
+        return None
+    if not scopes.reads_only_tokens(schema._schema, query, document):
+        return None
+    return {
+        selection: frozenset(paths) if paths is not None else None
+        for (_, selection), paths in context.token_reads.items()
+    }
+
+
+def finish(
+    prepared: Prepared,
+    response: Response,
+    *,
+    cacheable: bool,
+    reads: TokenReads | None = None,
+) -> Response:
+    """Store a cacheable 200 response's bytes and add the GET caching headers.
+
+    ``reads``: the tokens the response read, when that is all it read: it may then
+    outlive its revision (:func:`still_valid`).
+    """
     if response.status_code != HTTPStatus.OK:
         return response
     if cacheable:
-        response_cache().put(prepared.revision, prepared.key, response.get_data())
+        response_cache().put(
+            prepared.revision, prepared.key, response.get_data(), base=prepared.base, reads=reads
+        )
         response.headers.update(_cache_headers(prepared.tag, is_get=prepared.is_get))
     elif prepared.is_get:
         response.headers["Cache-Control"] = "no-store"
@@ -387,6 +478,7 @@ class BatchSlot:
 
     revision: int
     key: str
+    base: str = ""
 
 
 class BatchCache:
@@ -425,14 +517,14 @@ class BatchCache:
             if known is not None:
                 body = response_cache().get(known[0], stamped(base_key, known[1]))
                 if body is not None:
-                    return BatchSlot(known[0], stamped(base_key, known[1])), body
+                    return BatchSlot(known[0], stamped(base_key, known[1]), base_key), body
             self._stamp = read_stamp()
             self._transaction = session.get_transaction()
         revision, written = self._stamp
-        slot = BatchSlot(revision, stamped(base_key, written))
+        slot = BatchSlot(revision, stamped(base_key, written), base_key)
         return slot, response_cache().get(revision, slot.key)
 
     @staticmethod
     def store(slot: BatchSlot, body: bytes) -> None:
         """Store one query's serialised response (a 200 without errors) under ``slot``."""
-        response_cache().put(slot.revision, slot.key, body)
+        response_cache().put(slot.revision, slot.key, body, base=slot.base)

@@ -511,7 +511,12 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
                 and context.cacheable
                 and not self.had_errors
             )
-            graphql_http.finish(prepared, response, cacheable=cacheable)
+            reads = (
+                graphql_http.token_reads(context, prepared, self.parse_memo)
+                if cacheable and context is not None
+                else None
+            )
+            graphql_http.finish(prepared, response, cacheable=cacheable, reads=reads)
         if context is not None and context.usage:
             _record_usage(
                 context.usage, prepared, response, cacheable=cacheable, operation_name=name

@@ -327,9 +327,9 @@ def test_repeated_post_is_served_from_the_response_cache(
 def test_a_repeated_request_is_answered_without_reading_it_again(
     small_example: Flask,
     client: FlaskClient,
-    runner: FlaskCliRunner,
     executions: list[str],
     monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     decoded: list[str] = []
     real_decode = request_body.decode
@@ -353,10 +353,11 @@ def test_a_repeated_request_is_answered_without_reading_it_again(
     assert client.post("/graphql", data=body, content_type="application/json").status_code == 200
     refused = client.post("/graphql", data=body, content_type="text/plain")
     assert refused.status_code == 415
-    import_tokens(runner, SMALL_EXAMPLE)  # a new revision
+    other = write_themed(tmp_path / "other", 4)
+    import_tokens(small_example.test_cli_runner(), other)  # a new revision, other tokens
     after = post(client, PAGE, {"first": 5})
     assert len(executions) == 2
-    assert after.status_code == 200
+    assert data_of(after.get_json())["tokens"]["totalCount"] == 2
 
 
 def test_seen_requests_are_bounded() -> None:
@@ -483,7 +484,9 @@ def test_new_import_is_not_answered_from_the_response_cache(
     assert after["tokens"]["totalCount"] == 2
     assert len(executions) == 3
     cache = small_example.extensions[RESPONSE_CACHE_KEY]
-    assert len(cache) == 1  # the previous revision's entries were dropped
+    assert len(cache) == 2  # the stale entry asked for was dropped; the other is not yet
+    assert data_of(post(client, PAGE, {"first": 2}).get_json())["tokens"]["totalCount"] == 2
+    assert (len(executions), len(cache)) == (4, 2)
 
 
 def test_variables_beyond_64_bit_integers_are_a_graphql_error(

@@ -110,13 +110,30 @@ def test_carried_forward_equals_rebuilt(
         cached(app, theme)
     store = snapshot_store(app)
     for op, input_type, fields in edits:
+        before = {name: cached(app, theme) for name, theme in (("light", LIGHT), ("dark", DARK))}
         payload = writer.call(op, input_type, **fields)
         assert payload["__typename"] == "TokenSuccess", payload
         built = store.counts["built"]
         for theme in (LIGHT, DARK):
-            assert_same(cached(app, theme), rebuilt(app, theme))
+            fresh = rebuilt(app, theme)
+            assert_same(cached(app, theme), fresh)
+            old = before[theme["theme"]]
+            changed = store.changed_between(selection(theme), old.revision, fresh.revision)
+            assert changed is not None
+            assert differing(old, fresh) <= changed  # what cached responses are checked against
         assert store.counts["built"] == built  # carried forward, never rebuilt
     assert store.counts["carried"] >= 1
+
+
+def selection(theme: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(theme.items()))
+
+
+def differing(old: Snapshot, new: Snapshot) -> set[str]:
+    """Paths whose resolved token (value, node, references) differs, added or removed."""
+    return {
+        p for p in old.tokens.keys() | new.tokens.keys() if old.tokens.get(p) != new.tokens.get(p)
+    }
 
 
 def test_a_theme_whose_layers_did_not_change_is_rekeyed(app: Flask, writer: Writer) -> None:
@@ -142,6 +159,8 @@ def test_a_change_of_structure_rebuilds(app: Flask, writer: Writer) -> None:
     assert payload["__typename"] == "ModifierSuccess", payload
     assert_same(cached(app, LIGHT), rebuilt(app, LIGHT))
     assert store.counts["built"] == built + 1  # another catalog: resolved from scratch
+    since = payload["revision"] - 1
+    assert store.changed_between(selection(LIGHT), since, payload["revision"]) is None
 
 
 def test_a_reimport_with_other_groups_rebuilds(app: Flask, writer: Writer) -> None:

@@ -23,7 +23,7 @@ from graphql_api.dtcg.errors import DTCGErrorGroup
 from graphql_api.dtcg.incremental import Sized
 from graphql_api.store import carry, snapshots
 from graphql_api.store.repository import Catalog, ContextInfo, ModifierInfo
-from graphql_api.store.response_cache import RESPONSE_CACHE_KEY, ResponseCache
+from graphql_api.store.response_cache import RESPONSE_CACHE_KEY, ResponseCache, TokenReads
 from graphql_api.store.snapshots import SnapshotStore
 from graphql_api.web.http_cache import cache_control, etag, etag_matches, request_key
 
@@ -134,6 +134,52 @@ def test_storing_a_newer_revision_drops_older_ones() -> None:
     assert (cache.size, len(cache)) == (20, 2)
     cache.put(5, KEY_A, b"a" * 7)  # revisions need not be consecutive
     assert (cache.size, len(cache)) == (7, 1)
+
+
+READS: TokenReads = {(("theme", "dark"),): frozenset({"a.b"})}
+
+
+def test_an_entry_that_says_what_it_read_outlives_its_revision() -> None:
+    cache = ResponseCache(1000)
+    cache.put(1, KEY_A, b"a" * 10, base="base-a", reads=READS)
+    cache.put(1, KEY_B, b"b" * 10)
+    cache.put(2, KEY_C, b"c" * 10)
+    assert cache.get(1, KEY_A) == b"a" * 10
+    assert cache.get(1, KEY_B) is None
+    entry = cache.latest("base-a")
+    assert entry is not None
+    assert (entry.revision, entry.key, entry.reads) == (1, KEY_A, READS)
+    assert (cache.size, len(cache)) == (20, 2)
+
+
+def test_storing_a_newer_revision_of_a_request_replaces_the_older_one() -> None:
+    cache = ResponseCache(1000)
+    cache.put(1, KEY_A, b"a" * 10, base="base", reads=READS)
+    cache.put(2, KEY_B, b"a" * 10, base="base", reads=READS)
+    assert cache.get(1, KEY_A) is None
+    latest = cache.latest("base")
+    assert latest is not None
+    assert (latest.revision, latest.key) == (2, KEY_B)
+    assert (cache.size, len(cache)) == (10, 1)
+
+
+def test_a_discarded_or_evicted_entry_is_no_longer_the_latest() -> None:
+    cache = ResponseCache(25)
+    cache.put(1, KEY_A, b"a" * 10, base="base-a", reads=READS)
+    cache.put(1, KEY_B, b"b" * 10, base="base-b", reads=READS)
+    found = cache.latest("base-a")
+    assert found is not None
+    cache.discard(found)
+    assert cache.latest("base-a") is None
+    cache.put(1, KEY_C, b"c" * 20)  # evicts KEY_B
+    assert cache.latest("base-b") is None
+    assert (cache.size, len(cache)) == (20, 1)
+
+
+def test_without_reads_an_entry_is_not_kept_for_later_revisions() -> None:
+    cache = ResponseCache(1000)
+    cache.put(1, KEY_A, b"a", base="base-a")
+    assert cache.latest("base-a") is None
 
 
 def test_size_never_exceeds_the_budget() -> None:

@@ -260,8 +260,17 @@ def test_replay_memo_keeps_reads_per_revision_and_key() -> None:
     assert memo.get(1, "k") == ("Comp", reads("a", "b"))
     assert memo.get(2, "k") is None
     memo.put(2, "other", None, reads("a"))
-    assert memo.get(1, "k") is None  # an older revision is dropped
-    assert len(memo) == 1
+    assert memo.get(1, "k") == ("Comp", reads("a", "b"))  # kept: it may be carried forward
+    assert len(memo) == 2
+
+
+def test_replay_memo_carries_an_entry_to_a_new_revision_and_key() -> None:
+    memo = ReplayMemo(max_paths=100)
+    memo.put(1, "k1", "Comp", reads("a", "b"))
+    memo.carry((1, "k1"), (3, "k3"))
+    memo.carry((1, "unknown"), (3, "k4"))
+    assert memo.get(3, "k3") == ("Comp", reads("a", "b"))
+    assert memo.get(3, "k4") is None
 
 
 def test_replay_memo_is_bounded_by_paths() -> None:

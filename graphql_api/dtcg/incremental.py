@@ -25,7 +25,7 @@ from . import limits, studio_forms
 from .extends import apply_extends
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Mapping
+    from collections.abc import Collection, Iterable, Mapping
 
     from .errors import DTCGError
 from .graph import strongly_connected
@@ -42,12 +42,24 @@ class Sized:
         sizes: path → (resolved size, depth), as the reference-bomb limits count them.
         groups: the flattened document's groups (group properties are inherited).
         extends: whether a group uses ``$extends`` (then nothing is carried forward).
+        modifies: whether a token has a Tokens Studio colour modifier with references
+            (then nothing is carried forward either); known once, not looked for on
+            every carry.
     """
 
     tokens: dict[str, ResolvedToken]
     sizes: dict[str, tuple[int, int]]
     groups: dict[str, GroupNode]
     extends: bool
+    modifies: bool = False
+
+
+def _modifies(nodes: Iterable[TokenNode | None]) -> bool:
+    """Whether one of ``nodes`` has a colour modifier holding references."""
+    return any(
+        n is not None and n.extensions and studio_forms.modifier_references(n.extensions)
+        for n in nodes
+    )
 
 
 def resolve_sized(doc: Document) -> tuple[Sized, list[DTCGError]]:
@@ -61,7 +73,9 @@ def resolve_sized(doc: Document) -> tuple[Sized, list[DTCGError]]:
     r.run()
     tokens = {p: r.done[p] for p in extended.tokens if p in r.done}
     extends = any(g.extends is not None for g in doc.groups.values())
-    return Sized(tokens, dict(r._size), dict(doc.groups), extends), [*errors, *r.errors]
+    modifies = _modifies(t.node for t in tokens.values())
+    sized = Sized(tokens, dict(r._size), dict(doc.groups), extends, modifies)
+    return sized, [*errors, *r.errors]
 
 
 def dependants(referenced_by: Mapping[str, Collection[str]], paths: Collection[str]) -> set[str]:
@@ -126,17 +140,7 @@ def reresolve(
         None when it cannot be carried forward: ``$extends`` is in use, or the new state
         has a problem (resolve the whole document to report it).
     """
-    if (
-        before.extends
-        or any(
-            t.node.extensions and studio_forms.modifier_references(t.node.extensions)
-            for t in before.tokens.values()
-        )
-        or any(
-            n is not None and n.extensions and studio_forms.modifier_references(n.extensions)
-            for n in changed.values()
-        )
-    ):
+    if before.extends or before.modifies or _modifies(changed.values()):
         return None  # colour modifiers wait for references the reverse index does not hold
     tokens = {p: t.node for p, t in before.tokens.items()}
     for path, node in changed.items():

@@ -21,6 +21,7 @@ from typing import Any, cast
 import orjson
 from graphql import (
     ExecutionResult,
+    FieldNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLNonNull,
@@ -32,15 +33,17 @@ from strawberry.extensions import SchemaExtension
 
 from ..compat import CoreExecutionContext
 from ..errors import ErrorCode
-from . import budget
+from . import budget, fragments
 from .limits import current_limits
 
 BACKREF = "strawberry-definition"
 # (attribute name, serialize, non-null) of a basic leaf field; None: let graphql-core run it.
 Leaf = tuple[str, Callable[[Any], Any], bool] | None
+#: (object type, ((response name, field name), …)): what a plan's output depends on.
+PlanKey = tuple[str, tuple[tuple[str, str], ...]]
 
 #: Plans by (type, response names); bounded, since response names are the client's aliases.
-_plans: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Leaf]] = OrderedDict()
+_plans: OrderedDict[PlanKey, dict[str, Leaf]] = OrderedDict()
 MAX_PLANS = 2048
 
 
@@ -178,6 +181,57 @@ class FastExecutionContext(BudgetedExecutionContext):
     """The budgeted execution context with the basic-leaf fast path (module docstring)."""
 
     def execute_fields_unbudgeted(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Any,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        """A kept JSON fragment (:mod:`.fragments`), else :meth:`_fields`, kept when it can be."""
+        kept = self._fragment_table(parent_type, grouped_field_set, source_value)
+        if kept is None:
+            return self._fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        found, token = kept
+        hit = fragments.kept(found, token)
+        if hit is not None:
+            return hit
+        errors = len(self.collected_errors.errors)
+        done = self._fields(parent_type, source_value, path, grouped_field_set, position_context)
+        if isinstance(done, dict) and len(self.collected_errors.errors) == errors:
+            return fragments.keep(found, token, done) or done
+        return done
+
+    def _fragment_table(
+        self, parent_type: GraphQLObjectType, grouped: Any, source: Any
+    ) -> tuple[fragments.Table, Any] | None:
+        """(fragment table, token object) for this object's selection, or None (not kept).
+
+        Whether a selection may be kept is decided once per collected selection and
+        operation (graphql-core reuses the collected object for every item of a list).
+        """
+        if not getattr(self.context_value, "json_fragments", False):
+            return None
+        memo: dict[int, tuple[Any, tuple[FieldNode, ...] | None]] | None = getattr(
+            self, "_kept_selections", None
+        )
+        if memo is None:
+            memo = {}
+            self._kept_selections = memo
+        entry = memo.get(id(grouped))
+        if entry is None or entry[0] is not grouped:
+            nodes = fragments.selection_nodes(self.schema, parent_type, grouped, self.fragments)
+            entry = memo[id(grouped)] = (grouped, nodes)
+        nodes = entry[1]
+        token = fragments.token_of(parent_type, source) if nodes is not None else None
+        if token is None or nodes is None:
+            return None
+        found = fragments.table(token, nodes)
+        return (found, token) if found is not None else None
+
+    def _fields(
         self,
         parent_type: GraphQLObjectType,
         source_value: Any,

@@ -133,6 +133,7 @@ class RequestContext:
         default_factory=dict
     )
     reads_release: bool = False  # a field read a release (read_scope leaves those out)
+    json_fragments: bool = False  # the result is encoded by orjson: kept fragments may be used
 
     def read_tokens(self, snap: Snapshot, paths: Iterable[str] | None) -> None:
         """Note that the response depends on ``paths`` of ``snap`` (None: on every token).

@@ -52,6 +52,10 @@ class Snapshot:
             order.
         memo: objects upper layers derive once per snapshot (e.g. the GraphQL layer's
             prepared token objects), keyed by their own names; lives and dies with it.
+        lineage: objects upper layers keep per token across revisions, keyed by their own
+            names: shared with the snapshots carried forward from this one, so whatever
+            is kept there must be checked against the token's resolution (the same
+            ``ResolvedToken`` object means the same resolution).
     """
 
     revision: int
@@ -60,6 +64,7 @@ class Snapshot:
     paths: list[str] = field(default_factory=list)
     referenced_by: dict[str, list[str]] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)
+    lineage: dict[str, Any] = field(default_factory=dict)
     sized: Sized | None = None
     catalog: repository.Catalog | None = None
     nbytes: int = 0
@@ -114,6 +119,7 @@ class Snapshot:
             sized.tokens,
             paths,
             back,
+            lineage=self.lineage if selection == self.selection else {},
             sized=sized,
             catalog=self.catalog,
             nbytes=nbytes,

@@ -353,6 +353,7 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
             usage_store=usage.get_state().store,
             request_id=observability.request_id(),
             parse_memo=self.parse_memo,
+            json_fragments=True,  # encode_json is orjson
         )
         self.graphql_context = context
         return context

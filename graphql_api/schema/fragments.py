@@ -1,0 +1,193 @@
+"""Per-token JSON fragments: a token's part of a response, serialised once per resolution.
+
+A whole-theme read after a write asks for the same fields of 1,488 tokens of which a few
+dozen were re-resolved. :class:`~graphql_api.schema.execution.FastExecutionContext` keeps,
+for each token object (``Token``) or edge (``TokenEdge``) it completed, the serialised JSON
+of its selection (an ``orjson.Fragment``), and answers the same selection of the same
+resolution with it, skipping graphql-core's work for that object and everything below it.
+
+Exact by construction:
+
+- only selections whose every field is one of :func:`.read_scope.token_fields` (a token's
+  own data, its alias chain, its value types), with no variables and no directives, so the
+  output depends on the token's resolution and the literal text of the selection only;
+- kept in the snapshot's ``lineage`` (shared by the snapshots carried forward from one
+  another within one theme selection) and used only while the token's ``ResolvedToken``
+  is the very object it was made from: a write that re-resolves a token, or anything it
+  references, gives it a new one (:func:`graphql_api.dtcg.incremental.reresolve`);
+- made only when completing the object raised no field error, and used only for results
+  encoded by orjson (``RequestContext.json_fragments``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import orjson
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
+    VariableNode,
+    get_named_type,
+)
+
+from .read_scope import token_fields
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from graphql import (
+        GraphQLNamedType,
+        GraphQLSchema,
+        SelectionSetNode,
+        ValueNode,
+    )
+    from graphql.execution.collect_fields import FragmentDetails
+
+#: Key of the fragment tables in a snapshot's ``lineage``.
+LINEAGE_KEY: Final = "json_fragments"
+#: Distinct selections whose fragments one snapshot lineage keeps (clients choose aliases).
+MAX_SELECTIONS: Final = 8
+#: The object types whose completed value is kept (with how to reach their token object).
+KEPT_TYPES: Final = frozenset({"Token", "TokenEdge"})
+
+#: A kept selection: the ids of its field nodes, in response order (the nodes themselves
+#: are held by the table, so their ids cannot be reused while it exists).
+SelectionKey = tuple[int, ...]
+
+
+class Table:
+    """The fragments of one selection: path → (resolution, fragment)."""
+
+    __slots__ = ("entries", "nodes")
+
+    def __init__(self, nodes: tuple[FieldNode, ...]) -> None:
+        self.nodes = nodes  # keeps the nodes (and their ids) alive
+        self.entries: dict[str, tuple[Any, orjson.Fragment]] = {}
+
+
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(v) for v in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(f.value) for f in value.fields)
+    return False
+
+
+def _field_scoped(
+    schema: GraphQLSchema,
+    parent: GraphQLNamedType,
+    node: FieldNode,
+    fragments: Mapping[str, FragmentDetails],
+) -> bool:
+    if node.directives or any(_has_variable(a.value) for a in node.arguments or ()):
+        return False
+    name = node.name.value
+    if name == "__typename":
+        return True
+    if not isinstance(parent, GraphQLObjectType) or (parent.name, name) not in token_fields(schema):
+        return False
+    if node.selection_set is None:
+        return True
+    inner = get_named_type(parent.fields[name].type)
+    return _selection_scoped(schema, inner, node.selection_set, fragments)
+
+
+def _selection_scoped(
+    schema: GraphQLSchema,
+    parent: GraphQLNamedType,
+    selection_set: SelectionSetNode,
+    fragments: Mapping[str, FragmentDetails],
+) -> bool:
+    for sel in selection_set.selections:
+        if isinstance(sel, FieldNode):
+            if not _field_scoped(schema, parent, sel, fragments):
+                return False
+            continue
+        if sel.directives:
+            return False
+        if isinstance(sel, InlineFragmentNode):
+            inner = schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
+            sub = sel.selection_set
+        elif isinstance(sel, FragmentSpreadNode):
+            details = fragments.get(sel.name.value)
+            if details is None or details.variable_signatures:
+                return False
+            inner = schema.get_type(details.definition.type_condition.name.value)
+            sub = details.definition.selection_set
+        else:
+            return False
+        if inner is None or not _selection_scoped(schema, inner, sub, fragments):
+            return False
+    return True
+
+
+def selection_nodes(
+    schema: GraphQLSchema,
+    parent: GraphQLObjectType,
+    grouped: Mapping[str, Any],
+    fragments: Mapping[str, FragmentDetails],
+) -> tuple[FieldNode, ...] | None:
+    """The field nodes of a collected selection of ``parent`` that may be kept, else None.
+
+    ``grouped``: graphql-core's collected fields (response name → field details).
+    """
+    if parent.name not in KEPT_TYPES:
+        return None
+    nodes: list[FieldNode] = []
+    for details in grouped.values():
+        for detail in details:
+            if detail.defer_usage is not None or detail.fragment_variable_values:
+                return None
+            if not _field_scoped(schema, parent, detail.node, fragments):
+                return None
+            nodes.append(detail.node)
+    return tuple(nodes)
+
+
+def token_of(parent: GraphQLObjectType, source: Any) -> Any:
+    """The ``Token`` object a kept type's source stands for (itself, or an edge's node)."""
+    token = getattr(source, "node", None) if parent.name == "TokenEdge" else source
+    if getattr(token, "tok", None) is None or getattr(token, "snap", None) is None:
+        return None
+    return token
+
+
+def table(token: Any, nodes: tuple[FieldNode, ...]) -> Table | None:
+    """The fragment table of ``nodes`` in ``token``'s snapshot lineage (made on first use).
+
+    None once the lineage holds :data:`MAX_SELECTIONS` other selections.
+    """
+    tables: dict[SelectionKey, Table] = token.snap.lineage.setdefault(LINEAGE_KEY, {})
+    key = tuple(id(n) for n in nodes)
+    found = tables.get(key)
+    if found is None:
+        if len(tables) >= MAX_SELECTIONS:
+            return None
+        found = tables.setdefault(key, Table(nodes))
+    return found
+
+
+def kept(found: Table, token: Any) -> orjson.Fragment | None:
+    """The fragment kept for ``token`` (same path, same resolution object), or None."""
+    entry = found.entries.get(token.path)
+    return entry[1] if entry is not None and entry[0] is token.tok else None
+
+
+def keep(found: Table, token: Any, completed: Mapping[str, Any]) -> orjson.Fragment | None:
+    """``completed`` (the object's result) serialised and kept for ``token``.
+
+    None when orjson cannot serialise it (then the result is used as it is).
+    """
+    try:
+        fragment = orjson.Fragment(orjson.dumps(completed))
+    except orjson.JSONEncodeError:
+        return None
+    found.entries[token.path] = (token.tok, fragment)
+    return fragment

@@ -224,7 +224,7 @@ def _authenticate() -> Response | None:
     try:
         principal = principal_of(req)
         state = request_state(req)  # made by observability's hook, which runs first
-        if state is not None:
+        if state is not None:  # without one, resolvers see no principal: writes are refused
             state.principal = principal
         if current_app.config["READ_REQUIRES_KEY"] and not _is_ide_page():
             check_scope(principal, "read")

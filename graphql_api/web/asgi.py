@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-import uuid
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +34,8 @@ from .body_limit import BodyLimit
 from .cors import origin_pattern
 from .events import EventsApp
 from .key_watch import Gate, KeyWatch, refusal_response
-from .observability import REQUEST_ID, write_access_line
+from .observability import write_access_line
+from .request_state import ASGI_REQUEST_ID, new_request_id
 from .subscriptions import SUBSCRIPTION_QUERY, SubscriptionApp, may_subscribe, subscription_query
 
 if TYPE_CHECKING:
@@ -88,10 +88,12 @@ async def logged(transport: str, app: ASGIApp, scope: Scope, receive: Receive, s
     for a socket), ``path``, ``transport`` (``graphql-transport-ws``, ``graphql-sse`` or
     ``events``), ``status`` (101 for an accepted socket, 403 for a refused handshake) and
     ``ms``, how long the connection lasted. No bodies, headers or keys.
+
+    ``app`` finds the id in the scope (:data:`~.request_state.ASGI_REQUEST_ID`): the
+    subscription handler puts it in its contexts, for masked errors.
     """
-    headers = dict(scope.get("headers", ()))
-    incoming = headers.get(b"x-request-id", b"").decode("latin-1")
-    request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    request_id = new_request_id(_header(scope, b"x-request-id"))
+    scope = {**scope, ASGI_REQUEST_ID: request_id}
     started, status = time.perf_counter(), 0
 
     async def send_logged(message: Message) -> None:

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 
-from flask import Flask, Request, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, request
 
 from ..errors import ApiError, ErrorCode
 from ..store import db
 from .request_headers import current_request, header
+from .request_state import request_state
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -167,9 +168,12 @@ def principal_of(req: Request) -> Principal | None:
 
 
 def current_principal() -> Principal | None:
-    """The principal of the current request (set by the app's before-request hook)."""
-    principal: Principal | None = g.get("principal")
-    return principal
+    """The principal of the current request, set by the app's before-request hook.
+
+    None without a key, outside a request, or on an endpoint that reads no key.
+    """
+    state = request_state()
+    return state.principal if state is not None else None
 
 
 def require(scope: str) -> Principal:
@@ -218,9 +222,12 @@ def _authenticate() -> Response | None:
     if req.endpoint not in PROTECTED_ENDPOINTS or req.method == "OPTIONS":
         return None  # a CORS preflight carries no credentials
     try:
-        g.principal = principal_of(req)
+        principal = principal_of(req)
+        state = request_state(req)  # made by observability's hook, which runs first
+        if state is not None:  # without one, resolvers see no principal: writes are refused
+            state.principal = principal
         if current_app.config["READ_REQUIRES_KEY"] and not _is_ide_page():
-            require("read")
+            check_scope(principal, "read")
     except AuthError as error:
         return _refusal(error)
     return None

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import orjson
 from flask import Flask, Request, Response, current_app
@@ -26,7 +26,7 @@ from .. import usage
 from ..dtcg.errors import DTCGErrorGroup
 from ..errors import ErrorCode
 from ..schema import schema
-from ..schema.documents import operation_type, parse_document
+from ..schema.documents import operation_type, operations, parse_document
 from ..schema.read_scope import scopes
 from ..store import db
 from ..store.response_cache import response_cache
@@ -35,6 +35,7 @@ from ..store.snapshots import snapshot_store
 from . import persisted_queries, request_body
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
 from .request_headers import current_app_object, header
+from .request_state import request_state
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -58,6 +59,7 @@ class Prepared:
         key: the request's cache key; ``tag`` its ETag at ``revision``.
         is_get: whether the request came by GET (only GET responses get an ETag).
         base: the request key before it is bound to the revision's write time.
+        operation_name: the operation it runs, as logged (:func:`operation_name`).
     """
 
     data: GraphQLRequestData
@@ -66,6 +68,7 @@ class Prepared:
     tag: str
     is_get: bool
     base: str = ""
+    operation_name: str | None = None
 
 
 def _json_arg(value: Any, name: str) -> Any:
@@ -156,36 +159,60 @@ def _read_or_refuse(request: Request) -> dict[str, Any] | Response | None:
     return parameter_refusal(raw) or raw
 
 
+def operation_name(query: str | None, given: object, memo: ParseMemo | None = None) -> str | None:
+    """The name of the operation a request runs, for the access log and usage analytics.
+
+    ``given`` (the request's ``operationName``) as text when there is one; else the name
+    of the document's only operation (GraphQL §6.1 GetOperation()). None when that
+    operation is anonymous, or the document has several operations or does not parse.
+    ``memo``: the request's parse memo (a large document is parsed once per request).
+    """
+    if given is not None:
+        return str(given)
+    found = operations(query, memo) if query else None
+    if found is None or len(found) != 1 or found[0].name is None:
+        return None
+    return found[0].name.value
+
+
+class Seen(NamedTuple):
+    """What :class:`SeenRequests` keeps of a request: its key and its operation's name."""
+
+    key: str  # :func:`~.http_cache.request_key`, before it is stamped with the write time
+    operation_name: str | None  # :func:`operation_name`, for the access line of a hit
+
+
 class SeenRequests:
     """Request keys of plain requests already read, by a digest of their bytes (an LRU).
 
     A request is read the same way whenever its bytes are the same: a POST's body (its
     ``Content-Type`` is checked on each request), a GET's query string. What
     :func:`prepare` computes from them (the JSON decoded, the nesting checked, the
-    parameters checked, :func:`~.http_cache.request_key`) is kept here as the request key,
-    so :func:`answer_seen` answers a repeated request from the caches without reading it
-    again. Only plain documents are kept (no persisted-query hash, mode not
-    ``allowlist``): nothing else decides how they are answered. Keyed by SHA-256 of the
-    bytes, so an entry costs the same whatever the request's size. Thread-safe.
+    parameters checked, :func:`~.http_cache.request_key`, the operation's name) is kept
+    here as a :class:`Seen`, so :func:`answer_seen` answers a repeated request from the
+    caches without reading it again, and logs the operation an execution would log. Only
+    plain documents are kept (no persisted-query hash, mode not ``allowlist``): nothing
+    else decides how they are answered. Keyed by SHA-256 of the bytes, so an entry costs
+    the same whatever the request's size. Thread-safe.
     """
 
     def __init__(self, max_entries: int = 4096) -> None:
         self.max_entries = max(1, max_entries)
         self._lock = threading.Lock()
-        self._keys: OrderedDict[bytes, str] = OrderedDict()
+        self._keys: OrderedDict[bytes, Seen] = OrderedDict()
 
-    def get(self, raw: bytes) -> str | None:
-        """The request key of the request whose bytes digest to ``raw``, or None."""
+    def get(self, raw: bytes) -> Seen | None:
+        """What was kept of the request whose bytes digest to ``raw``, or None."""
         with self._lock:
-            key = self._keys.get(raw)
-            if key is not None:
+            seen = self._keys.get(raw)
+            if seen is not None:
                 self._keys.move_to_end(raw)
-            return key
+            return seen
 
-    def put(self, raw: bytes, key: str) -> None:
-        """Remember ``key`` for ``raw`` (the least recently used entry goes past the bound)."""
+    def put(self, raw: bytes, key: str, operation_name: str | None = None) -> None:
+        """Remember ``key`` and ``operation_name`` for ``raw`` (LRU past the bound)."""
         with self._lock:
-            self._keys[raw] = key
+            self._keys[raw] = Seen(key, operation_name)
             self._keys.move_to_end(raw)
             if len(self._keys) > self.max_entries:
                 self._keys.popitem(last=False)
@@ -230,33 +257,41 @@ def raw_digest(request: Request) -> bytes | None:
 def answer_seen(request: Request) -> Response | None:
     """304 or the cached bytes for a request :class:`SeenRequests` knows; else None.
 
-    Reads neither the request nor the database: its key comes from the bytes' digest, the
+    Reads neither the request nor the database: its key and its operation's name (for the
+    access line, :class:`~.request_state.RequestState`) come from the bytes' digest, the
     revision from the process's clock. None (read it with :func:`prepare`) for a request
     not seen before, an unknown revision or a response not in the cache. The request's
     ``Content-Type`` must have been checked (the view refuses anything but JSON first).
     """
     app = current_app_object()
     raw = raw_digest(request)
-    base_key = seen_requests(app).get(raw) if raw is not None else None
-    if base_key is None:
+    seen = seen_requests(app).get(raw) if raw is not None else None
+    if seen is None:
         return None
     known = revision_clock(app).current()
     if known is None:
         return None
     revision, written = known
-    key = stamped(base_key, written)
+    key = stamped(seen.key, written)
     is_get = request.method == "GET"
-    return _from_cache(request, revision, key, etag(revision, key), is_get, app=app)
+    answer = _from_cache(request, revision, key, etag(revision, key), is_get, app=app)
+    if answer is not None:
+        state = request_state(request)
+        if state is not None:
+            state.operation_name = seen.operation_name
+    return answer
 
 
-def prepare(request: Request) -> Prepared | Response | None:
+def prepare(request: Request, memo: ParseMemo | None = None) -> Prepared | Response | None:
     """Answer from caches when possible; else say what Strawberry should execute.
 
     The revision comes from the process's :class:`~graphql_api.store.revision_clock.
     RevisionClock`: a 304 or a response-cache hit reads no database and opens no session
     (in persisted-query mode ``off``, or ``apq`` with the document sent). Otherwise the
     request starts its read transaction and reads the revision there, which the clock
-    learns.
+    learns. Once the document is known, the request's
+    :class:`~.request_state.RequestState` gets its operation's name (:func:`operation_name`;
+    ``memo``: the request's parse memo), whether it is answered here or executed.
 
     Returns:
         A ``Response`` to send as is (304, cached bytes, persisted-query error), a
@@ -283,9 +318,13 @@ def prepare(request: Request) -> Prepared | Response | None:
         return None
     variables, op_name = raw.get("variables") or {}, raw.get("operationName")
     base_key = request_key(outcome.query, variables, op_name)
+    name = operation_name(outcome.query, op_name, memo)
+    state = request_state(request)
+    if state is not None:
+        state.operation_name = name  # for the access line, a cache hit's too
     digest = raw_digest(request) if plain else None
     if digest is not None:
-        seen_requests(current_app).put(digest, base_key)
+        seen_requests(current_app).put(digest, base_key, name)
     data = GraphQLRequestData(
         query=outcome.query,
         variables=variables or None,
@@ -294,11 +333,11 @@ def prepare(request: Request) -> Prepared | Response | None:
     )
     known = revision_clock(current_app).current()
     if known is not None:
-        answer = _answer_cached(request, _prepared(data, known, base_key, request))
+        answer = _answer_cached(request, _prepared(data, known, base_key, request, name))
         if answer is not None:
             return answer
     stamp = read_stamp()
-    prepared = _prepared(data, stamp, base_key, request)
+    prepared = _prepared(data, stamp, base_key, request, name)
     if stamp != known:
         answer = _answer_cached(request, prepared)
         if answer is not None:
@@ -322,11 +361,16 @@ def read_stamp() -> Stamp:
 
 
 def _prepared(
-    data: GraphQLRequestData, stamp: tuple[int, str], base_key: str, request: Request
+    data: GraphQLRequestData,
+    stamp: tuple[int, str],
+    base_key: str,
+    request: Request,
+    name: str | None,
 ) -> Prepared:
     revision, written = stamp
     key = stamped(base_key, written)
-    return Prepared(data, revision, key, etag(revision, key), request.method == "GET", base_key)
+    is_get = request.method == "GET"
+    return Prepared(data, revision, key, etag(revision, key), is_get, base_key, name)
 
 
 def still_valid(entry: Entry, revision: int) -> bool:

@@ -1,7 +1,8 @@
 """Operations: request ids, one log line per request, security headers, health, database faults.
 
 - Every response carries ``X-Request-Id`` (the client's, if it sent a sane one, else a new
-  one); logs and masked errors carry the same id.
+  one); logs and masked errors carry the same id. The id, the start time and the statement
+  count are kept in the request's :class:`~.request_state.RequestState`.
 - One structured log line per request (logger ``graphql_api.access``, JSON): id, method,
   path, GraphQL operation name, status, duration in ms and the number of SQL statements.
   No bodies, no headers, no keys.
@@ -18,22 +19,21 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
-import uuid
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app
 from flask.logging import default_handler
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ErrorCode
 from ..store import db
-from .request_headers import current_request, header
+from .request_headers import current_request
+from .request_state import begin, request_state
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -42,15 +42,14 @@ if TYPE_CHECKING:
 
 ACCESS_LOG: Final = logging.getLogger("graphql_api.access")
 LOG: Final = logging.getLogger("graphql_api")
-#: A client's ``X-Request-Id`` that is kept (else the server makes one).
-REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 DATA_CSP: Final = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 RETRY_AFTER_S: Final = 5
 
 
 def request_id() -> str:
-    """The current request's id ('' outside a request)."""
-    return str(g.get("request_id", "")) if has_request_context() else ""
+    """The current request's id ('' outside a request or before its hooks ran)."""
+    state = request_state()
+    return state.request_id if state is not None else ""
 
 
 def json_error(message: str, code: str, status: int, **headers: str) -> Response:
@@ -64,12 +63,7 @@ def json_error(message: str, code: str, status: int, **headers: str) -> Response
 
 
 def _start() -> None:
-    incoming = header(request, "X-Request-Id") or ""
-    vars(g).update(  # one context lookup, not one per attribute
-        request_id=incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex,
-        started=time.perf_counter(),
-        sql_count=0,
-    )
+    begin(current_request())
 
 
 def _finish(response: Response) -> Response:
@@ -77,8 +71,9 @@ def _finish(response: Response) -> Response:
 
     On every request, cache hits included: the line is built only when it is logged.
     """
-    state = vars(g)  # one context lookup, not one per attribute
-    rid = str(state.get("request_id", ""))
+    req = current_request()  # one context lookup; the state is in its environ
+    state = request_state(req)
+    rid = state.request_id if state is not None else ""
     headers = response.headers
     present = {name.lower() for name, _ in headers}  # one scan, not one per header set
     for name, value in (
@@ -94,15 +89,14 @@ def _finish(response: Response) -> Response:
         headers.add("Content-Security-Policy", DATA_CSP)
     if ACCESS_LOG.isEnabledFor(logging.INFO):
         now = time.perf_counter()
-        req = current_request()
         line = {
             "id": rid,
             "method": req.method,
             "path": req.path,
-            "operation": state.get("operation_name"),
+            "operation": state.operation_name if state is not None else None,
             "status": response.status_code,
-            "ms": round((now - state.get("started", now)) * 1000, 2),
-            "sql": state.get("sql_count", 0),
+            "ms": round((now - (state.started if state is not None else now)) * 1000, 2),
+            "sql": state.sql_count if state is not None else 0,
         }
         write_access_line(line)
     return response
@@ -128,8 +122,9 @@ def _count_statements(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _count(*_args: Any) -> None:
-        if has_request_context():
-            g.sql_count = g.get("sql_count", 0) + 1
+        state = request_state()  # None outside a request (CLI, start-up, other threads)
+        if state is not None:
+            state.sql_count += 1
 
 
 def database_unavailable(error: Exception) -> Response:

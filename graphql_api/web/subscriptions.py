@@ -39,6 +39,7 @@ from ..store.snapshots import snapshot_store
 from . import auth, persisted_queries
 from .cors import origin_pattern
 from .key_watch import HOLDER, Gate
+from .request_state import asgi_request_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -197,6 +198,10 @@ class SubscriptionApp(GraphQL[RequestContext, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         """One context per connection (WebSocket) or request (SSE).
 
+        Its ``request_id`` is the connection's (the one in its access line and
+        ``X-Request-Id``), for masked errors; a WebSocket's principal is set later, by
+        :meth:`on_ws_connect`.
+
         Raises:
             HTTPException: SSE only: a bad key (401/403) or a document refused here (403).
         """
@@ -219,6 +224,7 @@ class SubscriptionApp(GraphQL[RequestContext, None]):
             response=response,
             principal=principal,
             live=self.live,
+            request_id=asgi_request_id(request.scope),
         )
         if isinstance(request, Request):  # SSE: one subscription, costed with the data
             context.cost_stats = await asyncio.to_thread(_stats_of, context)

@@ -1,7 +1,8 @@
 """HTTP adapters: the GraphQL view (Strawberry on Flask) and GraphiQL served offline.
 
 The view is thin: it builds the typed :class:`~graphql_api.schema.request_context.RequestContext`
-(the request's session, the process's snapshot cache, settings) and renders
+(the request's session, the process's snapshot cache, settings, and the request id and
+principal of the web layer's :class:`~.request_state.RequestState`) and renders
 GraphiQL from locally installed assets instead of a CDN.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException  # what Strawberry 0.341 views raise and catch
-from flask import Flask, Request, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, request
 from graphql import GraphQLError
 from strawberry.flask.views import GraphQLView
 from strawberry.http import process_result
@@ -32,7 +33,6 @@ from ..schema.request_context import RequestContext
 from ..store import db
 from ..store.snapshots import snapshot_store
 from . import (
-    auth,
     export_endpoints,
     graphql_http,
     observability,
@@ -41,6 +41,7 @@ from . import (
 )
 from .graphiql import create_blueprint, render_graphiql_page
 from .request_headers import current_request, header
+from .request_state import request_state
 
 EXAMPLE_QUERY = """\
 # Design tokens resolved per theme. Press ▶.
@@ -88,15 +89,14 @@ def _operation_names(query: str, memo: ParseMemo | None) -> tuple[str, ...]:
 
 
 def _operation_name(request_data: Any, memo: ParseMemo | None) -> str | None:
-    """The name of the operation a request runs, for the logs.
+    """The name of the operation an operation of a batch runs, for usage analytics.
 
-    Its operationName, else the name of the document's only operation; None if anonymous.
+    Its operationName, else the name of the document's only operation; None if anonymous
+    (:func:`graphql_http.operation_name`).
     """
-    given = getattr(request_data, "operation_name", None)
-    if given is not None:
-        return str(given)
-    names = _operation_names(getattr(request_data, "query", None) or "", memo)
-    return names[0] if len(names) == 1 and names[0] != "(anonymous)" else None
+    return graphql_http.operation_name(
+        getattr(request_data, "query", None), getattr(request_data, "operation_name", None), memo
+    )
 
 
 def _missing_operation_name(request_data: Any, memo: ParseMemo | None) -> ExecutionResult | None:
@@ -337,9 +337,14 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
     batch_cache: graphql_http.BatchCache | None = None
 
     def get_context(self, request: Request, response: Response) -> RequestContext:
-        """One context per request: the request's session and the process-wide cache."""
+        """One context per request: the request's session and the process-wide cache.
+
+        The request id and the principal come from the request's
+        :class:`~.request_state.RequestState` ('' and None without one).
+        """
         cfg = current_app.config
         prepared = self.prepared
+        state = request_state(request)
         context = RequestContext(
             session=db.get_session(),
             snapshots=snapshot_store(),
@@ -348,10 +353,10 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
             request=request,
             response=response,
             _revision=prepared.revision if prepared else None,
-            principal=auth.current_principal(),
+            principal=state.principal if state is not None else None,
             usage=usage.collector(),
             usage_store=usage.get_state().store,
-            request_id=observability.request_id(),
+            request_id=state.request_id if state is not None else "",
             parse_memo=self.parse_memo,
             json_fragments=True,  # encode_json is orjson
         )
@@ -489,12 +494,11 @@ class TokenGraphQLView(GraphQLView[RequestContext, None]):
         refused = _json_refusal(request) or _batch_refusal(request)
         if refused is not None:
             return refused
-        prepared = graphql_http.prepare(request)
+        prepared = graphql_http.prepare(request, self.parse_memo)  # names the operation
         if isinstance(prepared, Response):
             return negotiate(prepared)
         self.prepared = prepared
-        name = _operation_name(prepared.data if prepared else None, self.parse_memo)
-        g.operation_name = name  # for the access log (web/observability), after the response
+        name = prepared.operation_name if prepared is not None else None
         response = super().dispatch_request()
         if isinstance(response, Response) and response.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
             response.headers["Allow"] = "POST"

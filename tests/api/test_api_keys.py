@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from flask import g
+from flask import request
 from sqlalchemy import select
 
 from graphql_api.store import db
 from graphql_api.store.models import ApiKey
-from graphql_api.web import auth
+from graphql_api.web import auth, request_state
 from tests.helpers import SMALL_EXAMPLE, import_tokens
 
 if TYPE_CHECKING:
@@ -149,9 +149,13 @@ def test_scopes_include_the_lower_ones(scope: str, needed: str, allowed: bool) -
 def test_require_says_401_without_a_key_and_403_with_a_weaker_one(open_app: Flask) -> None:
     with open_app.test_request_context("/graphql"):
         with pytest.raises(auth.AuthError) as missing:
-            auth.require("write")
+            auth.require("write")  # no state: the before-request hooks did not run
         assert missing.value.status == 401
-        g.principal = auth.Principal("reader", "read")
+        state = request_state.begin(request)
+        with pytest.raises(auth.AuthError) as still_missing:
+            auth.require("write")
+        assert still_missing.value.status == 401
+        state.principal = auth.Principal("reader", "read")
         with pytest.raises(auth.AuthError) as weak:
             auth.require("write")
         assert weak.value.status == 403

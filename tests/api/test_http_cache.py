@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from graphql_api.store.response_cache import RESPONSE_CACHE_KEY
 from graphql_api.store.revision_clock import revision_clock
 from graphql_api.store.snapshots import snapshot_store
 from graphql_api.web import request_body
-from graphql_api.web.graphql_http import SeenRequests, seen_requests
+from graphql_api.web.graphql_http import Seen, SeenRequests, seen_requests
 from tests.helpers import (
     SMALL_EXAMPLE,
     assert_num_queries,
@@ -360,13 +361,58 @@ def test_a_repeated_request_is_answered_without_reading_it_again(
     assert data_of(after.get_json())["tokens"]["totalCount"] == 2
 
 
+def test_answers_from_the_caches_log_the_operation_an_execution_logs(
+    small_example: Flask,
+    client: FlaskClient,
+    executions: list[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Issue 13: a response-cache hit or a 304 answered before execution logged
+    # "operation": null in its access line.
+    anonymous = "{ tokens { totalCount } }"
+    with caplog.at_level(logging.INFO, logger="graphql_api.access"):
+        post(client, PAGE, {"first": 5})  # executed: the document's only operation
+        clock_caught_up(small_example, known=True)
+        post(client, PAGE, {"first": 5})  # the same bytes: answered by answer_seen
+        other_bytes = json.dumps({"variables": {"first": 5}, "query": PAGE})
+        client.post("/graphql", data=other_bytes, content_type="application/json")  # prepare
+        tag = get(client, PAGE, {"first": 5}).headers["ETag"]  # hit in prepare (new bytes)
+        get(client, PAGE, {"first": 5}, if_none_match=tag)  # 304 by answer_seen
+        get(client, PAGE, raw_variables='{"first":  5}', if_none_match=tag)  # 304 by prepare
+        post(client, TWO_OPS, operationName="First")  # executed
+        post(client, TWO_OPS, operationName="First")  # hit
+        post(client, anonymous)  # executed, anonymous
+        post(client, anonymous)  # hit
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "graphql_api.access"]
+    assert len(executions) == 3
+    assert [(line["status"], line["operation"]) for line in lines] == [
+        (200, "Page"),
+        (200, "Page"),
+        (200, "Page"),
+        (200, "Page"),
+        (304, "Page"),
+        (304, "Page"),
+        (200, "First"),
+        (200, "First"),
+        (200, None),
+        (200, None),
+    ]
+    # answered from memory: no statement (the clock knows the revision)
+    assert [line["sql"] == 0 for line in lines] == [False, *[True] * 5, False, True, False, True]
+
+
 def test_seen_requests_are_bounded() -> None:
     seen = SeenRequests(max_entries=2)
     for raw, key in ((b"a", "ka"), (b"b", "kb")):
-        seen.put(raw, key)
-    assert seen.get(b"a") == "ka"  # now the most recently used
+        seen.put(raw, key, f"Op{key}")
+    assert seen.get(b"a") == Seen("ka", "Opka")  # now the most recently used
     seen.put(b"c", "kc")
-    assert (seen.get(b"a"), seen.get(b"b"), seen.get(b"c"), len(seen)) == ("ka", None, "kc", 2)
+    assert (seen.get(b"a"), seen.get(b"b"), seen.get(b"c"), len(seen)) == (
+        Seen("ka", "Opka"),
+        None,
+        Seen("kc", None),
+        2,
+    )
 
 
 def test_persisted_hashes_are_looked_up_on_every_request(make_app: MakeApp) -> None:

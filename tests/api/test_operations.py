@@ -12,9 +12,10 @@ from flask.logging import default_handler
 from sqlalchemy.exc import OperationalError
 
 from graphql_api import create_app
-from graphql_api.store import repository
+from graphql_api.store import db, repository
 from graphql_api.web.observability import MigrationsBehindError
-from tests.writing import make_key
+from tests.helpers import count_statements
+from tests.writing import Writer, import_mini, make_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -70,6 +71,22 @@ def test_one_log_line_per_request_without_secrets(app: Flask, caplog: Any) -> No
     secret = key.split("_", 2)[2]
     assert secret not in caplog.text
     assert "revision" not in caplog.text  # no request body either
+
+
+def test_the_access_line_counts_the_statements_its_request_ran(app: Flask, caplog: Any) -> None:
+    key = make_key(app, "ci-bot", "write")
+    writer = Writer(app.test_client(), key)
+    with (
+        caplog.at_level(logging.INFO, logger="graphql_api.access"),
+        count_statements(db.get_engine(app)) as ran,
+    ):
+        import_mini(writer)  # the key, the revision, the document's rows
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "graphql_api.access"]
+    assert [line["operation"] for line in lines] == [None]  # an anonymous mutation
+    assert lines[0]["sql"] == len(ran) > 3
+    # The key's principal reached the resolvers (RequestContext.principal): the author.
+    changes = writer.read("{ changes(first: 100) { edges { node { author } } } }")
+    assert {e["node"]["author"] for e in changes["changes"]["edges"]} == {"ci-bot"}
 
 
 def test_access_line_is_written_to_stderr_once(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from graphql_api.schema import subscriptions
 from graphql_api.web.asgi import Router
 
 if TYPE_CHECKING:
@@ -60,3 +61,33 @@ def test_events_and_sse_requests_get_one_json_line_each(
     assert not any("Bearer" in json.dumps(x) or "nope" in json.dumps(x) for x in lines)
     flask_lines = [line for line in lines if "transport" not in line]
     assert [(x["path"], x["status"]) for x in flask_lines] == [("/graphql", 200)]
+
+
+def test_a_masked_subscription_error_carries_the_connection_s_request_id(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Subscriptions never reach Flask: the id of their access line travels in the ASGI
+    # scope to their RequestContext (it was '' there).
+    def unexpected(_since: int | None) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(subscriptions, "_check_since", unexpected)
+    router = Router(app)
+
+    async def scenario() -> httpx.Response:
+        transport = httpx.ASGITransport(app=router)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post(
+                "/graphql",
+                json={"query": "subscription { revisionChanged { revision } }"},
+                headers={"Accept": "text/event-stream", "X-Request-Id": "sub-7"},
+            )
+
+    with caplog.at_level(logging.INFO, logger="graphql_api.access"):
+        response = asyncio.run(scenario())
+    events = [line[len("data: ") :] for line in response.text.splitlines() if line[:6] == "data: "]
+    errors = json.loads(events[0])["errors"]
+    assert [e["extensions"] for e in errors] == [
+        {"code": "INTERNAL_SERVER_ERROR", "requestId": "sub-7"}
+    ]
+    assert [line["id"] for line in access_lines(caplog)] == ["sub-7"]

@@ -197,12 +197,54 @@ class FastExecutionContext(BudgetedExecutionContext):
         found, token = kept
         hit = fragments.kept(found, token)
         if hit is not None:
-            return hit
-        errors = len(self.collected_errors.errors)
+            self.spending.spend(hit[1])  # what it stands for counts as resolved
+            return hit[0]
+        errors, spent = len(self.collected_errors.errors), self.spending.fields
         done = self._fields(parent_type, source_value, path, grouped_field_set, position_context)
         if isinstance(done, dict) and len(self.collected_errors.errors) == errors:
-            return fragments.keep(found, token, done) or done
+            below = self.spending.fields - spent
+            return fragments.keep(found, token, done, below) or done
         return done
+
+    def complete_list_item_value(  # noqa: PLR0917 - graphql-core's signature
+        self,
+        item: Any,
+        complete_results: list[Any],
+        item_type: Any,
+        field_details_list: Any,
+        info: Any,
+        item_path: Any,
+        position_context: Any,
+    ) -> bool:
+        """A list item whose fragment is kept: appended as it is, nothing completed.
+
+        Tokens and edges of a connection or an alias chain (:mod:`.fragments`); any other
+        item, and one without a kept fragment, as graphql-core completes it.
+        """
+        kind = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if (
+            item is not None
+            and isinstance(kind, GraphQLObjectType)
+            and kind.name in fragments.KEPT_TYPES
+        ):
+            grouped = self.collect_subfields(kind, field_details_list)[0]
+            kept = self._fragment_table(kind, grouped, item)
+            hit = fragments.kept(*kept) if kept is not None else None
+            if hit is not None:
+                self.spending.spend(len(grouped) + hit[1])  # as completing it would
+                complete_results.append(hit[0])
+                return False
+        return bool(
+            super().complete_list_item_value(
+                item,
+                complete_results,
+                item_type,
+                field_details_list,
+                info,
+                item_path,
+                position_context,
+            )
+        )
 
     def _fragment_table(
         self, parent_type: GraphQLObjectType, grouped: Any, source: Any

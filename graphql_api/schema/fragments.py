@@ -61,13 +61,17 @@ SelectionKey = tuple[int, ...]
 
 
 class Table:
-    """The fragments of one selection: path → (resolution, fragment)."""
+    """The fragments of one selection: path → (resolution, fragment, fields below).
+
+    ``fields below``: the fields completing the object's selection resolved, counted again
+    against ``MAX_QUERY_COST`` whenever the fragment stands in for them.
+    """
 
     __slots__ = ("entries", "nodes")
 
     def __init__(self, nodes: tuple[FieldNode, ...]) -> None:
         self.nodes = nodes  # keeps the nodes (and their ids) alive
-        self.entries: dict[str, tuple[Any, orjson.Fragment]] = {}
+        self.entries: dict[str, tuple[Any, orjson.Fragment, int]] = {}
 
 
 def _has_variable(value: ValueNode) -> bool:
@@ -174,14 +178,16 @@ def table(token: Any, nodes: tuple[FieldNode, ...]) -> Table | None:
     return found
 
 
-def kept(found: Table, token: Any) -> orjson.Fragment | None:
-    """The fragment kept for ``token`` (same path, same resolution object), or None."""
+def kept(found: Table, token: Any) -> tuple[orjson.Fragment, int] | None:
+    """(fragment, fields below) kept for ``token`` (same path, same resolution), or None."""
     entry = found.entries.get(token.path)
-    return entry[1] if entry is not None and entry[0] is token.tok else None
+    return (entry[1], entry[2]) if entry is not None and entry[0] is token.tok else None
 
 
-def keep(found: Table, token: Any, completed: Mapping[str, Any]) -> orjson.Fragment | None:
-    """``completed`` (the object's result) serialised and kept for ``token``.
+def keep(
+    found: Table, token: Any, completed: Mapping[str, Any], fields: int
+) -> orjson.Fragment | None:
+    """``completed`` (the object's result, ``fields`` resolved below it) kept for ``token``.
 
     None when orjson cannot serialise it (then the result is used as it is).
     """
@@ -189,5 +195,5 @@ def keep(found: Table, token: Any, completed: Mapping[str, Any]) -> orjson.Fragm
         fragment = orjson.Fragment(orjson.dumps(completed))
     except orjson.JSONEncodeError:
         return None
-    found.entries[token.path] = (token.tok, fragment)
+    found.entries[token.path] = (token.tok, fragment, fields)
     return fragment

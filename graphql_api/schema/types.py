@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 from enum import Enum
 from typing import Annotated, Any, cast
 
@@ -276,6 +277,10 @@ def _deprecation(dep: bool | str | None) -> Deprecation | None:
     return Deprecation(reason=dep if isinstance(dep, str) else None)
 
 
+#: Cursors of stored paths kept encoded (a few MB at most).
+CURSORS_KEPT = 65_536
+
+
 def token_objects(snap: Snapshot) -> dict[str, Token]:
     """The GraphQL token objects of a snapshot, path → Token, built once and memoised on it."""
     index: dict[str, Token] | None = snap.memo.get("graphql_tokens")
@@ -331,8 +336,9 @@ class TokenConnection:
     total_count: int = strawberry.field(description="Tokens matching the filter, on all pages.")
 
 
+@functools.lru_cache(maxsize=CURSORS_KEPT)
 def encode_cursor(path: str) -> str:
-    """Opaque cursor of a token path."""
+    """Opaque cursor of a token path (kept: every page of every read encodes them again)."""
     return base64.urlsafe_b64encode(path.encode()).decode()
 
 

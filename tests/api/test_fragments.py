@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from graphql_api.schema import budget
 from graphql_api.schema.fragments import LINEAGE_KEY
 from graphql_api.store import db
 from graphql_api.store.snapshots import snapshot_store
@@ -129,3 +130,22 @@ def test_the_same_selection_in_two_documents_is_kept_apart(uncached: Flask, writ
     assert writer.read(one)["token"]["path"] == "color.gray.1"
     writer.read(two)
     assert len(tables(uncached, {})) == 2  # keyed by the documents' own field nodes
+
+
+def test_a_kept_fragment_counts_the_fields_it_stands_for(
+    uncached: Flask, writer: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[budget.Budget] = []
+    real_start = budget.Budget.start
+
+    def start(self: budget.Budget) -> budget.Budget:
+        made = real_start(self)
+        started.append(made)
+        return made
+
+    monkeypatch.setattr(budget.Budget, "start", start)
+    first = read(writer.client, WHOLE)
+    assert read(writer.client, WHOLE) == first  # every edge from its fragment
+    assert len(tables(uncached, {})) == 3  # the edges', the tokens', the alias chains'
+    counted = [b.fields for b in started]
+    assert counted[0] == counted[1] > 8 * 8  # 8 tokens × (edge, node, 6 fields …)

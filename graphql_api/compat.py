@@ -12,6 +12,11 @@ name of theirs:
   ``GraphQLView.execute_single``).
 - asgiref: :class:`ThreadPoolWsgiInstance` (``WsgiToAsgiInstance`` with its
   ``run_wsgi_app`` on the event loop's thread pool instead of one shared thread).
+- Strawberry's argument conversion (``strawberry.types.arguments.convert_argument``,
+  replaced at import by :func:`_convert_argument`): within one operation
+  (:func:`converted_once`), an input object or list argument whose value is the very same
+  object (a variable, e.g. the ``theme`` of twenty ``token`` fields) is converted once, not
+  once per field.
 
 :func:`check_versions` runs at import and refuses, with a message that says what to do,
 any version outside the ranges these uses were written and tested against
@@ -23,8 +28,10 @@ wrapper here, run the whole test suite, then widen the range and update the lock
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 #: distribution → (lowest version, first version not supported), compared numerically.
 SUPPORTED: Final[dict[str, tuple[str, str]]] = {
@@ -75,6 +82,55 @@ from asgiref.wsgi import WsgiToAsgiInstance  # noqa: E402
 from strawberry.schema.schema import (  # noqa: E402
     StrawberryGraphQLCoreExecutionContext as CoreExecutionContext,
 )
+from strawberry.types import arguments as _arguments  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+#: Arguments converted in the running operation: id(value) → (value, type, path, result).
+_CONVERTED: ContextVar[dict[int, tuple[Any, Any, Any, Any]] | None] = ContextVar(
+    "graphql_api_converted_arguments", default=None
+)
+_real_convert_argument = _arguments.convert_argument
+
+
+def _convert_argument(
+    value: Any,
+    type_: Any,
+    scalar_registry: Any,
+    config: Any,
+    info: Any = None,
+    *,
+    path: tuple[str | int, ...] = (),
+) -> Any:
+    """Strawberry's ``convert_argument``, once per operation for a top-level object or list.
+
+    The value graphql-core hands over for a variable is the same object for every field
+    that uses it; its conversion is kept (with the value, so its id stays its own) for the
+    rest of the operation. Anything else is converted as Strawberry does.
+    """
+    memo = _CONVERTED.get()
+    if memo is None or len(path) != 1 or not isinstance(value, (list, dict)):
+        return _real_convert_argument(value, type_, scalar_registry, config, info, path=path)
+    hit = memo.get(id(value))
+    if hit is not None and hit[0] is value and hit[1] is type_ and hit[2] == path:
+        return hit[3]
+    out = _real_convert_argument(value, type_, scalar_registry, config, info, path=path)
+    memo[id(value)] = (value, type_, path, out)
+    return out
+
+
+_arguments.convert_argument = _convert_argument
+
+
+@contextmanager
+def converted_once() -> Iterator[None]:
+    """Within the block (one operation), argument values are converted once each."""
+    token = _CONVERTED.set({})
+    try:
+        yield
+    finally:
+        _CONVERTED.reset(token)
 
 
 def raw_info(info: Any) -> Any:
@@ -101,6 +157,7 @@ __all__ = [
     "IncompatibleDependencyError",
     "ThreadPoolWsgiInstance",
     "check_versions",
+    "converted_once",
     "raw_info",
     "request_data_argument",
 ]

@@ -181,6 +181,11 @@ class CostWalker:
         self._memo: dict[tuple[str, str], Summary] = {}
         self._active: set[str] = set()
 
+    @property
+    def stats_used(self) -> DataStats | None:
+        """The data's fan-outs if the walk needed them (None: its estimate is static)."""
+        return self._stats if self._stats_source is not None else None
+
     def stats(self) -> DataStats:
         """The data's fan-outs (computed once)."""
         if self._stats is None:

@@ -31,7 +31,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from ..compat import CoreExecutionContext
+from ..compat import CoreExecutionContext, converted_once
 from ..errors import ErrorCode
 from . import budget, fragments
 from .limits import current_limits
@@ -128,7 +128,8 @@ class BudgetedExecutionContext(CoreExecutionContext):
         self.spending = budget.Budget(seconds, limits.max_cost).start()
         token = budget.CURRENT.set(self.spending)
         try:
-            return super().execute_operation(serially)
+            with converted_once():  # the theme of twenty fields: converted once
+                return super().execute_operation(serially)
         except budget.OperationStopped as stop:
             return ExecutionResult(None, [stop.error])
         finally:

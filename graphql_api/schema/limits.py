@@ -18,10 +18,14 @@ as a limit is passed, so an abusive document costs one parse and one short walk.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from flask import current_app, has_app_context
 from graphql import (
     FragmentDefinitionNode,
@@ -167,19 +171,73 @@ class QueryLimits(SchemaExtension):
                     if isinstance(d, FragmentDefinitionNode)
                 }
                 context = ec.context
-                walker = CostWalker(
-                    ec.schema._schema,
-                    fragments,
-                    limits,
-                    ec.variables,
-                    lambda: safe_data_stats(context, limits),
-                )
-                try:
-                    walker.walk(node.selection_set, _root(ec.schema._schema, node))
-                except LimitPassed as passed:
-                    if passed.what == "cost":
-                        raise _refusal(node, "cost", limits.max_cost, limits.max_cost) from None
+                key = _estimate_key(ec.query, ec.operation_name, ec.variables, limits)
+                known = _estimates.get(key) if key is not None else None
+                if known is None or (
+                    known[1] is not None and known[1] != safe_data_stats(context, limits)
+                ):
+                    walker = CostWalker(
+                        ec.schema._schema,
+                        fragments,
+                        limits,
+                        ec.variables,
+                        lambda: safe_data_stats(context, limits),
+                    )
+                    try:
+                        walker.walk(node.selection_set, _root(ec.schema._schema, node))
+                        known = (False, walker.stats_used)
+                    except LimitPassed as passed:
+                        known = (passed.what == "cost", walker.stats_used)
+                    if key is not None:
+                        _estimates.put(key, known)
+                if known[0]:
+                    raise _refusal(node, "cost", limits.max_cost, limits.max_cost)
         yield
+
+
+class _Estimates:
+    """Cost estimates already made: (too costly, the data's fan-outs they used, if any).
+
+    Keyed by (document digest, operation, variables, limits): the same request costs the
+    same while the fan-outs it read are the same (checked on every use). An LRU of
+    :data:`ESTIMATES_KEPT` entries; thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[Any, ...], tuple[bool, DataStats | None]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> tuple[bool, DataStats | None] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], value: tuple[bool, DataStats | None]) -> None:
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > ESTIMATES_KEPT:
+                self._items.popitem(last=False)
+
+
+#: Cost estimates kept (one per distinct request).
+ESTIMATES_KEPT = 1024
+_estimates = _Estimates()
+
+
+def _estimate_key(
+    query: str | None, operation: str | None, variables: Any, limits: Limits
+) -> tuple[Any, ...] | None:
+    """What a cost estimate depends on besides the data, or None (not kept)."""
+    if not query:
+        return None
+    try:
+        given = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits: estimated every time
+        return None
+    text = hashlib.sha256(query.encode("utf-8", "surrogatepass")).digest()
+    return (text, operation, hashlib.sha256(given).digest(), limits)
 
 
 def _operation(definitions: Any, name: str | None) -> OperationDefinitionNode | None:

@@ -148,6 +148,34 @@ def test_referrers_cost_their_real_fan_out(fanout: MakeApp) -> None:
     assert len(ok["data"]["token"]["referencedBy"]) == 200
 
 
+def test_an_estimate_is_made_again_only_when_the_fan_outs_it_read_change(
+    fanout: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walks: list[int] = []
+
+    class Counted(cost.CostWalker):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if len(args) == 5:  # the estimate with the data, not the validation rule's walk
+                walks.append(1)
+
+    monkeypatch.setattr(query_limits, "CostWalker", Counted)
+    monkeypatch.setattr(query_limits, "_estimates", query_limits._Estimates())
+    app = fanout(MAX_QUERY_COST=250, RESPONSE_CACHE_BYTES=0)  # 200 referrers: cost ~200
+    query = {"query": nested_referrers(1)}
+    assert len(post(app, query)["data"]["token"]["referencedBy"]) == 200
+    assert len(post(app, query)["data"]["token"]["referencedBy"]) == 200
+    assert len(walks) == 1  # the second request: the estimate kept for it
+    writer = Writer(app.test_client(), make_key(app, "more", "write"))
+    more = writer.call("importTokens", "TokenSourceInput", document=fanout_document(300, (4, 4)))
+    assert more["__typename"] == "ImportSuccess"
+    walks.clear()  # the import's own estimate
+    assert codes(post(app, query)) == ["QUERY_TOO_COSTLY"]  # 300 referrers: estimated again
+    assert len(walks) == 1
+    assert codes(post(app, query)) == ["QUERY_TOO_COSTLY"]  # a kept refusal refuses
+    assert len(walks) == 1
+
+
 def test_contrast_report_costs_pairs_times_combinations(fanout: MakeApp) -> None:
     app = fanout(MAX_QUERY_COST=50_000)
     pairs = [{"foreground": f"a.t{i}", "background": "bg"} for i in range(100)]

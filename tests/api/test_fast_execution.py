@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -66,3 +67,40 @@ def test_same_result_as_graphql_core(name: str, primer: Any) -> None:
         slow = _run(STANDARD, QUERIES[name], context())
     assert fast == slow
     assert fast["data"] is not None
+
+
+THEMED = (
+    "query($a: [ThemeSelection!], $b: [ThemeSelection!]) { "
+    + " ".join(f'x{i}: token(path: "accent.fg", theme: $a) {{ resolvedValue }}' for i in range(5))
+    + ' y: token(path: "accent.fg", theme: $b) { resolvedValue } '
+    + ' z: token(path: "accent.fg", theme: [{modifier: "theme", context: "dark"}]) { path } }'
+)
+
+
+def test_a_theme_variable_is_converted_once_per_operation(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphql_api import compat  # noqa: PLC0415 - patched below
+    from tests.writing import DARK, Writer, import_mini, make_key  # noqa: PLC0415
+
+    writer = Writer(app.test_client(), make_key(app, "designer", "write"))
+    import_mini(writer)
+    converted: list[int] = []
+    real = compat._real_convert_argument
+
+    def counting(value: Any, type_: Any, *args: Any, path: tuple[str | int, ...] = ()) -> Any:
+        if path == ("theme",) and isinstance(value, list):
+            converted.append(id(value))
+        return real(value, type_, *args, path=path)
+
+    monkeypatch.setattr(compat, "_real_convert_argument", counting)
+    data = writer.read(THEMED, {"a": DARK, "b": DARK})
+    assert [data[f"x{i}"]["resolvedValue"] for i in range(5)] == ["#d1242f"] * 5
+    assert data["y"]["resolvedValue"] == "#d1242f"
+    # $a (five fields), $b (one field) and the literal (built anew for its field): each
+    # value is converted as often as any other, not once per field that uses it.
+    per_value = Counter(converted)
+    assert len(per_value) == 3
+    assert len(set(per_value.values())) == 1
+    data = writer.read(THEMED, {"a": None, "b": DARK})  # a new operation: its own values
+    assert [data[f"x{i}"]["resolvedValue"] for i in range(5)] == ["#0969da"] * 5

@@ -42,12 +42,17 @@ class Sized:
         sizes: path → (resolved size, depth), as the reference-bomb limits count them.
         groups: the flattened document's groups (group properties are inherited).
         extends: whether a group uses ``$extends`` (then nothing is carried forward).
+        modified: whether a token's ``$extensions`` hold a Tokens Studio colour modifier
+            that references another token (then nothing is carried forward either); None:
+            not known (a resolution from scratch), :func:`reresolve` looks. What
+            :func:`reresolve` returns has none, so a chain of carried states looks once.
     """
 
     tokens: dict[str, ResolvedToken]
     sizes: dict[str, tuple[int, int]]
     groups: dict[str, GroupNode]
     extends: bool
+    modified: bool | None = None
 
 
 def resolve_sized(doc: Document) -> tuple[Sized, list[DTCGError]]:
@@ -62,6 +67,13 @@ def resolve_sized(doc: Document) -> tuple[Sized, list[DTCGError]]:
     tokens = {p: r.done[p] for p in extended.tokens if p in r.done}
     extends = any(g.extends is not None for g in doc.groups.values())
     return Sized(tokens, dict(r._size), dict(doc.groups), extends), [*errors, *r.errors]
+
+
+def _modifies(node: TokenNode | None) -> bool:
+    """Whether a node's ``$extensions`` hold a colour modifier referencing another token."""
+    return bool(
+        node is not None and node.extensions and studio_forms.modifier_references(node.extensions)
+    )
 
 
 def dependants(referenced_by: Mapping[str, Collection[str]], paths: Collection[str]) -> set[str]:
@@ -126,17 +138,12 @@ def reresolve(
         None when it cannot be carried forward: ``$extends`` is in use, or the new state
         has a problem (resolve the whole document to report it).
     """
-    if (
-        before.extends
-        or any(
-            t.node.extensions and studio_forms.modifier_references(t.node.extensions)
-            for t in before.tokens.values()
-        )
-        or any(
-            n is not None and n.extensions and studio_forms.modifier_references(n.extensions)
-            for n in changed.values()
-        )
-    ):
+    modified = (
+        before.modified
+        if before.modified is not None
+        else any(_modifies(t.node) for t in before.tokens.values())
+    )
+    if before.extends or modified or any(_modifies(n) for n in changed.values()):
         return None  # colour modifiers wait for references the reverse index does not hold
     tokens = {p: t.node for p, t in before.tokens.items()}
     for path, node in changed.items():
@@ -152,4 +159,4 @@ def reresolve(
         return None
     done = {p: r.done[p] for p in tokens}
     sizes = {p: r._size[p] for p in tokens}
-    return Sized(done, sizes, before.groups, extends=False)
+    return Sized(done, sizes, before.groups, extends=False, modified=False)

@@ -174,7 +174,14 @@ class SnapshotStore:
         self._catalog: _CatalogEntry | None = None
         self._release_docs: OrderedDict[tuple[int, str], ResolverDocument] = OrderedDict()
         self._release_snaps: OrderedDict[tuple[Any, ...], Snapshot] = OrderedDict()
-        self.counts = {"hit": 0, "carried": 0, "rekeyed": 0, "built": 0, "swept": 0}
+        self.counts = {
+            "hit": 0,
+            "carried": 0,
+            "rekeyed": 0,
+            "built": 0,
+            "derived": 0,
+            "swept": 0,
+        }
 
     @staticmethod
     def revision(session: Session) -> int:
@@ -297,11 +304,31 @@ class SnapshotStore:
         catalog: repository.Catalog,
     ) -> Snapshot:
         docs, _ids = repository.load_layers(session, catalog.layer_ids(selection))
+        near = self._neighbour(revision, catalog)
+        moved = carry.between(near, docs) if near is not None else None
+        if near is not None and moved is not None:
+            self.counts["derived"] += 1
+            return near.carried(revision, moved[0], moved[1], selection)
         sized, errors = resolve_sized(flatten(docs))
         if errors:
             raise DTCGErrorGroup(errors)
         self.counts["built"] += 1
         return Snapshot.build(revision, selection, sized, catalog)
+
+    def _neighbour(self, revision: int, catalog: repository.Catalog) -> Snapshot | None:
+        """The most recently used cached snapshot of another selection at ``revision``.
+
+        A selection read for the first time at a revision is derived from it
+        (:func:`.carry.between`: what the two selections' layers define differently, and
+        what reaches it, is re-resolved), as a sweep derives each combination from the
+        previous one.
+        """
+        with self._lock:
+            for key in reversed(self._snapshots):
+                snap = self._snapshots[key]
+                if key[0] == revision and snap.catalog is catalog and snap.sized is not None:
+                    return snap
+        return None
 
     def sweep(
         self, session: Session, revision: int, selections: list[dict[str, str]]

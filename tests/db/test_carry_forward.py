@@ -333,3 +333,29 @@ def test_a_diff_derives_each_right_snapshot_from_its_left(
             assert_same(got_right, alone_right)
             assert got_right.memo.get("release") == right
             assert got_left.memo.get("release") == left
+
+
+@pytest.mark.parametrize("edits", [*EDITS.values(), "regrouped"], ids=[*EDITS, "regrouped"])
+def test_a_theme_read_first_is_derived_from_another_of_its_revision(
+    app: Flask, writer: Writer, edits: list[tuple[str, str, dict[str, Any]]] | str
+) -> None:
+    """A selection not cached is derived from the last one read at the same revision.
+
+    After each edit of :data:`EDITS` (or an import that changes a group property), the
+    cache is emptied, ``light`` is read (resolved from scratch) and then ``dark``: derived
+    from ``light`` (only what the two theme contexts define differently, and what reaches
+    it, re-resolved), it must equal ``dark`` resolved from scratch, and so must ``light``
+    read again after ``dark`` in a cache that held only ``dark``.
+    """
+    if isinstance(edits, str):
+        import_mini(writer, REGROUPED)
+    else:
+        for op, input_type, fields in edits:
+            assert writer.call(op, input_type, **fields)["__typename"] == "TokenSuccess"
+    store = snapshot_store(app)
+    for first, second in [(LIGHT, DARK), (DARK, LIGHT)]:
+        store.clear()
+        cached(app, first)
+        built, derived = store.counts["built"], store.counts["derived"]
+        assert_same(cached(app, second), rebuilt(app, second))
+        assert (store.counts["built"], store.counts["derived"]) == (built, derived + 1)

@@ -25,7 +25,7 @@ from . import limits, studio_forms
 from .extends import apply_extends
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Mapping
+    from collections.abc import Collection, Mapping
 
     from .errors import DTCGError
 from .graph import strongly_connected
@@ -42,24 +42,17 @@ class Sized:
         sizes: path → (resolved size, depth), as the reference-bomb limits count them.
         groups: the flattened document's groups (group properties are inherited).
         extends: whether a group uses ``$extends`` (then nothing is carried forward).
-        modifies: whether a token has a Tokens Studio colour modifier with references
-            (then nothing is carried forward either); known once, not looked for on
-            every carry.
+        modified: whether a token's ``$extensions`` hold a Tokens Studio colour modifier
+            that references another token (then nothing is carried forward either); None:
+            not known (a resolution from scratch), :func:`reresolve` looks. What
+            :func:`reresolve` returns has none, so a chain of carried states looks once.
     """
 
     tokens: dict[str, ResolvedToken]
     sizes: dict[str, tuple[int, int]]
     groups: dict[str, GroupNode]
     extends: bool
-    modifies: bool = False
-
-
-def _modifies(nodes: Iterable[TokenNode | None]) -> bool:
-    """Whether one of ``nodes`` has a colour modifier holding references."""
-    return any(
-        n is not None and n.extensions and studio_forms.modifier_references(n.extensions)
-        for n in nodes
-    )
+    modified: bool | None = None
 
 
 def resolve_sized(doc: Document) -> tuple[Sized, list[DTCGError]]:
@@ -73,9 +66,14 @@ def resolve_sized(doc: Document) -> tuple[Sized, list[DTCGError]]:
     r.run()
     tokens = {p: r.done[p] for p in extended.tokens if p in r.done}
     extends = any(g.extends is not None for g in doc.groups.values())
-    modifies = _modifies(t.node for t in tokens.values())
-    sized = Sized(tokens, dict(r._size), dict(doc.groups), extends, modifies)
-    return sized, [*errors, *r.errors]
+    return Sized(tokens, dict(r._size), dict(doc.groups), extends), [*errors, *r.errors]
+
+
+def _modifies(node: TokenNode | None) -> bool:
+    """Whether a node's ``$extensions`` hold a colour modifier referencing another token."""
+    return bool(
+        node is not None and node.extensions and studio_forms.modifier_references(node.extensions)
+    )
 
 
 def dependants(referenced_by: Mapping[str, Collection[str]], paths: Collection[str]) -> set[str]:
@@ -140,7 +138,12 @@ def reresolve(
         None when it cannot be carried forward: ``$extends`` is in use, or the new state
         has a problem (resolve the whole document to report it).
     """
-    if before.extends or before.modifies or _modifies(changed.values()):
+    modified = (
+        before.modified
+        if before.modified is not None
+        else any(_modifies(t.node) for t in before.tokens.values())
+    )
+    if before.extends or modified or any(_modifies(n) for n in changed.values()):
         return None  # colour modifiers wait for references the reverse index does not hold
     tokens = {p: t.node for p, t in before.tokens.items()}
     for path, node in changed.items():
@@ -156,4 +159,4 @@ def reresolve(
         return None
     done = {p: r.done[p] for p in tokens}
     sizes = {p: r._size[p] for p in tokens}
-    return Sized(done, sizes, before.groups, extends=False)
+    return Sized(done, sizes, before.groups, extends=False, modified=False)

@@ -39,7 +39,7 @@ from .references import _measure, _Resolver, find_references
 from .validate import check_token
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Sequence
+    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
     from .references import ResolvedToken
     from .refsyntax import Reference
@@ -308,7 +308,12 @@ def _key(doc: Document) -> tuple[Any, ...]:
     return tokens, groups
 
 
-def _raw_size(view: LayeredView, paths: Collection[str], cache: EditCache) -> int | None:
+def _raw_size(
+    view: LayeredView,
+    paths: Collection[str],
+    cache: EditCache,
+    known: Mapping[str, int] | None = None,
+) -> int | None:
     """Total resolved size of ``paths`` in a valid theme selection, from raw values alone.
 
     The size the resolver records for a token (:meth:`~graphql_api.dtcg.references.
@@ -316,9 +321,11 @@ def _raw_size(view: LayeredView, paths: Collection[str], cache: EditCache) -> in
     size of every ``$value`` it reads and of every other property it reads) needs no
     resolved value, unless a reference is interpolated (the target's CSS text counts).
 
+    ``known``: sizes found otherwise (by resolving), used as they are.
+
     Returns:
-        The total, or None when a reference is interpolated, dangling or circular:
-        resolve instead.
+        The total, or None when a reference is interpolated (in a token not in
+        ``known``), dangling or circular: resolve instead.
     """
     nodes: dict[str, TokenNode | None] = {}
 
@@ -327,7 +334,7 @@ def _raw_size(view: LayeredView, paths: Collection[str], cache: EditCache) -> in
             nodes[path] = view.token(path)
         return nodes[path]
 
-    sizes: dict[str, int] = {}
+    sizes: dict[str, int] = dict(known or {})
     for start in paths:
         if start in sizes or token(start) is None:
             continue
@@ -481,6 +488,43 @@ def total_size(layers: Sequence[Document]) -> int:
     r = _Resolver(flatten(layers))
     r.run()
     return sum(s for s, _ in r._size.values())
+
+
+def valid_total_size(layers: Sequence[Document], cache: EditCache | None = None) -> int:
+    """A valid theme's total resolved size, summed from raw values (:func:`_raw_size`).
+
+    Equal to :func:`total_size` (the reference, which resolves the whole theme) for a theme
+    selection without problems, as every stored state is: each token's size is its raw
+    value's plus the sizes of what it reads (``_Resolver._too_large``), so no value is
+    resolved but those of the tokens that interpolate references (the targets' CSS text
+    counts), with what they reference. Resolves the whole theme when the state has a
+    problem.
+
+    Args:
+        layers: the selection's layers, in resolution order.
+        cache: shared references per node (:class:`EditCache`); the nodes must stay alive.
+
+    Returns:
+        The total, in JSON nodes and characters (what ``limits.MAX_RESOLVED_SIZE`` bounds).
+    """
+    if cache is None:
+        cache = EditCache()
+    view = LayeredView(layers)
+    flat: dict[str, TokenNode] = {}
+    for doc in layers:  # the last layer that defines a token wins (Resolver §6.2)
+        flat.update(doc.tokens)
+    interpolating = [
+        p for p, node in flat.items() if any(r.interpolated for r in cache.references(node))
+    ]
+    known: dict[str, int] = {}
+    if interpolating:  # resolved with what they reference, as the whole theme would
+        r = _Resolver(sub_document(view, interpolating, cache))
+        r.run()
+        if r.errors:
+            return total_size(layers)
+        known = {p: size for p, (size, _depth) in r._size.items()}
+    size = _raw_size(view, flat, cache, known)
+    return size if size is not None else total_size(layers)
 
 
 def layer_edits(old: Document, new: Document) -> set[str]:

@@ -186,14 +186,16 @@ def _combination_pairs(
     A side without modifiers has one combination, the empty one; combinations only one
     side has (a context added or removed) are not compared. Each side is swept
     (:meth:`RequestContext.sweep`): the caches that serve ordinary reads are used where
-    they hold a combination, never filled nor evicted.
+    they hold a combination, never filled nor evicted; each right snapshot is derived from
+    its left one (:meth:`RequestContext.sweep_pairs`), re-resolving what the two versions
+    write differently.
     """
     left_keys = {_key(s) for s in ctx.theme_combinations(from_)}
     selections = [sel for sel in ctx.theme_combinations(to) if _key(sel) in left_keys]
     if not selections:
         return [(ctx.snapshot({}, from_), ctx.snapshot({}, to))]
-    # Each side swept: every combination resolved once, none stored in the read caches.
-    return list(zip(ctx.sweep(selections, from_), ctx.sweep(selections, to), strict=True))
+    # The left swept, each right derived from its left: none stored in the read caches.
+    return list(ctx.sweep_pairs(selections, from_, to))
 
 
 def _under(

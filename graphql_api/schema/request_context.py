@@ -269,6 +269,36 @@ class RequestContext:
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 
+    def sweep_pairs(
+        self, selections: list[dict[str, str]], left: str | None, right: str | None
+    ) -> Iterator[tuple[Snapshot, Snapshot]]:
+        """(left, right) snapshots of each selection, for a diff over every combination.
+
+        ``left``/``right``: a release name, or None for the current data. The left side is
+        swept as :meth:`sweep` does; each right snapshot is derived from its left one
+        (:meth:`~graphql_api.store.snapshots.SnapshotStore.sweep_pairs`: what differs
+        between the two versions is re-resolved). The operation's clock is checked after
+        each pair (:func:`.budget.check`).
+
+        Raises:
+            GraphQLError: ``RELEASE_NOT_FOUND``, or a bad theme input as :meth:`snapshot`.
+            OperationStopped: the operation ran past ``MAX_QUERY_SECONDS``.
+        """
+        try:
+            pairs = self.snapshots.sweep_pairs(
+                self.session, selections, left, right, self.revision()
+            )
+            for pair in pairs:
+                budget.check()  # MAX_QUERY_SECONDS between combinations: cut, not finished
+                yield pair
+        except LookupError as missing:
+            name = missing.args[0] if missing.args else left or right
+            raise GraphQLError(
+                f"no release {name!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
+            ) from None
+        except DTCGErrorGroup as group:
+            raise graphql_error(group) from None
+
     def snapshot(self, theme: Mapping[str, str] | None, release: str | None = None) -> Snapshot:
         """The resolved snapshot for a theme input, once per request and input.
 

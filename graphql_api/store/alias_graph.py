@@ -23,9 +23,10 @@ import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, cast, insert, or_, select
+from sqlalchemy import String, and_, cast, insert, or_, select
 from sqlalchemy.orm import aliased
 
+from ..dtcg.errors import pointer_escape
 from ..dtcg.references import find_references
 from ..dtcg.studio_forms import modifier_references
 from .models import Alias, Token, TokenValue
@@ -191,6 +192,25 @@ def _mentions(column: Any, name: str) -> ColumnElement[bool]:
     return or_(*(text.contains(f, autoescape=True) for f in sorted(forms)))
 
 
+def _names_every_segment(column: Any, path: str) -> ColumnElement[bool]:
+    """A filter every value referencing ``path`` passes: its JSON text holds each segment.
+
+    A curly reference (``"{a/b.c}"``) holds each segment as written, a JSON Pointer
+    (``"#/a~1b/c"``) escaped by RFC 6901 §3 (``~`` → ``~0``, ``/`` → ``~1``); either may
+    be JSON-escaped in the stored text (Format module §7.1). Values naming only some
+    segments (``"{base.color.blue.5}"`` for ``base.color.azure.5``) are not candidates.
+    """
+    segments = sorted(set(path.split(".")), key=lambda s: (-len(s), s))
+    clauses = []
+    for segment in segments:
+        escaped = pointer_escape(segment)
+        forms = [_mentions(column, segment)]
+        if escaped != segment:
+            forms.append(_mentions(column, escaped))
+        clauses.append(or_(*forms))
+    return and_(*clauses)
+
+
 def link_new_targets(session: Session, new_ids: dict[str, int]) -> int:
     """Add the alias rows of stored values that reference paths which just got a row.
 
@@ -199,22 +219,24 @@ def link_new_targets(session: Session, new_ids: dict[str, int]) -> int:
         new_ids: path → id of the token rows this write inserted.
 
     Returns:
-        How many alias rows were added. One statement per path (a scan of the values
-        whose JSON text contains the path's last segment), one insert in all.
+        How many alias rows were added. Two statements per path (a scan of the values
+        whose JSON text names every segment of the path, and the alias rows it has
+        already), one insert in all.
     """
     rows: list[dict[str, object]] = []
     for path, target_id in new_ids.items():
-        name = path.rsplit(".", 1)[-1]
         candidates = session.execute(
-            select(TokenValue.id, TokenValue.value).where(_mentions(TokenValue.value, name))
+            select(TokenValue.id, TokenValue.value).where(
+                _names_every_segment(TokenValue.value, path)
+            )
+        ).all()
+        if not candidates:
+            continue
+        linked = set(
+            session.scalars(select(Alias.token_value_id).where(Alias.target_token_id == target_id))
         )
         for value_id, value in candidates:
-            linked = session.scalar(
-                select(Alias.id).where(
-                    Alias.token_value_id == value_id, Alias.target_token_id == target_id
-                )
-            )
-            if linked is not None:
+            if value_id in linked:
                 continue
             rows.extend(
                 {"token_value_id": value_id, "target_token_id": target_id, "pointer": r.pointer}

@@ -15,6 +15,7 @@ problem in the new state) the caller resolves the selection from scratch.
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..dtcg.incremental import Sized, reresolve
@@ -109,6 +110,32 @@ def across(
         return old.sized, {}
     sized = reresolve(old.sized, old.referenced_by, changed)
     return (sized, changed) if sized is not None else None
+
+
+def between(
+    old: Snapshot, new_docs: Sequence[Document]
+) -> tuple[Sized, dict[str, TokenNode | None]] | None:
+    """``old``'s resolution moved to another selection of its revision (layers ``new_docs``).
+
+    As :func:`across`, with no layers of ``old`` at hand: every token of either side is
+    compared, and those whose flattened node differs are the changed ones. The result
+    keeps the new layers' groups (equal in what tokens inherit), so that it is carried
+    forward like a snapshot resolved from them. None: resolve from scratch (groups differ
+    in what tokens inherit, ``$extends``, a problem).
+    """
+    if old.sized is None:
+        return None
+    flat = flatten(new_docs)
+    if inherited(flat.groups) != inherited(old.sized.groups):
+        return None
+    changed = {p: flat.tokens.get(p) for p in flat.tokens.keys() | old.tokens.keys()}
+    changed = {p: n for p, n in changed.items() if n != _node(old.tokens.get(p))}
+    sized = reresolve(old.sized, old.referenced_by, changed) if changed else old.sized
+    if sized is None:
+        return None
+    if sized.groups != flat.groups:  # its own groups: what carrying it forward compares
+        sized = replace(sized, groups=dict(flat.groups))
+    return sized, changed
 
 
 def inherited(groups: Mapping[str, GroupNode]) -> dict[str, tuple[Any, ...]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 from flask import Flask, current_app
 
@@ -180,7 +180,14 @@ class SnapshotStore:
         self._catalog: _CatalogEntry | None = None
         self._release_docs: OrderedDict[tuple[int, str], ResolverDocument] = OrderedDict()
         self._release_snaps: OrderedDict[tuple[Any, ...], Snapshot] = OrderedDict()
-        self.counts = {"hit": 0, "carried": 0, "rekeyed": 0, "built": 0, "swept": 0}
+        self.counts = {
+            "hit": 0,
+            "carried": 0,
+            "rekeyed": 0,
+            "built": 0,
+            "derived": 0,
+            "swept": 0,
+        }
 
     @staticmethod
     def revision(session: Session) -> int:
@@ -303,11 +310,31 @@ class SnapshotStore:
         catalog: repository.Catalog,
     ) -> Snapshot:
         docs, _ids = repository.load_layers(session, catalog.layer_ids(selection))
+        near = self._neighbour(revision, catalog)
+        moved = carry.between(near, docs) if near is not None else None
+        if near is not None and moved is not None:
+            self.counts["derived"] += 1
+            return near.carried(revision, moved[0], moved[1], selection)
         sized, errors = resolve_sized(flatten(docs))
         if errors:
             raise DTCGErrorGroup(errors)
         self.counts["built"] += 1
         return Snapshot.build(revision, selection, sized, catalog)
+
+    def _neighbour(self, revision: int, catalog: repository.Catalog) -> Snapshot | None:
+        """The most recently used cached snapshot of another selection at ``revision``.
+
+        A selection read for the first time at a revision is derived from it
+        (:func:`.carry.between`: what the two selections' layers define differently, and
+        what reaches it, is re-resolved), as a sweep derives each combination from the
+        previous one.
+        """
+        with self._lock:
+            for key in reversed(self._snapshots):
+                snap = self._snapshots[key]
+                if key[0] == revision and snap.catalog is catalog and snap.sized is not None:
+                    return snap
+        return None
 
     def sweep(
         self, session: Session, revision: int, selections: list[dict[str, str]]
@@ -323,25 +350,48 @@ class SnapshotStore:
         Raises:
             DTCGErrorGroup: as :meth:`get`.
         """
+        for snap, _docs in self._sweep(session, revision, selections):
+            yield snap
+
+    def _sweep(
+        self, session: Session, revision: int, selections: list[dict[str, str]]
+    ) -> Iterator[tuple[Snapshot, list[Document]]]:
+        """:meth:`sweep`, each snapshot with its layers."""
+        bases = _Bases(0)
+        for cached, docs, target in self._sides(session, revision, selections, bases):
+            snap = cached or _derived(bases.closest(docs), target)
+            bases.add(snap, docs)
+            yield snap, docs
+
+    def _sides(
+        self,
+        session: Session,
+        revision: int,
+        selections: list[dict[str, str]],
+        bases: _Bases,
+    ) -> Iterator[tuple[Snapshot | None, list[Document], _Target]]:
+        """Per selection of the current data: its cached snapshot or None, its layers.
+
+        With what deriving it takes (:func:`_derived`); sets how many snapshots ``bases``
+        keeps.
+        """
         catalog = self.catalog(session, revision)
         all_ids = [("set", sid) for sid, _, _ in catalog.sets] + [
             ("theme", c.id) for m in catalog.modifiers.values() for c in m.contexts
         ]
         loaded: list[Document] | None = None
-        bases = _Bases(_bases_kept(c for c, _default in catalog.modifier_contexts().values()))
+        bases.keep = _bases_kept(c for c, _default in catalog.modifier_contexts().values())
         for theme in selections:
             selection = normalise_input(catalog.modifier_contexts(), theme)
             key = (revision, tuple(sorted(selection.items())))
             with self._lock:
                 cached = self._snapshots.get(key)
-            if loaded is None and (cached is None or not bases):
+            if loaded is None:
                 loaded, _ids = repository.load_layers(session, all_ids)
-            by_id = dict(zip(all_ids, loaded or [], strict=False))
+            by_id = dict(zip(all_ids, loaded, strict=True))
             docs = [by_id[k] for k in catalog.layer_ids(selection)]
-            snap = cached or _derived(bases.closest(docs), docs, revision, selection, catalog)
             self.counts["swept"] += 1
-            bases.add(snap, docs)
-            yield snap
+            yield cached, docs, _Target(docs, revision, selection, catalog, None)
 
     def sweep_release(
         self, session: Session, name: str, selections: list[dict[str, str]]
@@ -357,21 +407,88 @@ class SnapshotStore:
             LookupError: no such release.
             DTCGErrorGroup: as :meth:`release`.
         """
+        for snap, _docs in self._sweep_release(session, name, selections):
+            yield snap
+
+    def _sweep_release(
+        self, session: Session, name: str, selections: list[dict[str, str]]
+    ) -> Iterator[tuple[Snapshot, list[Document]]]:
+        """:meth:`sweep_release`, each snapshot with its layers."""
+        bases = _Bases(0)
+        for cached, docs, target in self._release_sides(session, name, selections, bases):
+            snap = cached or _derived(bases.closest(docs), target)
+            bases.add(snap, docs)
+            yield snap, docs
+
+    def _release_sides(
+        self,
+        session: Session,
+        name: str,
+        selections: list[dict[str, str]],
+        bases: _Bases,
+    ) -> Iterator[tuple[Snapshot | None, list[Document], _Target]]:
+        """:meth:`_sides` for release ``name``'s frozen layers."""
         doc, doc_key, revision = self._release_document(session, name)
         contexts = {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()}
-        bases = _Bases(_bases_kept(c for c, _default in contexts.values()))
+        bases.keep = _bases_kept(c for c, _default in contexts.values())
         for theme in selections:
             selection = normalise_input(contexts, theme)
             with self._lock:
                 cached = self._release_snaps.get((*doc_key, tuple(sorted(selection.items()))))
+            self.counts["swept"] += 1
             docs = doc.layers(selection)
+            yield cached, docs, _Target(docs, revision, selection, None, name)
+
+    def sweep_pairs(
+        self,
+        session: Session,
+        selections: list[dict[str, str]],
+        left: str | None,
+        right: str | None,
+        revision: int,
+    ) -> Iterator[tuple[Snapshot, Snapshot]]:
+        """(left, right) snapshots of each selection: two releases, or a release and now.
+
+        The left side is swept (:meth:`sweep`, :meth:`sweep_release`); each right snapshot
+        not cached is derived from its left one (:func:`.carry.across`: the tokens whose
+        flattened node differs between the two sides, and what reaches them, are
+        re-resolved), so comparing two versions a few edits apart re-resolves those edits,
+        not every combination. When that cannot be exact (groups differ in what tokens
+        inherit, ``$extends``, colour modifiers) it is derived from the right side's
+        previous snapshots, as :meth:`sweep` does. Nothing is stored in the read caches.
+
+        Args:
+            session: the request's session.
+            selections: normalised theme selections both sides have.
+            left: release name on the left, None for the current data.
+            right: release name on the right, None for the current data.
+            revision: the current revision (read once by the request).
+
+        Raises:
+            LookupError: no such release.
+            DTCGErrorGroup: as :meth:`get`.
+        """
+        lefts = (
+            self._sweep(session, revision, selections)
+            if left is None
+            else self._sweep_release(session, left, selections)
+        )
+        bases = _Bases(0)
+        rights = (
+            self._sides(session, revision, selections, bases)
+            if right is None
+            else self._release_sides(session, right, selections, bases)
+        )
+        for (left_snap, left_docs), (cached, docs, target) in zip(lefts, rights, strict=True):
             snap = cached
             if snap is None:
-                snap = _derived(bases.closest(docs), docs, revision, selection, None)
-                snap.memo["release"] = name  # what the GraphQL layer's global IDs name
-            self.counts["swept"] += 1
+                moved = carry.across(left_snap, left_docs, docs)
+                if moved is not None:
+                    snap = _rekeyed(left_snap, moved, target)
+                else:
+                    snap = _derived(bases.closest(docs), target)
             bases.add(snap, docs)
-            yield snap
+            yield left_snap, snap
 
     def release(
         self, session: Session, name: str, theme: Mapping[str, str] | None = None
@@ -395,8 +512,7 @@ class SnapshotStore:
             if snap is not None:
                 self._release_snaps.move_to_end(key)
                 return doc, snap
-        snap = _derived(None, doc.layers(selection), revision, selection, None)
-        snap.memo["release"] = name  # what the GraphQL layer's global IDs and reads name
+        snap = _derived(None, _Target(doc.layers(selection), revision, selection, None, name))
         with self._lock:
             self._release_snaps[key] = snap
             while len(self._release_snaps) > self.max_size:
@@ -540,14 +656,23 @@ class _Bases:
         return best
 
 
-def _derived(
-    previous: tuple[Snapshot, list[Document]] | None,
-    docs: list[Document],
-    revision: int,
-    selection: dict[str, str],
-    catalog: repository.Catalog | None,
-) -> Snapshot:
-    """The snapshot of ``selection`` (layers ``docs``), derived from ``previous`` if it can be.
+class _Target(NamedTuple):
+    """A snapshot to make: its selection's layers, revision, selection, and where from.
+
+    ``catalog``: the stored structure (None for a release); ``release``: the release the
+    layers are frozen in (kept in the snapshot's memo, what the GraphQL layer's global IDs
+    name), None for the current data.
+    """
+
+    docs: list[Document]
+    revision: int
+    selection: dict[str, str]
+    catalog: repository.Catalog | None
+    release: str | None
+
+
+def _derived(previous: tuple[Snapshot, list[Document]] | None, target: _Target) -> Snapshot:
+    """The snapshot of ``target``, derived from ``previous`` (with its layers) if it can be.
 
     Only the tokens of the layers that differ from the previous selection's, and what
     reaches them, are re-resolved (:func:`.carry.across`); otherwise resolved from scratch.
@@ -556,13 +681,30 @@ def _derived(
         DTCGErrorGroup: the layers do not resolve.
     """
     if previous is not None:
-        moved = carry.across(previous[0], previous[1], docs)
+        moved = carry.across(previous[0], previous[1], target.docs)
         if moved is not None:
-            return previous[0].carried(revision, moved[0], moved[1], selection)
-    sized, errors = resolve_sized(flatten(docs))
+            return _rekeyed(previous[0], moved, target)
+    sized, errors = resolve_sized(flatten(target.docs))
     if errors:
         raise DTCGErrorGroup(errors)
-    return Snapshot.build(revision, selection, sized, catalog)
+    snap = Snapshot.build(target.revision, target.selection, sized, target.catalog)
+    if target.release is not None:
+        snap.memo["release"] = target.release
+    return snap
+
+
+def _rekeyed(old: Snapshot, moved: tuple[Sized, Mapping[str, Any]], target: _Target) -> Snapshot:
+    """``old`` carried to ``moved`` (:func:`.carry.across`'s result) as ``target``'s snapshot.
+
+    The snapshot names its own catalog and release: nothing upper layers prepared for
+    ``old`` (its memo) is shared when either differs.
+    """
+    snap = old.carried(target.revision, moved[0], moved[1], target.selection)
+    if snap.catalog is not target.catalog or old.memo.get("release") != target.release:
+        snap = replace(snap, catalog=target.catalog, memo={})
+    if target.release is not None:
+        snap.memo["release"] = target.release
+    return snap
 
 
 def init_app(app: Flask) -> None:

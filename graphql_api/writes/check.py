@@ -28,7 +28,7 @@ from ..dtcg.incremental_check import (
     dependants,
     groups_changed,
     layer_edits,
-    total_size,
+    valid_total_size,
 )
 from ..dtcg.validate import validate_document
 from ..store import resolved_totals
@@ -184,8 +184,8 @@ def check(ws: Workspace, revision: int) -> CheckReport:
         def old_total(layers: list[Layer] = layers, key: SelectionKey = key) -> int:
             known = resolved_totals.get(database, revision, key)
             if known is None:
-                ws.ensure(layers)  # the whole theme, this once
-                known = total_size([ws.before(lay) for lay in layers])
+                ws.ensure(layers)  # the whole theme, this once: sized from raw values
+                known = valid_total_size([ws.before(lay) for lay in layers], cache)
                 resolved_totals.put(database, revision, key, known)
             return known
 

@@ -268,3 +268,94 @@ def test_diff_sweeps_every_combination_without_evicting_reads(
     assert found == expected
     assert {"light", "dark"} in found.values()  # blue.5 changed the same way in both
     assert {"dark"} in found.values()  # accent.bg re-pointed in dark only
+
+
+def _swept(app: Flask, release: str | None) -> list[Snapshot]:
+    """Every combination of one version, swept by an empty cache (no pair, no carrying)."""
+    store = SnapshotStore()
+    with app.app_context():
+        session = db.get_session()
+        if release is not None:
+            return list(store.sweep_release(session, release, COMBINATIONS))
+        return list(store.sweep(session, store.revision(session), COMBINATIONS))
+
+
+COMBINATIONS = [LIGHT, DARK]
+REGROUPED: dict[str, Any] = {  # the tokens as imported, a group's $deprecated added
+    **MINI,
+    "sets": {
+        "base": {
+            "sources": [
+                {
+                    **MINI["sets"]["base"]["sources"][0],
+                    "size": {
+                        **MINI["sets"]["base"]["sources"][0]["size"],
+                        "$deprecated": "use space",
+                    },
+                }
+            ]
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("edits", [*EDITS.values(), "regrouped"], ids=[*EDITS, "regrouped"])
+def test_a_diff_derives_each_right_snapshot_from_its_left(
+    app: Flask, writer: Writer, edits: list[tuple[str, str, dict[str, Any]]] | str
+) -> None:
+    """Each right snapshot of a diff over every combination = that version swept alone.
+
+    Between release ``r1`` and release ``r2`` (and the current data, one edit further) the
+    edits of :data:`EDITS` are made, or the tokens are imported again with a group
+    property changed (the right side is then derived from its own previous snapshots).
+    Every pair of versions, both ways, must give exactly the snapshots an empty cache
+    sweeps for each version alone; a release's snapshots name it, the current data's none.
+    """
+    writer.call("createRelease", "CreateReleaseInput", name="r1")
+    if isinstance(edits, str):
+        import_mini(writer, REGROUPED)
+    else:
+        for op, input_type, fields in edits:
+            assert writer.call(op, input_type, **fields)["__typename"] == "TokenSuccess"
+    writer.call("createRelease", "CreateReleaseInput", name="r2")
+    writer.call("updateToken", "UpdateTokenInput", path="color.red.5", value="#000002")
+    store = snapshot_store(app)
+    for left, right in [("r1", "r2"), ("r2", "r1"), ("r1", None), (None, "r1"), (None, None)]:
+        with app.app_context():
+            session = db.get_session()
+            pairs = list(
+                store.sweep_pairs(session, COMBINATIONS, left, right, store.revision(session))
+            )
+        for (got_left, got_right), alone_left, alone_right in zip(
+            pairs, _swept(app, left), _swept(app, right), strict=True
+        ):
+            assert_same(got_left, alone_left)
+            assert_same(got_right, alone_right)
+            assert got_right.memo.get("release") == right
+            assert got_left.memo.get("release") == left
+
+
+@pytest.mark.parametrize("edits", [*EDITS.values(), "regrouped"], ids=[*EDITS, "regrouped"])
+def test_a_theme_read_first_is_derived_from_another_of_its_revision(
+    app: Flask, writer: Writer, edits: list[tuple[str, str, dict[str, Any]]] | str
+) -> None:
+    """A selection not cached is derived from the last one read at the same revision.
+
+    After each edit of :data:`EDITS` (or an import that changes a group property), the
+    cache is emptied, ``light`` is read (resolved from scratch) and then ``dark``: derived
+    from ``light`` (only what the two theme contexts define differently, and what reaches
+    it, re-resolved), it must equal ``dark`` resolved from scratch, and so must ``light``
+    read again after ``dark`` in a cache that held only ``dark``.
+    """
+    if isinstance(edits, str):
+        import_mini(writer, REGROUPED)
+    else:
+        for op, input_type, fields in edits:
+            assert writer.call(op, input_type, **fields)["__typename"] == "TokenSuccess"
+    store = snapshot_store(app)
+    for first, second in [(LIGHT, DARK), (DARK, LIGHT)]:
+        store.clear()
+        cached(app, first)
+        built, derived = store.counts["built"], store.counts["derived"]
+        assert_same(cached(app, second), rebuilt(app, second))
+        assert (store.counts["built"], store.counts["derived"]) == (built, derived + 1)

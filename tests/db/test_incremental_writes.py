@@ -185,6 +185,66 @@ def test_a_reference_written_before_its_target_existed_is_followed(app: Flask) -
             run(session, update)
 
 
+def test_a_new_path_links_every_value_that_names_it_in_any_form(app: Flask) -> None:
+    """The alias rows a new token row gets are those of every value referencing its path.
+
+    Shadowed values in the set name paths that have no row yet, as a curly reference, as
+    a JSON Pointer (``~1`` for a ``/`` in a name, RFC 6901) and inside a composite; others
+    name a path that only shares some segments or a prefix. Once the paths get their rows
+    (a ``create``, a ``rename``), the alias rows must be exactly what
+    :func:`~graphql_api.dtcg.refsyntax.find_references` finds in every stored value: a
+    pre-filter of the candidate values on the path's text must miss none of them.
+    """
+    from sqlalchemy import select  # noqa: PLC0415
+
+    from graphql_api.dtcg.refsyntax import find_references  # noqa: PLC0415
+    from graphql_api.store import db  # noqa: PLC0415
+    from graphql_api.store.models import Alias, Token, TokenValue  # noqa: PLC0415
+
+    layers: Layers = {lab: {} for lab in LAYERS}
+    layers["base"] = {1: Spec("color", n=3)}
+    shadowed = {
+        "g0.curly": ("color", "{g2.a/b}"),
+        "g0.pointer": ("color", {"$ref": "#/g2/a~1b"}),
+        "g0.into": ("number", {"$ref": "#/g2/a~1b/$value/alpha"}),
+        "g0.border": ("border", {"color": "{g2.a/b}", "width": "1px", "style": "solid"}),
+        "g0.other": ("color", "{g2.a/bc}"),  # shares a prefix, not the path
+        "g0.swapped": ("color", "{a/b.g2}"),  # the same segments, another path
+        "g0.renamed": ("color", "{g2.moved}"),
+    }
+    with db.get_state(app).sessionmaker() as session:
+        doc = resolver(layers)
+        for path, (type_, value) in shadowed.items():
+            doc.sets["base"].document.tokens[path] = _node(path, type_, value)
+            for mod in doc.modifiers.values():
+                for ctx in mod.contexts.values():
+                    ctx.tokens[path] = _node(path, "color", "#ffffff")
+        replace_all(session, doc)
+        session.commit()
+        obj = {"$type": "color", "$value": "#000000"}
+        run(session, lambda ws: ops.create_token(ws, "g2.a/b", obj, Layer(None, "base")))
+        run(session, lambda ws: ops.rename_token(ws, "g1.t1", "g2.moved", True))
+        session.commit()
+        ids = set(session.scalars(select(Token.path)))
+        stored = {
+            (value_id, target, pointer)
+            for value_id, target, pointer in session.execute(
+                select(Alias.token_value_id, Token.path, Alias.pointer).join(
+                    Token, Token.id == Alias.target_token_id
+                )
+            )
+        }
+        expected = {
+            (value_id, r.target, r.pointer)
+            for value_id, value in session.execute(select(TokenValue.id, TokenValue.value))
+            for r in find_references(value)
+            if r.target in ids
+        }
+        assert {t for _v, t, _p in expected} == {"g2.a/b", "g2.moved"}
+        assert len([e for e in expected if e[1] == "g2.a/b"]) == 4
+        assert stored == expected
+
+
 def _clear(path: str, context: Layer) -> Callable[[Workspace], str]:
     return lambda ws: ops.clear_token_value(ws, path, context)
 
@@ -309,7 +369,7 @@ def test_a_theme_read_before_a_write_spares_it_resolving_whole_themes(
     layers["base"] = {1: Spec("color", n=3), 2: Spec("alias", refs=(1,))}
     grow = {"$type": "color", "$value": "#abcdef"}  # a new token: the total grows
 
-    def whole_theme(_layers: Any) -> int:
+    def whole_theme(*_args: Any) -> int:
         raise AssertionError("a whole theme was resolved to learn its total")
 
     with db.get_state(app).sessionmaker() as session:
@@ -319,6 +379,6 @@ def test_a_theme_read_before_a_write_spares_it_resolving_whole_themes(
         with app.app_context():
             for selection in combinations(resolver(layers)):
                 snapshot_store(app).get(session, selection)
-        monkeypatch.setattr(check_module, "total_size", whole_theme)
+        monkeypatch.setattr(check_module, "valid_total_size", whole_theme)
         run(session, lambda ws: ops.create_token(ws, "g0.t9", grow, Layer(None, "base")))
         session.commit()

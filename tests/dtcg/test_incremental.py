@@ -12,6 +12,7 @@ resolution finds a problem.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import assume, given, settings
@@ -86,3 +87,47 @@ def test_reresolve_equals_a_full_resolution(
     assert got.tokens == expected
     assert got.sizes == full.sizes
     assert set(got.tokens) == set(after_doc.tokens)
+
+
+def test_a_colour_modifier_referencing_a_token_is_never_carried() -> None:
+    """``reresolve`` refuses while a token's colour modifier references another token.
+
+    The reverse references hold no such edge, so a change to the referenced token would
+    leave the modified colour stale. Looked for in every token of a resolution from scratch,
+    then known (``Sized.modified``) through carried states, and in the changed nodes.
+    """
+    modify = {"studio.tokens": {"modify": {"type": "lighten", "value": "{g1.t1}", "space": "srgb"}}}
+    plain, errors = parse_document(
+        {
+            "g0": {"t0": {"$type": "color", "$value": "#112233"}},
+            "g1": {"t1": {"$type": "number", "$value": 0.5}},
+        },
+        file="p.json",
+    )
+    assert not errors
+    modified, errors = parse_document(
+        {
+            "g0": {"t0": {"$type": "color", "$value": "#112233", "$extensions": modify}},
+            "g1": {"t1": {"$type": "number", "$value": 0.5}},
+        },
+        file="p.json",
+    )
+    assert not errors
+    new_t1 = {
+        "g1.t1": parse_document({"g1": {"t1": {"$type": "number", "$value": 0.2}}})[0].tokens[
+            "g1.t1"
+        ]
+    }
+    sized, errors = resolve_sized(modified)
+    assert not errors
+    assert sized.modified is None  # not looked for until carried
+    assert reresolve(sized, {}, new_t1) is None
+    assert reresolve(replace(sized, modified=False), {}, new_t1) is not None  # trusted
+    sized, errors = resolve_sized(plain)
+    assert not errors
+    carried = reresolve(sized, {}, new_t1)
+    assert carried is not None
+    assert carried.modified is False  # known from now on
+    assert carried.tokens["g1.t1"].value == 0.2
+    assert reresolve(carried, {}, {"g0.t0": modified.tokens["g0.t0"]}) is None
+    assert reresolve(replace(carried, modified=True), {}, new_t1) is None

@@ -25,11 +25,13 @@ from hypothesis import strategies as st
 
 from graphql_api.dtcg import limits
 from graphql_api.dtcg.incremental_check import (
+    EditCache,
     check_edit,
     dependants,
     layer_edits,
     reverse_references,
     total_size,
+    valid_total_size,
 )
 from graphql_api.dtcg.parse import parse_document
 from graphql_api.dtcg.resolver import Modifier, ResolverDocument, TokenSet
@@ -228,6 +230,28 @@ def test_incremental_check_equals_full_validation(system: tuple[Layers, Edit, in
     if got.valid:
         true_deltas = [total_size(new) - total_size(old) for old, new in pairs]
         assert got.deltas == true_deltas
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(edited_systems())
+def test_a_valid_themes_total_from_raw_values_equals_resolving_it(
+    system: tuple[Layers, Edit, int | None],
+) -> None:
+    """``valid_total_size`` (what a write's first check uses) = ``total_size`` (resolved whole).
+
+    On every combination of a valid system (interpolated strings, pointers, composites,
+    colour modifiers and property references included), and with one cache shared by the
+    combinations, as the write check shares it.
+    """
+    layers = repaired(system[0])
+    assume(layers is not None)
+    assert layers is not None
+    doc = resolver(layers)
+    shared = EditCache()
+    for selection in combinations(doc):
+        expected = total_size(doc.layers(selection))
+        assert valid_total_size(doc.layers(selection), shared) == expected, selection
+        assert valid_total_size(doc.layers(selection)) == expected, selection
 
 
 def test_selections_that_differ_only_in_empty_layers_check_alike() -> None:

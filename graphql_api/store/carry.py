@@ -107,9 +107,22 @@ def across(
     changed = {p: flat.tokens.get(p) for p in paths}
     changed = {p: n for p, n in changed.items() if n != _node(old.tokens.get(p))}
     if not changed:
-        return old.sized, {}
+        return in_order(old.sized, flat.tokens), {}
     sized = reresolve(old.sized, old.referenced_by, changed)
-    return (sized, changed) if sized is not None else None
+    return (in_order(sized, flat.tokens), changed) if sized is not None else None
+
+
+def in_order(sized: Sized, order: Mapping[str, object]) -> Sized:
+    """``sized`` with its tokens in the order of ``order`` (the flattened document's).
+
+    A resolution carried to other layers keeps the order of the one it came from, new paths
+    last; the exports list tokens in document order, so a derived snapshot must list them
+    as one resolved from its own layers does.
+    """
+    if list(sized.tokens) == list(order):
+        return sized
+    tokens = {p: sized.tokens[p] for p in order if p in sized.tokens}
+    return replace(sized, tokens=tokens)
 
 
 def between(
@@ -135,7 +148,7 @@ def between(
         return None
     if sized.groups != flat.groups:  # its own groups: what carrying it forward compares
         sized = replace(sized, groups=dict(flat.groups))
-    return sized, changed
+    return in_order(sized, flat.tokens), changed
 
 
 def inherited(groups: Mapping[str, GroupNode]) -> dict[str, tuple[Any, ...]]:

@@ -39,6 +39,8 @@ from .limits import current_limits
 BACKREF = "strawberry-definition"
 # (attribute name, serialize, non-null) of a basic leaf field; None: let graphql-core run it.
 Leaf = tuple[str, Callable[[Any], Any], bool] | None
+#: A selection whose fragments are kept: its field nodes and their table's key.
+Kept = tuple[tuple[FieldNode, ...], tuple[int, ...]]
 #: (object type, ((response name, field name), …)): what a plan's output depends on.
 PlanKey = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -257,21 +259,20 @@ class FastExecutionContext(BudgetedExecutionContext):
         """
         if not getattr(self.context_value, "json_fragments", False):
             return None
-        memo: dict[int, tuple[Any, tuple[FieldNode, ...] | None]] | None = getattr(
-            self, "_kept_selections", None
-        )
+        memo: dict[int, tuple[Any, Kept | None]] | None = getattr(self, "_kept_selections", None)
         if memo is None:
             memo = {}
             self._kept_selections = memo
         entry = memo.get(id(grouped))
         if entry is None or entry[0] is not grouped:
             nodes = fragments.selection_nodes(self.schema, parent_type, grouped, self.fragments)
-            entry = memo[id(grouped)] = (grouped, nodes)
-        nodes = entry[1]
-        token = fragments.token_of(parent_type, source) if nodes is not None else None
-        if token is None or nodes is None:
+            kept_as = (nodes, fragments.selection_key(nodes)) if nodes is not None else None
+            entry = memo[id(grouped)] = (grouped, kept_as)
+        kept_as = entry[1]
+        token = fragments.token_of(parent_type, source) if kept_as is not None else None
+        if token is None or kept_as is None:
             return None
-        found = fragments.table(token, nodes)
+        found = fragments.table(token, *kept_as)
         return (found, token) if found is not None else None
 
     def _fields(

@@ -24,27 +24,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
-from graphql import (
-    FieldNode,
-    FragmentSpreadNode,
-    GraphQLObjectType,
-    InlineFragmentNode,
-    ListValueNode,
-    ObjectValueNode,
-    VariableNode,
-    get_named_type,
-)
 
-from .read_scope import token_fields
+from .read_scope import field_reads_only_tokens
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from graphql import (
-        GraphQLNamedType,
+        FieldNode,
+        GraphQLObjectType,
         GraphQLSchema,
-        SelectionSetNode,
-        ValueNode,
     )
     from graphql.execution.collect_fields import FragmentDetails
 
@@ -74,64 +63,6 @@ class Table:
         self.entries: dict[str, tuple[Any, orjson.Fragment, int]] = {}
 
 
-def _has_variable(value: ValueNode) -> bool:
-    if isinstance(value, VariableNode):
-        return True
-    if isinstance(value, ListValueNode):
-        return any(_has_variable(v) for v in value.values)
-    if isinstance(value, ObjectValueNode):
-        return any(_has_variable(f.value) for f in value.fields)
-    return False
-
-
-def _field_scoped(
-    schema: GraphQLSchema,
-    parent: GraphQLNamedType,
-    node: FieldNode,
-    fragments: Mapping[str, FragmentDetails],
-) -> bool:
-    if node.directives or any(_has_variable(a.value) for a in node.arguments or ()):
-        return False
-    name = node.name.value
-    if name == "__typename":
-        return True
-    if not isinstance(parent, GraphQLObjectType) or (parent.name, name) not in token_fields(schema):
-        return False
-    if node.selection_set is None:
-        return True
-    inner = get_named_type(parent.fields[name].type)
-    return _selection_scoped(schema, inner, node.selection_set, fragments)
-
-
-def _selection_scoped(
-    schema: GraphQLSchema,
-    parent: GraphQLNamedType,
-    selection_set: SelectionSetNode,
-    fragments: Mapping[str, FragmentDetails],
-) -> bool:
-    for sel in selection_set.selections:
-        if isinstance(sel, FieldNode):
-            if not _field_scoped(schema, parent, sel, fragments):
-                return False
-            continue
-        if sel.directives:
-            return False
-        if isinstance(sel, InlineFragmentNode):
-            inner = schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
-            sub = sel.selection_set
-        elif isinstance(sel, FragmentSpreadNode):
-            details = fragments.get(sel.name.value)
-            if details is None or details.variable_signatures:
-                return False
-            inner = schema.get_type(details.definition.type_condition.name.value)
-            sub = details.definition.selection_set
-        else:
-            return False
-        if inner is None or not _selection_scoped(schema, inner, sub, fragments):
-            return False
-    return True
-
-
 def selection_nodes(
     schema: GraphQLSchema,
     parent: GraphQLObjectType,
@@ -144,12 +75,15 @@ def selection_nodes(
     """
     if parent.name not in KEPT_TYPES:
         return None
+    definitions = {  # a fragment with variables of its own is not followed
+        name: None if d.variable_signatures else d.definition for name, d in fragments.items()
+    }
     nodes: list[FieldNode] = []
     for details in grouped.values():
         for detail in details:
             if detail.defer_usage is not None or detail.fragment_variable_values:
                 return None
-            if not _field_scoped(schema, parent, detail.node, fragments):
+            if not field_reads_only_tokens(schema, parent, detail.node, definitions, literal=True):
                 return None
             nodes.append(detail.node)
     return tuple(nodes)
@@ -163,13 +97,17 @@ def token_of(parent: GraphQLObjectType, source: Any) -> Any:
     return token
 
 
-def table(token: Any, nodes: tuple[FieldNode, ...]) -> Table | None:
-    """The fragment table of ``nodes`` in ``token``'s snapshot lineage (made on first use).
+def selection_key(nodes: tuple[FieldNode, ...]) -> SelectionKey:
+    """The key of a kept selection's table (computed once per selection and operation)."""
+    return tuple(id(n) for n in nodes)
 
-    None once the lineage holds :data:`MAX_SELECTIONS` other selections.
+
+def table(token: Any, nodes: tuple[FieldNode, ...], key: SelectionKey) -> Table | None:
+    """The fragment table of ``nodes`` (``key``: :func:`selection_key`) in ``token``'s lineage.
+
+    Made on first use; None once the lineage holds :data:`MAX_SELECTIONS` other selections.
     """
     tables: dict[SelectionKey, Table] = token.snap.lineage.setdefault(LINEAGE_KEY, {})
-    key = tuple(id(n) for n in nodes)
     found = tables.get(key)
     if found is None:
         if len(tables) >= MAX_SELECTIONS:

@@ -23,22 +23,26 @@ from typing import TYPE_CHECKING, Final
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
+    InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
-    TypeInfo,
-    TypeInfoVisitor,
-    Visitor,
+    VariableNode,
     get_named_type,
-    visit,
 )
 
 from .documents import digest
 
 if TYPE_CHECKING:
-    from graphql import DocumentNode
+    from collections.abc import Mapping
+
+    from graphql import DocumentNode, GraphQLNamedType, SelectionSetNode, ValueNode
 
 #: Fields outside the token value types that read only the tokens asked for and what they
 #: reference: ``aliasOf``/``aliasChain`` follow the token's own references, so a change
@@ -118,40 +122,92 @@ def token_fields(schema: GraphQLSchema) -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
-class _Check(Visitor):
-    def __init__(self, type_info: TypeInfo, allowed: frozenset[tuple[str, str]]) -> None:
-        super().__init__()
-        self.type_info = type_info
-        self.allowed = allowed
-        self.scoped = True
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(v) for v in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(f.value) for f in value.fields)
+    return False
 
-    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: object) -> object:
-        if node.operation != OperationType.QUERY:
-            self.scoped = False
-            return self.BREAK
-        return None
 
-    def enter_field(self, node: FieldNode, *_args: object) -> object:
-        name = node.name.value
-        if name == "__typename":
-            return None
-        parent = self.type_info.get_parent_type()
-        if parent is None or (parent.name, name) not in self.allowed:
-            self.scoped = False
-            return self.BREAK
-        return None
+def field_reads_only_tokens(
+    schema: GraphQLSchema,
+    parent: GraphQLNamedType,
+    node: FieldNode,
+    fragments: Mapping[str, FragmentDefinitionNode | None],
+    *,
+    literal: bool,
+) -> bool:
+    """Whether field ``node`` of ``parent`` and all below it select only :func:`token_fields`.
+
+    Spreads are followed through ``fragments`` (None: a fragment that may not be
+    followed). ``literal``: also refuse variables in arguments and any directive, so that
+    the output depends on the document's text alone (:mod:`.fragments`).
+    """
+    if literal and (node.directives or any(_has_variable(a.value) for a in node.arguments or ())):
+        return False
+    name = node.name.value
+    if name == "__typename":
+        return True
+    if not isinstance(parent, GraphQLObjectType) or (parent.name, name) not in token_fields(schema):
+        return False
+    if node.selection_set is None:
+        return True
+    inner = get_named_type(parent.fields[name].type)
+    return _selection(schema, inner, node.selection_set, fragments, literal=literal)
+
+
+def _selection(
+    schema: GraphQLSchema,
+    parent: GraphQLNamedType,
+    selection_set: SelectionSetNode,
+    fragments: Mapping[str, FragmentDefinitionNode | None],
+    *,
+    literal: bool,
+) -> bool:
+    for sel in selection_set.selections:
+        if isinstance(sel, FieldNode):
+            if not field_reads_only_tokens(schema, parent, sel, fragments, literal=literal):
+                return False
+            continue
+        if literal and sel.directives:
+            return False
+        if isinstance(sel, InlineFragmentNode):
+            inner = schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
+            sub = sel.selection_set
+        elif isinstance(sel, FragmentSpreadNode):
+            definition = fragments.get(sel.name.value)
+            if definition is None:
+                return False
+            inner = schema.get_type(definition.type_condition.name.value)
+            sub = definition.selection_set
+        else:
+            return False
+        if inner is None or not _selection(schema, inner, sub, fragments, literal=literal):
+            return False
+    return True
 
 
 def reads_only_tokens(schema: GraphQLSchema, document: DocumentNode) -> bool:
     """Whether every operation of ``document`` is a query selecting only :func:`token_fields`.
 
-    Fragments are checked whether used or not (a fragment never spread costs nothing
-    but is not worth a closer look).
+    Fragments are followed where they are spread (the document has been validated: no
+    spread cycles).
     """
-    type_info = TypeInfo(schema)
-    check = _Check(type_info, token_fields(schema))
-    visit(document, TypeInfoVisitor(type_info, check))
-    return check.scoped
+    fragments: dict[str, FragmentDefinitionNode | None] = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    query = schema.query_type
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        if definition.operation != OperationType.QUERY or query is None:
+            return False
+        if not _selection(schema, query, definition.selection_set, fragments, literal=False):
+            return False
+    return True
 
 
 class ScopeCache:

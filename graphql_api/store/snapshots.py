@@ -350,18 +350,9 @@ class SnapshotStore:
         Raises:
             DTCGErrorGroup: as :meth:`get`.
         """
-        for snap, _docs in self._sweep(session, revision, selections):
-            yield snap
-
-    def _sweep(
-        self, session: Session, revision: int, selections: list[dict[str, str]]
-    ) -> Iterator[tuple[Snapshot, list[Document]]]:
-        """:meth:`sweep`, each snapshot with its layers."""
         bases = _Bases(0)
-        for cached, docs, target in self._sides(session, revision, selections, bases):
-            snap = cached or _derived(bases.closest(docs), target)
-            bases.add(snap, docs)
-            yield snap, docs
+        for snap, _docs in _derive_each(self._sides(session, revision, selections, bases), bases):
+            yield snap
 
     def _sides(
         self,
@@ -407,18 +398,10 @@ class SnapshotStore:
             LookupError: no such release.
             DTCGErrorGroup: as :meth:`release`.
         """
-        for snap, _docs in self._sweep_release(session, name, selections):
-            yield snap
-
-    def _sweep_release(
-        self, session: Session, name: str, selections: list[dict[str, str]]
-    ) -> Iterator[tuple[Snapshot, list[Document]]]:
-        """:meth:`sweep_release`, each snapshot with its layers."""
         bases = _Bases(0)
-        for cached, docs, target in self._release_sides(session, name, selections, bases):
-            snap = cached or _derived(bases.closest(docs), target)
-            bases.add(snap, docs)
-            yield snap, docs
+        sides = self._release_sides(session, name, selections, bases)
+        for snap, _docs in _derive_each(sides, bases):
+            yield snap
 
     def _release_sides(
         self,
@@ -468,11 +451,13 @@ class SnapshotStore:
             LookupError: no such release.
             DTCGErrorGroup: as :meth:`get`.
         """
-        lefts = (
-            self._sweep(session, revision, selections)
+        left_bases = _Bases(0)
+        left_sides = (
+            self._sides(session, revision, selections, left_bases)
             if left is None
-            else self._sweep_release(session, left, selections)
+            else self._release_sides(session, left, selections, left_bases)
         )
+        lefts = _derive_each(left_sides, left_bases)
         bases = _Bases(0)
         rights = (
             self._sides(session, revision, selections, bases)
@@ -669,6 +654,20 @@ class _Target(NamedTuple):
     selection: dict[str, str]
     catalog: repository.Catalog | None
     release: str | None
+
+
+def _derive_each(
+    sides: Iterator[tuple[Snapshot | None, list[Document], _Target]], bases: _Bases
+) -> Iterator[tuple[Snapshot, list[Document]]]:
+    """Each side's cached snapshot, or one derived from the closest of ``bases``; with its layers.
+
+    Every snapshot joins ``bases`` for the next ones (a sweep derives each combination
+    from the previous ones).
+    """
+    for cached, docs, target in sides:
+        snap = cached or _derived(bases.closest(docs), target)
+        bases.add(snap, docs)
+        yield snap, docs
 
 
 def _derived(previous: tuple[Snapshot, list[Document]] | None, target: _Target) -> Snapshot:

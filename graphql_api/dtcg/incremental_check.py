@@ -30,19 +30,22 @@ resolved and checked once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from . import errors as E  # noqa: N812 - the engine's own alias
 from . import studio_forms
 from .nodes import Document, GroupNode, TokenNode, group_paths, iter_ancestors, merge_group
 from .references import _measure, _Resolver, find_references
-from .validate import check_token
+from .validate import _value_errors, check_token
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
+    from .errors import DTCGError
     from .references import ResolvedToken
     from .refsyntax import Reference
+    from .resolver import ResolverDocument
 
 
 def dependants(referrers: Callable[[set[str]], set[str]], paths: Collection[str]) -> set[str]:
@@ -616,6 +619,109 @@ def check_edit(
             return EditOutcome(False, deltas, rechecked)
         deltas.append(outcome.delta)
     return EditOutcome(True, deltas, rechecked)
+
+
+#: Codes whose wording needs the whole theme: whether a missing target is a group.
+_WHOLE_THEME_CODES = frozenset({E.UNRESOLVABLE_REFERENCE, E.GROUP_REFERENCE})
+
+
+def canonical_order(layers: Sequence[Document], paths: Collection[str]) -> list[str]:
+    """``paths`` in the order a theme of ``layers`` lists them once each layer is sorted by path.
+
+    Flattening keeps a token where it first appears (:func:`~graphql_api.dtcg.nodes.
+    flatten`): by the first layer that defines it, then by path. Every layer must hold
+    each of ``paths`` it defines (a layer read in part holds at least those).
+    """
+    first: dict[str, int] = {}
+    for i, doc in enumerate(layers):
+        for p in paths:
+            if p not in first and p in doc.tokens:
+                first[p] = i
+    return sorted(first, key=lambda p: (first[p], p))
+
+
+def sorted_layer(doc: Document) -> Document:
+    """``doc`` with its tokens in path order (the canonical order refusals are worded in)."""
+    return Document(dict(sorted(doc.tokens.items())), doc.groups)
+
+
+def sorted_layers(doc: ResolverDocument) -> ResolverDocument:
+    """A copy of ``doc`` whose every layer lists its tokens in path order (:func:`sorted_layer`).
+
+    What :func:`~graphql_api.dtcg.validate.validate_document` is given to word a refused
+    edit's problems in the order :func:`edit_problems` gives them.
+    """
+    sets = {n: replace(s, document=sorted_layer(s.document)) for n, s in doc.sets.items()}
+    modifiers = {
+        n: replace(m, contexts={c: sorted_layer(d) for c, d in m.contexts.items()})
+        for n, m in doc.modifiers.items()
+    }
+    return replace(doc, sets=sets, modifiers=modifiers)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """The problems of an edit, worded from the tokens it reaches.
+
+    Attributes:
+        problems: what :func:`~graphql_api.dtcg.validate.validate_document` reports for the
+            same selections, in order, when each layer lists its tokens by path
+            (:func:`sorted_layer`) and no selection passes the size budget.
+        growth: per selection, the new minus the old resolved size of the re-checked
+            tokens that resolve now (the caller checks the budget with it).
+    """
+
+    problems: list[DTCGError]
+    growth: list[int]
+
+
+def edit_problems(
+    selections: Sequence[tuple[Sequence[Document], Sequence[Document]]],
+    affected: Collection[str],
+    cache: EditCache | None = None,
+) -> Refusal | None:
+    """Every problem of an edit, as the full validation words it, without the whole themes.
+
+    A token that reaches no edited path resolves and checks as before, without a problem
+    (module docstring), and every token that reaches a problem is re-checked. So
+    resolving the sub-document of ``affected`` (closed under references), listed in the
+    canonical order (:func:`canonical_order`), gives the whole theme's errors in the same
+    order and with the same words: a token's resolution, a cycle's start and the order of
+    cycles and value checks depend only on the tokens that reach them.
+
+    Args:
+        selections: as for :func:`check_edit` (groups unchanged, no ``$extends``).
+        affected: the edited paths and every token that reaches one.
+        cache: the edit's :class:`EditCache`.
+
+    Returns:
+        The :class:`Refusal` (its ``problems`` deduplicated across selections like
+        :func:`~graphql_api.dtcg.validate.validate_document`'s), or None when the wording
+        needs the whole theme: a reference to a missing path (a group or not depends on
+        every token) or a sub-document past the size budget.
+    """
+    if cache is None:
+        cache = EditCache()
+    seen: dict[tuple[str, str, str, str], DTCGError] = {}
+    memo: dict[tuple[Any, ...], tuple[Any, Any, list[DTCGError]]] = {}
+    growth: list[int] = []
+    for old, new in selections:
+        sub = sub_document(LayeredView(new), affected, cache)
+        doc = Document({p: sub.tokens[p] for p in canonical_order(new, sub.tokens)}, sub.groups)
+        r = _Resolver(doc)
+        r.run()
+        if r._budget < 0 or any(e.code in _WHOLE_THEME_CODES for e in r.errors):
+            return None
+        ordered = {p: r.done[p] for p in doc.tokens if p in r.done}
+        errs = [*r.errors, *_value_errors(ordered, False, memo)]
+        if any(e.message == _Resolver._over_budget() for e in errs):
+            return None
+        for err in errs:
+            seen.setdefault((err.code, err.file, err.pointer, err.path), err)
+        new_size = sum(r._size[p][0] for p in affected if p in r._size)
+        old_size = _old_size(old, affected, cache)
+        growth.append(new_size - (old_size or 0))
+    return Refusal(list(seen.values()), growth)
 
 
 def reverse_references(documents: Iterable[Document]) -> dict[str, set[str]]:

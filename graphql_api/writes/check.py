@@ -12,9 +12,14 @@ total (:mod:`graphql_api.store.resolved_totals`).
 
 The full validation runs instead when the incremental check could not be exact: the
 sets or modifiers changed (``structural``), a group of an edited layer changed, or a
-group of a layer uses ``$extends``. It also runs when the incremental check finds a
-problem, to report every problem exactly as it words them (a refused write costs a
-full validation).
+group of a layer uses ``$extends``.
+
+A refused write lists its problems as the full validation words them, each layer's
+tokens taken in path order (so the order does not depend on how rows were stored).
+They are worded from the re-checked tokens alone
+(:func:`~graphql_api.dtcg.incremental_check.edit_problems`), unless that needs the
+whole themes (a reference to a missing path, the size budget): then by the full
+validation.
 """
 
 from __future__ import annotations
@@ -22,12 +27,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..dtcg import limits
 from ..dtcg.incremental_check import (
     EditCache,
     check_edit,
     dependants,
+    edit_problems,
     groups_changed,
     layer_edits,
+    sorted_layers,
     valid_total_size,
 )
 from ..dtcg.validate import validate_document
@@ -42,6 +50,8 @@ from ..store.db import on_commit
 from .errors import Invalid
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from ..dtcg.nodes import Document
     from ..store.resolved_totals import SelectionKey
     from .workspace import Layer, Workspace
@@ -84,9 +94,38 @@ def full_check(ws: Workspace, selections: list[dict[str, str]]) -> None:
         Invalid: with every problem, as :func:`validate_document` reports them.
     """
     ws.ensure(lay for s in selections for lay in _layers(ws, s))
-    problems = validate_document(ws.doc, selections=selections)
+    problems = validate_document(sorted_layers(ws.doc), selections=selections)
     if problems:
         raise Invalid(problems)
+
+
+def _refuse(
+    ws: Workspace,
+    selections: list[dict[str, str]],
+    pairs: Sequence[tuple[Sequence[Document], Sequence[Document]]],
+    *,
+    affected: set[str],
+    totals: Sequence[Callable[[], int]],
+    cache: EditCache,
+) -> None:
+    """Raise the problems the incremental check found, worded without the whole themes.
+
+    Falls back to :func:`full_check` when :func:`~graphql_api.dtcg.incremental_check.
+    edit_problems` cannot word them or finds none (the incremental check is cautious: a
+    growth with no known old total), or a selection may pass the size budget.
+
+    Raises:
+        Invalid: with every problem (returns only if the full validation finds none).
+    """
+    found = edit_problems(pairs, affected, cache)
+    if found is not None and found.problems:
+        within = all(
+            grew <= 0 or total() + grew <= limits.MAX_RESOLVED_SIZE
+            for grew, total in zip(found.growth, totals, strict=True)
+        )
+        if within:
+            raise Invalid(found.problems)
+    full_check(ws, selections)
 
 
 def _why_full(ws: Workspace, needed: list[Layer]) -> str:
@@ -194,7 +233,7 @@ def check(ws: Workspace, revision: int) -> CheckReport:
     report.rechecked = outcome.rechecked
     if not outcome.valid:
         report.mode, report.reason = "full", "the incremental check found a problem"
-        full_check(ws, selections)
+        _refuse(ws, selections, pairs, affected=affected, totals=totals, cache=cache)
         return report
     for selection, delta in zip(selections, outcome.deltas, strict=True):
         key = resolved_totals.key_of(selection)

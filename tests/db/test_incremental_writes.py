@@ -382,3 +382,55 @@ def test_a_theme_read_before_a_write_spares_it_resolving_whole_themes(
         monkeypatch.setattr(check_module, "valid_total_size", whole_theme)
         run(session, lambda ws: ops.create_token(ws, "g0.t9", grow, Layer(None, "base")))
         session.commit()
+
+
+def test_a_refused_write_is_worded_without_the_whole_themes(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cycle or a type mismatch is refused with the full validation's words, not its cost.
+
+    The problems equal what the full validation says (same codes, places, messages and
+    order); the whole themes are not validated. A reference to a missing path still is
+    (whether it names a group depends on every token).
+    """
+    from graphql_api.store import db  # noqa: PLC0415
+    from graphql_api.writes import check as check_module  # noqa: PLC0415
+
+    layers: Layers = {lab: {} for lab in LAYERS}
+    layers["base"] = {1: Spec("color", n=3), 2: Spec("alias", refs=(1,))}
+    base = Layer(None, "base")
+    loop = {"$type": "color", "$value": "{brand.b}"}
+    back = {"$type": "color", "$value": "{brand.a}"}
+    mismatch = {"$type": "dimension", "$value": "{g1.t1}"}
+    dangling = {"$type": "color", "$value": "{g1.nothing}"}
+
+    def cycle(ws: Workspace) -> str:
+        ops.create_token(ws, "brand.a", loop, base)
+        return ops.create_token(ws, "brand.b", back, base)
+
+    def typed(ws: Workspace) -> str:
+        return ops.create_token(ws, "brand.size", mismatch, base)
+
+    def missing(ws: Workspace) -> str:
+        return ops.create_token(ws, "brand.broken", dangling, base)
+
+    from graphql_api.dtcg.validate import validate_document as real  # noqa: PLC0415
+
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    with db.get_state(app).sessionmaker() as session:
+        replace_all(session, resolver(layers))
+        session.commit()
+        for operation, whole in [(cycle, False), (typed, False), (missing, True)]:
+            expected = verdict(session, operation, full=True)
+            assert expected, "the write must be refused"
+            calls.clear()
+            monkeypatch.setattr(check_module, "validate_document", counted)
+            got = verdict(session, operation, full=False)
+            monkeypatch.undo()
+            assert got == expected
+            assert bool(calls) == whole, operation.__name__

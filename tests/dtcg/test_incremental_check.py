@@ -28,8 +28,10 @@ from graphql_api.dtcg.incremental_check import (
     EditCache,
     check_edit,
     dependants,
+    edit_problems,
     layer_edits,
     reverse_references,
+    sorted_layers,
     total_size,
     valid_total_size,
 )
@@ -222,7 +224,19 @@ def test_incremental_check_equals_full_validation(system: tuple[Layers, Edit, in
         pairs = [(layers_of(before, s), layers_of(after, s)) for s in selections]
         totals = [lambda old=old: total_size(old) for old, _ in pairs]
         referrers = lambda ps: {r for p in ps for r in graph.get(p, ())}  # noqa: E731
-        got = check_edit(pairs, dependants(referrers, edited), totals)
+        affected = dependants(referrers, edited)
+        got = check_edit(pairs, affected, totals)
+        worded = None if got.valid else edit_problems(pairs, affected)
+        if worded is not None and worded.problems:  # what a refused write answers (_refuse)
+            budget = limits.MAX_RESOLVED_SIZE
+            olds = [old for old, _ in pairs]
+            if all(
+                g <= 0 or total_size(old) + g <= budget
+                for g, old in zip(worded.growth, olds, strict=True)
+            ):
+                full = validate_document(sorted_layers(after), selections=selections)
+                assert worded.problems == full
+                event("refusal worded incrementally")
     finally:
         limits.MAX_RESOLVED_SIZE = saved
     event("valid" if got.valid else f"refused: {sorted({e.code for e in expected})}")

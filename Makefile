@@ -46,9 +46,10 @@ graphiql:
 	fi
 
 # One worker per core (pytest-xdist); a test file stays on one worker, so its module
-# fixtures (servers, imported design systems) are built once.
+# fixtures (servers, imported design systems) are built once. Files go out in collection
+# order (--no-loadscope-reorder), which starts the longest first (tests/conftest.py).
 test: test-venv
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 # HOST and PORT are checked before anything is written; the demo design system is imported
 # only into an empty database (your edits are never replaced).

@@ -8,9 +8,10 @@ size passes ``limits.MAX_RESOLVED_SIZE``:
 
 - a token resolves from its own flattened node, the results of the tokens it references
   (transitively) and the group properties above it (Format module §5.2.2, §6.3.1, §7).
-  With the groups unchanged and no ``$extends`` (whose copies depend on whole subtrees),
-  a token whose node did not change and that reaches no edited path resolves and checks
-  as before: without a problem;
+  With no ``$extends`` (whose copies depend on whole subtrees), a token whose node did
+  not change, that sits in no group whose ``$type`` or ``$deprecated`` changed
+  (:func:`regrouped`; the tokens inside one count as edited, :func:`paths_under`) and
+  that reaches no edited path resolves and checks as before: without a problem;
 - every token on a new reference cycle reaches an edited token, so cycles are searched
   among the re-checked tokens and the tokens they reference only;
 - the theme's resolved size is a running total: the old total, minus the old sizes of
@@ -21,8 +22,9 @@ size passes ``limits.MAX_RESOLVED_SIZE``:
 :func:`check_selection` answers for one theme selection from its layers before and after
 the edit, resolving only the tokens that reach an edited path and the tokens those
 reference (looked up layer by layer, without flattening the whole theme). It says
-whether the new state is valid; it does not word the problems: when there is one, the
-caller runs the full validation (the reference implementation), which reports them.
+whether the new state is valid; it does not word the problems: :func:`edit_problems`
+does, from the same tokens, as the full validation (the reference implementation) words
+them.
 :func:`check_edit` checks every affected selection with one :class:`EditCache`: a token
 that resolves from the same content in several selections (layers that copy it) is
 resolved and checked once.
@@ -31,9 +33,9 @@ resolved and checked once.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from . import errors as E  # noqa: N812 - the engine's own alias
 from . import studio_forms
 from .nodes import Document, GroupNode, TokenNode, group_paths, iter_ancestors, merge_group
 from .references import _measure, _Resolver, find_references
@@ -415,7 +417,7 @@ def check_selection(
 
     Args:
         old_layers: the selection's layers before the edit (valid: no problem).
-        new_layers: the same layers after it; groups unchanged, no ``$extends``.
+        new_layers: the same layers after it; no ``$extends``.
         affected: the edited paths of these layers and every token that reaches one
             (:func:`dependants`; a superset is fine).
         old_total: the old theme's total resolved size, computed only when needed (the
@@ -537,22 +539,36 @@ def layer_edits(old: Document, new: Document) -> set[str]:
     return out
 
 
-def groups_changed(old: Document, new: Document) -> bool:
-    """Whether a layer's groups differ in what tokens inherit (then check the whole themes).
+def _inherited(group: GroupNode | None) -> tuple[Any, ...]:
+    """What tokens take from a group: ``$type``, ``$deprecated``, and ``$extends`` copies."""
+    if group is None:
+        return (None, None, None)
+    return (group.type, group.deprecated, group.extends)
+
+
+def regrouped(old: Document, new: Document) -> set[str]:
+    """Group paths of one layer whose properties tokens inherit differ between two states.
 
     A token inherits only ``$type`` and ``$deprecated`` from its groups, and ``$extends``
     copies subtrees (Format module §6.3.1, §6.4). A group added or removed with none of
     them set (``createToken`` at a new path), or one whose ``$description`` or
     ``$extensions`` changed, changes how no token resolves.
     """
-
-    def inherited(group: GroupNode | None) -> tuple[Any, ...]:
-        if group is None:
-            return (None, None, None)
-        return (group.type, group.deprecated, group.extends)
-
     paths = old.groups.keys() | new.groups.keys()
-    return any(inherited(old.groups.get(p)) != inherited(new.groups.get(p)) for p in paths)
+    return {p for p in paths if _inherited(old.groups.get(p)) != _inherited(new.groups.get(p))}
+
+
+def paths_under(paths: Iterable[str], groups: Collection[str]) -> set[str]:
+    """The token ``paths`` inside any of ``groups`` (``""``: the root group holds every path).
+
+    Where a group's inherited ``$type`` or ``$deprecated`` changed (:func:`regrouped`),
+    these tokens count as edited, in every layer: flattening merges a group's properties
+    across layers (Resolver module §6.2), so the tokens of any layer inherit them.
+    """
+    wanted = set(groups)
+    if not wanted:
+        return set()
+    return {p for p in paths if any(a in wanted for a in iter_ancestors(p))}
 
 
 def ancestors_of(paths: Iterable[str]) -> set[str]:
@@ -589,7 +605,7 @@ def check_edit(
     Args:
         selections: per affected selection, its layers before and after the edit (the
             state before passed :func:`~graphql_api.dtcg.validate.validate_document`;
-            groups unchanged, no ``$extends``).
+            no ``$extends``; the tokens inside a regrouped group among the edited).
         affected: every path added, replaced or removed in an edited layer and every
             token that reaches one (:func:`dependants` of the state before).
         old_totals: per selection, its old resolved-size total, computed when needed.
@@ -621,8 +637,14 @@ def check_edit(
     return EditOutcome(True, deltas, rechecked)
 
 
-#: Codes whose wording needs the whole theme: whether a missing target is a group.
-_WHOLE_THEME_CODES = frozenset({E.UNRESOLVABLE_REFERENCE, E.GROUP_REFERENCE})
+class _Groups:
+    """The group paths of a whole theme, asked one at a time (``path in groups``)."""
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        self.test = test
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.test(path)
 
 
 def canonical_order(layers: Sequence[Document], paths: Collection[str]) -> list[str]:
@@ -678,6 +700,7 @@ class Refusal:
 def edit_problems(
     selections: Sequence[tuple[Sequence[Document], Sequence[Document]]],
     affected: Collection[str],
+    is_group: Callable[[int, str], bool],
     cache: EditCache | None = None,
 ) -> Refusal | None:
     """Every problem of an edit, as the full validation words it, without the whole themes.
@@ -690,28 +713,29 @@ def edit_problems(
     cycles and value checks depend only on the tokens that reach them.
 
     Args:
-        selections: as for :func:`check_edit` (groups unchanged, no ``$extends``).
+        selections: as for :func:`check_edit`.
         affected: the edited paths and every token that reaches one.
+        is_group: ``(index of a selection, path)`` → whether a token of that selection's
+            new state lies under ``path`` (a reference to it is ``GROUP_REFERENCE``, not
+            ``UNRESOLVABLE_REFERENCE``); asked only for references to missing paths.
         cache: the edit's :class:`EditCache`.
 
     Returns:
         The :class:`Refusal` (its ``problems`` deduplicated across selections like
-        :func:`~graphql_api.dtcg.validate.validate_document`'s), or None when the wording
-        needs the whole theme: a reference to a missing path (a group or not depends on
-        every token) or a sub-document past the size budget.
+        :func:`~graphql_api.dtcg.validate.validate_document`'s), or None when a
+        sub-document alone passes the size budget (its wording needs the whole theme).
     """
     if cache is None:
         cache = EditCache()
     seen: dict[tuple[str, str, str, str], DTCGError] = {}
     memo: dict[tuple[Any, ...], tuple[Any, Any, list[DTCGError]]] = {}
     growth: list[int] = []
-    for old, new in selections:
+    for i, (old, new) in enumerate(selections):
         sub = sub_document(LayeredView(new), affected, cache)
         doc = Document({p: sub.tokens[p] for p in canonical_order(new, sub.tokens)}, sub.groups)
         r = _Resolver(doc)
+        r.__dict__["groups"] = _Groups(partial(is_group, i))  # the whole theme's groups
         r.run()
-        if r._budget < 0 or any(e.code in _WHOLE_THEME_CODES for e in r.errors):
-            return None
         ordered = {p: r.done[p] for p in doc.tokens if p in r.done}
         errs = [*r.errors, *_value_errors(ordered, False, memo)]
         if any(e.message == _Resolver._over_budget() for e in errs):

@@ -30,11 +30,14 @@ from graphql_api.dtcg.incremental_check import (
     dependants,
     edit_problems,
     layer_edits,
+    paths_under,
+    regrouped,
     reverse_references,
     sorted_layers,
     total_size,
     valid_total_size,
 )
+from graphql_api.dtcg.nodes import flatten
 from graphql_api.dtcg.parse import parse_document
 from graphql_api.dtcg.resolver import Modifier, ResolverDocument, TokenSet
 from graphql_api.dtcg.validate import combinations, validate_document
@@ -94,6 +97,7 @@ BUILDERS: dict[str, Callable[[Spec], dict[str, Any]]] = {
     "interpolated": lambda s: {"$value": " ".join(map(ref, s.refs)) + " x" + "y" * s.n},
     "modified": _modified,
     "dangling": lambda s: {"$value": "{missing.t" + str(s.n) + "}"},
+    "group_reference": lambda s: {"$value": "{g" + str(s.n % 3) + "}"},  # a group, or nothing
 }
 KINDS = tuple(BUILDERS)
 
@@ -110,10 +114,22 @@ def specs(n: int) -> st.SearchStrategy[Spec]:
     return st.builds(Spec, st.sampled_from(KINDS), refs, st.integers(0, 60))
 
 
+def group_properties(spec: Spec) -> dict[str, Any]:
+    """A layer's own properties of a group (an edit at index -1, -2, -3: ``g0``-``g2``)."""
+    if spec.kind in SCALARS:
+        return {"$type": spec.kind}
+    if spec.kind == "alias":
+        return {"$deprecated": f"since {spec.n}"}
+    return {"$description": f"group {spec.n}"}  # nothing a token inherits
+
+
 def layer_document(tokens: dict[int, Spec]) -> Document:
     data: dict[str, Any] = {"g0": {}, "g1": {"$type": "number"}, "g2": {"$deprecated": "old"}}
-    for i, spec in tokens.items():
-        data[f"g{i % 3}"][f"t{i}"] = token_object(spec)
+    for i, spec in sorted(tokens.items()):
+        if i < 0:
+            data[f"g{-i - 1}"].update(group_properties(spec))
+        else:
+            data[f"g{i % 3}"][f"t{i}"] = token_object(spec)
     doc, errors = parse_document(data, file="p.json")
     assert not errors
     return doc
@@ -150,7 +166,8 @@ def edited_systems(draw: st.DrawFn) -> tuple[Layers, Edit, int | None]:
     for lab in LAYERS[1:]:  # each context overrides a few of the set's tokens
         keys = draw(st.lists(st.integers(0, n - 1), max_size=3, unique=True))
         layers[lab] = {i: draw(specs(n)) for i in keys}
-    places = st.tuples(st.sampled_from(LAYERS), st.integers(0, n + 1))  # 2 new paths
+    # 2 new paths; -1..-3: the layer's own properties of group g0..g2
+    places = st.tuples(st.sampled_from(LAYERS), st.integers(-3, n + 1))
     edit = draw(st.dictionaries(places, st.none() | specs(n + 2), min_size=1, max_size=4))
     slack = draw(st.none() | st.integers(0, 40))
     return layers, edit, slack
@@ -218,15 +235,26 @@ def test_incremental_check_equals_full_validation(system: tuple[Layers, Edit, in
         expected = validate_document(after, selections=selections)
 
         edited: set[str] = set()
+        groups: set[str] = set()
         for lab in labels:
             edited |= layer_edits(layer_of(before, lab), layer_of(after, lab))
+            groups |= regrouped(layer_of(before, lab), layer_of(after, lab))
+        every = {p for doc in (before, after) for lab in LAYERS for p in layer_of(doc, lab).tokens}
+        edited |= paths_under(every, groups)  # what writes/check.py's _edited adds
+        if groups:
+            event("a group's inherited properties changed")
         graph = reverse_references(layer_of(before, lab) for lab in LAYERS)
         pairs = [(layers_of(before, s), layers_of(after, s)) for s in selections]
         totals = [lambda old=old: total_size(old) for old, _ in pairs]
         referrers = lambda ps: {r for p in ps for r in graph.get(p, ())}  # noqa: E731
         affected = dependants(referrers, edited)
         got = check_edit(pairs, affected, totals)
-        worded = None if got.valid else edit_problems(pairs, affected)
+        wholes = [flatten(new).tokens for _, new in pairs]
+
+        def is_group(i: int, path: str) -> bool:
+            return any(p.startswith(path + ".") for p in wholes[i])
+
+        worded = None if got.valid else edit_problems(pairs, affected, is_group)
         if worded is not None and worded.problems:  # what a refused write answers (_refuse)
             budget = limits.MAX_RESOLVED_SIZE
             olds = [old for old, _ in pairs]

@@ -10,9 +10,14 @@ alias graph, :mod:`graphql_api.store.alias_graph`) can have a problem in the new
 just those in each affected combination, keeping the resolved-size budget as a running
 total (:mod:`graphql_api.store.resolved_totals`).
 
+A deleted modifier is an edit that empties the layer its default context gave every
+combination (every combination of the old state at that context passed the check).
+
 The full validation runs instead when the incremental check could not be exact: the
-sets or modifiers changed (``structural``), a group of an edited layer changed, or a
-group of a layer uses ``$extends``.
+sets or modifiers changed otherwise (``structural``), or a group of a layer uses ``$extends`` (or
+did before). A group whose ``$type`` or ``$deprecated`` changed makes every token inside
+it, in every layer, an edited token (:func:`~graphql_api.dtcg.incremental_check.
+paths_under`).
 
 A refused write lists its problems as the full validation words them, each layer's
 tokens taken in path order (so the order does not depend on how rows were stored).
@@ -25,7 +30,7 @@ validation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..dtcg import limits
 from ..dtcg.incremental_check import (
@@ -33,11 +38,13 @@ from ..dtcg.incremental_check import (
     check_edit,
     dependants,
     edit_problems,
-    groups_changed,
     layer_edits,
+    paths_under,
+    regrouped,
     sorted_layers,
     valid_total_size,
 )
+from ..dtcg.nodes import Document
 from ..dtcg.validate import validate_document
 from ..store import resolved_totals
 from ..store.alias_graph import (
@@ -50,9 +57,8 @@ from ..store.db import on_commit
 from .errors import Invalid
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
-    from ..dtcg.nodes import Document
     from ..store.resolved_totals import SelectionKey
     from .workspace import Layer, Workspace
 
@@ -110,14 +116,31 @@ def _refuse(
 ) -> None:
     """Raise the problems the incremental check found, worded without the whole themes.
 
-    Falls back to :func:`full_check` when :func:`~graphql_api.dtcg.incremental_check.
-    edit_problems` cannot word them or finds none (the incremental check is cautious: a
-    growth with no known old total), or a selection may pass the size budget.
+    A reference to a missing path reads the stored tokens under it, to tell a group from
+    nothing. Falls back to :func:`full_check` when :func:`~graphql_api.dtcg.
+    incremental_check.edit_problems` cannot word them or finds none (the incremental check
+    is cautious: a growth with no known old total), or a selection may pass the size
+    budget.
 
     Raises:
         Invalid: with every problem (returns only if the full validation finds none).
     """
-    found = edit_problems(pairs, affected, cache)
+    known: set[str] | None = None
+
+    def is_group(index: int, path: str) -> bool:
+        # whether a token of selection ``index`` lies under ``path``: read only those
+        nonlocal known
+        if known is None:
+            known = ws.known_paths()
+        prefix = path + "."
+        inside = [p for p in known if p.startswith(prefix)]
+        if not inside:
+            return False
+        layers = _layers(ws, selections[index])
+        ws.ensure_paths(layers, inside)
+        return any(p in ws.document(lay, ()).tokens for lay in layers for p in inside)
+
+    found = edit_problems(pairs, affected, is_group, cache)
     if found is not None and found.problems:
         within = all(
             grew <= 0 or total() + grew <= limits.MAX_RESOLVED_SIZE
@@ -130,20 +153,77 @@ def _refuse(
 
 def _why_full(ws: Workspace, needed: list[Layer]) -> str:
     for lay in ws.touched:
-        if groups_changed(ws.before(lay, ()), ws.document(lay, ())):
-            return f"groups of {lay.label} changed"
+        old, new = ws.before(lay, ()), ws.document(lay, ())
+        for g in regrouped(old, new):
+            was, now = old.groups.get(g), new.groups.get(g)
+            if (was and was.extends) != (now and now.extends):
+                return f"$extends of {lay.label} changed"
     for lay in needed:
         if any(g.extends is not None for g in ws.document(lay, ()).groups.values()):
             return f"{lay.label} uses $extends"
+    for gone in ws.removed:
+        if any(g.extends is not None for g in gone.contexts[gone.default].groups.values()):
+            return f"{gone.name}:{gone.default} used $extends"
     return ""
 
 
-def _read_closure(ws: Workspace, layers: list[Layer], affected: set[str], cache: EditCache) -> None:
+def _edited(ws: Workspace, needed: list[Layer]) -> set[str]:
+    """The edited token paths, read in every layer of ``needed`` with every group.
+
+    The paths added, replaced or removed in a touched layer or defined by the default
+    context of a deleted modifier, and the tokens (of any layer) inside a group whose
+    ``$type`` or ``$deprecated`` changed.
+    """
+    edited: set[str] = set()
+    for lay in ws.touched:
+        edited |= layer_edits(ws.before(lay, ()), ws.document(lay, ()))
+    for gone in ws.removed:
+        edited |= set(gone.contexts[gone.default].tokens)
+    ws.ensure_paths(needed, edited or [""])  # every group of every layer, with them
+    groups: set[str] = set()
+    for lay in ws.touched:
+        groups |= regrouped(ws.before(lay, ()), ws.document(lay, ()))
+    for gone in ws.removed:
+        groups |= regrouped(gone.contexts[gone.default], Document())
+    if groups:  # the tokens inside them inherit differently
+        inside = paths_under(ws.known_paths(), groups) - edited
+        ws.ensure_paths(needed, inside)
+        edited |= inside
+    return edited
+
+
+def _pair(
+    ws: Workspace, selection: dict[str, str]
+) -> tuple[list[Layer], list[Document], list[Document], dict[str, str]]:
+    """A selection's layers, their documents before and after, and the selection before.
+
+    A deleted modifier's layer is in the state before (its default context) and empty
+    after, so both lists have the same length.
+    """
+    layers = _layers(ws, selection)
+    old = [ws.before(lay, ()) for lay in layers]
+    new = [ws.document(lay, ()) for lay in layers]
+    before = dict(selection)
+    for gone in sorted(ws.removed, key=lambda g: g.position):
+        old.insert(gone.position, gone.contexts[gone.default])
+        new.insert(gone.position, Document())
+        before[gone.name] = gone.default
+    return layers, old, new, before
+
+
+def _read_closure(
+    ws: Workspace,
+    layers: list[Layer],
+    affected: set[str],
+    cache: EditCache,
+    extra: Sequence[Document] = (),
+) -> None:
     """Read ``affected`` and every token they reference (transitively) in ``layers``.
 
     One read per level of references, before and after the edit, so that the layers'
     documents hold every token the incremental check looks up, whatever their size.
-    ``cache`` finds each node's references once (the check reuses them).
+    ``cache`` finds each node's references once (the check reuses them). ``extra``:
+    documents held whole in memory (a deleted modifier's layer) whose references count too.
     """
     seen: set[str] = set()
     frontier = set(affected)
@@ -151,13 +231,31 @@ def _read_closure(ws: Workspace, layers: list[Layer], affected: set[str], cache:
         ws.ensure_paths(layers, frontier)
         seen |= frontier
         targets: set[str] = set()
-        for lay in layers:
-            for doc in (ws.before(lay, ()), ws.document(lay, ())):
-                for p in frontier:
-                    node = doc.tokens.get(p)
-                    if node is not None:
-                        targets.update(r.target for r in cache.references(node))
+        docs = [d for lay in layers for d in (ws.before(lay, ()), ws.document(lay, ()))]
+        for doc in [*docs, *extra]:
+            for p in frontier:
+                node = doc.tokens.get(p)
+                if node is not None:
+                    targets.update(r.target for r in cache.references(node))
         frontier = targets - seen
+
+
+def _affected(ws: Workspace, edited: set[str], revision: int) -> set[str]:
+    """``edited`` and every token that reaches one (alias rows, colour modifiers)."""
+    modifier_refs = modifier_edges(ws.session, revision or None)  # 0: no revision named
+    expanded: set[str] = set()  # paths whose alias-row referrers are all known
+
+    def referrers(paths: set[str]) -> set[str]:
+        # every token that reaches ``paths`` through alias rows (a superset of one level:
+        # one statement for the whole chain), and the colour modifiers that name any
+        todo = paths - expanded
+        out = alias_reach(ws.session, todo) if todo else set()
+        expanded.update(todo, out)
+        for p in out | paths:
+            out.update(modifier_refs.get(p, ()))
+        return out
+
+    return dependants(referrers, edited)
 
 
 def check(ws: Workspace, revision: int) -> CheckReport:
@@ -181,50 +279,40 @@ def check(ws: Workspace, revision: int) -> CheckReport:
     selections = ws.selections()
     report.selections = len(selections)
     needed = list(dict.fromkeys(lay for s in selections for lay in _layers(ws, s)))
-    if ws.structural:
+    if ws.structural and (len(ws.removed) != 1 or ws.touched):
         report.mode, report.reason = "full", "sets or modifiers changed"
         full_check(ws, selections)
         return report
-    edited: set[str] = set()
-    for lay in ws.touched:
-        edited |= layer_edits(ws.before(lay, ()), ws.document(lay, ()))
-    ws.ensure_paths(needed, edited or [""])  # every group of every layer, with them
+    edited = _edited(ws, needed)
     reason = _why_full(ws, needed)
     if reason:
         report.mode, report.reason = "full", reason
         full_check(ws, selections)
         return report
-    modifier_refs = modifier_edges(ws.session, revision or None)  # 0: no revision named
-
-    expanded: set[str] = set()  # paths whose alias-row referrers are all known
-
-    def referrers(paths: set[str]) -> set[str]:
-        # every token that reaches ``paths`` through alias rows (a superset of one level:
-        # one statement for the whole chain), and the colour modifiers that name any
-        todo = paths - expanded
-        out = alias_reach(ws.session, todo) if todo else set()
-        expanded.update(todo, out)
-        for p in out | paths:
-            out.update(modifier_refs.get(p, ()))
-        return out
-
-    affected = dependants(referrers, edited)
+    affected = _affected(ws, edited, revision)
     cache = EditCache()
-    _read_closure(ws, needed, affected, cache)
+    gone = [g.contexts[g.default] for g in ws.removed]
+    _read_closure(ws, needed, affected, cache, gone)
     database = database_of(ws.session)
     pairs = []
     totals = []
+    keys = []  # per selection: its key before the write (a deleted modifier at its default)
     for selection in selections:
-        layers = _layers(ws, selection)
-        old: list[Document] = [ws.before(lay, ()) for lay in layers]
-        pairs.append((old, [ws.document(lay, ()) for lay in layers]))
-        key = resolved_totals.key_of(selection)
+        layers, old, new, before = _pair(ws, selection)
+        pairs.append((old, new))
+        key = resolved_totals.key_of(before)
+        keys.append(key)
 
-        def old_total(layers: list[Layer] = layers, key: SelectionKey = key) -> int:
+        def old_total(
+            layers: list[Layer] = layers, old: list[Document] = old, key: SelectionKey = key
+        ) -> int:
             known = resolved_totals.get(database, revision, key)
             if known is None:
                 ws.ensure(layers)  # the whole theme, this once: sized from raw values
-                known = valid_total_size([ws.before(lay) for lay in layers], cache)
+                whole = [ws.before(lay) for lay in layers]
+                for g in sorted(ws.removed, key=lambda g: g.position):
+                    whole.insert(g.position, g.contexts[g.default])
+                known = valid_total_size(whole, cache)
                 resolved_totals.put(database, revision, key, known)
             return known
 
@@ -235,11 +323,10 @@ def check(ws: Workspace, revision: int) -> CheckReport:
         report.mode, report.reason = "full", "the incremental check found a problem"
         _refuse(ws, selections, pairs, affected=affected, totals=totals, cache=cache)
         return report
-    for selection, delta in zip(selections, outcome.deltas, strict=True):
-        key = resolved_totals.key_of(selection)
+    for selection, key, delta in zip(selections, keys, outcome.deltas, strict=True):
         known = resolved_totals.get(database, revision, key)
         if known is not None:
-            report.totals[key] = known + delta
+            report.totals[resolved_totals.key_of(selection)] = known + delta
     report.mode = "incremental"
     return report
 
@@ -261,7 +348,12 @@ def _remember_now(ws: Workspace, report: CheckReport, revision: int) -> None:
     for key, total in report.totals.items():
         resolved_totals.put(database, revision, key, total)
     if report.mode == "incremental":
-        changes = []
+        changes: list[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]] = [
+            (p, node.extensions, None)
+            for gone in ws.removed
+            for doc in gone.contexts.values()
+            for p, node in doc.tokens.items()
+        ]
         for lay in ws.touched:
             old, new = ws.before(lay, ()), ws.document(lay, ())
             for p in layer_edits(old, new):

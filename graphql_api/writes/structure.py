@@ -18,7 +18,7 @@ from ..dtcg.resolver import Modifier as ModifierDoc
 from ..errors import ErrorCode
 from ..store import structure as rows
 from .errors import Conflict, Invalid, NotFound
-from .workspace import Layer, Workspace, layer_changes
+from .workspace import Layer, RemovedModifier, Workspace, layer_changes
 
 if TYPE_CHECKING:
     from ..store.models import Modifier
@@ -89,7 +89,10 @@ def rename_modifier(ws: Workspace, name: str, new_name: str) -> str:
 
 
 def delete_modifier(ws: Workspace, name: str) -> str:
-    """Remove a modifier, its contexts and their values; every combination is checked again.
+    """Remove a modifier, its contexts and their values.
+
+    Every remaining combination is checked again, as an edit that empties the layer the
+    modifier's default context gave it (:func:`~graphql_api.writes.check.check`).
 
     Raises:
         Invalid: tokens elsewhere reference tokens only its contexts define.
@@ -99,6 +102,11 @@ def delete_modifier(ws: Workspace, name: str) -> str:
     ws.ensure(layers)
     for lay in layers:
         ws.extra.extend(layer_changes(lay.label, ws.document(lay), Document()))
+    position = ws.doc.order.index(("modifier", name))
+    default = mod.default if mod.default in mod.contexts else next(iter(mod.contexts), None)
+    if default is not None:
+        contexts = {lay.name: ws.document(lay) for lay in layers}
+        ws.removed.append(RemovedModifier(name, position, default, contexts))
     del ws.doc.modifiers[name]
     ws.doc.order.remove(("modifier", name))
     ws.structural = True

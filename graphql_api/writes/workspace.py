@@ -50,6 +50,23 @@ class Layer:
 
 
 @dataclass(frozen=True, slots=True)
+class RemovedModifier:
+    """A modifier a write deleted, as the check needs it (:mod:`.check`).
+
+    Attributes:
+        name: the modifier's name.
+        position: its index in the resolution order before the write.
+        default: the context the old state's combinations are checked with.
+        contexts: every context's layer as stored (context name → document).
+    """
+
+    name: str
+    position: int
+    default: str
+    contexts: dict[str, Document]
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeRecord:
     """One change-log entry: a token in one layer, before and after (DTCG objects or None)."""
 
@@ -97,7 +114,8 @@ class Workspace:
         self._partial: dict[Layer, set[str]] = {}  # layers read in part: the paths read
         self.touched: set[Layer] = set()
         self.renames: dict[str, str] = {}
-        self.structural = False  # a modifier went away: check every combination
+        self.structural = False  # sets or modifiers changed: check every combination
+        self.removed: list[RemovedModifier] = []  # modifiers deleted (checked incrementally)
         self.extra: list[ChangeRecord] = []  # entries of layers dropped outright
 
     # -- layers ---------------------------------------------------------------------------
@@ -279,7 +297,8 @@ class Workspace:
         """Every token path stored or in a layer this write has read (one statement)."""
         known = set(repository.token_paths(self.session))
         for lay in self._original:
-            known.update(self._slot(lay).tokens)
+            if lay.modifier is None or lay.modifier in self.doc.modifiers:  # not deleted
+                known.update(self._slot(lay).tokens)
         return known
 
     def referencing_layers(self, paths: Iterable[str]) -> list[Layer]:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from graphql_api.dtcg.edits import token_object as node_object
 from graphql_api.dtcg.validate import combinations
 from graphql_api.store import repository
-from graphql_api.writes import Invalid, Layer, Workspace, WriteRefused, replace_all, run
+from graphql_api.writes import Invalid, Layer, Workspace, WriteRefused, replace_all, run, structure
 from graphql_api.writes import tokens as ops
 from graphql_api.writes.check import check, full_check
 from tests.dtcg.test_incremental_check import (
@@ -49,6 +49,14 @@ def layer(label: str) -> Layer:
     return Layer(None, mod) if not ctx else Layer(mod, ctx)
 
 
+def at(ws: Workspace, label: str) -> Layer:
+    """The layer ``label`` as the mutations find it (NotFound once its modifier is deleted)."""
+    found = layer(label)
+    if found.modifier is None:
+        return ws.layer(found.name)
+    return ws.layer(context=(found.modifier, found.name))
+
+
 @st.composite
 def systems(draw: st.DrawFn) -> tuple[Layers, list[Operation]]:
     n = draw(st.integers(2, 8))
@@ -67,25 +75,33 @@ def systems(draw: st.DrawFn) -> tuple[Layers, list[Operation]]:
         st.tuples(st.just("clear"), st.tuples(index, contexts)),
         st.tuples(st.just("delete"), st.tuples(index, st.booleans())),
         st.tuples(st.just("rename"), st.tuples(index, index, st.booleans())),
+        st.tuples(st.just("delete modifier"), st.sampled_from(("theme", "size"))),
     )
     return layers, draw(st.lists(operation, min_size=1, max_size=5))
 
 
 def operation_of(op: Operation) -> Callable[[Workspace], str]:
     kind, args = op
+    if kind == "delete modifier":
+        return lambda ws: structure.delete_modifier(ws, args)
+    return token_operation(op)
+
+
+def token_operation(op: Operation) -> Callable[[Workspace], str]:
+    kind, args = op
     if kind == "create":
         i, obj, where = args
-        return lambda ws: ops.create_token(ws, name(i), obj, layer(where))
+        return lambda ws: ops.create_token(ws, name(i), obj, at(ws, where))
     if kind == "update":
         i, obj, where = args
         changes = {k: obj.get(k) for k in ("$value", "$type", "$extensions")}
-        return lambda ws: ops.update_token(ws, name(i), changes, layer(where) if where else None)
+        return lambda ws: ops.update_token(ws, name(i), changes, at(ws, where) if where else None)
     if kind == "set":
         i, obj, where = args
-        return lambda ws: ops.set_token_value(ws, name(i), layer(where), obj["$value"], None)
+        return lambda ws: ops.set_token_value(ws, name(i), at(ws, where), obj["$value"], None)
     if kind == "clear":
         i, where = args
-        return lambda ws: ops.clear_token_value(ws, name(i), layer(where))
+        return lambda ws: ops.clear_token_value(ws, name(i), at(ws, where))
     if kind == "delete":
         i, cascade = args
         return lambda ws: ops.delete_token(ws, name(i), cascade)
@@ -314,15 +330,20 @@ def test_a_write_remembers_its_size_totals_only_once_committed(app: Flask) -> No
 
 
 def test_a_token_in_a_new_group_is_checked_incrementally(app: Flask) -> None:
-    """A new group that sets nothing tokens inherit (a description) needs no whole-theme check.
+    """A new group, with a description or a ``$type``, needs no whole-theme check.
 
-    With a ``$type`` on the new group, the whole themes are checked; either way the verdict
-    is the full validation's.
+    With a ``$type``, the tokens inside the group count as edited; a type the group gives
+    against a value of its token is refused. Either way the verdict is the full
+    validation's.
     """
     from graphql_api.store import db  # noqa: PLC0415
 
     layers: Layers = {lab: {} for lab in LAYERS}
-    layers["base"] = {1: Spec("color", n=3), 2: Spec("alias", refs=(1,))}
+    layers["base"] = {
+        1: Spec("color", n=3),
+        2: Spec("alias", refs=(1,)),
+        3: Spec("interpolated", refs=(1,), n=1),  # g0.t3, a string without a type
+    }
     plain = {"$type": "color", "$value": "{g1.t1}"}
     dangling = {"$type": "color", "$value": "{g1.nothing}"}
 
@@ -331,6 +352,7 @@ def test_a_token_in_a_new_group_is_checked_incrementally(app: Flask) -> None:
 
     described = {"brand": {"$description": "Brand colours", "accent": plain}}
     typed = {"brand": {"$type": "color", "accent": {"$value": "{g1.t1}"}}}
+    retyped = {"g0": {"$type": "dimension"}}  # g0.t3 inherits it: an invalid dimension
 
     def patch(tree: dict[str, Any]) -> Callable[[Workspace], str]:
         return lambda ws: ops.apply_patch(ws, Layer(None, "base"), tree)
@@ -343,7 +365,8 @@ def test_a_token_in_a_new_group_is_checked_incrementally(app: Flask) -> None:
             (create("brand.primary", plain), "incremental"),
             (patch(described), "incremental"),  # a new group with a description only
             (create("brand.broken", dangling), "full"),  # a problem: the full check words it
-            (patch(typed), "full"),  # the new group has a $type
+            (patch(typed), "incremental"),  # the new group's $type: its token re-checked
+            (patch(retyped), "full"),  # refused: worded from the tokens inside g0
         ]:
             savepoint = session.begin_nested()
             ws = Workspace(session, repository.load_catalog(session))
@@ -387,11 +410,12 @@ def test_a_theme_read_before_a_write_spares_it_resolving_whole_themes(
 def test_a_refused_write_is_worded_without_the_whole_themes(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A cycle or a type mismatch is refused with the full validation's words, not its cost.
+    """A refusal has the full validation's words, not its cost.
 
-    The problems equal what the full validation says (same codes, places, messages and
-    order); the whole themes are not validated. A reference to a missing path still is
-    (whether it names a group depends on every token).
+    A cycle, a type mismatch, a dangling reference, a reference to a group: the problems
+    equal what the full validation says (same codes, places, messages and order); the
+    whole themes are not validated. A reference to a group is told from one to nothing by
+    reading the tokens under the path only.
     """
     from graphql_api.store import db  # noqa: PLC0415
     from graphql_api.writes import check as check_module  # noqa: PLC0415
@@ -403,6 +427,7 @@ def test_a_refused_write_is_worded_without_the_whole_themes(
     back = {"$type": "color", "$value": "{brand.a}"}
     mismatch = {"$type": "dimension", "$value": "{g1.t1}"}
     dangling = {"$type": "color", "$value": "{g1.nothing}"}
+    group = {"$type": "color", "$value": "{g1}"}
 
     def cycle(ws: Workspace) -> str:
         ops.create_token(ws, "brand.a", loop, base)
@@ -413,6 +438,9 @@ def test_a_refused_write_is_worded_without_the_whole_themes(
 
     def missing(ws: Workspace) -> str:
         return ops.create_token(ws, "brand.broken", dangling, base)
+
+    def grouped(ws: Workspace) -> str:
+        return ops.create_token(ws, "brand.group", group, base)
 
     from graphql_api.dtcg.validate import validate_document as real  # noqa: PLC0415
 
@@ -425,7 +453,12 @@ def test_a_refused_write_is_worded_without_the_whole_themes(
     with db.get_state(app).sessionmaker() as session:
         replace_all(session, resolver(layers))
         session.commit()
-        for operation, whole in [(cycle, False), (typed, False), (missing, True)]:
+        for operation, code in [
+            (cycle, "CIRCULAR_REFERENCE"),
+            (typed, "TYPE_MISMATCH"),
+            (missing, "UNRESOLVABLE_REFERENCE"),
+            (grouped, "GROUP_REFERENCE"),
+        ]:
             expected = verdict(session, operation, full=True)
             assert expected, "the write must be refused"
             calls.clear()
@@ -433,4 +466,45 @@ def test_a_refused_write_is_worded_without_the_whole_themes(
             got = verdict(session, operation, full=False)
             monkeypatch.undo()
             assert got == expected
-            assert bool(calls) == whole, operation.__name__
+            assert code in {problem[0] for problem in got}
+            assert not calls, operation.__name__
+
+
+def test_deleting_a_modifier_is_checked_as_an_edit_of_its_default_layer(app: Flask) -> None:
+    """``deleteModifier`` re-checks what its default context's layer reached, not every theme.
+
+    A modifier whose contexts override a token: deleting it is checked incrementally.
+    One whose contexts alone define a token that a set references: refused, with the full
+    validation's problems.
+    """
+    from graphql_api.store import db  # noqa: PLC0415
+
+    layers: Layers = {lab: {} for lab in LAYERS}
+    layers["base"] = {
+        1: Spec("color", n=3),
+        2: Spec("alias", refs=(1,)),
+        4: Spec("alias", refs=(3,)),
+    }
+    layers["theme:light"] = {3: Spec("color", n=5), 1: Spec("color", n=7)}
+    layers["theme:dark"] = {3: Spec("color", n=9)}
+    layers["size:s"] = {1: Spec("color", n=11)}
+
+    with db.get_state(app).sessionmaker() as session:
+        replace_all(session, resolver(layers))
+        session.commit()
+        revision = repository.current_revision(session)
+        for modifier, refused in [("size", False), ("theme", True)]:
+            operation = operation_of(("delete modifier", modifier))
+            savepoint = session.begin_nested()
+            ws = Workspace(session, repository.load_catalog(session))
+            operation(ws)
+            try:
+                report = check(ws, revision)
+            except Invalid:
+                assert refused, modifier
+            else:
+                assert not refused, modifier
+                assert report.mode == "incremental", report
+                assert report.selections == 2  # the theme's two contexts remain
+            savepoint.rollback()
+            assert verdict(session, operation, full=False) == verdict(session, operation, full=True)

@@ -19,10 +19,10 @@ from .global_ids import Node
 
 if TYPE_CHECKING:
     from ..dtcg.errors import DTCGError
+    from ..writes.changes import ChangeRecord
     from ..writes.errors import Conflict as ConflictError
     from ..writes.errors import Invalid
     from ..writes.errors import NotFound as NotFoundError
-    from ..writes.workspace import ChangeRecord
 
 
 @strawberry.type(description="One problem, from the DTCG error catalogue (see docs/errors.md).")

@@ -2,7 +2,7 @@
 
 ``dump(doc)`` and ``load(data)`` are inverse: a :class:`~graphql_api.dtcg.resolver.
 ResolverDocument` with every layer's tokens and groups as written (references
-unresolved), sets and modifiers in resolution order. Pure: no database here.
+unresolved), sets and modifiers in resolution order. No database access here.
 
 Shape::
 
@@ -13,44 +13,33 @@ Shape::
 
 ``TOKEN`` is ``[path, value, type, description, deprecated, extensions, file, pointer]``
 and ``GROUP`` ``[path, type, description, deprecated, extensions, file, pointer, extends]``
-(arrays, not objects: a release of a large system stays a few megabytes).
+(arrays, not objects: a release of a large system stays a few megabytes): the fields of
+:data:`~graphql_api.store.token_rows.TOKEN_FIELDS` after the path and of
+:data:`~graphql_api.store.token_rows.GROUP_FIELDS`, the stored rows' columns (a change
+there is a new :data:`FORMAT`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..dtcg.nodes import Document, GroupNode, TokenNode
+from ..dtcg.nodes import Document
 from ..dtcg.resolver import VERSION, Modifier, ResolverDocument, TokenSet
+from .token_rows import group_fields, group_node, token_fields, token_node
 
 FORMAT = 1
 
 
 def _layer(doc: Document) -> dict[str, Any]:
     return {
-        "tokens": [
-            [t.path, t.value, t.type, t.description, t.deprecated, t.extensions, t.file, t.pointer]
-            for t in doc.tokens.values()
-        ],
-        "groups": [
-            [
-                g.path,
-                g.type,
-                g.description,
-                g.deprecated,
-                g.extensions,
-                g.file,
-                g.pointer,
-                g.extends,
-            ]
-            for g in doc.groups.values()
-        ],
+        "tokens": [[t.path, *token_fields(t)] for t in doc.tokens.values()],
+        "groups": [list(group_fields(g)) for g in doc.groups.values()],
     }
 
 
 def _document(data: dict[str, Any]) -> Document:
-    tokens = {row[0]: TokenNode(*row) for row in data["tokens"]}
-    groups = {row[0]: GroupNode(*row) for row in data["groups"]}
+    tokens = {row[0]: token_node(row[0], row[1:]) for row in data["tokens"]}
+    groups = {row[0]: group_node(row) for row in data["groups"]}
     return Document(tokens, groups)
 
 

@@ -1,4 +1,4 @@
-"""Every SELECT of the application, and the insert of a release.
+"""Every SELECT of the application, and the inserts of a release and of a revision.
 
 Batch fetchers return plain objects keyed by name/id. Writes of other subjects have their
 own modules: :mod:`.structure` (sets, modifiers, contexts), :mod:`.token_rows`,
@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
-from ..dtcg.parse import Document, GroupNode, TokenNode
+from ..dtcg.parse import Document
 from .models import (
+    Alias,
     Change,
     Context,
     Modifier,
@@ -26,6 +27,7 @@ from .models import (
     TokenSet,
     TokenValue,
 )
+from .token_rows import GROUP_COLUMNS, VALUE_COLUMNS, group_node, layer_key, token_node
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
@@ -141,39 +143,31 @@ def load_layers(
     layers: Iterable[tuple[str, int]],
     paths: Collection[str] | None = None,
     *,
-    groups: bool = True,
+    groups: bool | Collection[tuple[str, int]] = True,
 ) -> tuple[list[Document], dict[str, int]]:
-    """The stored layers as DTCG documents, in the order given. Two statements.
+    """The stored layers as DTCG documents, in the order given.
+
+    One statement for every layer's values, one for their groups, whatever the number of
+    layers (rows become tokens and groups by :mod:`.token_rows`).
 
     Args:
         session: Where to read.
         layers: ``("set" | "theme", id)`` pairs (see :meth:`Catalog.layer_ids`).
         paths: only the tokens at these paths (every group still); None: every token.
-        groups: False: no groups (one statement), for layers whose groups were read.
+        groups: True: every layer's groups; False: none (one statement), for layers whose
+            groups were read; or the layers (of ``layers``) whose groups to read.
 
     Returns:
         (one document per layer, token path → token id).
     """
     order = list(layers)
-    # Keys read from rows below are typed (str, int | None): the id columns are nullable.
-    docs: dict[tuple[str, int | None], Document] = {key: Document() for key in order}
+    # Keys read from rows below are typed (str, int): see token_rows.layer_key.
+    docs: dict[tuple[str, int], Document] = {key: Document() for key in order}
     set_ids = [i for k, i in order if k == "set"]
     theme_ids = [i for k, i in order if k == "theme"]
     ids: dict[str, int] = {}
     value_rows = session.execute(
-        select(
-            Token.id,
-            Token.path,
-            TokenValue.set_id,
-            TokenValue.theme_id,
-            TokenValue.value,  # then TokenNode's fields, in its order
-            TokenValue.type,
-            TokenValue.description,
-            TokenValue.deprecated,
-            TokenValue.extensions,
-            TokenValue.source_file,
-            TokenValue.source_pointer,
-        )
+        select(Token.id, Token.path, TokenValue.set_id, TokenValue.theme_id, *VALUE_COLUMNS)
         .join(Token, Token.id == TokenValue.token_id)
         .where(
             TokenValue.set_id.in_(set_ids) | TokenValue.theme_id.in_(theme_ids),
@@ -183,32 +177,50 @@ def load_layers(
     )
     # rows unpacked as tuples: a write reads a thousand of them on a real system
     tokens_of = {key: doc.tokens for key, doc in docs.items()}
-    for token_id, path, set_id, theme_id, *node in value_rows.tuples():
+    for token_id, path, set_id, theme_id, *fields in value_rows.tuples():
         ids[path] = token_id
-        key = ("set", set_id) if set_id is not None else ("theme", theme_id)
-        tokens_of[key][path] = TokenNode(path, *node)
-    if not groups:
-        return [docs[k] for k in order], ids
+        tokens_of[layer_key(set_id, theme_id)][path] = token_node(path, fields)
+    grouped = order if groups is True else [] if groups is False else list(groups)
+    if grouped:
+        _read_groups(session, grouped, docs)
+    return [docs[k] for k in order], ids
+
+
+def _read_groups(
+    session: Session, layers: list[tuple[str, int]], docs: dict[tuple[str, int], Document]
+) -> None:
+    """Add the groups of ``layers`` to their documents in ``docs``. One statement."""
+    set_ids = [i for k, i in layers if k == "set"]
+    theme_ids = [i for k, i in layers if k == "theme"]
     group_rows = session.execute(
-        select(
-            TokenGroup.set_id,
-            TokenGroup.theme_id,
-            TokenGroup.path,  # then GroupNode's fields, in its order
-            TokenGroup.type,
-            TokenGroup.description,
-            TokenGroup.deprecated,
-            TokenGroup.extensions,
-            TokenGroup.source_file,
-            TokenGroup.source_pointer,
-            TokenGroup.extends,
-        )
+        select(TokenGroup.set_id, TokenGroup.theme_id, *GROUP_COLUMNS)
         .where(TokenGroup.set_id.in_(set_ids) | TokenGroup.theme_id.in_(theme_ids))
         .order_by(TokenGroup.id)
     )
-    for set_id, theme_id, *group in group_rows.tuples():
-        key = ("set", set_id) if set_id is not None else ("theme", theme_id)
-        docs[key].groups[group[0]] = GroupNode(*group)
-    return [docs[k] for k in order], ids
+    for set_id, theme_id, *fields in group_rows.tuples():
+        docs[layer_key(set_id, theme_id)].groups[fields[0]] = group_node(fields)
+
+
+def value_layers(session: Session, path: str) -> list[tuple[str, int]]:
+    """``("set" | "theme", id)`` of every layer that gives ``path`` a value. One statement."""
+    rows = session.execute(
+        select(TokenValue.set_id, TokenValue.theme_id)
+        .join(Token, Token.id == TokenValue.token_id)
+        .where(Token.path == path)
+    )
+    return [layer_key(set_id, theme_id) for set_id, theme_id in rows.tuples()]
+
+
+def referring_layers(session: Session, paths: Collection[str]) -> list[tuple[str, int]]:
+    """Layers holding a value that references one of ``paths`` (stored aliases). One statement."""
+    rows = session.execute(
+        select(TokenValue.set_id, TokenValue.theme_id)
+        .join(Alias, Alias.token_value_id == TokenValue.id)
+        .join(Token, Token.id == Alias.target_token_id)
+        .where(Token.path.in_(list(paths)))
+        .distinct()
+    )
+    return [layer_key(set_id, theme_id) for set_id, theme_id in rows.tuples()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +275,22 @@ def add_release(
     session.add(release)
     session.flush()
     return release
+
+
+def add_revision(
+    session: Session, changes: list[dict[str, Any]], *, message: str, author: str
+) -> int:
+    """Insert a revision and its change-log rows (flushed); returns the revision.
+
+    ``changes`` are ``change`` rows without their revision (``path``, ``previous_path``,
+    ``layer``, ``before``, ``after``). Two statements (one for no changes).
+    """
+    revision = Revision(message=message, author=author)
+    session.add(revision)
+    session.flush()
+    if changes:
+        session.execute(insert(Change), [{"revision_id": revision.id, **c} for c in changes])
+    return revision.id
 
 
 def release_content(session: Session, release_id: int) -> Any:

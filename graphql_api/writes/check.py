@@ -68,7 +68,8 @@ class CheckReport:
     """How a write was checked.
 
     Attributes:
-        mode: ``"none"`` (nothing edited), ``"incremental"`` or ``"full"``.
+        mode: ``"none"`` (nothing edited: a release), ``"incremental"``, ``"full"``, or
+            ``"validated"`` (an import, whose document the caller validated whole).
         reason: why the full validation ran (empty otherwise).
         selections: theme combinations checked.
         rechecked: tokens resolved by the incremental check, summed over combinations.
@@ -274,6 +275,9 @@ def check(ws: Workspace, revision: int) -> CheckReport:
             mismatches, invalid values, size budget), worded by the full validation.
     """
     report = CheckReport(based_on=revision)
+    if ws.replacement is not None:  # an import: the caller validated the whole document
+        report.mode = "validated"
+        return report
     if not ws.touched and not ws.structural:
         return report
     selections = ws.selections()
@@ -297,18 +301,23 @@ def check(ws: Workspace, revision: int) -> CheckReport:
     pairs = []
     totals = []
     keys = []  # per selection: its key before the write (a deleted modifier at its default)
+    unknown: list[Layer] = []  # the layers of the selections whose old total is not known
     for selection in selections:
         layers, old, new, before = _pair(ws, selection)
         pairs.append((old, new))
         key = resolved_totals.key_of(before)
         keys.append(key)
+        if resolved_totals.get(database, revision, key) is None:
+            unknown.extend(layers)
 
         def old_total(
             layers: list[Layer] = layers, old: list[Document] = old, key: SelectionKey = key
         ) -> int:
             known = resolved_totals.get(database, revision, key)
             if known is None:
-                ws.ensure(layers)  # the whole theme, this once: sized from raw values
+                # the whole themes, this once, in one read for every selection that may
+                # need them (an edit that grows one usually grows each): sized from raw values
+                ws.ensure(unknown)
                 whole = [ws.before(lay) for lay in layers]
                 for g in sorted(ws.removed, key=lambda g: g.position):
                     whole.insert(g.position, g.contexts[g.default])

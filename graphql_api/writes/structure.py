@@ -17,8 +17,9 @@ from ..dtcg.parse import name_problem
 from ..dtcg.resolver import Modifier as ModifierDoc
 from ..errors import ErrorCode
 from ..store import structure as rows
+from .changes import layer_changes
 from .errors import Conflict, Invalid, NotFound
-from .workspace import Layer, RemovedModifier, Workspace, layer_changes
+from .workspace import Layer, RemovedModifier, Workspace
 
 if TYPE_CHECKING:
     from ..store.models import Modifier

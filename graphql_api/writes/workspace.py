@@ -12,28 +12,34 @@ write lock (:func:`graphql_api.store.db.lock_writes`) and owns the transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import delete, exists, insert, or_, select
-
-from ..dtcg.edits import same_token, token_object
+from ..dtcg.edits import same_token
 from ..dtcg.nodes import Document
-from ..dtcg.references import find_references
 from ..dtcg.resolver import VERSION, Modifier, ResolverDocument, TokenSet
 from ..dtcg.validate import combinations
-from ..store import repository
+from ..store import repository, token_rows
 from ..store.alias_graph import link_new_targets
-from ..store.models import Alias, Change, Context, Revision, Token, TokenGroup, TokenValue
-from .errors import Invalid, NotFound
+from .changes import ChangeRecord, WriteResult, layer_changes, record
+from .errors import NotFound
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from sqlalchemy.orm import Session
 
-    from ..dtcg.errors import DTCGError
     from .check import CheckReport
+
+__all__ = [
+    "ChangeRecord",
+    "Layer",
+    "RemovedModifier",
+    "Replacement",
+    "Workspace",
+    "WriteResult",
+    "layer_changes",
+]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -66,24 +72,15 @@ class RemovedModifier:
     contexts: dict[str, Document]
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeRecord:
-    """One change-log entry: a token in one layer, before and after (DTCG objects or None)."""
+class Replacement(Protocol):
+    """An import's new data, left on the workspace by its operation (:mod:`.imports`).
 
-    path: str
-    layer: str
-    before: Any  # dict or None
-    after: Any  # dict or None
-    previous_path: str | None = None
+    :meth:`Workspace.store` lets it write every row in place of the stored ones.
+    """
 
-
-@dataclass(frozen=True, slots=True)
-class WriteResult:
-    """What a write stored: its revision and the change-log entries it recorded."""
-
-    revision: int
-    changes: list[ChangeRecord] = field(default_factory=list)
-    message: str = ""
+    def write(self, ws: Workspace) -> list[ChangeRecord]:
+        """Replace every stored row; returns the change-log entries (the revision's)."""
+        ...
 
 
 def _empty() -> Document:
@@ -93,8 +90,9 @@ def _empty() -> Document:
 class Workspace:
     """The stored resolver as one write sees it; see the module docstring."""
 
-    def __init__(self, session: Session, catalog: repository.Catalog) -> None:
+    def __init__(self, session: Session, catalog: repository.Catalog, based_on: int = 0) -> None:
         self.session = session
+        self.based_on = based_on  # the revision the write starts from
         self.doc = ResolverDocument("stored", None, VERSION)
         self._ids: dict[Layer, tuple[str, int]] = {}
         items: list[tuple[int, str, str]] = []
@@ -117,6 +115,7 @@ class Workspace:
         self.structural = False  # sets or modifiers changed: check every combination
         self.removed: list[RemovedModifier] = []  # modifiers deleted (checked incrementally)
         self.extra: list[ChangeRecord] = []  # entries of layers dropped outright
+        self.replacement: Replacement | None = None  # an import: new data in place of all
 
     # -- layers ---------------------------------------------------------------------------
 
@@ -193,7 +192,7 @@ class Workspace:
     def ensure_paths(self, layers: Iterable[Layer], paths: Iterable[str]) -> None:
         """Read ``paths`` of layers not read whole, and the groups of those read the first time.
 
-        At most three statements, whatever the number of layers.
+        At most two statements, whatever the number of layers.
 
         The layers' documents then hold at least those tokens: enough for operations on
         single tokens and for the incremental check, whatever the size of the layer.
@@ -212,12 +211,12 @@ class Workspace:
             return
         union = sorted(set().union(*todo.values()))
         loaded: dict[Layer, Document] = {}
-        for first in (True, False):  # layers read for the first time come with their groups
-            stored = [x for x in todo if x in self._ids and (x not in self._original) == first]
-            if stored:
-                ids = [self._ids[x] for x in stored]
-                docs, _ = repository.load_layers(self.session, ids, paths=union, groups=first)
-                loaded.update(zip(stored, docs, strict=True))
+        stored = [x for x in todo if x in self._ids]
+        if stored:  # layers read for the first time come with their groups
+            first = [self._ids[x] for x in stored if x not in self._original]
+            ids = [self._ids[x] for x in stored]
+            docs, _ = repository.load_layers(self.session, ids, paths=union, groups=first)
+            loaded.update(zip(stored, docs, strict=True))
         for lay, new in todo.items():
             d = loaded.get(lay, Document())
             got = {p: d.tokens[p] for p in new if p in d.tokens}
@@ -276,15 +275,7 @@ class Workspace:
     def where_defined(self, path: str) -> list[Layer]:
         """The layers that give ``path`` a value, as this write sees them."""
         kinds = {v: k for k, v in self._ids.items()}
-        rows = self.session.execute(
-            select(TokenValue.set_id, TokenValue.theme_id)
-            .join(Token, Token.id == TokenValue.token_id)
-            .where(Token.path == path)
-        )
-        found = {
-            kinds[("set", r.set_id) if r.set_id is not None else ("theme", r.theme_id)]
-            for r in rows
-        }
+        found = {kinds[key] for key in repository.value_layers(self.session, path)}
         for lay in self._original:  # what this write has read may have changed since
             if lay in self._partial and path not in self._partial[lay]:
                 continue
@@ -303,19 +294,8 @@ class Workspace:
 
     def referencing_layers(self, paths: Iterable[str]) -> list[Layer]:
         """Layers holding a token whose stored value references one of ``paths``."""
-        wanted = list(paths)
         kinds = {v: k for k, v in self._ids.items()}
-        rows = self.session.execute(
-            select(TokenValue.set_id, TokenValue.theme_id)
-            .join(Alias, Alias.token_value_id == TokenValue.id)
-            .join(Token, Token.id == Alias.target_token_id)
-            .where(Token.path.in_(wanted))
-            .distinct()
-        )
-        found = {
-            kinds[("set", r.set_id) if r.set_id is not None else ("theme", r.theme_id)]
-            for r in rows
-        }
+        found = {kinds[key] for key in repository.referring_layers(self.session, list(paths))}
         found.update(self._original)
         return [lay for lay in self.layers() if lay in found]
 
@@ -356,270 +336,57 @@ class Workspace:
         return out
 
     def store(self, *, message: str, author: str) -> WriteResult:
-        """Write what differs, the change log and a new revision (flushed, not committed)."""
-        records = self.changes()
+        """Write what differs, the change log and a new revision (flushed, not committed).
+
+        An import (:attr:`replacement`) writes every row in place of the stored ones; an
+        edit only the rows of what differs in its edited layers; a write that edited
+        nothing (a release) only the revision.
+        """
+        if self.replacement is not None:
+            records = self.replacement.write(self)
+        else:
+            records = self.changes()
+            self._store_edits()
+        return record(self.session, records, message=message, author=author)
+
+    def _store_edits(self) -> None:
+        """Delete and insert the rows of the tokens and groups that differ in edited layers."""
         paths = {p for lay in self.touched for p in self._slot(lay).tokens}
         paths |= {p for lay in self.touched for p in self._original[lay].tokens}
-        token_ids, new_ids = _ensure_tokens(self.session, paths)
+        token_ids, new_ids = token_rows.ensure_tokens(self.session, paths)
         if new_ids:  # stored values that referenced these paths before they had a row
             link_new_targets(self.session, new_ids)
         gone: set[str] = set()
         stale: dict[tuple[str, tuple[int, ...]], list[int]] = {}  # (kind, token ids) → layers
         batches: list[tuple[dict[str, int | None], list[Any]]] = []
         for lay in self.touched:
-            kind, layer_id = self._ids[lay]
+            key = self._ids[lay]
             changed, removed = self._store_groups(lay)
             ids = tuple(
                 sorted(token_ids[p] for p in changed + removed if p in self._original[lay].tokens)
             )
             if ids:
-                stale.setdefault((kind, ids), []).append(layer_id)
-            layer_cols = {
-                "set_id": layer_id if kind == "set" else None,
-                "theme_id": layer_id if kind == "theme" else None,
-            }
-            batches.append((layer_cols, [self._slot(lay).tokens[p] for p in changed]))
+                stale.setdefault((key[0], ids), []).append(key[1])
+            layer = token_rows.layer_columns(key)
+            batches.append((layer, [self._slot(lay).tokens[p] for p in changed]))
             gone.update(removed)
         for (kind, ids), layer_ids in stale.items():  # one statement for a token in every layer
-            column = TokenValue.set_id if kind == "set" else TokenValue.theme_id
-            self.session.execute(
-                delete(TokenValue).where(column.in_(layer_ids), TokenValue.token_id.in_(ids))
-            )
-        write_layer_values(self.session, batches, token_ids)
-        if gone:
-            self.session.execute(
-                delete(Token).where(
-                    Token.path.in_(sorted(gone)),
-                    ~exists().where(TokenValue.token_id == Token.id),
-                )
-            )
-        return record(self.session, records, message=message, author=author)
+            token_rows.delete_values(self.session, kind, layer_ids, ids)
+        token_rows.write_values(self.session, batches, token_ids)
+        token_rows.delete_unused_tokens(self.session, gone)
 
     def _store_groups(self, lay: Layer) -> tuple[list[str], list[str]]:
         """Store the layer's changed groups; its changed and removed token paths (to store)."""
         old, new = self._original[lay], self._slot(lay)
-        kind, layer_id = self._ids[lay]
         changed = [p for p in new.tokens if not same_token(old.tokens.get(p), new.tokens[p])]
         removed = [p for p in old.tokens if p not in new.tokens]
-        layer_cols = {
-            "set_id": layer_id if kind == "set" else None,
-            "theme_id": layer_id if kind == "theme" else None,
-        }
         groups_changed = [
             p for p in set(old.groups) | set(new.groups) if old.groups.get(p) != new.groups.get(p)
         ]
-        if groups_changed:
-            group_column = TokenGroup.set_id if kind == "set" else TokenGroup.theme_id
-            self.session.execute(
-                delete(TokenGroup).where(
-                    group_column == layer_id, TokenGroup.path.in_(groups_changed)
-                )
-            )
-            rows = [group_row(new.groups[p], layer_cols) for p in groups_changed if p in new.groups]
-            if rows:
-                self.session.execute(insert(TokenGroup), rows)
+        token_rows.replace_groups(
+            self.session,
+            self._ids[lay],
+            groups_changed,
+            [new.groups[p] for p in groups_changed if p in new.groups],
+        )
         return changed, removed
-
-
-def _ensure_tokens(session: Session, paths: set[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """Token ids of ``paths``, inserting the rows of new paths; and the new rows' ids."""
-    ids = _known(session, paths)
-    new = sorted(p for p in paths if p not in ids)
-    if not new:
-        return ids, {}
-    session.execute(insert(Token), [{"path": p, "name": p.rsplit(".", 1)[-1]} for p in new])
-    new_ids = _known(session, set(new))
-    ids.update(new_ids)
-    return ids, new_ids
-
-
-def group_row(g: Any, layer_cols: dict[str, int | None]) -> dict[str, Any]:
-    """The ``token_group`` row of a group node in a layer."""
-    return {
-        **layer_cols,
-        "path": g.path,
-        "type": g.type,
-        "description": g.description,
-        "deprecated": g.deprecated,
-        "extensions": g.extensions,
-        "source_file": g.file,
-        "source_pointer": g.pointer,
-        "extends": g.extends,
-    }
-
-
-def write_values(
-    session: Session,
-    nodes: list[Any],
-    layer_cols: dict[str, int | None],
-    token_ids: dict[str, int],
-) -> int:
-    """Insert the values of ``nodes`` in one layer and their alias edges; returns aliases written.
-
-    See :func:`write_layer_values`.
-    """
-    return write_layer_values(session, [(layer_cols, nodes)], token_ids)
-
-
-def write_layer_values(
-    session: Session,
-    batches: list[tuple[dict[str, int | None], list[Any]]],
-    token_ids: dict[str, int],
-) -> int:
-    """Insert token values in several layers and their alias edges; returns aliases written.
-
-    Args:
-        session: the write's transaction.
-        batches: per layer, its ``{"set_id", "theme_id"}`` columns (one of them None) and
-            the :class:`~graphql_api.dtcg.nodes.TokenNode` values to insert there.
-        token_ids: path → token id, for every node's path (reference targets are looked
-            up when missing; a target with no token row gets no alias row).
-
-    One plain executemany for every layer (RETURNING would make SQLite run one statement
-    per row), then one SELECT per 500 token ids for the new value ids (a token has one
-    value per layer) and one INSERT of the alias rows.
-    """
-    batches = [(cols, nodes) for cols, nodes in batches if nodes]
-    if not batches:
-        return 0
-    rows = [
-        {
-            "token_id": token_ids[t.path],
-            **layer_cols,
-            "type": t.type,
-            "value": t.value,
-            "description": t.description,
-            "deprecated": t.deprecated,
-            "extensions": t.extensions,
-            "source_file": t.file,
-            "source_pointer": t.pointer,
-        }
-        for layer_cols, nodes in batches
-        for t in nodes
-    ]
-    session.execute(insert(TokenValue), rows)
-    set_ids = sorted({c["set_id"] for c, _ in batches if c["set_id"] is not None})
-    theme_ids = sorted({c["theme_id"] for c, _ in batches if c["theme_id"] is not None})
-    layer_filter = or_(
-        *([TokenValue.set_id.in_(set_ids)] if set_ids else []),
-        *([TokenValue.theme_id.in_(theme_ids)] if theme_ids else []),
-    )
-    wanted = sorted({token_ids[t.path] for _, nodes in batches for t in nodes})
-    value_ids: dict[tuple[int | None, int | None, int], int] = {}
-    for i in range(0, len(wanted), 500):
-        value_ids.update(
-            ((set_id, theme_id, token_id), value_id)
-            for value_id, token_id, set_id, theme_id in session.execute(
-                select(
-                    TokenValue.id, TokenValue.token_id, TokenValue.set_id, TokenValue.theme_id
-                ).where(layer_filter, TokenValue.token_id.in_(wanted[i : i + 500]))
-            )
-        )
-    refs = [
-        (layer_cols, t, list(find_references(t.value)))
-        for layer_cols, nodes in batches
-        for t in nodes
-    ]
-    missing = {r.target for _, _, found in refs for r in found} - token_ids.keys()
-    if missing:
-        token_ids = {**token_ids, **_known(session, missing)}
-    aliases = [
-        {
-            "token_value_id": value_ids[
-                layer_cols["set_id"], layer_cols["theme_id"], token_ids[t.path]
-            ],
-            "target_token_id": token_ids[r.target],
-            "pointer": r.pointer,
-        }
-        for layer_cols, t, found in refs
-        for r in found
-        if r.target in token_ids
-    ]
-    if aliases:
-        session.execute(insert(Alias), aliases)
-    return len(aliases)
-
-
-def _known(session: Session, paths: set[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    ordered = sorted(paths)
-    for i in range(0, len(ordered), 500):
-        chunk = ordered[i : i + 500]
-        out.update(
-            session.execute(select(Token.path, Token.id).where(Token.path.in_(chunk)))
-            .tuples()
-            .all()
-        )
-    return out
-
-
-def layer_changes(
-    label: str, old: Document, new: Document, renames: dict[str, str] | None = None
-) -> list[ChangeRecord]:
-    """Change-log entries of one layer: added, changed and removed tokens; renames paired."""
-    renames = renames or {}
-    moved = {
-        o: n
-        for o, n in renames.items()
-        if o in old.tokens and n in new.tokens and o not in new.tokens and n not in old.tokens
-    }
-    moved_to = set(moved.values())
-    out: list[ChangeRecord] = []
-    for path, node in new.tokens.items():
-        if path in moved_to:
-            continue
-        before = old.tokens.get(path)
-        if not same_token(before, node):
-            was = token_object(before) if before is not None else None
-            out.append(ChangeRecord(path, label, was, token_object(node)))
-    for path, node in old.tokens.items():
-        if path in moved:
-            target = moved[path]
-            out.append(
-                ChangeRecord(
-                    target, label, token_object(node), token_object(new.tokens[target]), path
-                )
-            )
-        elif path not in new.tokens:
-            out.append(ChangeRecord(path, label, token_object(node), None))
-    return out
-
-
-def record(
-    session: Session, records: list[ChangeRecord], *, message: str, author: str
-) -> WriteResult:
-    """Add a revision and its change-log rows (flushed); returns them."""
-    revision = Revision(message=message, author=author)
-    session.add(revision)
-    session.flush()
-    if records:
-        session.execute(
-            insert(Change),
-            [
-                {
-                    "revision_id": revision.id,
-                    "path": r.path,
-                    "previous_path": r.previous_path,
-                    "layer": r.layer,
-                    "before": r.before,
-                    "after": r.after,
-                }
-                for r in records
-            ],
-        )
-    return WriteResult(revision.id, records, message)
-
-
-def theme_row_id(session: Session, modifier_id: int, name: str) -> int:
-    """Id of a context's row (for operations that insert one)."""
-    row_id = session.scalar(
-        select(Context.id).where(Context.modifier_id == modifier_id, Context.name == name)
-    )
-    if row_id is None:  # pragma: no cover - called right after the insert
-        raise NotFound(f"no context {name!r}", "context")
-    return row_id
-
-
-def problems_of(errors: Iterable[DTCGError]) -> Invalid:
-    """An :class:`Invalid` for a list of problems (helper for operations)."""
-    return Invalid(list(errors))

@@ -7,9 +7,9 @@ it, checks the result (:func:`graphql_api.writes.check.check`) and stores it wit
 change log and a new revision (:meth:`~.workspace.Workspace.store`). Operations:
 
 - edits (:mod:`.tokens`, :mod:`.structure`, :mod:`.documents`): change layers in memory;
-- an import (:func:`graphql_api.writes.imports.replace`): new data in place of every
-  layer, validated whole by the caller before;
-- a release (:func:`graphql_api.writes.releases.freeze`): the frozen resolver stored,
+- an import (:class:`graphql_api.writes.imports.ImportOperation`): new data in place of
+  every layer, validated whole by the caller before;
+- a release (:class:`graphql_api.writes.releases.Freeze`): the frozen resolver stored,
   and a revision with no token changes.
 
 All or nothing: the caller commits on success and rolls back on any exception,

@@ -2,7 +2,7 @@
 
 Each importer produces the same :class:`~graphql_api.dtcg.resolver.ResolverDocument`
 as the DTCG resolver loader, so the import pipeline (``validate_document`` →
-``services.import_document``) stores it unchanged. Pure code: no Flask,
+``writes.replace_all``, the unit of work) stores it unchanged. Pure code: no Flask,
 SQLAlchemy or Strawberry.
 
 Public API::

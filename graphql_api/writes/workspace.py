@@ -1,13 +1,17 @@
-"""The unit of work of one write: the stored resolver loaded as needed, edited, checked, stored.
+"""What one write sees and changes: the stored resolver loaded as needed, checked, stored.
 
 A :class:`Workspace` holds the stored sets and modifiers as a
 :class:`~graphql_api.dtcg.resolver.ResolverDocument` whose layers are read from the
-database only when an operation or the check needs them. Operations edit layers in
-memory; :meth:`Workspace.check` resolves again every theme combination that contains
-an edited layer (DTCG Resolver module §4.2, :func:`~graphql_api.dtcg.validate.
-validate_document`) and :meth:`Workspace.store` writes only the rows that differ, one
-change-log row per token and layer touched, and a new revision. The caller holds the
-write lock (:func:`graphql_api.store.db.lock_writes`) and owns the transaction.
+database only when an operation or the check needs them, every layer wanted at once in
+one statement of values and one of groups (:func:`graphql_api.store.repository.
+load_layers`). Operations edit layers in memory; :meth:`Workspace.check` resolves again
+every theme combination that contains an edited layer (DTCG Resolver module §4.2,
+:func:`~graphql_api.dtcg.validate.validate_document`) and :meth:`Workspace.store` writes
+only the rows that differ (:mod:`graphql_api.store.token_rows`), one change-log row per
+token and layer touched, and a new revision. An import leaves a :class:`Replacement`
+instead, which writes every row itself; a release edits nothing and stores only the
+revision. The unit of work (:func:`graphql_api.writes.unit.run`) creates the workspace
+under the write lock and owns nothing of the transaction: its caller commits.
 """
 
 from __future__ import annotations

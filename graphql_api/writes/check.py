@@ -301,23 +301,21 @@ def check(ws: Workspace, revision: int) -> CheckReport:
     pairs = []
     totals = []
     keys = []  # per selection: its key before the write (a deleted modifier at its default)
-    unknown: list[Layer] = []  # the layers of the selections whose old total is not known
     for selection in selections:
         layers, old, new, before = _pair(ws, selection)
         pairs.append((old, new))
         key = resolved_totals.key_of(before)
         keys.append(key)
-        if resolved_totals.get(database, revision, key) is None:
-            unknown.extend(layers)
 
         def old_total(
             layers: list[Layer] = layers, old: list[Document] = old, key: SelectionKey = key
         ) -> int:
             known = resolved_totals.get(database, revision, key)
             if known is None:
-                # the whole themes, this once, in one read for every selection that may
-                # need them (an edit that grows one usually grows each): sized from raw values
-                ws.ensure(unknown)
+                # the whole theme, this once: sized from raw values. Reading the themes of
+                # every selection at once saves statements (54 → 26 on Primer's first
+                # growing write) but cost 25% more CPU there, so each reads its own.
+                ws.ensure(layers)
                 whole = [ws.before(lay) for lay in layers]
                 for g in sorted(ws.removed, key=lambda g: g.position):
                     whole.insert(g.position, g.contexts[g.default])

@@ -21,7 +21,6 @@ from typing import Any, cast
 import orjson
 from graphql import (
     ExecutionResult,
-    FieldNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLNonNull,
@@ -39,8 +38,8 @@ from .limits import current_limits
 BACKREF = "strawberry-definition"
 # (attribute name, serialize, non-null) of a basic leaf field; None: let graphql-core run it.
 Leaf = tuple[str, Callable[[Any], Any], bool] | None
-#: A selection whose fragments are kept: its field nodes and their table's key.
-Kept = tuple[tuple[FieldNode, ...], tuple[int, ...]]
+#: A selection whose fragments are kept: its table's key (:func:`.fragments.selection_key`).
+Kept = tuple[str, ...]
 #: (object type, ((response name, field name), …)): what a plan's output depends on.
 PlanKey = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -266,13 +265,13 @@ class FastExecutionContext(BudgetedExecutionContext):
         entry = memo.get(id(grouped))
         if entry is None or entry[0] is not grouped:
             nodes = fragments.selection_nodes(self.schema, parent_type, grouped, self.fragments)
-            kept_as = (nodes, fragments.selection_key(nodes)) if nodes is not None else None
+            kept_as = fragments.selection_key(nodes, self.fragments) if nodes is not None else None
             entry = memo[id(grouped)] = (grouped, kept_as)
         kept_as = entry[1]
         token = fragments.token_of(parent_type, source) if kept_as is not None else None
         if token is None or kept_as is None:
             return None
-        found = fragments.table(token, *kept_as)
+        found = fragments.table(token, kept_as)
         return (found, token) if found is not None else None
 
     def _fields(

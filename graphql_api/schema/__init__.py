@@ -138,7 +138,6 @@ schema = TokenSchema(
 )
 
 
-
 def name_arguments(built: strawberry.Schema) -> int:
     """Give every field argument its GraphQL name once; returns how many were named.
 

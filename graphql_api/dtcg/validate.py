@@ -192,6 +192,16 @@ class ResolutionBudget:
         return limits.MAX_RESOLUTIONS - self.used
 
 
+def combination_work(layer_sizes: Iterable[int]) -> int:
+    """The work one combination counts against ``limits.MAX_RESOLUTIONS``.
+
+    :data:`COMBINATION_COST` plus the tokens of its layers (``layer_sizes``: tokens per
+    layer, as stored). A write's incremental check sums it over the combinations it checks,
+    as the full validation does before resolving anything.
+    """
+    return COMBINATION_COST + sum(layer_sizes)
+
+
 def _too_much_work(
     doc: ResolverDocument, combos: list[dict[str, str]], budget: ResolutionBudget
 ) -> DTCGError | None:
@@ -201,7 +211,7 @@ def _too_much_work(
     """
     work, allowed = 0, budget.left()
     for selection in combos:
-        work += COMBINATION_COST + sum(len(d.tokens) for d in doc.layers(selection))
+        work += combination_work(len(d.tokens) for d in doc.layers(selection))
         if work > allowed:
             shared = (
                 f", {budget.used} of them already used by this request's other documents"

@@ -137,4 +137,26 @@ schema = TokenSchema(
     ),
 )
 
-__all__ = ["BATCH_CEILING", "schema"]
+
+def name_arguments(built: strawberry.Schema) -> int:
+    """Give every field argument its GraphQL name once; returns how many were named.
+
+    Strawberry converts an argument's Python name to its GraphQL name (camel case) each time
+    it converts the argument, for every field of every request: 3 µs per argument, a tenth
+    of the cost of a 20-field component query's argument handling. The name is the one
+    Strawberry computes (the printed schema does not change).
+    """
+    converter = built.config.name_converter
+    named = 0
+    for concrete in built.schema_converter.type_map.values():
+        for field in getattr(concrete.definition, "fields", ()):
+            for argument in field.arguments:
+                if argument.graphql_name is None:
+                    argument.graphql_name = converter.from_argument(argument)
+                    named += 1
+    return named
+
+
+name_arguments(schema)
+
+__all__ = ["BATCH_CEILING", "name_arguments", "schema"]

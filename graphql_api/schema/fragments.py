@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, print_ast
 
 from .read_scope import field_reads_only_tokens
 
@@ -31,9 +32,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from graphql import (
-        FieldNode,
         GraphQLObjectType,
         GraphQLSchema,
+        Node,
     )
     from graphql.execution.collect_fields import FragmentDetails
 
@@ -44,9 +45,12 @@ MAX_SELECTIONS: Final = 8
 #: The object types whose completed value is kept (with how to reach their token object).
 KEPT_TYPES: Final = frozenset({"Token", "TokenEdge"})
 
-#: A kept selection: the ids of its field nodes, in response order (the nodes themselves
-#: are held by the table, so their ids cannot be reused while it exists).
-SelectionKey = tuple[int, ...]
+#: A kept selection: the literal text of its field nodes, in response order, then that of
+#: every fragment definition they spread (sorted by name). Two selections with the same key
+#: give the same output for the same token resolution, whichever document they come from:
+#: the twenty ``tN: token(path:) { value { … } }`` fields of a component query share one
+#: table.
+SelectionKey = tuple[str, ...]
 
 
 class Table:
@@ -56,10 +60,9 @@ class Table:
     against ``MAX_QUERY_COST`` whenever the fragment stands in for them.
     """
 
-    __slots__ = ("entries", "nodes")
+    __slots__ = ("entries",)
 
-    def __init__(self, nodes: tuple[FieldNode, ...]) -> None:
-        self.nodes = nodes  # keeps the nodes (and their ids) alive
+    def __init__(self) -> None:
         self.entries: dict[str, tuple[Any, orjson.Fragment, int]] = {}
 
 
@@ -97,13 +100,37 @@ def token_of(parent: GraphQLObjectType, source: Any) -> Any:
     return token
 
 
-def selection_key(nodes: tuple[FieldNode, ...]) -> SelectionKey:
-    """The key of a kept selection's table (computed once per selection and operation)."""
-    return tuple(id(n) for n in nodes)
+def selection_key(
+    nodes: tuple[FieldNode, ...], fragments: Mapping[str, FragmentDetails]
+) -> SelectionKey:
+    """The key of a kept selection's table (computed once per selection and operation).
+
+    ``fragments``: the operation's fragment definitions, for the spreads below ``nodes``
+    (:func:`selection_nodes` has checked they may be followed).
+    """
+    texts = [_text(node) for node in nodes]
+    spread: set[str] = set()
+    pending = [n.selection_set for n in nodes if n.selection_set is not None]
+    while pending:
+        for sel in pending.pop().selections:
+            if isinstance(sel, FragmentSpreadNode):
+                if sel.name.value not in spread:
+                    spread.add(sel.name.value)
+                    pending.append(fragments[sel.name.value].definition.selection_set)
+            elif isinstance(sel, (FieldNode, InlineFragmentNode)) and sel.selection_set:
+                pending.append(sel.selection_set)
+    texts.extend(_text(fragments[name].definition) for name in sorted(spread))
+    return tuple(texts)
 
 
-def table(token: Any, nodes: tuple[FieldNode, ...], key: SelectionKey) -> Table | None:
-    """The fragment table of ``nodes`` (``key``: :func:`selection_key`) in ``token``'s lineage.
+def _text(node: Node) -> str:
+    """A node's literal text in its document (printed when the parser kept no location)."""
+    loc = node.loc
+    return loc.source.body[loc.start : loc.end] if loc is not None else print_ast(node)
+
+
+def table(token: Any, key: SelectionKey) -> Table | None:
+    """The fragment table of a selection (``key``: :func:`selection_key`) in ``token``'s lineage.
 
     Made on first use; None once the lineage holds :data:`MAX_SELECTIONS` other selections.
     """
@@ -112,7 +139,7 @@ def table(token: Any, nodes: tuple[FieldNode, ...], key: SelectionKey) -> Table 
     if found is None:
         if len(tables) >= MAX_SELECTIONS:
             return None
-        found = tables.setdefault(key, Table(nodes))
+        found = tables.setdefault(key, Table())
     return found
 
 

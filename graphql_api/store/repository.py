@@ -138,6 +138,22 @@ def load_catalog(session: Session) -> Catalog:
     return Catalog(sets, modifiers)
 
 
+def layer_token_counts(session: Session) -> dict[tuple[str, int], int]:
+    """Tokens stored per layer: ``("set" | "theme", id)`` → count. One statement.
+
+    Layers without tokens are absent (count 0).
+    """
+    rows = session.execute(
+        select(TokenValue.set_id, TokenValue.theme_id, func.count()).group_by(
+            TokenValue.set_id, TokenValue.theme_id
+        )
+    )
+    return {
+        ("set", set_id) if set_id is not None else ("theme", int(theme_id)): int(n)
+        for set_id, theme_id, n in rows
+    }
+
+
 def load_layers(
     session: Session,
     layers: Iterable[tuple[str, int]],

@@ -1,4 +1,4 @@
-"""Running totals of each theme selection's resolved size, per database and revision.
+"""Running totals per database and revision: each theme's resolved size, each layer's tokens.
 
 ``limits.MAX_RESOLVED_SIZE`` bounds a theme's total resolved size (Format module §7
 sizes, :mod:`graphql_api.dtcg.references`). A write that makes some tokens' resolved
@@ -7,6 +7,10 @@ the incremental check saves, so the total is kept here once known and carried to
 write's new revision as old total plus the write's delta. Process memory only: another
 process's write makes an entry unreachable (its revision is not the current one), and
 the total is resolved again when next needed.
+
+The tokens stored per layer are kept the same way, for ``limits.MAX_RESOLUTIONS``
+(:func:`layer_counts`): counted once (one statement over every stored value), then carried
+by each write.
 """
 
 from __future__ import annotations
@@ -43,7 +47,31 @@ def put(database: str, revision: int, selection: SelectionKey, total: int) -> No
             _totals.popitem(last=False)
 
 
+#: Layer → tokens stored in it: ``("set" | "theme", id)`` → count (absent: 0).
+LayerCounts = dict[tuple[str, int], int]
+
+_layer_counts: OrderedDict[tuple[str, int], LayerCounts] = OrderedDict()
+#: Revisions whose layer counts are kept (the oldest go first).
+MAX_LAYER_COUNTS = 64
+
+
+def layer_counts(database: str, revision: int) -> LayerCounts | None:
+    """The tokens stored per layer at ``revision``, if known (do not modify the result)."""
+    with _lock:
+        return _layer_counts.get((database, revision))
+
+
+def put_layer_counts(database: str, revision: int, counts: LayerCounts) -> None:
+    """Remember the tokens stored per layer at ``revision``."""
+    with _lock:
+        _layer_counts[(database, revision)] = counts
+        _layer_counts.move_to_end((database, revision))
+        while len(_layer_counts) > MAX_LAYER_COUNTS:
+            _layer_counts.popitem(last=False)
+
+
 def clear() -> None:
     """Forget every total (tests)."""
     with _lock:
         _totals.clear()
+        _layer_counts.clear()

@@ -45,8 +45,8 @@ from ..dtcg.incremental_check import (
     valid_total_size,
 )
 from ..dtcg.nodes import Document
-from ..dtcg.validate import validate_document
-from ..store import resolved_totals
+from ..dtcg.validate import combination_work, validate_document
+from ..store import repository, resolved_totals
 from ..store.alias_graph import (
     alias_reach,
     carry_modifier_edges,
@@ -75,6 +75,7 @@ class CheckReport:
         rechecked: tokens resolved by the incremental check, summed over combinations.
         totals: selection key → new resolved-size total, where the old one was known.
         based_on: the revision the checked edits are based on.
+        layer_counts: tokens per layer after the write, where counted (no structural edit).
     """
 
     mode: str = "none"
@@ -83,6 +84,7 @@ class CheckReport:
     rechecked: int = 0
     totals: dict[tuple[tuple[str, str], ...], int] = field(default_factory=dict)
     based_on: int = 0
+    layer_counts: resolved_totals.LayerCounts | None = None
 
 
 def _layers(ws: Workspace, selection: dict[str, str]) -> list[Layer]:
@@ -166,6 +168,55 @@ def _why_full(ws: Workspace, needed: list[Layer]) -> str:
         if any(g.extends is not None for g in gone.contexts[gone.default].groups.values()):
             return f"{gone.name}:{gone.default} used $extends"
     return ""
+
+
+def _past_resolutions(
+    ws: Workspace, selections: list[dict[str, str]], edited: set[str], report: CheckReport
+) -> str:
+    """Why the full validation must run (it refuses the write), or '' when within budget.
+
+    The full validation counts, before resolving anything, every checked combination's
+    :func:`~graphql_api.dtcg.validate.combination_work` against ``limits.MAX_RESOLUTIONS``
+    and refuses past it (``INVALID_RESOLVER``). The same count here comes from the tokens
+    stored per layer (kept as running totals: one statement the first time in a process,
+    :func:`~graphql_api.store.resolved_totals.layer_counts`) and the write's own additions
+    and removals; the counts after the write go to ``report.layer_counts``.
+    """
+    database = database_of(ws.session)
+    stored = resolved_totals.layer_counts(database, report.based_on)
+    if stored is None:
+        stored = repository.layer_token_counts(ws.session)
+        resolved_totals.put_layer_counts(database, report.based_on, stored)
+    after = dict(stored)
+    for lay in ws.touched:
+        key = _layer_key(ws, lay)
+        after[key] = after.get(key, 0) + _growth(ws, lay, edited)
+    report.layer_counts = after
+    work = sum(
+        combination_work(after.get(_layer_key(ws, lay), 0) for lay in _layers(ws, selection))
+        for selection in selections
+    )
+    if work > limits.MAX_RESOLUTIONS:
+        return f"{len(selections)} combinations pass limits.MAX_RESOLUTIONS ({work} resolutions)"
+    return ""
+
+
+def _layer_key(ws: Workspace, lay: Layer) -> tuple[str, int]:
+    """The stored layer's key; one this write created has none stored (its own key, id -1)."""
+    if lay.modifier is None:
+        found = [i for i, name, _ in ws.catalog.sets if name == lay.name]
+    else:
+        modifier = ws.catalog.modifiers.get(lay.modifier)
+        found = [c.id for c in modifier.contexts if c.name == lay.name] if modifier else []
+    if not found:
+        return (f"new {lay.label}", -1)
+    return ("set" if lay.modifier is None else "theme", found[0])
+
+
+def _growth(ws: Workspace, lay: Layer, edited: set[str]) -> int:
+    """Tokens the write added to ``lay`` minus those it removed (its edited paths are read)."""
+    old, new = ws.before(lay, ()), ws.document(lay, ())
+    return sum((p in new.tokens) - (p in old.tokens) for p in edited)
 
 
 def _edited(ws: Workspace, needed: list[Layer]) -> set[str]:
@@ -288,7 +339,7 @@ def check(ws: Workspace, revision: int) -> CheckReport:
         full_check(ws, selections)
         return report
     edited = _edited(ws, needed)
-    reason = _why_full(ws, needed)
+    reason = _why_full(ws, needed) or _past_resolutions(ws, selections, edited, report)
     if reason:
         report.mode, report.reason = "full", reason
         full_check(ws, selections)
@@ -354,6 +405,8 @@ def _remember_now(ws: Workspace, report: CheckReport, revision: int) -> None:
     database = database_of(ws.session)
     for key, total in report.totals.items():
         resolved_totals.put(database, revision, key, total)
+    if report.layer_counts is not None and not ws.structural:
+        resolved_totals.put_layer_counts(database, revision, report.layer_counts)
     if report.mode == "incremental":
         changes: list[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]] = [
             (p, node.extensions, None)

@@ -63,7 +63,7 @@ def test_a_read_after_a_write_reuses_the_fragments_of_tokens_it_did_not_touch(
     uncached: Flask, writer: Writer, make_app: Callable[..., Flask]
 ) -> None:
     first = read(writer.client, WHOLE)
-    (edges,) = [t for t in tables(uncached, {}).values() if len(t.nodes) == 2]  # cursor, node
+    (edges,) = [t for k, t in tables(uncached, {}).items() if len(k) == 2]  # cursor, node
     kept = dict(edges.entries)
     assert set(kept) == {"accent.bg", "accent.fg", "border.focus", *_base()}
     payload = writer.call("updateToken", "UpdateTokenInput", path="color.red.5", value="#ff0000")
@@ -120,16 +120,41 @@ def test_selections_that_read_more_than_the_token_are_not_kept(
     assert answers == [fresh(make_app, query, v) for v in variables]
     assert len(set(answers)) == len(answers)
     # Only a token's bare `{ path }` (referencedBy's items, or `type` left out) is kept.
-    kept = [n.name.value for t in tables(uncached, {}).values() for n in t.nodes]
+    kept = [text for key in tables(uncached, {}) for text in key]
     assert set(kept) <= {"path"}
 
 
-def test_the_same_selection_in_two_documents_is_kept_apart(uncached: Flask, writer: Writer) -> None:
-    one = '{ token(path: "color.gray.1") { path description } }'
-    two = '{ token(path: "color.gray.1") { path description } tokens { totalCount } }'
-    assert writer.read(one)["token"]["path"] == "color.gray.1"
-    writer.read(two)
-    assert len(tables(uncached, {})) == 2  # keyed by the documents' own field nodes
+def test_the_same_selection_text_shares_one_table_across_fields_and_documents(
+    uncached: Flask, writer: Writer, make_app: Callable[..., Flask]
+) -> None:
+    selection = "{ path value { ... on ColorValue { hex } } }"
+    paths = ["color.gray.1", "color.blue.5", "accent.fg", "accent.bg"]
+    many = (
+        "{ " + " ".join(f't{i}: token(path: "{p}") {selection}' for i, p in enumerate(paths)) + " }"
+    )
+    assert read(writer.client, many) == fresh(make_app, many, {})
+    (key,) = tables(uncached, {})  # four aliased fields, one literal selection
+    assert key == ("path", "value { ... on ColorValue { hex } }")
+    table = tables(uncached, {})[key]
+    assert set(table.entries) == set(paths)
+    kept = dict(table.entries)
+    other = '{ token(path: "accent.fg") ' + selection + " tokens { totalCount } }"
+    assert read(writer.client, other) == fresh(make_app, other, {})
+    assert table.entries["accent.fg"] is kept["accent.fg"]  # served from the first document's
+
+
+def test_a_spread_is_keyed_by_its_definition_not_its_name(
+    uncached: Flask, writer: Writer, make_app: Callable[..., Flask]
+) -> None:
+    one = '{ token(path: "color.gray.1") { value { ...F } } } fragment F on ColorValue { hex }'
+    two = '{ token(path: "color.gray.1") { value { ...F } } } fragment F on ColorValue { css }'
+    first, second = read(writer.client, one), read(writer.client, two)
+    assert (first, second) == (fresh(make_app, one, {}), fresh(make_app, two, {}))
+    assert first != second
+    assert sorted(tables(uncached, {})) == [
+        ("value { ...F }", "fragment F on ColorValue { css }"),
+        ("value { ...F }", "fragment F on ColorValue { hex }"),
+    ]
 
 
 def test_a_kept_fragment_counts_the_fields_it_stands_for(

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graphql import build_schema
+from graphql import GraphQLInterfaceType, GraphQLObjectType, build_schema
 from graphql.utilities import find_breaking_changes, find_dangerous_changes
 
 from graphql_api.schema import schema
@@ -58,3 +58,21 @@ def _undescribed(sdl_schema) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_every_type_field_and_argument_has_a_description() -> None:
     assert _undescribed(build_schema(schema.as_str())) == []
+
+
+def test_every_argument_is_named_once_with_the_name_strawberry_gives_it() -> None:
+    """:func:`graphql_api.schema.name_arguments` ran at import and changed no name."""
+    committed = build_schema(COMMITTED.read_text(encoding="utf-8"))
+    checked = 0
+    for name, concrete in schema.schema_converter.type_map.items():
+        for field in getattr(concrete.definition, "fields", ()):
+            if not field.arguments:
+                continue
+            names = [argument.graphql_name for argument in field.arguments]
+            assert all(names), (name, field.python_name)
+            printed = committed.get_type(name)
+            assert isinstance(printed, (GraphQLObjectType, GraphQLInterfaceType))
+            graphql_name = schema.config.name_converter.get_graphql_name(field)
+            assert sorted(names) == sorted(printed.fields[graphql_name].args), (name, graphql_name)
+            checked += len(names)
+    assert checked > 50

@@ -508,3 +508,49 @@ def test_deleting_a_modifier_is_checked_as_an_edit_of_its_default_layer(app: Fla
                 assert report.selections == 2  # the theme's two contexts remain
             savepoint.rollback()
             assert verdict(session, operation, full=False) == verdict(session, operation, full=True)
+
+
+def test_a_write_past_max_resolutions_is_refused_as_the_full_validation_refuses_it(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The resolutions budget is counted from the tokens per layer, kept across writes."""
+    from graphql_api.dtcg import limits  # noqa: PLC0415
+    from graphql_api.dtcg.validate import combination_work  # noqa: PLC0415
+    from graphql_api.store import db, resolved_totals  # noqa: PLC0415
+
+    layers: Layers = {lab: {} for lab in LAYERS}
+    layers["base"] = {1: Spec("color", n=3), 2: Spec("alias", refs=(1,))}
+    layers["theme:dark"] = {1: Spec("color", n=5)}
+    doc = resolver(layers)
+    # 4 combinations; base (2 tokens) in each, dark (1 token) in two of them
+    now = sum(combination_work(len(d.tokens) for d in doc.layers(s)) for s in combinations(doc))
+    assert now == 4 * 100 + 4 * 2 + 2 * 1
+    add_dark = token_operation(("set", (2, {"$type": "color", "$value": "#000000"}, "theme:dark")))
+    add_base = token_operation(("create", (5, {"$type": "color", "$value": "#000001"}, "base")))
+    update = token_operation(("update", (1, {"$type": "color", "$value": "#000002"}, None)))
+    with db.get_state(app).sessionmaker() as session:
+        replace_all(session, resolver(layers))
+        session.commit()
+        resolved_totals.clear()
+        monkeypatch.setattr(limits, "MAX_RESOLUTIONS", now + 2)  # room for one dark token
+        refused = verdict(session, add_base, full=False)  # +1 in all four combinations
+        assert refused == verdict(session, add_base, full=True)
+        assert [p[0] for p in refused] == ["INVALID_RESOLVER"]
+        assert verdict(session, update, full=False) == []  # no growth
+        revision = repository.current_revision(session)
+        savepoint = session.begin_nested()
+        ws = Workspace(session, repository.load_catalog(session))
+        update(ws)
+        assert check(ws, revision).mode == "incremental"
+        savepoint.rollback()
+        run(session, add_dark)  # +1 in the two dark combinations: exactly the budget
+        session.commit()
+
+        def recount(_session: Session) -> None:
+            raise AssertionError("the counts of the write's revision were counted again")
+
+        monkeypatch.setattr(repository, "layer_token_counts", recount)  # carried by the write
+        refused = verdict(session, add_base, full=False)
+        assert refused == verdict(session, add_base, full=True)
+        assert [p[0] for p in refused] == ["INVALID_RESOLVER"]
+        assert verdict(session, update, full=False) == []

@@ -148,10 +148,7 @@ def layer_token_counts(session: Session) -> dict[tuple[str, int], int]:
             TokenValue.set_id, TokenValue.theme_id
         )
     )
-    return {
-        ("set", set_id) if set_id is not None else ("theme", int(theme_id)): int(n)
-        for set_id, theme_id, n in rows
-    }
+    return {layer_key(set_id, theme_id): int(n) for set_id, theme_id, n in rows}
 
 
 def load_layers(

@@ -47,6 +47,23 @@ def put(database: str, revision: int, selection: SelectionKey, total: int) -> No
             _totals.popitem(last=False)
 
 
+def carry(database: str, revision: int, new_revision: int) -> None:
+    """Keep every total and layer count of ``revision`` for ``new_revision``.
+
+    For a revision that changed no token (a release): its themes are those of
+    ``revision``. Linear in the entries kept (at most :data:`MAX_ENTRIES`).
+    """
+    with _lock:
+        same = [
+            (key[2], total) for key, total in _totals.items() if key[:2] == (database, revision)
+        ]
+        counts = _layer_counts.get((database, revision))
+    for selection, total in same:
+        put(database, new_revision, selection, total)
+    if counts is not None:
+        put_layer_counts(database, new_revision, counts)
+
+
 #: Layer → tokens stored in it: ``("set" | "theme", id)`` → count (absent: 0).
 LayerCounts = dict[tuple[str, int], int]
 

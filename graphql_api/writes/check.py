@@ -394,7 +394,8 @@ def remember(ws: Workspace, report: CheckReport, revision: int) -> None:
 
     The new resolved-size totals, and (incremental check) the colour-modifier edges
     with the write's changes applied (:func:`~graphql_api.store.alias_graph.
-    carry_modifier_edges`). Kept once the write's transaction commits
+    carry_modifier_edges`); after a write that changed no stored data (a release:
+    ``ws.data_unchanged``), all of them as they were. Kept once the write's transaction commits
     (:func:`~graphql_api.store.db.on_commit`): a rolled-back revision number may be
     handed out again.
     """
@@ -403,6 +404,10 @@ def remember(ws: Workspace, report: CheckReport, revision: int) -> None:
 
 def _remember_now(ws: Workspace, report: CheckReport, revision: int) -> None:
     database = database_of(ws.session)
+    if ws.data_unchanged:  # a release: the new revision holds the data of its base
+        resolved_totals.carry(database, report.based_on, revision)
+        carry_modifier_edges(ws.session, report.based_on, revision, [])
+        return
     for key, total in report.totals.items():
         resolved_totals.put(database, revision, key, total)
     if report.layer_counts is not None and not ws.structural:

@@ -54,6 +54,7 @@ class Freeze:
                 [DTCGError(E.INVALID_INPUT, "nothing to release: no tokens were written")]
             )
         ws.ensure(ws.layers())
+        ws.data_unchanged = True
         self.release = repository.add_release(
             ws.session,
             name=self.name,

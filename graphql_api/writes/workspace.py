@@ -120,6 +120,9 @@ class Workspace:
         self.removed: list[RemovedModifier] = []  # modifiers deleted (checked incrementally)
         self.extra: list[ChangeRecord] = []  # entries of layers dropped outright
         self.replacement: Replacement | None = None  # an import: new data in place of all
+        # the operation changed no stored data (a release): the caches of the base
+        # revision hold for the new one (:func:`graphql_api.writes.check.remember`)
+        self.data_unchanged = False
 
     # -- layers ---------------------------------------------------------------------------
 

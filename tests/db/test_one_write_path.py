@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api.store import db, repository
-from graphql_api.writes import Layer, Workspace, check, replace_all
+from graphql_api.store import db, repository, resolved_totals
+from graphql_api.store.alias_graph import database_of
+from graphql_api.writes import Layer, Workspace, check, replace_all, run, structure
 from graphql_api.writes.releases import create_release
 from tests.dtcg.test_incremental_check import LAYERS, Spec, resolver
 from tests.helpers import count_statements, import_tokens
@@ -152,3 +153,28 @@ def test_a_release_reads_the_layers_in_one_statement(app: Flask) -> None:
         assert repository.changes(session, 1)[1] == 0  # a revision with no token changes
         content = repository.release_content(session, release.id)
         assert Layer(None, "base").label in content["sets"]
+
+
+def test_a_release_keeps_what_was_known_of_its_base_revision_and_a_rename_does_not(
+    app: Flask,
+) -> None:
+    """The resolved-size totals and layer counts carry over a release, not over a rename.
+
+    A release changes no stored data, so its revision's themes are its base's; a context
+    renamed changes no token either, but a total keyed by the old name would be wrong for
+    another context given that name later.
+    """
+    key = resolved_totals.key_of({"theme": "light", "size": "s"})
+    with db.get_state(app).sessionmaker() as session:
+        _system(session)
+        database = database_of(session)
+        resolved_totals.put(database, 1, key, 1234)
+        resolved_totals.put_layer_counts(database, 1, {("set", 1): 3})
+        create_release(session, "r1", "")
+        session.commit()
+        assert resolved_totals.get(database, 2, key) == 1234
+        assert resolved_totals.layer_counts(database, 2) == {("set", 1): 3}
+        run(session, lambda ws: structure.rename_context(ws, "theme", "light", "day"))
+        session.commit()
+        assert repository.current_revision(session) == 3
+        assert resolved_totals.get(database, 3, key) is None

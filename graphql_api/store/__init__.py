@@ -4,9 +4,12 @@
 - :mod:`.models`: the ORM tables (sets, modifiers and their contexts, tokens, value layers,
   aliases, revisions, the change log, releases, API keys, persisted queries, usage).
 - :mod:`.repository`: every SELECT of the application, returning plain objects (and the
-  insert of a release).
-- Writes by subject: :mod:`.structure` (sets, modifiers, contexts; clearing before an
-  import), :mod:`.token_rows` (tokens and groups an import writes),
+  inserts of a release and of a revision with its change log).
+- :mod:`.token_rows`: the one mapping of tokens and groups to rows and back (reads,
+  writes and the release format derive from it) and every write of token, value, group
+  and alias rows.
+- Other writes by subject: :mod:`.structure` (sets, modifiers, contexts; clearing before an
+  import),
   :mod:`.persisted_queries` (allow-list and APQ documents), :mod:`.api_keys`, :mod:`.usage`.
 - :mod:`.health`: ``SELECT 1``, the migration state, what a database fault means.
 - :mod:`.release_format`: a release's frozen resolver as one JSON value.

@@ -1,6 +1,8 @@
 """Every SELECT of the application, and the inserts of a release and of a revision.
 
-Batch fetchers return plain objects keyed by name/id. Writes of other subjects have their
+Batch fetchers return plain objects keyed by name/id; stored layers become DTCG documents
+through :mod:`.token_rows`, which also holds the few SELECTs a write of token rows makes
+between its inserts (the ids of the rows it wrote). Writes of other subjects have their
 own modules: :mod:`.structure` (sets, modifiers, contexts), :mod:`.token_rows`,
 :mod:`.persisted_queries`, :mod:`.api_keys`.
 

@@ -4,7 +4,10 @@ A GraphQL result depends only on the data revision and on the request (document,
 variables, operation name), so both the ETag and the response-cache key are built from
 those: ``If-None-Match`` is answered ``304`` without executing anything, and a repeated
 request is answered from serialised bytes (:class:`graphql_api.store.response_cache.
-ResponseCache`). A write bumps the revision, which changes every ETag.
+ResponseCache`). A write bumps the revision, which changes every ETag, except that of a
+response the write did not change: it is carried to the new revision with the ETag it was
+first sent with (:attr:`graphql_api.store.response_cache.Entry.tag`), so a client holding
+that ETag keeps getting ``304``.
 """
 
 from __future__ import annotations

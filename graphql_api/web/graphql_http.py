@@ -245,10 +245,14 @@ def raw_digest(request: Request) -> bytes | None:
     environ = request.environ
     if _DIGEST_KEY not in environ:
         digest = None
-        if request.method == "GET":
+        method = request.method
+        if method == "GET":
             digest = hashlib.sha256(b"GET?" + request.query_string).digest()
-        elif request.method == "POST":
-            digest = hashlib.sha256(b"POST\n" + request.get_data(cache=True)).digest()
+        elif method == "POST":
+            limit = current_app_object().config["MAX_CONTENT_LENGTH"]
+            hashed = hashlib.sha256(b"POST\n")
+            hashed.update(request_body.raw_body(request, limit))
+            digest = hashed.digest()
         environ[_DIGEST_KEY] = digest
     found: bytes | None = environ[_DIGEST_KEY]
     return found

@@ -24,9 +24,9 @@ travels in the ASGI scope under :data:`ASGI_REQUEST_ID` (:func:`asgi_request_id`
 
 from __future__ import annotations
 
+import os
 import re
 import time
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -55,8 +55,9 @@ class RequestState:
 
     Attributes:
         request_id: the client's ``X-Request-Id`` when it matches :data:`REQUEST_ID`
-            (1-64 of ``A-Za-z0-9._-``), else 32 hex digits of a new UUID4; sent back in
-            ``X-Request-Id``, in masked errors' ``extensions.requestId`` and in the logs.
+            (1-64 of ``A-Za-z0-9._-``), else 32 hex digits of a new UUID4 (:func:`uuid4_hex`);
+            sent back in ``X-Request-Id``, in masked errors' ``extensions.requestId`` and in
+            the logs.
         started: :func:`time.perf_counter` when the request began, in seconds.
         sql_count: SQL statements the request's thread ran so far.
         principal: who sent the request (None: no key, or not a protected endpoint).
@@ -74,7 +75,19 @@ class RequestState:
 
 def new_request_id(incoming: str | None) -> str:
     """``incoming`` when it is a sane request id (:data:`REQUEST_ID`), else a new one."""
-    return incoming if incoming and REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    return incoming if incoming and REQUEST_ID.fullmatch(incoming) else uuid4_hex()
+
+
+def uuid4_hex() -> str:
+    """A new random UUID (version 4, RFC 9562 §5.4) as 32 lowercase hex digits.
+
+    What ``uuid.uuid4().hex`` answers, without building a :class:`uuid.UUID` (a quarter of
+    the cost; every request without an ``X-Request-Id`` makes one).
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # variant 10xx
+    return raw.hex()
 
 
 def begin(req: Request) -> RequestState:

@@ -77,6 +77,7 @@ class RevisionClock:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._sqlite: Any = None  # DB-API connection kept for PRAGMA data_version
+        self._sqlite_cursor: Any = None  # its cursor, reused by every check
         self._sqlite_raw: Any = None  # its pool entry, checked out for the process's life
         self._data_version: int | None = None
         self.listening = False  # PostgreSQL: LISTEN is connected
@@ -129,14 +130,14 @@ class RevisionClock:
 
     # ------------------------------------------------------------------ SQLite
     def _sqlite_unchanged(self) -> bool:
-        conn = self._sqlite
-        if conn is None:
+        cursor = self._sqlite_cursor
+        if cursor is None:
             return False
         with self._lock:
             try:
-                version = conn.execute("PRAGMA data_version").fetchone()[0]
+                version = cursor.execute("PRAGMA data_version").fetchone()[0]
             except Exception:  # noqa: BLE001 - a broken connection: read the database instead
-                self._sqlite = None
+                self._sqlite = self._sqlite_cursor = None
                 return False
             if version != self._data_version:
                 self._data_version = version
@@ -172,6 +173,7 @@ class RevisionClock:
             self._pid = None  # try again on the next request
             return
         self._sqlite = raw.driver_connection
+        self._sqlite_cursor = self._sqlite.cursor()  # one per request was a tenth of a hit
         self._sqlite_raw = raw  # kept checked out for the life of the process
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -182,7 +184,7 @@ class RevisionClock:
             thread.join(timeout)
         raw = self._sqlite_raw
         if raw is not None:
-            self._sqlite = self._sqlite_raw = None
+            self._sqlite = self._sqlite_raw = self._sqlite_cursor = None
             raw.close()
         self._pid = None
 

@@ -34,7 +34,7 @@ from ..store.revision_clock import Stamp, revision_clock
 from ..store.snapshots import snapshot_store
 from . import persisted_queries, request_body
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
-from .request_headers import current_app_object, header
+from .request_headers import RequestHeaders, current_app_object, header
 from .request_state import request_state
 
 if TYPE_CHECKING:
@@ -451,11 +451,11 @@ def _from_cache(
             if not matched and etag_matches(wanted, own):
                 matched = own
             if matched:
-                usage.replay(revision, key, request.headers, app)  # counted as if it ran
+                usage.replay(revision, key, RequestHeaders(request), app)  # as if it ran
                 return Response(status=304, headers=_cache_headers(matched, is_get=True, app=app))
     if entry is None:
         return None
-    usage.replay(revision, key, request.headers, app)
+    usage.replay(revision, key, RequestHeaders(request), app)
     headers = _cache_headers(tag or etag(revision, key), is_get=is_get, app=app)
     return Response(entry.body, status=200, mimetype=GRAPHQL_JSON, headers=headers)
 

@@ -76,12 +76,12 @@ def _finish(response: Response) -> Response:
     rid = state.request_id if state is not None else ""
     headers = response.headers
     present = {name.lower() for name, _ in headers}  # one scan, not one per header set
-    for name, value in (
-        ("X-Request-Id", rid),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
+    for name, lowered, value in (
+        ("X-Request-Id", "x-request-id", rid),
+        ("X-Content-Type-Options", "x-content-type-options", "nosniff"),
+        ("Referrer-Policy", "referrer-policy", "no-referrer"),
     ):
-        if name.lower() in present:
+        if lowered in present:
             headers[name] = value
         else:
             headers.add(name, value)
@@ -260,7 +260,8 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     def __init__(self) -> None:
         super().__init__()
-        self.setFormatter(logging.Formatter("%(message)s"))
+        self._plain = logging.Formatter("%(message)s")
+        self.setFormatter(self._plain)
 
     @property
     def stream(self) -> Any:
@@ -275,11 +276,22 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """Write the formatted record and a newline to ``sys.stderr``, and flush it.
 
         ``StreamHandler.emit`` without reading :attr:`stream` three times and taking the
-        handler's lock a second time to flush (every request writes a line).
+        handler's lock a second time to flush (every request writes a line). A plain
+        message (no arguments, exception or stack) under the handler's own ``%(message)s``
+        formatter is written as it is, without formatting a copy of the record.
         """
         try:
             stream = sys.stderr
-            stream.write(self.format(record) + self.terminator)
+            msg = record.msg
+            if (
+                self.formatter is not self._plain
+                or record.args
+                or record.exc_info
+                or record.stack_info
+                or type(msg) is not str
+            ):
+                msg = self.format(record)
+            stream.write(msg + self.terminator)
             stream.flush()
         except RecursionError:
             raise

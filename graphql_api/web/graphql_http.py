@@ -452,12 +452,14 @@ def _from_cache(
                 matched = own
             if matched:
                 usage.replay(revision, key, RequestHeaders(request), app)  # as if it ran
-                return Response(status=304, headers=_cache_headers(matched, is_get=True, app=app))
+                # Content-Type given, not looked for (Werkzeug drops it from a 304)
+                headers = _cache_headers(matched, is_get=True, app=app)
+                return Response(status=304, headers=headers, content_type=GRAPHQL_JSON)
     if entry is None:
         return None
     usage.replay(revision, key, RequestHeaders(request), app)
     headers = _cache_headers(tag or etag(revision, key), is_get=is_get, app=app)
-    return Response(entry.body, status=200, mimetype=GRAPHQL_JSON, headers=headers)
+    return Response(entry.body, status=200, headers=headers, content_type=GRAPHQL_JSON)
 
 
 def _cache_headers(tag: str, *, is_get: bool, app: Flask | None = None) -> dict[str, str]:

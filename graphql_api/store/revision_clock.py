@@ -90,7 +90,7 @@ class RevisionClock:
         Starts the listener (PostgreSQL) or opens the ``data_version`` connection (SQLite)
         on first use in a process (after a fork, again).
         """
-        if self._pid != os.getpid():
+        if self._pid != _pid:
             self._start()
         if self.dialect == "sqlite" and not self._sqlite_unchanged():
             return None
@@ -236,6 +236,18 @@ class RevisionClock:
             self.invalidate()  # a lost notification: what readers hold is stale
             generation = self.generation
         self.learn(stamp, generation)
+
+
+#: This process's id, kept: ``os.getpid()`` is a system call, and every request asked it.
+_pid = os.getpid()
+
+
+def _forked() -> None:
+    global _pid  # noqa: PLW0603 - the process id, renewed in a forked child
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def watch_commits(factory: sessionmaker[Session], clock: RevisionClock) -> None:

@@ -109,6 +109,45 @@ def test_access_line_is_written_to_stderr_once(
     assert [json.loads(x)["id"] for x in err.splitlines() if rid in x] == [rid]
 
 
+def test_an_access_line_only_its_handler_sees_is_written_without_a_record(
+    app: Flask, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As served (no host logging configuration): the line is written as it is, and a
+    handler added anywhere on the way to the root gets the record again."""
+    monkeypatch.setattr(logging.root, "handlers", [])  # pytest's capture handlers
+    monkeypatch.setattr(app.logger, "handlers", [default_handler])  # as Flask leaves it
+    made: list[str] = []
+    real = observability.ACCESS_LOG.makeRecord
+
+    def counting(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        made.append(args[4])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(observability.ACCESS_LOG, "makeRecord", counting)
+    client = app.test_client()
+    capsys.readouterr()
+    first = client.post("/graphql", json=QUERY).headers["X-Request-Id"]
+    err = capsys.readouterr().err
+    assert [json.loads(x)["id"] for x in err.splitlines() if first in x] == [first]
+    assert made == []
+
+    class Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.seen.append(record.getMessage())
+
+    host = Collect()
+    monkeypatch.setattr(logging.root, "handlers", [host])
+    second = client.post("/graphql", json=QUERY).headers["X-Request-Id"]
+    err = capsys.readouterr().err
+    assert [json.loads(x)["id"] for x in err.splitlines() if second in x] == [second]
+    assert [json.loads(m)["id"] for m in host.seen] == [second]
+    assert len(made) == 1
+
+
 def test_stderr_handler_writes_messages_as_the_formatter_would(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

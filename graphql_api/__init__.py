@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["TokenServer", "create_app"]
 
+#: Bound on :attr:`TokenServer._plain_functions` (functions made at run time stay out).
+_PLAIN_FUNCTIONS_KEPT = 256
+
 
 class TokenServer(Flask):
     """The Flask app; its web part (GraphQL, GraphiQL, exports, CORS) may wait for a request.
@@ -35,6 +38,13 @@ class TokenServer(Flask):
 
     _web_lock = threading.Lock()
     _web_pending: bool = False
+    #: Functions :meth:`ensure_sync` found plain (hooks and views: a few dozen).
+    _plain_functions: set[Callable[..., Any]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Flask's, plus the memo of :meth:`ensure_sync`."""
+        super().__init__(*args, **kwargs)
+        self._plain_functions = set()
 
     def set_up_web(self) -> None:
         """Make the caches; register the GraphQL view, GraphiQL, exports, CORS (once)."""
@@ -61,15 +71,21 @@ class TokenServer(Flask):
         """Flask's, without ``inspect`` for a plain function or method (the common case).
 
         Flask asks this of every hook and view on every request; reading the code flags
-        directly costs a tenth of ``inspect.iscoroutinefunction``. Anything else (a
+        directly costs a tenth of ``inspect.iscoroutinefunction``, and a function found
+        plain once is remembered (seven asks per cache hit). Anything else (a
         coroutine function, a partial, a marked callable) goes to Flask.
         """
         target = func.__func__ if isinstance(func, MethodType) else func
+        if not isinstance(target, FunctionType):
+            return super().ensure_sync(func)
+        if target in self._plain_functions:
+            return func
         if (
-            isinstance(target, FunctionType)
-            and not target.__code__.co_flags & CO_COROUTINE
+            not target.__code__.co_flags & CO_COROUTINE
             and "_is_coroutine_marker" not in target.__dict__
         ):
+            if len(self._plain_functions) < _PLAIN_FUNCTIONS_KEPT:
+                self._plain_functions.add(target)
             return func
         return super().ensure_sync(func)
 

@@ -37,6 +37,9 @@ class Entry:
         base: the request key without the revision's write time (the same across
             revisions), or '' when it may not outlive its revision.
         reads: the tokens it read (:data:`TokenReads`), or None.
+        tag: the ETag sent with it: the one of the revision it was executed at, kept
+            when it is carried to later revisions ('' for the default of ``revision``
+            and ``key``, :func:`graphql_api.web.http_cache.etag`).
     """
 
     revision: int
@@ -44,6 +47,7 @@ class Entry:
     body: bytes
     base: str = ""
     reads: TokenReads | None = None
+    tag: str = ""
 
 
 class ResponseCache:
@@ -64,12 +68,16 @@ class ResponseCache:
 
     def get(self, revision: int, key: str) -> bytes | None:
         """The stored bytes, or None."""
+        entry = self.entry(revision, key)
+        return entry.body if entry is not None else None
+
+    def entry(self, revision: int, key: str) -> Entry | None:
+        """The entry stored under ``(revision, key)`` (its bytes and ETag), or None."""
         with self._lock:
             entry = self._entries.get((revision, key))
-            if entry is None:
-                return None
-            self._entries.move_to_end((revision, key))
-            return entry.body
+            if entry is not None:
+                self._entries.move_to_end((revision, key))
+            return entry
 
     def latest(self, base: str) -> Entry | None:
         """The newest entry stored for request ``base`` (any revision), or None."""
@@ -85,17 +93,18 @@ class ResponseCache:
         *,
         base: str = "",
         reads: TokenReads | None = None,
+        tag: str = "",
     ) -> None:
         """Store ``body``; larger than the whole budget → not stored.
 
-        ``base`` and ``reads``: see :class:`Entry`; with both, the entry may be carried to
-        later revisions. With ``base``, it replaces an older revision's entry of the same
-        request.
+        ``base``, ``reads`` and ``tag``: see :class:`Entry`; with ``base`` and ``reads``,
+        the entry may be carried to later revisions. With ``base``, it replaces an older
+        revision's entry of the same request.
         """
         if len(body) > self.max_bytes:
             return
         carried = bool(base) and reads is not None
-        entry = Entry(revision, key, body, base if carried else "", reads if carried else None)
+        entry = Entry(revision, key, body, base if carried else "", reads if carried else None, tag)
         with self._lock:
             if revision > self._newest:
                 self._newest = revision

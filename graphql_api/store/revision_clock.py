@@ -77,6 +77,7 @@ class RevisionClock:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._sqlite: Any = None  # DB-API connection kept for PRAGMA data_version
+        self._sqlite_cursor: Any = None  # its cursor, reused by every check
         self._sqlite_raw: Any = None  # its pool entry, checked out for the process's life
         self._data_version: int | None = None
         self.listening = False  # PostgreSQL: LISTEN is connected
@@ -89,7 +90,7 @@ class RevisionClock:
         Starts the listener (PostgreSQL) or opens the ``data_version`` connection (SQLite)
         on first use in a process (after a fork, again).
         """
-        if self._pid != os.getpid():
+        if self._pid != _pid:
             self._start()
         if self.dialect == "sqlite" and not self._sqlite_unchanged():
             return None
@@ -129,14 +130,14 @@ class RevisionClock:
 
     # ------------------------------------------------------------------ SQLite
     def _sqlite_unchanged(self) -> bool:
-        conn = self._sqlite
-        if conn is None:
+        cursor = self._sqlite_cursor
+        if cursor is None:
             return False
         with self._lock:
             try:
-                version = conn.execute("PRAGMA data_version").fetchone()[0]
+                version = cursor.execute("PRAGMA data_version").fetchone()[0]
             except Exception:  # noqa: BLE001 - a broken connection: read the database instead
-                self._sqlite = None
+                self._sqlite = self._sqlite_cursor = None
                 return False
             if version != self._data_version:
                 self._data_version = version
@@ -172,6 +173,7 @@ class RevisionClock:
             self._pid = None  # try again on the next request
             return
         self._sqlite = raw.driver_connection
+        self._sqlite_cursor = self._sqlite.cursor()  # one per request was a tenth of a hit
         self._sqlite_raw = raw  # kept checked out for the life of the process
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -182,7 +184,7 @@ class RevisionClock:
             thread.join(timeout)
         raw = self._sqlite_raw
         if raw is not None:
-            self._sqlite = self._sqlite_raw = None
+            self._sqlite = self._sqlite_raw = self._sqlite_cursor = None
             raw.close()
         self._pid = None
 
@@ -234,6 +236,18 @@ class RevisionClock:
             self.invalidate()  # a lost notification: what readers hold is stale
             generation = self.generation
         self.learn(stamp, generation)
+
+
+#: This process's id, kept: ``os.getpid()`` is a system call, and every request asked it.
+_pid = os.getpid()
+
+
+def _forked() -> None:
+    global _pid  # noqa: PLW0603 - the process id, renewed in a forked child
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def watch_commits(factory: sessionmaker[Session], clock: RevisionClock) -> None:

@@ -24,7 +24,7 @@ further names count as ``(other)``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from flask import current_app
 
@@ -33,11 +33,8 @@ from .flusher import UsageStore
 from .recorder import UsageRecorder, group_reads, normalise_client
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from flask import Flask
     from sqlalchemy.engine import Engine
-    from werkzeug.datastructures import Headers
 
     from .recorder import Observation
 
@@ -53,6 +50,17 @@ __all__ = [
 ]
 
 EXTENSION_KEY: Final = "tokens_usage"
+
+
+class HeaderSource(Protocol):
+    """Where the client header is read from (anything with ``get``).
+
+    Werkzeug's ``Headers``, a mapping, or the web layer's reader of the WSGI environ (which
+    raises no exception for an absent header).
+    """
+
+    def get(self, key: str, /) -> str | None:
+        """The header's value, or None when absent."""
 
 
 @dataclass(slots=True)
@@ -129,9 +137,7 @@ def collector() -> list[Observation] | None:
     return [] if get_state().enabled else None
 
 
-def client_name(
-    headers: Headers | Mapping[str, str], operation_name: str | None, header: str
-) -> str:
+def client_name(headers: HeaderSource, operation_name: str | None, header: str) -> str:
     """Who made a request: the ``header`` header, else the operation name, else ``(unknown)``.
 
     Args:
@@ -149,7 +155,7 @@ def client_name(
 def finish(
     observations: list[Observation],
     operation_name: str | None,
-    headers: Headers | Mapping[str, str],
+    headers: HeaderSource,
     cached_as: tuple[int, str] | None,
 ) -> None:
     """Record what one executed request read.
@@ -184,9 +190,7 @@ def carry(since: tuple[int, str], to: tuple[int, str], app: Flask | None = None)
         state.store.memo.carry(since, to)
 
 
-def replay(
-    revision: int, key: str, headers: Headers | Mapping[str, str], app: Flask | None = None
-) -> None:
+def replay(revision: int, key: str, headers: HeaderSource, app: Flask | None = None) -> None:
     """Record a request answered without execution (cached body or 304) as if it ran.
 
     Nothing is recorded when this process never executed that request at that revision

@@ -85,17 +85,17 @@ class UsageStore:
 
         The first request recorded in a process starts the flusher thread.
         """
-        if self.recorder.record(observations, client) and self._registered_pid != os.getpid():
+        if self.recorder.record(observations, client) and self._registered_pid != _pid:
             self.start()
 
     def record_reads(self, reads: Reads, client: str | None) -> None:
         """:meth:`record` of reads grouped by :func:`.recorder.group_reads` (a replay)."""
-        if self.recorder.record_reads(reads, client) and self._registered_pid != os.getpid():
+        if self.recorder.record_reads(reads, client) and self._registered_pid != _pid:
             self.start()
 
     def start(self) -> None:
         """Register with this process's flusher thread (started if needed)."""
-        self._registered_pid = os.getpid()
+        self._registered_pid = _pid
         _SCHEDULER.add(self)
 
     def flush(self) -> int:
@@ -248,6 +248,17 @@ class _Scheduler:
             store.after_fork()
 
 
+#: This process's id, kept: ``os.getpid()`` is a system call, and every request recorded
+#: asked it (a cache hit's system calls cost it more than their own time on the VM).
+_pid = os.getpid()
+
+
+def _forked() -> None:
+    global _pid  # noqa: PLW0603 - the process id, renewed in a forked child
+    _pid = os.getpid()
+    _SCHEDULER.after_fork_in_child()
+
+
 _SCHEDULER: Final = _Scheduler()
 atexit.register(_SCHEDULER.flush_all)
-os.register_at_fork(after_in_child=_SCHEDULER.after_fork_in_child)
+os.register_at_fork(after_in_child=_forked)

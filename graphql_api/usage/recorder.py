@@ -17,12 +17,15 @@ weighted by ``1 / sample_rate``; the weighted sums are rounded to integers at th
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import math
 import random
 import threading
+import time
 from collections import OrderedDict
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -41,9 +44,27 @@ DEFAULT_MAX_PENDING: Final = 200_000
 _ESCAPES: Final = (("%", "%25"), (",", "%2C"), ("=", "%3D"), ("#", "%23"))
 
 
+#: ``(start, end, day)``: the UTC day :func:`utc_today` last answered and its bounds in
+#: seconds since the epoch (replaced whole, so threads read a consistent triple).
+_DAY: tuple[float, float, date] = (0.0, 0.0, date.min)
+_SECONDS_PER_DAY: Final = 86_400
+
+
 def utc_today() -> date:
-    """Today's date in UTC (usage days are UTC days)."""
-    return datetime.now(UTC).date()
+    """Today's date in UTC (usage days are UTC days).
+
+    Every recorded request asks (cache hits too): the day is kept with its bounds, so
+    within it the answer costs one ``time.time()``.
+    """
+    global _DAY  # noqa: PLW0603 - a memo replaced whole
+    now = time.time()
+    start, end, day = _DAY
+    if start <= now < end:
+        return day
+    day = datetime.fromtimestamp(now, UTC).date()
+    start = float(calendar.timegm(day.timetuple()))
+    _DAY = (start, start + _SECONDS_PER_DAY, day)
+    return day
 
 
 def _escape(name: str) -> str:
@@ -98,8 +119,11 @@ def parse_theme_key(key: str) -> dict[str, str] | None:
     return selection
 
 
+@lru_cache(maxsize=1024)
 def normalise_client(name: str | None) -> str:
     """A client name as stored: printable characters, stripped, at most 200 characters.
+
+    Memoised (a few names ask again and again; the memo is bounded).
 
     Returns:
         The cleaned name, or ``(unknown)`` when nothing is left.

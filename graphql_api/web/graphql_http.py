@@ -34,7 +34,7 @@ from ..store.revision_clock import Stamp, revision_clock
 from ..store.snapshots import snapshot_store
 from . import persisted_queries, request_body
 from .http_cache import cache_control, etag, etag_matches, request_key, stamped
-from .request_headers import current_app_object, header
+from .request_headers import RequestHeaders, current_app_object, header
 from .request_state import request_state
 
 if TYPE_CHECKING:
@@ -245,10 +245,14 @@ def raw_digest(request: Request) -> bytes | None:
     environ = request.environ
     if _DIGEST_KEY not in environ:
         digest = None
-        if request.method == "GET":
+        method = request.method
+        if method == "GET":
             digest = hashlib.sha256(b"GET?" + request.query_string).digest()
-        elif request.method == "POST":
-            digest = hashlib.sha256(b"POST\n" + request.get_data(cache=True)).digest()
+        elif method == "POST":
+            limit = current_app_object().config["MAX_CONTENT_LENGTH"]
+            hashed = hashlib.sha256(b"POST\n")
+            hashed.update(request_body.raw_body(request, limit))
+            digest = hashed.digest()
         environ[_DIGEST_KEY] = digest
     found: bytes | None = environ[_DIGEST_KEY]
     return found
@@ -273,8 +277,7 @@ def answer_seen(request: Request) -> Response | None:
         return None
     revision, written = known
     key = stamped(seen.key, written)
-    is_get = request.method == "GET"
-    answer = _from_cache(request, revision, key, etag(revision, key), is_get, app=app)
+    answer = _from_cache(request, revision, key, request.method == "GET", app=app)
     if answer is not None:
         state = request_state(request)
         if state is not None:
@@ -410,7 +413,10 @@ def _answer_carried(request: Request, prepared: Prepared) -> Response | None:
     if not still_valid(entry, prepared.revision):
         cache.discard(entry)
         return None
-    cache.put(prepared.revision, prepared.key, entry.body, base=entry.base, reads=entry.reads)
+    tag = entry.tag or etag(entry.revision, entry.key)  # a client holding it gets 304s
+    cache.put(
+        prepared.revision, prepared.key, entry.body, base=entry.base, reads=entry.reads, tag=tag
+    )
     usage.carry((entry.revision, entry.key), (prepared.revision, prepared.key))
     return _answer_cached(request, prepared)
 
@@ -418,26 +424,42 @@ def _answer_carried(request: Request, prepared: Prepared) -> Response | None:
 def _answer_cached(request: Request, prepared: Prepared) -> Response | None:
     """:func:`_from_cache` for ``prepared``."""
     return _from_cache(
-        request, prepared.revision, prepared.key, prepared.tag, prepared.is_get, app=current_app
+        request, prepared.revision, prepared.key, prepared.is_get, app=current_app_object()
     )
 
 
 def _from_cache(
-    request: Request, revision: int, key: str, tag: str, is_get: bool, *, app: Flask
+    request: Request, revision: int, key: str, is_get: bool, *, app: Flask
 ) -> Response | None:
     """304 or the cached bytes of request ``key`` at ``revision``; None when execution is needed.
 
-    ``tag``: its ETag; ``is_get``: whether it came by GET (only those get 304 and ETags).
+    ``is_get``: whether it came by GET (only those get 304 and ETags). The ETag is the
+    cached entry's (:attr:`~graphql_api.store.response_cache.Entry.tag`: the one of the
+    revision it was executed at, also after it was carried across writes that changed
+    nothing it read). ``If-None-Match`` is answered 304 when it names that ETag or the
+    ETag of the request at ``revision`` (:func:`~.http_cache.etag`, the same in every
+    process: what a process that executed it at ``revision`` sent), also when nothing is
+    cached; the 304 carries the ETag it named.
     """
-    if is_get and etag_matches(header(request, "If-None-Match"), tag):
-        usage.replay(revision, key, request.headers, app)  # what it read, counted as if it ran
-        return Response(status=304, headers=_cache_headers(tag, is_get=True, app=app))
-    body = response_cache(app).get(revision, key)
-    if body is not None:
-        usage.replay(revision, key, request.headers, app)
-        headers = _cache_headers(tag, is_get=is_get, app=app)
-        return Response(body, status=200, mimetype=GRAPHQL_JSON, headers=headers)
-    return None
+    entry = response_cache(app).entry(revision, key)
+    tag = entry.tag if entry is not None and entry.tag else ""
+    if is_get:
+        wanted = header(request, "If-None-Match")
+        if wanted:
+            own = etag(revision, key)
+            matched = tag if tag and etag_matches(wanted, tag) else ""
+            if not matched and etag_matches(wanted, own):
+                matched = own
+            if matched:
+                usage.replay(revision, key, RequestHeaders(request), app)  # as if it ran
+                # Content-Type given, not looked for (Werkzeug drops it from a 304)
+                headers = _cache_headers(matched, is_get=True, app=app)
+                return Response(status=304, headers=headers, content_type=GRAPHQL_JSON)
+    if entry is None:
+        return None
+    usage.replay(revision, key, RequestHeaders(request), app)
+    headers = _cache_headers(tag or etag(revision, key), is_get=is_get, app=app)
+    return Response(entry.body, status=200, headers=headers, content_type=GRAPHQL_JSON)
 
 
 def _cache_headers(tag: str, *, is_get: bool, app: Flask | None = None) -> dict[str, str]:
@@ -504,7 +526,12 @@ def finish(
         return response
     if cacheable:
         response_cache().put(
-            prepared.revision, prepared.key, response.get_data(), base=prepared.base, reads=reads
+            prepared.revision,
+            prepared.key,
+            response.get_data(),
+            base=prepared.base,
+            reads=reads,
+            tag=prepared.tag,
         )
         response.headers.update(_cache_headers(prepared.tag, is_get=prepared.is_get))
     elif prepared.is_get:
@@ -571,4 +598,6 @@ class BatchCache:
     @staticmethod
     def store(slot: BatchSlot, body: bytes) -> None:
         """Store one query's serialised response (a 200 without errors) under ``slot``."""
-        response_cache().put(slot.revision, slot.key, body, base=slot.base)
+        response_cache().put(
+            slot.revision, slot.key, body, base=slot.base, tag=etag(slot.revision, slot.key)
+        )

@@ -4,13 +4,17 @@ A GraphQL result depends only on the data revision and on the request (document,
 variables, operation name), so both the ETag and the response-cache key are built from
 those: ``If-None-Match`` is answered ``304`` without executing anything, and a repeated
 request is answered from serialised bytes (:class:`graphql_api.store.response_cache.
-ResponseCache`). A write bumps the revision, which changes every ETag.
+ResponseCache`). A write bumps the revision, which changes every ETag, except that of a
+response the write did not change: it is carried to the new revision with the ETag it was
+first sent with (:attr:`graphql_api.store.response_cache.Entry.tag`), so a client holding
+that ETag keeps getting ``304``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -29,11 +33,12 @@ def request_key(query: str, variables: Mapping[str, Any] | None, operation_name:
     return hashlib.sha256(payload).hexdigest()
 
 
+@lru_cache(maxsize=4096)
 def stamped(key: str, stamp: str) -> str:
     """``key`` bound to a revision's write time.
 
     A revision number reused after the database was recreated then makes different ETags
-    and response-cache keys.
+    and response-cache keys. Memoised: every cache hit binds its request's key again.
     """
     return hashlib.sha256(f"{key}:{stamp}".encode()).hexdigest() if stamp else key
 
@@ -50,10 +55,13 @@ def etag_matches(if_none_match: str | None, tag: str) -> bool:
     """
     if not if_none_match:
         return False
+    if if_none_match == tag:  # what a client sends back, as it was sent
+        return True
     candidates = [c.strip() for c in if_none_match.split(",")]
     return any(c == "*" or c.removeprefix("W/") == tag for c in candidates)
 
 
+@lru_cache(maxsize=16)
 def cache_control(max_age: int, *, private: bool = False) -> str:
     """``Cache-Control`` for cacheable GET responses: revalidate with the ETag when stale."""
     scope = "private" if private else "public"

@@ -46,3 +46,20 @@ def header(req: Request, name: str) -> str | None:
     """
     value = req.environ.get(environ_key(name))
     return None if value is None else str(value)
+
+
+class RequestHeaders:
+    """The headers of ``req`` for code that calls ``.get(name)`` (usage analytics' client).
+
+    :func:`header` behind the ``get`` of Werkzeug's ``Headers``, without its exception for
+    an absent header.
+    """
+
+    __slots__ = ("req",)
+
+    def __init__(self, req: Request) -> None:
+        self.req = req
+
+    def get(self, key: str, /) -> str | None:
+        """The value of header ``key`` (case-insensitive), or None when absent."""
+        return header(self.req, key)

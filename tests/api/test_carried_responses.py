@@ -9,6 +9,7 @@ revision, on both databases.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -17,12 +18,15 @@ from graphql import GraphQLObjectType, get_named_type, parse
 from graphql_api.schema import schema
 from graphql_api.schema.read_scope import reads_only_tokens, value_types
 from graphql_api.store.response_cache import RESPONSE_CACHE_KEY
+from tests.helpers import clock_caught_up
 from tests.writing import DARK, Writer, import_mini, make_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from flask import Flask
+    from flask.testing import FlaskClient
+    from werkzeug.test import TestResponse
 
     MakeApp = Callable[..., Flask]
 COMPONENT = (
@@ -154,6 +158,89 @@ def test_a_stale_entry_is_dropped_and_a_kept_one_moves_to_the_new_revision(
     assert len(queries(executions)) == 3
     assert len(cache) == 2
     assert {e.revision for e in (cache.latest(k) for k in cache._latest)} == {writer.revision()}
+
+
+# --------------------------------------------------------------------------- ETags over GET
+
+
+def get(
+    client: FlaskClient, query: str, theme: list[dict[str, str]] | None = None, tag: str = ""
+) -> TestResponse:
+    """GET /graphql for ``query`` in ``theme``, conditional on ``tag`` when given."""
+    args = {"query": query, "variables": json.dumps({"t": theme})}
+    return client.get("/graphql", query_string=args, headers={"If-None-Match": tag} if tag else {})
+
+
+def test_a_response_carried_across_a_write_keeps_its_etag(
+    writer: Writer, fresh: Callable[..., bytes], executions: list[str]
+) -> None:
+    first = get(writer.client, COMPONENT)
+    tag = first.headers["ETag"]
+    update(writer, "color.red.5", value="#ff0000")  # light's accent.bg does not reach it
+    again = get(writer.client, COMPONENT, tag=tag)
+    assert again.status_code == 304
+    assert again.headers["ETag"] == tag
+    assert again.get_data() == b""
+    plain = get(writer.client, COMPONENT)
+    assert plain.status_code == 200
+    assert plain.headers["ETag"] == tag
+    assert plain.get_data() == first.get_data() == fresh(COMPONENT)
+    assert len(queries(executions)) == 1
+
+    update(writer, "color.blue.5", value="#000080")  # accent.bg → accent.fg → blue.5
+    changed = get(writer.client, COMPONENT, tag=tag)
+    assert changed.status_code == 200
+    assert b"#000080" in changed.get_data()
+    new_tag = changed.headers["ETag"]
+    assert new_tag != tag
+    assert get(writer.client, COMPONENT, tag=new_tag).status_code == 304
+    assert get(writer.client, COMPONENT, tag=tag).status_code == 200
+
+
+def test_a_carried_etag_is_kept_by_a_post_then_a_get(writer: Writer) -> None:
+    """A POST stores the entry a GET for the same request is answered from, ETag included."""
+    read(writer, COMPONENT)  # POST: executed and cached, no ETag sent
+    tag = get(writer.client, COMPONENT).headers["ETag"]
+    update(writer, "size.unit", value={"value": 8, "unit": "px"})
+    read(writer, COMPONENT)  # POST carries the entry to the new revision
+    assert get(writer.client, COMPONENT, tag=tag).status_code == 304
+
+
+def test_etags_across_processes_after_unrelated_then_related_writes(
+    writer: Writer, make_app: MakeApp, fresh: Callable[..., bytes]
+) -> None:
+    """Two processes on one database: a write by one, conditional GETs to the other.
+
+    The process that cached the response keeps its ETag across the other's unrelated write
+    (it learns what changed from the database); one that never held it executes and sends
+    the ETag of its own revision, which the first then also accepts (the same request at the
+    same revision: the same ETag in every process). A related write ends both.
+    """
+    b = make_app()
+    reader = b.test_client()
+    tag = get(reader, COMPONENT).headers["ETag"]
+    update(writer, "color.red.5", value="#ff0000")  # by A: B learns it from the database
+    clock_caught_up(b)
+    kept = get(reader, COMPONENT, tag=tag)
+    assert kept.status_code == 304
+    assert kept.headers["ETag"] == tag
+
+    other = get(writer.client, COMPONENT, tag=tag)  # A never cached it: executes
+    assert other.status_code == 200
+    assert other.get_data() == get(reader, COMPONENT).get_data() == fresh(COMPONENT)
+    their_tag = other.headers["ETag"]
+    assert their_tag != tag
+    assert get(reader, COMPONENT, tag=their_tag).status_code == 304
+    assert get(writer.client, COMPONENT, tag=their_tag).status_code == 304
+
+    update(writer, "color.blue.5", value="#000080")
+    clock_caught_up(b)
+    for client in (reader, writer.client):
+        for old in (tag, their_tag):
+            changed = get(client, COMPONENT, tag=old)
+            assert changed.status_code == 200
+            assert b"#000080" in changed.get_data()
+            assert changed.headers["ETag"] not in (tag, their_tag)
 
 
 # --------------------------------------------------------------------------- the static check

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from graphql_api import create_app
 from graphql_api.store import db, repository
+from graphql_api.web import observability
 from graphql_api.web.observability import MigrationsBehindError
 from tests.helpers import count_statements
 from tests.writing import Writer, import_mini, make_key
@@ -105,6 +107,71 @@ def test_access_line_is_written_to_stderr_once(
     rid = response.headers["X-Request-Id"]
     err = capsys.readouterr().err
     assert [json.loads(x)["id"] for x in err.splitlines() if rid in x] == [rid]
+
+
+def test_an_access_line_only_its_handler_sees_is_written_without_a_record(
+    app: Flask, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As served (no host logging configuration): the line is written as it is, and a
+    handler added anywhere on the way to the root gets the record again."""
+    monkeypatch.setattr(logging.root, "handlers", [])  # pytest's capture handlers
+    monkeypatch.setattr(app.logger, "handlers", [default_handler])  # as Flask leaves it
+    made: list[str] = []
+    real = observability.ACCESS_LOG.makeRecord
+
+    def counting(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        made.append(args[4])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(observability.ACCESS_LOG, "makeRecord", counting)
+    client = app.test_client()
+    capsys.readouterr()
+    first = client.post("/graphql", json=QUERY).headers["X-Request-Id"]
+    err = capsys.readouterr().err
+    assert [json.loads(x)["id"] for x in err.splitlines() if first in x] == [first]
+    assert made == []
+
+    class Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.seen.append(record.getMessage())
+
+    host = Collect()
+    monkeypatch.setattr(logging.root, "handlers", [host])
+    second = client.post("/graphql", json=QUERY).headers["X-Request-Id"]
+    err = capsys.readouterr().err
+    assert [json.loads(x)["id"] for x in err.splitlines() if second in x] == [second]
+    assert [json.loads(m)["id"] for m in host.seen] == [second]
+    assert len(made) == 1
+
+
+def test_stderr_handler_writes_messages_as_the_formatter_would(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A plain message is written as it is; arguments, exceptions and another formatter
+    still go through ``format``."""
+    handler = observability.StderrHandler()
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        failed = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    records = [
+        logging.LogRecord("x", logging.INFO, __file__, 1, '{"id":"a"}', (), None),
+        logging.LogRecord("x", logging.INFO, __file__, 1, "%s=%d", ("n", 3), None),
+        failed,
+    ]
+    capsys.readouterr()
+    for record in records:
+        handler.emit(record)
+    handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+    handler.emit(records[0])
+    err = capsys.readouterr().err
+    assert err.startswith('{"id":"a"}\nn=3\nfailed\nTraceback')
+    assert "ValueError: boom" in err
+    assert err.endswith('[INFO] {"id":"a"}\n')
 
 
 def test_health_and_readiness(app: Flask) -> None:

@@ -29,6 +29,7 @@ from tests.helpers import (
     stored_state,
     write_themed,
 )
+from tests.writing import Writer, import_mini, make_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -229,3 +230,88 @@ def test_import_is_seen_by_another_os_process(
     assert after["status"] == 200
     assert after["body"]["data"]["token"]["resolvedValue"]["value"] == 20
     assert after["etag"] != warm["first"]["etag"]
+
+
+#: A second instance in its own OS process asks for a component's tokens by GET: once, then
+#: with the first ETag after each revision the parent names on stdin (once its clock knows
+#: that revision). One JSON line per answer on stdout.
+ETAG_CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    from graphql_api import create_app
+
+    url, query = sys.argv[1], sys.argv[2]
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    client = app.test_client()
+    clock = app.extensions["tokens_revision_clock"]
+
+    def ask(tag=None):
+        headers = {"If-None-Match": tag} if tag else {}
+        r = client.get("/graphql", query_string={"query": query}, headers=headers)
+        return {"status": r.status_code, "etag": r.headers.get("ETag"), "body": r.get_data(True)}
+
+    first = ask()
+    print(json.dumps(first), flush=True)
+    for line in sys.stdin:
+        revision = int(line)
+        deadline = time.monotonic() + 5  # NOTIFY arrives a moment after the commit
+        while (clock.current() or (1 << 62,))[0] < revision and time.monotonic() < deadline:
+            time.sleep(0.01)
+        print(json.dumps(ask(first["etag"])), flush=True)
+    """
+)
+COMPONENT = (
+    '{ bg: token(path: "accent.bg") { resolvedValue } gap: token(path: "size.gap") { type } }'
+)
+
+
+def test_a_carried_etag_holds_in_another_os_process(app: Flask, database_url: str) -> None:
+    """The writes of this process reach the other's carried response and its ETag."""
+    writer = Writer(app.test_client(), make_key(app, "designer", "write"))
+    import_mini(writer)
+
+    def update(path: str, value: object) -> int:
+        payload = writer.call("updateToken", "UpdateTokenInput", path=path, value=value)
+        assert payload["__typename"] == "TokenSuccess", payload
+        revision: int = payload["revision"]
+        return revision
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", ETAG_CHILD, database_url, COMPONENT],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdin is not None
+
+        def after(revision: int) -> dict[str, Any]:
+            assert child.stdin is not None
+            assert child.stdout is not None
+            child.stdin.write(f"{revision}\n")
+            child.stdin.flush()
+            line = child.stdout.readline()
+            assert line, child.stderr.read() if child.stderr else ""
+            answer: dict[str, Any] = json.loads(line)
+            return answer
+
+        line = child.stdout.readline()
+        assert line, child.stderr.read() if child.stderr else ""
+        first = json.loads(line)
+        assert first["status"] == 200
+        assert "#0969da" in first["body"]
+        kept = after(update("color.red.5", "#ff0000"))  # light's accent.bg does not reach it
+        assert (kept["status"], kept["etag"]) == (304, first["etag"])
+        changed = after(update("color.blue.5", "#000080"))  # accent.bg -> accent.fg -> here
+        assert changed["status"] == 200
+        assert "#000080" in changed["body"]
+        assert changed["etag"] != first["etag"]
+        child.stdin.close()
+        assert child.wait(timeout=60) == 0, child.stderr.read() if child.stderr else ""
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()

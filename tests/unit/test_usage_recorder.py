@@ -2,7 +2,7 @@
 
 - :func:`~graphql_api.usage.recorder.theme_key` / ``parse_theme_key``: canonical text of a
   theme combination, escaping, round trip, over-long keys.
-- :func:`~graphql_api.usage.recorder.normalise_client`.
+- :func:`~graphql_api.usage.recorder.normalise_client`, ``utc_today`` (kept per day).
 - :class:`~graphql_api.usage.recorder.UsageRecorder`: counts per (day, path, theme, client),
   one count per request and token, sampling with weights, the bound on pending memory,
   thread safety.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
@@ -33,6 +33,7 @@ from graphql_api.usage.recorder import (
     normalise_client,
     parse_theme_key,
     theme_key,
+    utc_today,
 )
 
 DAY = date(2026, 11, 2)
@@ -351,3 +352,21 @@ def test_deprecation_lookup_reads_each_themes_snapshot_once() -> None:
     assert lookup("theme=gone", "a") is None
     assert lookup("broken", "a") is None  # does not parse: no snapshot asked
     assert asked == [{"theme": "light"}, {"theme": "gone"}]
+
+
+@pytest.mark.parametrize(
+    "moments",
+    [
+        pytest.param(["2026-11-02T23:59:59.999", "2026-11-03T00:00:00"], id="midnight"),
+        pytest.param(["2026-11-03T12:00", "2026-11-02T12:00", "2026-11-03T00:00"], id="backwards"),
+        pytest.param(["2026-12-31T23:59:59", "2027-01-01T00:00:01"], id="new-year"),
+    ],
+)
+def test_utc_today_follows_the_clock_across_midnight(
+    monkeypatch: pytest.MonkeyPatch, moments: list[str]
+) -> None:
+    for moment in moments:
+        at = datetime.fromisoformat(moment).replace(tzinfo=UTC)
+        monkeypatch.setattr("graphql_api.usage.recorder.time.time", at.timestamp)
+        assert utc_today() == at.date()
+        assert utc_today() == at.date()  # from the memo

@@ -187,6 +187,7 @@ class SnapshotStore:
             "built": 0,
             "derived": 0,
             "swept": 0,
+            "partial": 0,  # combinations resolved in part (store.closures), not stored
         }
 
     @staticmethod
@@ -503,6 +504,17 @@ class SnapshotStore:
             while len(self._release_snaps) > self.max_size:
                 self._release_snaps.popitem(last=False)
         return doc, snap
+
+    def release_document(self, session: Session, name: str) -> tuple[ResolverDocument, int]:
+        """(frozen resolver of release ``name``, the revision it was made at), kept decoded.
+
+        Resolves nothing; one statement when the document is kept.
+
+        Raises:
+            LookupError: no such release.
+        """
+        doc, _key, revision = self._release_document(session, name)
+        return doc, revision
 
     def release_resolver(self, session: Session, name: str) -> ResolverDocument:
         """The frozen resolver of release ``name`` (its sets and modifiers), kept decoded.

@@ -1,0 +1,144 @@
+"""Theme combinations resolved in part: the tokens a question reads and what they reference.
+
+``impact(path)`` needs, in every theme combination, the tokens that reach ``path`` through
+references; ``contrastReport`` needs the colours of its pairs. Resolving those tokens and
+the tokens they reference (transitively) gives each of them exactly as resolving the whole
+combination does: a token resolves from its own flattened node, the results of the tokens
+it references and the group properties above it (Format module §5.2.2, §6.3.1, §7; the
+argument of :mod:`.incremental_check`). That holds when no group uses ``$extends``, whose
+copies depend on whole subtrees: the caller resolves whole combinations then.
+
+Combinations differ only in the layers they select. One :class:`PartialResolver` serves
+every combination of a question: it shares an :class:`~.incremental_check.EditCache`, so
+a token that resolves from the same content in several combinations is resolved once, and
+combinations whose needed tokens come from the same nodes share one resolution.
+
+The reverse references here are those of token *values* (``Snapshot.referenced_by``, what
+``impact`` follows), not those of Tokens Studio colour modifiers; the tokens a value or a
+colour modifier reads are all resolved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .incremental_check import EditCache, LayeredView, _key, _Shared, sub_document
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Sequence
+
+    from .errors import DTCGError
+    from .nodes import Document
+    from .references import ResolvedToken
+
+
+def referrers_within(
+    view: LayeredView, roots: Iterable[str], candidates: Iterable[str], cache: EditCache
+) -> set[str]:
+    """Tokens of ``view`` whose value reaches one of ``roots`` through references.
+
+    Only ``candidates`` are looked at: they must hold every such token (a superset is
+    fine, e.g. every path whose value references a root in any layer, transitively).
+    ``roots`` themselves are in the result only when they reach one another.
+
+    Returns:
+        The paths, in no order; one look-up per candidate and layer.
+    """
+    back: dict[str, list[str]] = {}
+    for path in candidates:
+        node = view.token(path)
+        if node is None:
+            continue
+        for ref in cache.split_references(node)[0]:
+            back.setdefault(ref.target, []).append(path)
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        for nxt in back.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+class PartialResolver:
+    """Resolves a few tokens in each theme combination of one question (module docstring).
+
+    Keep one per question (request): it holds the nodes it has seen, so the layers'
+    documents must stay alive while it is used.
+
+    Attributes:
+        cache: what the combinations share (references per node, resolutions by content).
+        resolved: sub-documents resolved (combinations that shared one count once).
+    """
+
+    def __init__(self) -> None:
+        self.cache = EditCache()
+        self.resolved = 0
+        self._memo: dict[tuple[Any, ...], tuple[dict[str, ResolvedToken], list[DTCGError]]] = {}
+
+    def resolve(
+        self,
+        layers: Sequence[Document],
+        roots: Collection[str],
+        candidates: Collection[str] | None = None,
+    ) -> tuple[dict[str, ResolvedToken], list[DTCGError]]:
+        """``roots`` of one combination resolved, with everything they reference.
+
+        Args:
+            layers: the combination's layers in resolution order; each must hold at least
+                the tokens involved (``roots``, ``candidates`` and what they reference)
+                and every group above them.
+            roots: the tokens asked for (absent ones are left out).
+            candidates: when given, also every token that reaches a root through value
+                references (:func:`referrers_within`), found among these paths.
+
+        Returns:
+            ``(path → resolved token, errors)``: the tokens as resolving the whole
+            combination gives them (without ``$extends``), and the resolution errors of
+            the tokens resolved (none for a stored state). Do not change the mapping:
+            combinations that need the same nodes share it.
+        """
+        view = LayeredView(layers)
+        wanted = set(roots)
+        if candidates is not None:
+            wanted |= referrers_within(view, roots, candidates, self.cache)
+        sub = sub_document(view, sorted(wanted), self.cache)
+        key = _key(sub)
+        found = self._memo.get(key)
+        if found is None:
+            r = _Shared(sub, self.cache)
+            r.run()
+            found = ({p: r.done[p] for p in sub.tokens if p in r.done}, list(r.errors))
+            self._memo[key] = found
+            self.resolved += 1
+        return found
+
+
+def extends_anywhere(layers: Iterable[Document]) -> bool:
+    """Whether a group of any of ``layers`` uses ``$extends`` (then resolve whole themes)."""
+    return any(g.extends is not None for doc in layers for g in doc.groups.values())
+
+
+def referrers_in_layers(
+    layers: Iterable[Document], roots: Iterable[str], cache: EditCache
+) -> set[str]:
+    """Paths whose value, in any of ``layers``, reaches a root (transitively, across layers).
+
+    A superset of each combination's referrers (the ``candidates`` of
+    :meth:`PartialResolver.resolve`), from documents in memory: every node is looked at
+    once (the stored data reads the same from its alias rows instead).
+    """
+    back: dict[str, set[str]] = {}
+    for doc in layers:
+        for path, node in doc.tokens.items():
+            for ref in cache.split_references(node)[0]:
+                back.setdefault(ref.target, set()).add(path)
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        for nxt in back.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen

@@ -10,8 +10,9 @@ copies depend on whole subtrees: the caller resolves whole combinations then.
 
 Combinations differ only in the layers they select. One :class:`PartialResolver` serves
 every combination of a question: it shares an :class:`~.incremental_check.EditCache`, so
-a token that resolves from the same content in several combinations is resolved once, and
-combinations whose needed tokens come from the same nodes share one resolution.
+a token that resolves from the same content in several combinations is resolved once (its
+``$description`` and ``$extensions`` included: a read shows them), and combinations whose
+needed tokens come from the same nodes share one resolution.
 
 The reverse references here are those of token *values* (``Snapshot.referenced_by``, what
 ``impact`` follows), not those of Tokens Studio colour modifiers; the tokens a value or a
@@ -30,6 +31,21 @@ if TYPE_CHECKING:
     from .errors import DTCGError
     from .nodes import Document
     from .references import ResolvedToken
+
+
+class _Exact(_Shared):
+    """:class:`~.incremental_check._Shared` sharing only tokens equal in every property shown.
+
+    The write check shares a resolution between nodes that differ in ``$description`` or
+    ``$extensions`` (only validity matters there); a read shows both (``Token.description``,
+    ``Token.extensions``), and the token's node is the one it was resolved from. So the
+    nodes' content classes compare them too (Primer's theme files give one token
+    different ``$extensions`` per context).
+    """
+
+    def __init__(self, doc: Document, cache: EditCache) -> None:
+        super().__init__(doc, cache)
+        self.metadata = True
 
 
 def referrers_within(
@@ -65,7 +81,7 @@ class PartialResolver:
     """Resolves a few tokens in each theme combination of one question (module docstring).
 
     Keep one per question (request): it holds the nodes it has seen, so the layers'
-    documents must stay alive while it is used.
+    documents (and the ``candidates`` given) must stay alive while it is used.
 
     Attributes:
         cache: what the combinations share (references per node, resolutions by content).
@@ -76,6 +92,7 @@ class PartialResolver:
         self.cache = EditCache()
         self.resolved = 0
         self._memo: dict[tuple[Any, ...], tuple[dict[str, ResolvedToken], list[DTCGError]]] = {}
+        self._alike: dict[tuple[Any, ...], tuple[dict[str, ResolvedToken], list[DTCGError]]] = {}
 
     def resolve(
         self,
@@ -99,6 +116,16 @@ class PartialResolver:
             the tokens resolved (none for a stored state). Do not change the mapping:
             combinations that need the same nodes share it.
         """
+        # layers with neither a token nor a group add nothing (a context that defines none
+        # of the tokens read): combinations that differ only in those resolve alike
+        alike = (
+            tuple(id(d) for d in layers if d.tokens or d.groups),
+            tuple(roots),
+            id(candidates),
+        )
+        hit = self._alike.get(alike)
+        if hit is not None:
+            return hit
         view = LayeredView(layers)
         wanted = set(roots)
         if candidates is not None:
@@ -107,11 +134,12 @@ class PartialResolver:
         key = _key(sub)
         found = self._memo.get(key)
         if found is None:
-            r = _Shared(sub, self.cache)
+            r = _Exact(sub, self.cache)
             r.run()
             found = ({p: r.done[p] for p in sub.tokens if p in r.done}, list(r.errors))
             self._memo[key] = found
             self.resolved += 1
+        self._alike[alike] = found
         return found
 
 

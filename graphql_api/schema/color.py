@@ -57,8 +57,12 @@ class ContrastReport:
     failures: list[ContrastFailure] = strawberry.field(description="Every failing check.")
 
 
-def _every_combination(ctx: RequestContext, asked: list[str]) -> list[Snapshot]:
-    """A snapshot of every theme combination holding at least the ``asked`` tokens.
+#: A theme combination: modifier → context.
+Selection = dict[str, str]
+
+
+def _every_combination(ctx: RequestContext, asked: list[str]) -> list[tuple[Selection, Snapshot]]:
+    """Every theme combination (in the modifiers' order) and a snapshot holding ``asked``.
 
     Resolved in part (:meth:`.request_context.RequestContext.sweep_in_part`: only the
     asked tokens and what they reference); whole combinations (not stored in the read
@@ -71,8 +75,8 @@ def _every_combination(ctx: RequestContext, asked: list[str]) -> list[Snapshot]:
         snaps = list(part)
         known = {p for snap in snaps for p in snap.paths}
         if all(p in known for p in asked):
-            return snaps
-    return list(ctx.sweep(selections))
+            return list(zip(selections, snaps, strict=True))
+    return list(zip(selections, ctx.sweep(selections), strict=True))
 
 
 #: (id of the foreground token, id of the background's) → (both, their contrast).
@@ -116,22 +120,28 @@ class ColorQuery:
     ) -> ContrastReport | None:
         """One snapshot per combination; :func:`contrast_of` per distinct pair of tokens.
 
-        Without ``theme`` the combinations are resolved in part (:func:`_every_combination`).
+        Without ``theme`` the combinations are resolved in part (:func:`_every_combination`)
+        and each failure names its combination in the modifiers' order (as ``impact``
+        does), whatever snapshots were cached.
 
         Raises:
             GraphQLError: ``TOKEN_NOT_FOUND`` (:mod:`.not_found`), before any check.
         """
         ctx = info.context
         asked = [p for pair in pairs for p in (pair.foreground, pair.background)]
-        snaps = [ctx.snapshot(theme_input(theme))] if theme else _every_combination(ctx, asked)
-        known = {p for snap in snaps for p in snap.paths}
+        if theme:
+            snap = ctx.snapshot(theme_input(theme))
+            combos = [(snap.selection, snap)]
+        else:
+            combos = _every_combination(ctx, asked)
+        known = {p for _selection, snap in combos for p in snap.paths}
         if unknown := [p for p in asked if p not in known]:
             raise token_not_found(unknown, known)
         failures: list[ContrastFailure] = []
         checked = 0
         seen: Seen = {}
-        for snap in snaps:
-            where = [SelectedContext(modifier=m, context=c) for m, c in snap.selection.items()]
+        for selection, snap in combos:
+            where = [SelectedContext(modifier=m, context=c) for m, c in selection.items()]
             for pair in pairs:
                 budget.check()  # MAX_QUERY_SECONDS: thousands of pairs × combinations
                 checked += 1

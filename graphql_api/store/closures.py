@@ -20,6 +20,7 @@ while it was read, the caller resolves whole combinations instead.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..dtcg.closure import PartialResolver, extends_anywhere, referrers_in_layers
@@ -129,6 +130,7 @@ def sweep_in_part(
         return None
     docs, candidates = read
     contexts = catalog.modifier_contexts()
+    built: dict[int, Snapshot] = {}
 
     def each() -> Iterator[Snapshot]:
         for theme in selections:
@@ -142,6 +144,7 @@ def sweep_in_part(
                 revision=revision,
                 selection=selection,
                 release=None,
+                built=built,
             )
 
     return each()
@@ -173,6 +176,7 @@ def sweep_release_in_part(
     resolver = PartialResolver()
     candidates = referrers_in_layers(layers, roots, resolver.cache) if referrers else None
     contexts = {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()}
+    built: dict[int, Snapshot] = {}
 
     def each() -> Iterator[Snapshot]:
         for theme in selections:
@@ -185,6 +189,7 @@ def sweep_release_in_part(
                 revision=revision,
                 selection=selection,
                 release=name,
+                built=built,
             )
 
     return each()
@@ -199,12 +204,22 @@ def _partial(
     revision: int,
     selection: dict[str, str],
     release: str | None,
+    built: dict[int, Snapshot],
 ) -> Snapshot:
-    """One combination's partial snapshot (see :func:`sweep_in_part`)."""
+    """One combination's partial snapshot (see :func:`sweep_in_part`).
+
+    ``built``: the snapshots made so far by resolution (the id of its tokens); a
+    combination that resolved alike shares its tokens and indexes, with its own selection,
+    memo and lineage (what upper layers prepare per combination).
+    """
     tokens, errors = resolver.resolve(layers, roots, candidates)
     if errors:
         raise DTCGErrorGroup(errors)
-    snap = Snapshot.build(revision, selection, tokens)
+    same = built.get(id(tokens))
+    if same is None:
+        snap = built[id(tokens)] = Snapshot.build(revision, selection, tokens)
+    else:
+        snap = replace(same, selection=selection, memo={}, lineage={})
     snap.memo["partial"] = True
     if release is not None:
         snap.memo["release"] = release

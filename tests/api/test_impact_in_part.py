@@ -1,0 +1,147 @@
+"""``impact`` and ``contrastReport`` resolved in part equal the full sweep, on real Primer.
+
+Both resolve, in every theme combination, only the tokens they read and what those reference
+(``graphql_api.store.closures``). Their answers must be those of resolving every combination
+whole (``RequestContext.sweep``, forced here by making the partial sweep decline), on Primer
+as imported (28 combinations) and after a modifier with 5 contexts is added (140), for
+tokens of every kind: primitives many tokens reach, functional colours, sizes the
+``pointer`` modifier overrides, a font stack, a token nothing references. Neither touches the
+snapshot cache that serves ordinary reads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from graphql_api import create_app
+from graphql_api.schema.request_context import RequestContext
+from graphql_api.store import db
+from graphql_api.store.snapshots import snapshot_store
+from tests.writing import Writer, make_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from flask import Flask
+
+#: Tokens asked about: what reaches them differs per theme and pointer context.
+PATHS = [
+    "base.color.blue.5",
+    "base.color.neutral.0",
+    "fgColor.default",
+    "bgColor.default",
+    "base.size.4",
+    "fontStack.sansSerif",
+    "button.primary.bgColor.rest",
+]
+
+#: Every token field answered from a partial snapshot, in two documents.
+IMPACTS = [
+    """query($p: String!) { impact(path: $p) { path totalCount themes {
+  theme { modifier context }
+  tokens { id path name type standardType description deprecated { reason } extensions }
+} } }""",
+    """query($p: String!) { impact(path: $p) { themes { tokens { rawValue resolvedValue
+  aliasOf { path resolvedValue } aliasChain { path type }
+  value { __typename ... on ColorValue { hex css } ... on DimensionValue { px css } } }
+} } }""",
+]
+
+CONTRAST = """query($p: [ContrastPair!]!, $l: WcagLevel!) {
+  contrastReport(pairs: $p, level: $l) { level checked
+    failures { foreground background theme { modifier context } ratio apca required } } }"""
+
+PAIRS = [
+    {"foreground": "fgColor.default", "background": "bgColor.default"},
+    {"foreground": "fgColor.muted", "background": "bgColor.muted"},
+    {"foreground": "fgColor.onEmphasis", "background": "bgColor.accent.emphasis"},
+    {"foreground": "button.primary.fgColor.rest", "background": "button.primary.bgColor.rest"},
+    {"foreground": "fgColor.disabled", "background": "bgColor.default", "largeText": True},
+    {"foreground": "base.size.4", "background": "bgColor.default"},  # not a colour: null
+]
+
+DARK = '{ tokens(theme: [{modifier: "theme", context: "dark"}]) { totalCount } }'
+
+DENSITY = {"name": "density", "contexts": ["c1", "c2", "c3", "c4", "c5"], "default": "c1"}
+
+
+def _whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every question resolve whole combinations (the reference)."""
+    monkeypatch.setattr(RequestContext, "sweep_in_part", lambda *_a, **_k: None)
+
+
+def _answers(w: Writer, app: Flask, tag: str, paths: list[str]) -> dict[str, Any]:
+    """Every impact of ``paths`` and the contrast report at both levels, with counts.
+
+    ``tag``: a comment that keeps the documents apart from other runs' in the response cache.
+    """
+    store = snapshot_store(app)
+    before = dict(store.counts)
+    contrast = f"{CONTRAST} # {tag}"
+    out: dict[str, Any] = {
+        f"{i}:{p}": w.read(f"{q} # {tag}", {"p": p})["impact"]
+        for i, q in enumerate(IMPACTS)
+        for p in paths
+    }
+    for level in ("AA", "AAA"):
+        out[level] = w.read(contrast, {"p": PAIRS, "l": level})["contrastReport"]
+    out["counts"] = {k: store.counts[k] - before[k] for k in ("partial", "swept")}
+    return out
+
+
+@pytest.fixture
+def primer_app(primer_database_url: str) -> Iterator[Flask]:
+    """An app on the test's own copy of Primer; 140 combinations × every field pass the
+    default cost limit (the estimate counts every token of every combination)."""
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": primer_database_url, "MAX_QUERY_COST": 10**8}
+    )
+    try:
+        yield app
+    finally:
+        db.get_engine(app).dispose()
+
+
+@pytest.mark.parametrize("density", [False, True], ids=["primer", "primer+5-contexts"])
+def test_in_part_equals_the_full_sweep(
+    primer_app: Flask, monkeypatch: pytest.MonkeyPatch, density: bool
+) -> None:
+    w = Writer(primer_app.test_client(), make_key(primer_app, "designer", "write"))
+    if density:
+        made = w.call("createModifier", "CreateModifierInput", **DENSITY)
+        assert made["__typename"] == "ModifierSuccess", made
+    combinations = 28 * (5 if density else 1)
+    # 140 whole combinations take a while to resolve for every question: fewer tokens then
+    paths = [PATHS[0], PATHS[4], PATHS[-1]] if density else PATHS
+    store = snapshot_store(primer_app)
+    w.read(DARK)  # an ordinary read: its theme is cached
+    held = store.stats()
+    fast = _answers(w, primer_app, "in part", paths)
+    questions = len(IMPACTS) * len(paths) + 2
+    assert fast["counts"] == {"partial": questions * combinations, "swept": 0}
+    now = store.stats()  # nothing resolved whole, stored or evicted
+    assert [now[k] for k in ("snapshots", "bytes", "built", "derived", "carried")] == [
+        held[k] for k in ("snapshots", "bytes", "built", "derived", "carried")
+    ]
+    w.read(DARK.replace("totalCount", "edges { node { path } }"))  # not a cached response
+    after = store.stats()  # the dark theme was still cached
+    assert after["hit"] > now["hit"]
+    assert (after["built"], after["derived"]) == (now["built"], now["derived"])
+    with monkeypatch.context() as mp:
+        _whole(mp)
+        full = _answers(w, primer_app, "whole", paths)
+    assert full["counts"] == {"partial": 0, "swept": questions * combinations}
+    assert fast.keys() == full.keys()
+    for key in fast.keys() - {"counts"}:
+        assert fast[key] == full[key], key
+    # what the comparison covers: tokens reached in every combination, and failures
+    blue = fast["0:base.color.blue.5"]
+    assert len(blue["themes"]) == combinations
+    assert blue["totalCount"] > 20
+    assert all(t["tokens"] for t in blue["themes"])
+    assert fast["0:button.primary.bgColor.rest"]["totalCount"] == 0
+    assert fast["AA"]["checked"] == len(PAIRS) * combinations
+    assert any(f["ratio"] is None for f in fast["AA"]["failures"])
+    assert any(f["ratio"] is not None for f in fast["AAA"]["failures"])

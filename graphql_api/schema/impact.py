@@ -7,7 +7,8 @@ combination resolves just those, sharing what resolves alike), when the listed t
 selected with fields that read nothing else (:func:`.read_scope.selection_reads_only_tokens`:
 no ``referencedBy``, ``contrast``, ``valuesByContext``). Otherwise, or when a group uses
 ``$extends``, whole combinations are resolved once per request
-(:meth:`~graphql_api.schema.request_context.RequestContext.sweep`).
+(:meth:`~graphql_api.schema.request_context.RequestContext.sweep`). Neither stores what
+it resolves in the caches that serve ordinary reads (of the current data or of releases).
 """
 
 from __future__ import annotations
@@ -184,12 +185,7 @@ class ImpactQuery:
                 themes, affected, _known = _affected(part, selections, path)
                 if themes:
                     return Impact(path=path, total_count=len(affected), themes=themes)
-        snaps = (
-            ctx.sweep(selections)
-            if release is None
-            else (ctx.snapshot(s, release) for s in selections)
-        )
-        themes, affected, known = _affected(snaps, selections, path)
+        themes, affected, known = _affected(ctx.sweep(selections, release), selections, path)
         if not themes:
             raise token_not_found([path], known)
         return Impact(path=path, total_count=len(affected), themes=themes)

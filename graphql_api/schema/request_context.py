@@ -253,6 +253,7 @@ class RequestContext:
             GraphQLError: ``RELEASE_NOT_FOUND``, or a bad theme input as :meth:`snapshot`.
             OperationStopped: the operation ran past ``MAX_QUERY_SECONDS``.
         """
+        self.reads_release = self.reads_release or release is not None
         try:
             swept = (
                 self.snapshots.sweep(self.session, self.revision(), selections)
@@ -306,6 +307,7 @@ class RequestContext:
                     referrers=referrers,
                 )
             else:
+                self.reads_release = True
                 doc, revision = self.snapshots.release_document(self.session, release)
                 found = closures.sweep_release_in_part(
                     doc, revision, release, selections, roots, referrers=referrers

@@ -145,3 +145,37 @@ def test_in_part_equals_the_full_sweep(
     assert fast["AA"]["checked"] == len(PAIRS) * combinations
     assert any(f["ratio"] is None for f in fast["AA"]["failures"])
     assert any(f["ratio"] is not None for f in fast["AAA"]["failures"])
+
+
+def test_a_release_in_part_equals_the_full_sweep(
+    primer_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = Writer(primer_app.test_client(), make_key(primer_app, "designer", "write"))
+    made = w.call("createRelease", "CreateReleaseInput", name="r1")
+    assert made["__typename"] == "ReleaseSuccess", made
+    blue = {"colorSpace": "srgb", "components": [0, 0.2, 1], "hex": "#0033ff"}
+    edit = w.call("updateToken", "UpdateTokenInput", path=PATHS[0], value=blue)
+    assert edit["__typename"] == "TokenSuccess", edit
+    store = snapshot_store(primer_app)
+    query = IMPACTS[0].replace("impact(path: $p)", 'impact(path: $p, release: "r1")')
+
+    def answers(tag: str) -> dict[str, Any]:
+        return {p: w.read(f"{query} # {tag}", {"p": p})["impact"] for p in PATHS[:4]}
+
+    fast = answers("in part")
+    with monkeypatch.context() as mp:
+        _whole(mp)
+        full = answers("whole")
+    assert fast == full
+    assert len(fast[PATHS[0]]["themes"]) == 28
+    # the release's tokens (their ids name it), the same paths as now (the edit kept them)
+    now = w.read(IMPACTS[0] + " # now", {"p": PATHS[0]})["impact"]
+    then = fast[PATHS[0]]
+    assert then["totalCount"] == now["totalCount"] > 20
+    first_then, first_now = then["themes"][0]["tokens"][0], now["themes"][0]["tokens"][0]
+    assert first_then["path"] == first_now["path"]
+    assert first_then["id"] != first_now["id"]
+    assert store.stats()["releaseSnapshots"] == 0  # neither filled the release cache
+    typo = w.post(query, {"p": "fgColor.defualt"})
+    assert typo["data"] == {"impact": None}
+    assert typo["errors"][0]["extensions"]["suggestions"][0] == "fgColor.default"

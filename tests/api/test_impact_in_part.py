@@ -11,6 +11,7 @@ snapshot cache that serves ordinary reads.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,10 +20,10 @@ from graphql_api import create_app
 from graphql_api.schema.request_context import RequestContext
 from graphql_api.store import db
 from graphql_api.store.snapshots import snapshot_store
-from tests.writing import Writer, make_key
+from tests.writing import MINI, Writer, import_mini, make_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from flask import Flask
 
@@ -179,3 +180,30 @@ def test_a_release_in_part_equals_the_full_sweep(
     typo = w.post(query, {"p": "fgColor.defualt"})
     assert typo["data"] == {"impact": None}
     assert typo["errors"][0]["extensions"]["suggestions"][0] == "fgColor.default"
+
+
+def test_extends_is_answered_from_whole_combinations(make_app: Callable[..., Flask]) -> None:
+    # `$extends` copies whole subtrees: the stored alias rows do not name the copies
+    app = make_app()
+    w = Writer(app.test_client(), make_key(app, "designer", "write"))
+    doc = copy.deepcopy(MINI)
+    doc["sets"]["base"]["sources"][0]["brand"] = {"$extends": "{color}"}
+    import_mini(w, doc)
+    store = snapshot_store(app)
+    data = w.read(
+        '{ impact(path: "color.blue.5") { themes { theme { context } tokens { path } } } }'
+    )
+    found = {
+        t["theme"][0]["context"]: [x["path"] for x in t["tokens"]] for t in data["impact"]["themes"]
+    }
+    # the copy made by $extends, and (light) the aliases
+    assert found == {
+        "light": ["accent.bg", "accent.fg", "border.focus", "brand.blue.5"],
+        "dark": ["brand.blue.5"],
+    }
+    report = w.read(
+        '{ contrastReport(pairs: [{foreground: "brand.blue.5", background: "color.gray.1"}]) '
+        "{ checked failures { ratio } } }"
+    )["contrastReport"]
+    assert report["checked"] == 2  # a token only the copy defines is known
+    assert (store.counts["partial"], store.counts["swept"]) == (0, 4)

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from ..dtcg.resolver import ResolverDocument
 
 LayerId = tuple[str, int]
+#: Key in a snapshot's ``memo`` marking it as built in part for one question (True).
+PARTIAL_MEMO = "partial"
 
 
 def every_layer(catalog: repository.Catalog) -> list[LayerId]:
@@ -220,7 +222,7 @@ def _partial(
         snap = built[id(tokens)] = Snapshot.build(revision, selection, tokens)
     else:
         snap = replace(same, selection=selection, memo={}, lineage={})
-    snap.memo["partial"] = True
+    snap.memo[PARTIAL_MEMO] = True
     if release is not None:
         snap.memo["release"] = release
     return snap

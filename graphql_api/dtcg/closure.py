@@ -24,9 +24,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .incremental_check import EditCache, LayeredView, _key, _Shared, sub_document
+from .references import find_references
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Sequence
+    from collections.abc import Collection, Iterable, Mapping, Sequence
 
     from .errors import DTCGError
     from .nodes import Document
@@ -148,20 +149,26 @@ def extends_anywhere(layers: Iterable[Document]) -> bool:
     return any(g.extends is not None for doc in layers for g in doc.groups.values())
 
 
-def referrers_in_layers(
-    layers: Iterable[Document], roots: Iterable[str], cache: EditCache
-) -> set[str]:
-    """Paths whose value, in any of ``layers``, reaches a root (transitively, across layers).
+def value_referrers(layers: Iterable[Document]) -> dict[str, list[str]]:
+    """Target path → paths whose value, in any of ``layers``, references it (directly).
 
-    A superset of each combination's referrers (the ``candidates`` of
-    :meth:`PartialResolver.resolve`), from documents in memory: every node is looked at
-    once (the stored data reads the same from its alias rows instead).
+    From documents in memory, every node looked at once (the stored data reads the same
+    from its alias rows instead); what :func:`reach` walks.
     """
-    back: dict[str, set[str]] = {}
+    back: dict[str, list[str]] = {}
     for doc in layers:
         for path, node in doc.tokens.items():
-            for ref in cache.split_references(node)[0]:
-                back.setdefault(ref.target, set()).add(path)
+            for target in {r.target for r in find_references(node.value)}:
+                back.setdefault(target, []).append(path)
+    return back
+
+
+def reach(back: Mapping[str, Collection[str]], roots: Iterable[str]) -> set[str]:
+    """Paths that reach one of ``roots`` through ``back`` (:func:`value_referrers`).
+
+    A superset of each combination's referrers (the ``candidates`` of
+    :meth:`PartialResolver.resolve`); ``roots`` are in it only when they reach one another.
+    """
     seen: set[str] = set()
     todo = list(roots)
     while todo:

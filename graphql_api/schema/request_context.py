@@ -309,8 +309,9 @@ class RequestContext:
             else:
                 self.reads_release = True
                 doc, revision = self.snapshots.release_document(self.session, release)
+                back = self.snapshots.release_referrers(doc) if referrers else None
                 found = closures.sweep_release_in_part(
-                    doc, revision, release, selections, roots, referrers=referrers
+                    doc, revision, release, selections, roots, referrers=back
                 )
         except LookupError:
             raise GraphQLError(

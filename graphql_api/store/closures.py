@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..dtcg.closure import PartialResolver, extends_anywhere, referrers_in_layers
+from ..dtcg.closure import PartialResolver, extends_anywhere, reach
 from ..dtcg.errors import DTCGErrorGroup
 from ..dtcg.resolver import normalise_input
 from . import repository
@@ -31,7 +31,7 @@ from .alias_graph import alias_reach
 from .snapshots import Snapshot
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator
+    from collections.abc import Collection, Iterator, Mapping
 
     from sqlalchemy.orm import Session
 
@@ -159,13 +159,15 @@ def sweep_release_in_part(
     selections: list[dict[str, str]],
     roots: Collection[str],
     *,
-    referrers: bool = False,
+    referrers: Mapping[str, Collection[str]] | None = None,
 ) -> Iterator[Snapshot] | None:
     """:func:`sweep_in_part` over release ``name``'s frozen layers (held in memory).
 
-    With ``referrers`` the paths whose value may reach a root are found in every layer
-    (:func:`~graphql_api.dtcg.closure.referrers_in_layers`). Returns None when a group
-    uses ``$extends``.
+    ``referrers``: target path → paths whose value references it in any layer of the
+    release (:func:`~graphql_api.dtcg.closure.value_referrers`, kept with the release:
+    :meth:`~.snapshots.SnapshotStore.release_referrers`); given, the tokens that reach a
+    root are included as :func:`sweep_in_part` does. Returns None when a group uses
+    ``$extends``.
 
     Raises:
         DTCGErrorGroup: as :func:`sweep_in_part`.
@@ -176,7 +178,7 @@ def sweep_release_in_part(
     if extends_anywhere(layers):
         return None
     resolver = PartialResolver()
-    candidates = referrers_in_layers(layers, roots, resolver.cache) if referrers else None
+    candidates = reach(referrers, roots) if referrers is not None else None
     contexts = {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()}
     built: dict[int, Snapshot] = {}
 

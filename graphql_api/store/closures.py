@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 LayerId = tuple[str, int]
 #: Key in a snapshot's ``memo`` marking it as built in part for one question (True).
 PARTIAL_MEMO = "partial"
+#: Most paths one statement names (``IN (…)``); beyond, every token of the layers is read.
+MAX_PATHS = 5000
 
 
 def every_layer(catalog: repository.Catalog) -> list[LayerId]:
@@ -71,17 +73,19 @@ def read_in_part(
         ``(layer id → document, candidates)``: each document holds at least the involved
         tokens it defines and every group; ``candidates`` are the paths that may reach a
         root (None without ``referrers``). None when a group uses ``$extends``.
-        ``2 + levels of references`` statements (one more with ``referrers``).
+        ``2 + levels of references`` statements (one more with ``referrers``); a level of
+        more than :data:`MAX_PATHS` paths reads every token instead and ends the reading.
     """
     ids = every_layer(catalog)
     candidates = alias_reach(session, roots) if referrers else None
     wanted = set(roots) | (candidates or set())
-    loaded, _ = repository.load_layers(session, ids, paths=sorted(wanted))
+    whole = len(wanted) > MAX_PATHS  # as many paths as a statement may name: read it all
+    loaded, _ = repository.load_layers(session, ids, paths=None if whole else sorted(wanted))
     if extends_anywhere(loaded):
         return None
     docs = dict(zip(ids, loaded, strict=True))
     seen = set(wanted)
-    frontier = wanted
+    frontier = set() if whole else wanted
     while frontier:
         targets: set[str] = set()
         for doc in loaded:
@@ -93,9 +97,12 @@ def read_in_part(
         if not frontier:
             break
         seen |= frontier
-        more, _ = repository.load_layers(session, ids, paths=sorted(frontier), groups=False)
+        paths = None if len(frontier) > MAX_PATHS else sorted(frontier)
+        more, _ = repository.load_layers(session, ids, paths=paths, groups=False)
         for doc, extra in zip(loaded, more, strict=True):
             doc.tokens.update(extra.tokens)
+        if paths is None:
+            break  # every token is read
     return docs, candidates
 
 

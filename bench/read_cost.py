@@ -11,7 +11,7 @@ in process through the Flask test client (no HTTP), in one run:
 - a response-cache hit of (a) and (b), and a 304 of (a) by GET, as ratios to the limit
   app answering the same bytes (``limit_app``);
 - the first ``impact`` and ``contrastReport`` of a process, before and after a modifier
-  with 5 contexts is added (14 → 70 combinations), as ratios to Style Dictionary's theme;
+  with 5 contexts is added (28 → 140 combinations), as ratios to Style Dictionary's theme;
 - (b), a 20-token component query, executed (response cache off, document seen before).
 
 It imports only ``bench.common``/``workloads``/``limit_app``/``peer_sd``, so it also runs

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 import orjson
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, print_ast
 
+from ..store.closures import PARTIAL_MEMO
 from .read_scope import field_reads_only_tokens
 
 if TYPE_CHECKING:
@@ -132,8 +133,12 @@ def _text(node: Node) -> str:
 def table(token: Any, key: SelectionKey) -> Table | None:
     """The fragment table of a selection (``key``: :func:`selection_key`) in ``token``'s lineage.
 
-    Made on first use; None once the lineage holds :data:`MAX_SELECTIONS` other selections.
+    Made on first use; None once the lineage holds :data:`MAX_SELECTIONS` other selections,
+    or for a snapshot built in part for one question (``impact``, ``contrastReport``): it is
+    dropped with the request, so nothing kept there would be used again.
     """
+    if token.snap.memo.get(PARTIAL_MEMO):
+        return None
     tables: dict[SelectionKey, Table] = token.snap.lineage.setdefault(LINEAGE_KEY, {})
     found = tables.get(key)
     if found is None:

@@ -190,6 +190,20 @@ def _selection(
     return True
 
 
+def selection_reads_only_tokens(
+    schema: GraphQLSchema,
+    parent: GraphQLNamedType,
+    selection_set: SelectionSetNode,
+    fragments: Mapping[str, FragmentDefinitionNode | None],
+) -> bool:
+    """Whether ``selection_set`` (on type ``parent``) selects only :func:`token_fields`.
+
+    Spreads are followed through ``fragments``. ``impact`` answers its tokens from
+    combinations resolved in part when they are selected so (:mod:`.impact`).
+    """
+    return _selection(schema, parent, selection_set, fragments, literal=False)
+
+
 def reads_only_tokens(schema: GraphQLSchema, document: DocumentNode) -> bool:
     """Whether every operation of ``document`` is a query selecting only :func:`token_fields`.
 

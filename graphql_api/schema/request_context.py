@@ -11,12 +11,12 @@ from graphql import GraphQLError
 from ..dtcg.errors import DTCGErrorGroup
 from ..dtcg.validate import ResolutionBudget
 from ..errors import ErrorCode
-from ..store import repository
+from ..store import closures, repository
 from ..usage.recorder import theme_key
 from . import budget
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
     from sqlalchemy.orm import Session
 
@@ -253,6 +253,7 @@ class RequestContext:
             GraphQLError: ``RELEASE_NOT_FOUND``, or a bad theme input as :meth:`snapshot`.
             OperationStopped: the operation ran past ``MAX_QUERY_SECONDS``.
         """
+        self.reads_release = self.reads_release or release is not None
         try:
             swept = (
                 self.snapshots.sweep(self.session, self.revision(), selections)
@@ -266,6 +267,67 @@ class RequestContext:
             raise GraphQLError(
                 f"no release {release!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
             ) from None
+        except DTCGErrorGroup as group:
+            raise graphql_error(group) from None
+
+    def sweep_in_part(
+        self,
+        selections: list[dict[str, str]],
+        roots: Collection[str],
+        *,
+        referrers: bool = False,
+        release: str | None = None,
+    ) -> Iterator[Snapshot] | None:
+        """Per selection, a snapshot holding only ``roots`` and what they reference.
+
+        With ``referrers``, also the tokens whose value reaches a root (what ``impact``
+        lists). Current data, or ``release``'s frozen tokens. The layers are read for
+        those tokens only and each combination resolves just them, sharing what resolves
+        alike (:mod:`graphql_api.store.closures`); nothing is stored in the caches that
+        serve ordinary reads. Such a snapshot answers only questions about those tokens:
+        its ``paths`` and ``referenced_by`` are not the whole combination's. The
+        operation's clock is checked after each combination (:func:`.budget.check`).
+
+        Returns:
+            The snapshots in the order of ``selections``, or None when they cannot be
+            exact (``$extends``; the data changed while read): use :meth:`sweep`.
+
+        Raises:
+            GraphQLError: ``RELEASE_NOT_FOUND``, or a bad theme input as :meth:`snapshot`.
+            OperationStopped: the operation ran past ``MAX_QUERY_SECONDS``.
+        """
+        try:
+            if release is None:
+                found = closures.sweep_in_part(
+                    self.session,
+                    self.revision(),
+                    self.catalog(),
+                    selections,
+                    roots,
+                    referrers=referrers,
+                )
+            else:
+                self.reads_release = True
+                doc, revision = self.snapshots.release_document(self.session, release)
+                back = self.snapshots.release_referrers(doc) if referrers else None
+                found = closures.sweep_release_in_part(
+                    doc, revision, release, selections, roots, referrers=back
+                )
+        except LookupError:
+            raise GraphQLError(
+                f"no release {release!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
+            ) from None
+        except DTCGErrorGroup as group:
+            raise graphql_error(group) from None
+        return None if found is None else self._clocked(found)
+
+    def _clocked(self, snaps: Iterator[Snapshot]) -> Iterator[Snapshot]:
+        """``snaps``, the operation's clock checked after each (errors as :meth:`sweep`)."""
+        try:
+            for snap in snaps:
+                self.snapshots.counts["partial"] += 1
+                budget.check()  # MAX_QUERY_SECONDS between combinations: cut, not finished
+                yield snap
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 from flask import Flask, current_app
 
+from ..dtcg.closure import value_referrers
 from ..dtcg.errors import DTCGErrorGroup
 from ..dtcg.incremental import Sized, dependants, resolve_sized
 from ..dtcg.parse import flatten
@@ -180,6 +181,10 @@ class SnapshotStore:
         self._catalog: _CatalogEntry | None = None
         self._release_docs: OrderedDict[tuple[int, str], ResolverDocument] = OrderedDict()
         self._release_snaps: OrderedDict[tuple[Any, ...], Snapshot] = OrderedDict()
+        #: id of a kept release document → (it, its value referrers): see release_referrers
+        self._release_back: OrderedDict[int, tuple[ResolverDocument, dict[str, list[str]]]] = (
+            OrderedDict()
+        )
         self.counts = {
             "hit": 0,
             "carried": 0,
@@ -187,6 +192,7 @@ class SnapshotStore:
             "built": 0,
             "derived": 0,
             "swept": 0,
+            "partial": 0,  # combinations resolved in part (store.closures), not stored
         }
 
     @staticmethod
@@ -504,6 +510,39 @@ class SnapshotStore:
                 self._release_snaps.popitem(last=False)
         return doc, snap
 
+    def release_document(self, session: Session, name: str) -> tuple[ResolverDocument, int]:
+        """(frozen resolver of release ``name``, the revision it was made at), kept decoded.
+
+        Resolves nothing; one statement when the document is kept.
+
+        Raises:
+            LookupError: no such release.
+        """
+        doc, _key, revision = self._release_document(session, name)
+        return doc, revision
+
+    def release_referrers(self, doc: ResolverDocument) -> dict[str, list[str]]:
+        """Target path → paths whose value references it in any layer of release ``doc``.
+
+        :func:`~graphql_api.dtcg.closure.value_referrers` of every layer, made once per
+        release document and kept as long as the last few (releases never change): what
+        ``impact`` on a release narrows to the tokens that reach its path. Do not change it.
+        """
+        with self._lock:
+            hit = self._release_back.get(id(doc))
+            if hit is not None and hit[0] is doc:
+                self._release_back.move_to_end(id(doc))
+                return hit[1]
+        layers = [s.document for s in doc.sets.values()] + [
+            d for m in doc.modifiers.values() for d in m.contexts.values()
+        ]
+        back = value_referrers(layers)
+        with self._lock:
+            self._release_back[id(doc)] = (doc, back)  # holds the document: its id stays its own
+            while len(self._release_back) > RELEASE_DOCUMENTS:
+                self._release_back.popitem(last=False)
+        return back
+
     def release_resolver(self, session: Session, name: str) -> ResolverDocument:
         """The frozen resolver of release ``name`` (its sets and modifiers), kept decoded.
 
@@ -581,6 +620,7 @@ class SnapshotStore:
             self._catalog = None
             self._release_docs.clear()
             self._release_snaps.clear()
+            self._release_back.clear()
 
 
 def _learn_total(session: Session, snap: Snapshot) -> None:

@@ -17,6 +17,7 @@ import pytest
 from graphql.language import lexer
 
 from graphql_api.dtcg import limits as engine_limits
+from graphql_api.dtcg.closure import PartialResolver
 from graphql_api.schema import cost, documents
 from graphql_api.schema import limits as query_limits
 from graphql_api.store.snapshots import SnapshotStore
@@ -217,21 +218,35 @@ def test_an_operation_past_its_seconds_is_ended(fanout: MakeApp) -> None:
     assert "MAX_QUERY_SECONDS" in result["errors"][0]["message"]
 
 
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        "",  # the combinations resolved in part (store.closures)
+        "themes { tokens { referencedBy { path } } }",  # whole combinations (a sweep)
+    ],
+)
 def test_a_sweep_over_every_combination_is_cut_at_its_seconds(
-    fanout: MakeApp, monkeypatch: pytest.MonkeyPatch
+    fanout: MakeApp, monkeypatch: pytest.MonkeyPatch, tokens: str
 ) -> None:
-    real = SnapshotStore.sweep
     swept: list[int] = []
+    real_sweep = SnapshotStore.sweep
+    real_resolve = PartialResolver.resolve
 
     def slow(self: SnapshotStore, *args: Any, **kwargs: Any) -> Any:
-        for snap in real(self, *args, **kwargs):
+        for snap in real_sweep(self, *args, **kwargs):
             swept.append(1)
             time.sleep(0.05)  # a combination that takes a while to resolve
             yield snap
 
+    def slow_part(self: PartialResolver, *args: Any, **kwargs: Any) -> Any:
+        swept.append(1)
+        time.sleep(0.05)
+        return real_resolve(self, *args, **kwargs)
+
     monkeypatch.setattr(SnapshotStore, "sweep", slow)
+    monkeypatch.setattr(PartialResolver, "resolve", slow_part)
     app = fanout(MAX_QUERY_COST=0, MAX_QUERY_SECONDS=0.1)
-    result = post(app, {"query": '{ impact(path: "a.t0") { totalCount } }'})
+    result = post(app, {"query": '{ impact(path: "a.t0") { totalCount ' + tokens + " } }"})
     assert result["data"] is None
     assert codes(result) == ["QUERY_TIMEOUT"]
     assert len(swept) < 16  # of 4 × 4 combinations: stopped between them, not at the end

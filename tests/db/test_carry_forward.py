@@ -189,8 +189,15 @@ def test_a_reimport_with_other_groups_rebuilds(app: Flask, writer: Writer) -> No
     assert_same(cached(app, LIGHT), fresh)
 
 
+@pytest.mark.parametrize(
+    ("fields", "counter"),
+    [
+        ("", "partial"),  # only the tokens involved, in each combination (store.closures)
+        (" referencedBy { path }", "swept"),  # a field the partial snapshots cannot answer
+    ],
+)
 def test_impact_sweeps_every_combination_without_evicting_reads(
-    make_app: Callable[..., Flask],
+    make_app: Callable[..., Flask], fields: str, counter: str
 ) -> None:
     app = make_app(SNAPSHOT_CACHE_SIZE=1)
     w = Writer(app.test_client(), make_key(app, "designer", "write"))
@@ -198,12 +205,20 @@ def test_impact_sweeps_every_combination_without_evicting_reads(
     light = cached(app, LIGHT)
     data = w.read(
         '{ impact(path: "color.blue.5") { totalCount themes { theme { context } '
-        "tokens { path resolvedValue } } } }"
+        "tokens { path resolvedValue" + fields + " } } } }"
     )
     themes = {t["theme"][0]["context"]: t["tokens"] for t in data["impact"]["themes"]}
     expected = {
         ctx: [
-            {"path": p, "resolvedValue": snap.tokens[p].value}
+            {
+                "path": p,
+                "resolvedValue": snap.tokens[p].value,
+                **(
+                    {"referencedBy": [{"path": r} for r in snap.referenced_by.get(p, [])]}
+                    if fields
+                    else {}
+                ),
+            }
             for p in sorted(snap.tokens)
             if p in {"accent.fg", "accent.bg", "border.focus"}
             and "color.blue.5" in _reaches(snap, p)
@@ -213,7 +228,9 @@ def test_impact_sweeps_every_combination_without_evicting_reads(
     }
     assert themes == expected
     assert cached(app, LIGHT) is light  # the sweep stored nothing: the read's theme stays
-    assert snapshot_store(app).counts["swept"] == 2
+    counts = snapshot_store(app).counts
+    assert counts[counter] == 2
+    assert counts["swept" if counter == "partial" else "partial"] == 0
 
 
 def _reaches(snap: Snapshot, path: str) -> set[str]:

@@ -43,7 +43,7 @@ CONTRAST = (
 )
 MODIFIER = (
     'mutation { createModifier(input: {name: "density", contexts: ["c1", "c2", "c3", '
-    '"c4", "c5"]}) { __typename } }'
+    '"c4", "c5"], default: "c1"}) { __typename } }'
 )
 
 

@@ -131,6 +131,7 @@ def template_prefix() -> str:
 #: module as it frees up, in collection order: with these first, the run does not end on
 #: one worker busy with a long module while the others wait (longest processing first).
 LONG_MODULES = (
+    "tests/api/test_impact_in_part.py",
     "tests/api/test_docs_examples.py",
     "tests/api/test_primer_writes.py",
     "tests/dtcg/test_incremental_check.py",

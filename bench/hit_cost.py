@@ -55,18 +55,9 @@ def main() -> None:
         )
         nodes = gql(client, query, {"t": [THEME]})["tokens"]["edges"]
         whole, component = read_workloads([e["node"] for e in nodes])[:2]
-        captured = {}
-        for req in (whole, component):
-            captured[limit_app.key(req.method, req.path, req.query_string, req.body)] = (
-                limit_app.capture(req.send(client))
-            )
         get_whole = conditional_gets()[0]
-        first = get_whole.send(client)
-        captured[limit_app.key("GET", get_whole.path, get_whole.query_string, b"")] = (
-            limit_app.capture(first)
-        )
-        cond = with_etag(get_whole, first.headers["ETag"])
-        limit = limit_app.create_app(captured).test_client()
+        limit, answers = limit_app.mirror(client, [whole, component, get_whole])
+        cond = with_etag(get_whole, answers[2].headers["ETag"])
         for req in (whole, component, cond):
             req.send(client)
             req.send(limit)

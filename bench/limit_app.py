@@ -42,6 +42,20 @@ def capture(response: Any) -> dict[str, Any]:
     }
 
 
+def mirror(client: Any, requests: list[Any]) -> tuple[Any, list[Any]]:
+    """The limit app's test client and the answers of ``requests`` it replays.
+
+    Each request is sent once to ``client`` (the real server) and its answer captured.
+    ``requests``: :class:`bench.workloads.Request` objects.
+    """
+    captured, responses = {}, []
+    for req in requests:
+        response = req.send(client)
+        responses.append(response)
+        captured[key(req.method, req.path, req.query_string, req.body)] = capture(response)
+    return create_app(captured).test_client(), responses
+
+
 def create_app(captured: dict[str, dict[str, Any]] | None = None) -> Flask:
     """The limit app for ``captured`` (default: the file named by ``BENCH_CAPTURED``)."""
     if captured is None:

@@ -98,18 +98,9 @@ def measure(url: str, rounds: int, sd_ms: float) -> dict[str, Any]:
     out["first_whole_theme_after_write_x_sd"] = median(after_write) / sd_ms
 
     # hit, 304 against the limit
-    captured = {}
-    for req in (whole, component):
-        captured[limit_app.key(req.method, req.path, req.query_string, req.body)] = (
-            limit_app.capture(req.send(client))
-        )
     get_whole = conditional_gets()[0]
-    first = get_whole.send(client)
-    captured[limit_app.key("GET", get_whole.path, get_whole.query_string, b"")] = limit_app.capture(
-        first
-    )
-    cond = with_etag(get_whole, first.headers["ETag"])
-    limit = limit_app.create_app(captured).test_client()
+    limit, answers = limit_app.mirror(client, [whole, component, get_whole])
+    cond = with_etag(get_whole, answers[2].headers["ETag"])
     for req in (whole, component, cond):
         req.send(client)
     res = side_by_side(

@@ -68,14 +68,7 @@ def referrers_within(
             continue
         for ref in cache.split_references(node)[0]:
             back.setdefault(ref.target, []).append(path)
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo:
-        for nxt in back.get(todo.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
+    return reach(back, roots)
 
 
 class PartialResolver:

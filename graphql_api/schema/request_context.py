@@ -94,6 +94,11 @@ def graphql_error(group: DTCGErrorGroup) -> GraphQLError:
     return GraphQLError(message, extensions={"code": first, "problems": problems})
 
 
+def release_not_found(name: str | None) -> GraphQLError:
+    """The ``RELEASE_NOT_FOUND`` error for a release that does not exist."""
+    return GraphQLError(f"no release {name!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND})
+
+
 @dataclass
 class RequestContext:
     """What resolvers get as ``info.context``.
@@ -218,9 +223,7 @@ class RequestContext:
         try:
             return self.snapshots.release_resolver(self.session, name)
         except LookupError:
-            raise GraphQLError(
-                f"no release {name!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
-            ) from None
+            raise release_not_found(name) from None
 
     def release(self, name: str, theme: Mapping[str, str] | None = None) -> tuple[Any, Snapshot]:
         """(frozen resolver document, snapshot) of release ``name`` for a theme input.
@@ -231,9 +234,7 @@ class RequestContext:
         try:
             return self.snapshots.release(self.session, name, theme)
         except LookupError:
-            raise GraphQLError(
-                f"no release {name!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
-            ) from None
+            raise release_not_found(name) from None
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 
@@ -264,9 +265,7 @@ class RequestContext:
                 budget.check()  # MAX_QUERY_SECONDS between combinations: cut, not finished
                 yield snap
         except LookupError:
-            raise GraphQLError(
-                f"no release {release!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
-            ) from None
+            raise release_not_found(release) from None
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 
@@ -314,9 +313,7 @@ class RequestContext:
                     doc, revision, release, selections, roots, referrers=back
                 )
         except LookupError:
-            raise GraphQLError(
-                f"no release {release!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
-            ) from None
+            raise release_not_found(release) from None
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
         return None if found is None else self._clocked(found)
@@ -355,9 +352,7 @@ class RequestContext:
                 yield pair
         except LookupError as missing:
             name = missing.args[0] if missing.args else left or right
-            raise GraphQLError(
-                f"no release {name!r}", extensions={"code": ErrorCode.RELEASE_NOT_FOUND}
-            ) from None
+            raise release_not_found(name) from None
         except DTCGErrorGroup as group:
             raise graphql_error(group) from None
 

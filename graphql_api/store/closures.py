@@ -31,7 +31,7 @@ from .alias_graph import alias_reach
 from .snapshots import Snapshot
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator, Mapping
+    from collections.abc import Callable, Collection, Iterator, Mapping
 
     from sqlalchemy.orm import Session
 
@@ -138,25 +138,16 @@ def sweep_in_part(
     if read is None or repository.current_revision(session) != revision:
         return None
     docs, candidates = read
-    contexts = catalog.modifier_contexts()
-    built: dict[int, Snapshot] = {}
-
-    def each() -> Iterator[Snapshot]:
-        for theme in selections:
-            selection = normalise_input(contexts, theme)
-            layers = [docs[i] for i in catalog.layer_ids(selection)]
-            yield _partial(
-                resolver,
-                layers,
-                roots,
-                candidates=candidates,
-                revision=revision,
-                selection=selection,
-                release=None,
-                built=built,
-            )
-
-    return each()
+    return _each(
+        resolver,
+        catalog.modifier_contexts(),
+        selections,
+        lambda selection: [docs[i] for i in catalog.layer_ids(selection)],
+        roots,
+        candidates=candidates,
+        revision=revision,
+        release=None,
+    )
 
 
 def sweep_release_in_part(
@@ -186,24 +177,43 @@ def sweep_release_in_part(
         return None
     resolver = PartialResolver()
     candidates = reach(referrers, roots) if referrers is not None else None
-    contexts = {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()}
+    return _each(
+        resolver,
+        {m.name: (list(m.contexts), m.default) for m in doc.modifiers.values()},
+        selections,
+        doc.layers,
+        roots,
+        candidates=candidates,
+        revision=revision,
+        release=name,
+    )
+
+
+def _each(
+    resolver: PartialResolver,
+    contexts: Mapping[str, tuple[list[str], str | None]],
+    selections: list[dict[str, str]],
+    layers_of: Callable[[dict[str, str]], list[Document]],
+    roots: Collection[str],
+    *,
+    candidates: Collection[str] | None,
+    revision: int,
+    release: str | None,
+) -> Iterator[Snapshot]:
+    """Each selection's partial snapshot, resolved when the iterator reaches it."""
     built: dict[int, Snapshot] = {}
-
-    def each() -> Iterator[Snapshot]:
-        for theme in selections:
-            selection = normalise_input(contexts, theme)
-            yield _partial(
-                resolver,
-                doc.layers(selection),
-                roots,
-                candidates=candidates,
-                revision=revision,
-                selection=selection,
-                release=name,
-                built=built,
-            )
-
-    return each()
+    for theme in selections:
+        selection = normalise_input(contexts, theme)
+        yield _partial(
+            resolver,
+            layers_of(selection),
+            roots,
+            candidates=candidates,
+            revision=revision,
+            selection=selection,
+            release=release,
+            built=built,
+        )
 
 
 def _partial(

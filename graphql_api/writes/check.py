@@ -202,15 +202,8 @@ def _past_resolutions(
 
 
 def _layer_key(ws: Workspace, lay: Layer) -> tuple[str, int]:
-    """The stored layer's key; one this write created has none stored (its own key, id -1)."""
-    if lay.modifier is None:
-        found = [i for i, name, _ in ws.catalog.sets if name == lay.name]
-    else:
-        modifier = ws.catalog.modifiers.get(lay.modifier)
-        found = [c.id for c in modifier.contexts if c.name == lay.name] if modifier else []
-    if not found:
-        return (f"new {lay.label}", -1)
-    return ("set" if lay.modifier is None else "theme", found[0])
+    """The layer's key in the stored counts; one with no row has none stored (id -1)."""
+    return ws.layer_key(lay) or (f"new {lay.label}", -1)
 
 
 def _growth(ws: Workspace, lay: Layer, edited: set[str]) -> int:

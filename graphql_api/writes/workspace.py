@@ -272,6 +272,10 @@ class Workspace:
         self.touched.add(layer)
         return self.document(layer, paths)
 
+    def layer_key(self, layer: Layer) -> tuple[str, int] | None:
+        """The layer's ``("set" | "theme", row id)``; None for a layer with no row."""
+        return self._ids.get(layer)
+
     def add_layer(self, layer: Layer, kind: str, row_id: int, document: Document) -> None:
         """Register a layer whose row an operation has just inserted (a new set or context)."""
         self._ids[layer] = (kind, row_id)

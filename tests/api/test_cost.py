@@ -22,6 +22,7 @@ from graphql_api.schema import cost, documents
 from graphql_api.schema import limits as query_limits
 from graphql_api.store.snapshots import SnapshotStore
 from tests.cost_data import fanout_document, fragment_fanout, nested_referrers
+from tests.helpers import clock_caught_up
 from tests.writing import Writer, import_mini, make_key
 
 if TYPE_CHECKING:
@@ -286,6 +287,7 @@ def test_sweeps_are_costed_by_combinations_and_refused_before_any_work(
     assert post(app, {"query": IMPACT})["data"]["impact"]["totalCount"] > 0
     density = {"name": "density", "contexts": ["c1", "c2", "c3"], "default": "c1"}
     w.call("createModifier", "CreateModifierInput", **density)  # 6 combinations
+    clock_caught_up(app)  # the write reached `app` (PostgreSQL: by NOTIFY, a moment later)
     swept: list[str] = []
     for name in ("sweep", "sweep_release"):
         real = getattr(SnapshotStore, name)

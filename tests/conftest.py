@@ -198,39 +198,42 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-#: The sequences of each shared schema (the tables never change, so neither do they).
-_SEQUENCES: dict[str, list[str]] = {}
+#: One connection per shared schema (per test process), kept for emptying it between tests.
+_EMPTYING: dict[str, psycopg.Connection[Any]] = {}
 
 
 def _rows_deleted(url: str) -> bool:
     """Empty every table of the schema ``url`` selects and restart its sequences.
 
+    One round trip on a connection kept for the process: every ``DELETE``, then ``setval``
+    of each sequence (``ALTER SEQUENCE … RESTART`` is DDL and cost about 20 times as much),
+    in one transaction committed without waiting for the WAL flush (nothing needs it to
+    survive a crash). About 2 ms instead of 40 for each PostgreSQL test.
+
     Returns ``False`` (the caller then makes a fresh schema) when a lock held elsewhere, or
     any other database error, stops it within a few seconds.
     """
-    schema = make_url(url).query["options"].removeprefix("-csearch_path=")  # type: ignore[union-attr]
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    conn = _EMPTYING.get(url)
     try:
-        with psycopg.connect(_libpq_conninfo(url), autocommit=True) as conn:
+        if conn is None or conn.closed:
+            conn = _EMPTYING[url] = psycopg.connect(_libpq_conninfo(url), autocommit=True)
             conn.execute("SET lock_timeout = '5s'")
-            if url not in _SEQUENCES:
-                _SEQUENCES[url] = [
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT sequence_name FROM information_schema.sequences"
-                        " WHERE sequence_schema = %s",
-                        (schema,),
-                    )
-                ]
-            sequences = _SEQUENCES[url]
-            with conn.transaction():
-                for table in tables:
-                    conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
-                for sequence in sequences:
-                    conn.execute(
-                        sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(sequence))
-                    )
+        deletes = [
+            sql.SQL("DELETE FROM {}").format(sql.Identifier(t.name))
+            for t in reversed(Base.metadata.sorted_tables)
+        ]
+        conn.execute(
+            sql.SQL(
+                "BEGIN; SET LOCAL synchronous_commit = off; {}; "
+                "SELECT setval(c.oid, 1, false) FROM pg_class c "
+                "WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace; "
+                "COMMIT"
+            ).format(sql.SQL("; ").join(deletes))
+        )
     except psycopg.Error:
+        if conn is not None:
+            conn.close()  # it may be left in a failed transaction
+        _EMPTYING.pop(url, None)
         return False
     return True
 
@@ -247,7 +250,13 @@ def _postgres_schema_with_tables() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def _postgres_tables_schema() -> Iterator[str]:
     """URL of a schema with every table, shared by the PostgreSQL tests of one process."""
-    yield from _postgres_schema_with_tables()
+    for url in _postgres_schema_with_tables():
+        try:
+            yield url
+        finally:
+            kept = _EMPTYING.pop(url, None)
+            if kept is not None:
+                kept.close()
 
 
 @pytest.fixture(params=_BACKENDS)

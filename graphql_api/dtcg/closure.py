@@ -142,6 +142,17 @@ def extends_anywhere(layers: Iterable[Document]) -> bool:
     return any(g.extends is not None for doc in layers for g in doc.groups.values())
 
 
+def defined_paths(layers: list[Document]) -> set[str] | None:
+    """Every token path one of ``layers`` defines: the tokens any combination of them has.
+
+    None when a group uses ``$extends`` (its copies are made while a combination is
+    flattened, under paths no layer names).
+    """
+    if extends_anywhere(layers):
+        return None
+    return {path for doc in layers for path in doc.tokens}
+
+
 def value_referrers(layers: Iterable[Document]) -> dict[str, list[str]]:
     """Target path → paths whose value, in any of ``layers``, references it (directly).
 

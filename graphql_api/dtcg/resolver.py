@@ -101,6 +101,12 @@ class ResolverDocument:
     modifiers: dict[str, Modifier] = field(default_factory=dict)
     order: list[tuple[str, str]] = field(default_factory=list)
 
+    def every_layer(self) -> list[Document]:
+        """Every set's document, then every context of every modifier (each layer once)."""
+        return [s.document for s in self.sets.values()] + [
+            d for m in self.modifiers.values() for d in m.contexts.values()
+        ]
+
     def layers(self, selection: Mapping[str, str]) -> list[Document]:
         """The layers to flatten for a normalised ``selection`` (see :func:`normalise_input`)."""
         out = []

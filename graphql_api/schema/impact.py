@@ -19,6 +19,7 @@ import strawberry
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from ..compat import raw_info
+from ..dtcg.closure import defined_paths
 from ..dtcg.paths import sort_paths
 from ..store import repository
 from . import types as T  # noqa: N812 - short alias
@@ -174,10 +175,14 @@ class ImpactQuery:
             GraphQLError: ``TOKEN_NOT_FOUND`` (:mod:`.not_found`).
         """
         ctx = info.context
-        if release is None:  # a path stored in no layer: refused before any theme is resolved
-            stored = repository.token_paths(ctx.session)
-            if path not in stored:
-                raise token_not_found([path], stored)
+        # a path no layer defines is refused before any combination is resolved
+        defined = (
+            repository.token_paths(ctx.session)
+            if release is None
+            else defined_paths(ctx.release_resolver(release).every_layer())
+        )
+        if defined is not None and path not in defined:
+            raise token_not_found([path], defined)
         selections = ctx.theme_combinations(release)
         if tokens_read_in_part(info):
             part = ctx.sweep_in_part(selections, [path], referrers=True, release=release)

@@ -170,9 +170,7 @@ def sweep_release_in_part(
     Raises:
         DTCGErrorGroup: as :func:`sweep_in_part`.
     """
-    layers = [s.document for s in doc.sets.values()] + [
-        d for m in doc.modifiers.values() for d in m.contexts.values()
-    ]
+    layers = doc.every_layer()
     if extends_anywhere(layers):
         return None
     resolver = PartialResolver()

@@ -533,10 +533,7 @@ class SnapshotStore:
             if hit is not None and hit[0] is doc:
                 self._release_back.move_to_end(id(doc))
                 return hit[1]
-        layers = [s.document for s in doc.sets.values()] + [
-            d for m in doc.modifiers.values() for d in m.contexts.values()
-        ]
-        back = value_referrers(layers)
+        back = value_referrers(doc.every_layer())
         with self._lock:
             self._release_back[id(doc)] = (doc, back)  # holds the document: its id stays its own
             while len(self._release_back) > RELEASE_DOCUMENTS:

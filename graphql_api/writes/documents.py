@@ -67,10 +67,7 @@ def _check_names(files: dict[str, str]) -> None:
 
 def _relative_files(doc: ResolverDocument, *prefixes: str) -> None:
     """Give every token and group of ``doc`` its request-relative file name (in place)."""
-    documents = [s.document for s in doc.sets.values()] + [
-        d for m in doc.modifiers.values() for d in m.contexts.values()
-    ]
-    for document in documents:
+    for document in doc.every_layer():
         document.tokens = {
             k: replace(t, file=_relative(t.file, *prefixes)) for k, t in document.tokens.items()
         }

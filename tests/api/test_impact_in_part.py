@@ -225,9 +225,12 @@ def test_a_release_in_part_equals_the_full_sweep(
     assert first_then["path"] == first_now["path"]
     assert first_then["id"] != first_now["id"]
     assert store.stats()["releaseSnapshots"] == 0  # neither filled the release cache
+    before = dict(store.counts)
     typo = w.post(query, {"p": "fgColor.defualt"})
     assert typo["data"] == {"impact": None}
     assert typo["errors"][0]["extensions"]["suggestions"][0] == "fgColor.default"
+    # a path no layer of the release defines is refused before any combination is resolved
+    assert [store.counts[k] - before[k] for k in ("partial", "swept")] == [0, 0]
 
 
 def test_extends_is_answered_from_whole_combinations(make_app: Callable[..., Flask]) -> None:

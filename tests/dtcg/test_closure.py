@@ -13,8 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api.dtcg.closure import PartialResolver, extends_anywhere, reach, value_referrers
-from graphql_api.dtcg.nodes import Document, TokenNode
+from graphql_api.dtcg.closure import (
+    PartialResolver,
+    defined_paths,
+    extends_anywhere,
+    reach,
+    value_referrers,
+)
+from graphql_api.dtcg.nodes import Document, GroupNode, TokenNode
 from graphql_api.dtcg.parse import flatten
 from graphql_api.dtcg.references import resolve
 from graphql_api.dtcg.resolver import ResolverDocument, load_resolver, normalise_input
@@ -65,9 +71,7 @@ def referrers(tokens: dict[str, ResolvedToken], root: str) -> set[str]:
 
 def test_partial_tokens_equal_the_whole_combination(primer: ResolverDocument) -> None:
     mods = {m.name: (list(m.contexts), m.default) for m in primer.modifiers.values()}
-    every = [s.document for s in primer.sets.values()] + [
-        d for m in primer.modifiers.values() for d in m.contexts.values()
-    ]
+    every = primer.every_layer()
     assert not extends_anywhere(every)
     back = value_referrers(every)
     resolver = PartialResolver()
@@ -104,3 +108,16 @@ def test_a_token_resolves_alike_only_with_the_same_metadata() -> None:
     assert first["a"].node.extensions == {"k": "one"}
     assert second["a"].node.extensions == {"k": "two"}
     assert first["b"].value == second["b"].value
+
+
+def test_defined_paths_are_every_path_some_combination_has(primer: ResolverDocument) -> None:
+    mods = {m.name: (list(m.contexts), m.default) for m in primer.modifiers.values()}
+    seen: set[str] = set()
+    for theme in mods["theme"][0]:
+        for pointer in mods["pointer"][0]:
+            selection = normalise_input(mods, {"theme": theme, "pointer": pointer})
+            seen.update(flatten(primer.layers(selection)).tokens)
+    assert defined_paths(primer.every_layer()) == seen
+    # `$extends` makes paths while a combination is flattened: no layer names them
+    extending = Document(groups={"brand": GroupNode("brand", extends="{base.color}")})
+    assert defined_paths([*primer.every_layer(), extending]) is None

@@ -146,6 +146,11 @@ DIFF_ALL = """query($from: String) { diff(from: $from) {
 } }"""
 
 
+DIFF_LIGHT = """query($from: String, $t: [ThemeSelection!]) { diff(from: $from, theme: $t) {
+  bump representationChanged representationChangedPaths changes { kind path }
+} }"""
+
+
 def _combo(theme: list[dict[str, str]]) -> frozenset[tuple[str, str]]:
     return frozenset((s["modifier"], s["context"]) for s in theme)
 
@@ -170,8 +175,13 @@ def test_diff_without_theme_compares_every_combination(primer_writer: Writer) ->
     for change in diff["changes"]:
         assert {dict(_combo(t))["theme"] for t in change["themes"]} == {"dark"}, change
     assert diff["representationChanged"] is False
+    assert len(diff["changes"]) > 1  # BLUE's aliases changed too: pathPrefix must drop them
+    # pathPrefix filters the merged changes whatever produced them: in the dark theme alone
+    # (one combination, not a second sweep of all 28) the same aliases changed with BLUE.
     only_blue = w.read(
-        'query { diff(from: "1.0.0", pathPrefix: "base.color.blue") { changes { path } } }'
+        "query($t: [ThemeSelection!]) "
+        '{ diff(from: "1.0.0", pathPrefix: "base.color.blue", theme: $t) { changes { path } } }',
+        {"t": [dark]},
     )["diff"]
     assert only_blue["changes"] == [{"path": BLUE}]  # its aliases elsewhere are left out
 
@@ -186,7 +196,10 @@ def test_the_same_colour_written_differently_is_not_a_change(primer_writer: Writ
     edit = w.call("updateToken", "UpdateTokenInput", path=BLUE, value=before["hex"], context=light)
     assert edit["__typename"] == "TokenSuccess", edit
     assert w.resolved(BLUE, [light]) == before["hex"]  # stored as written
-    diff = w.read(DIFF_ALL, {"from": "1.0.0"})["diff"]
+    # The light theme only: the values are compared per combination (the same
+    # diff_combinations as without `theme`, whose sweep the test above covers), and the
+    # edit is in the light context, so one combination has all the power 28 would.
+    diff = w.read(DIFF_LIGHT, {"from": "1.0.0", "t": [light]})["diff"]
     assert diff["changes"] == []
     assert diff["bump"] == "NONE"
     assert diff["representationChanged"] is True

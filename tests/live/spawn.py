@@ -6,6 +6,7 @@ test. A :mod:`multiprocessing` fork server (one per test process) imports that c
 each server is then a fork of it that sets its own environment, cwd and log, and runs
 uvicorn's own command line, so it is still a separate ``uvicorn asgi:app`` process with
 the test's settings (read from the environment when ``asgi`` is imported, in the fork).
+A ``flask`` CLI command that must run in another process is forked the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ PRELOAD = [
     "tests.live.spawn",
     "graphql_api.web.asgi",
     "uvicorn.main",
+    "flask.cli",
     "uvicorn.protocols.http.httptools_impl",
     "uvicorn.lifespan.on",
     "uvloop",
@@ -36,8 +38,8 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(PRELOAD)
 
 
-def _serve(args: list[str], env: dict[str, str], cwd: str, log: str) -> None:
-    """In the fork: this server's environment, cwd and log, then ``uvicorn ARGS``."""
+def _main(command: str, args: list[str], env: dict[str, str], cwd: str, log: str) -> None:
+    """In the fork: its environment, cwd and log, then ``uvicorn ARGS`` or ``flask ARGS``."""
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
@@ -45,20 +47,29 @@ def _serve(args: list[str], env: dict[str, str], cwd: str, log: str) -> None:
     os.environ.clear()
     os.environ.update(env)
     os.chdir(cwd)
-    import uvicorn.main  # noqa: PLC0415 - preloaded: already imported in the fork server
+    sys.path.insert(0, cwd)  # as ``python -m``: the ``app`` and ``asgi`` modules
+    # Preloaded: already imported in the fork server.
+    if command == "uvicorn":
+        import uvicorn.main  # noqa: PLC0415
 
-    uvicorn.main.main(args=args, prog_name="uvicorn")
+        uvicorn.main.main(args=args, prog_name="uvicorn")
+    else:
+        import flask.cli  # noqa: PLC0415
+
+        flask.cli.cli.main(args=args, prog_name="flask")
 
 
 class ServerProcess:
-    """A forked server, with the part of :class:`subprocess.Popen` the tests use."""
+    """A forked ``uvicorn ARGS`` (or ``flask ARGS``), with the part of Popen the tests use."""
 
-    def __init__(self, args: list[str], env: dict[str, str], cwd: Path, log: Path) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str], cwd: Path, log: Path, command: str = "uvicorn"
+    ) -> None:
         self._process = _CONTEXT.Process(
-            target=_serve, args=(args, env, str(cwd), str(log)), daemon=True
+            target=_main, args=(command, args, env, str(cwd), str(log)), daemon=True
         )
         self._process.start()
-        self.args = args
+        self.args = [command, *args]
 
     @property
     def pid(self) -> int:
@@ -84,5 +95,5 @@ class ServerProcess:
         self._process.join(timeout)
         code = self._process.exitcode
         if code is None:
-            raise subprocess.TimeoutExpired([sys.executable, *self.args], timeout or 0)
+            raise subprocess.TimeoutExpired(self.args, timeout or 0)
         return code

@@ -11,8 +11,6 @@ import asyncio
 import copy
 import json
 import os
-import subprocess
-import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +22,7 @@ from graphql_api.store import db
 from graphql_api.web import persisted_queries
 from tests.live.clients import WsClient, sse_events
 from tests.live.conftest import ROOT, start_server
+from tests.live.spawn import ServerProcess
 from tests.writing import DARK, MINI
 
 if TYPE_CHECKING:
@@ -151,16 +150,14 @@ def test_cli_import_in_another_process_reaches_subscribers(
         await ws.subscribe("light", TOKENS)
         await wait_subscribers(live, 2)
         env = {**os.environ, "DATABASE_URL": database_url}
-        done = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-m", "flask", "--app", "app", "tokens", "import", str(source)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            check=True,
+        log = tmp_path / "flask-import.log"
+        # ``flask tokens import`` in a process of its own (forked with the package imported).
+        cli = ServerProcess(
+            ["--app", "app", "tokens", "import", str(source)], env, ROOT, log, "flask"
         )
+        code = await asyncio.to_thread(cli.wait, 60)
         exited = time.monotonic()
-        assert done.returncode == 0
+        assert code == 0, log.read_text()
         got = {}
         for _ in range(2):
             msg = await ws.message(timeout=DEADLINE_S)

@@ -4,8 +4,8 @@ Fixtures:
     server: a real server process (``uvicorn asgi:app``, the ASGI entry point: queries,
         GraphiQL and subscriptions) on a temporary SQLite database with Primer imported
         through the CLI (a copy of one the run migrates and imports once); ``server.url``
-        is its base URL, ``server.cli()`` runs the ``flask`` CLI on its database (e.g.
-        ``keys create``). Module-scoped.
+        is its base URL, ``server.write_key`` a write key, ``server.cli()`` runs the
+        ``flask`` CLI on its database. Module-scoped.
     page: a Chromium page that can reach 127.0.0.1 only (every other host is refused,
         so nothing can come from a CDN). Screenshots go to ``test-artifacts/browser/``.
         :func:`local_page` opens more such pages (other contexts, other browsers).
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -68,6 +69,7 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
 
 FLASK = [sys.executable, "-m", "flask", "--app", "app"]
 DATABASE = "tokens.sqlite3"
+WRITE_KEY = "write-key"
 #: The API URL the React example is built with, replaced in each module's copy of the build.
 URL_PLACEHOLDER = "http://tokens-api.invalid/graphql"
 
@@ -78,6 +80,8 @@ class Server:
 
     url: str
     env: dict[str, str]
+    #: A write key (``flask keys create --scope write``, made with the database).
+    write_key: str
 
     def cli(self, *args: str) -> str:
         """Run ``flask ARGS`` on the server's database; return its standard output."""
@@ -113,13 +117,24 @@ def made_once(
 
 
 def _migrate_and_import_primer(folder: Path) -> None:
-    """``alembic upgrade head`` and ``flask tokens import`` Primer into ``folder``'s database."""
+    """Migrate ``folder``'s database, import Primer, make a write key: each through the CLI."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / DATABASE}", "FLASK_APP": "app"}
     for command in (
         [sys.executable, "-m", "alembic", "upgrade", "head"],
         [*FLASK, "tokens", "import", str(PRIMER)],
     ):
         subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    printed = subprocess.run(
+        [*FLASK, "keys", "create", "--name", "browser-tests", "--scope", "write"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    key = re.search(r"tk_\S+", printed)  # the key, printed once
+    assert key, printed
+    (folder / WRITE_KEY).write_text(key.group(0))
     with sqlite3.connect(folder / DATABASE) as conn:  # fold the WAL in: one file to copy
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -157,7 +172,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/graphql?query=%7B__typename%7D")
-        yield Server(f"http://127.0.0.1:{port}", env)
+        yield Server(f"http://127.0.0.1:{port}", env, (primer / WRITE_KEY).read_text())
     finally:
         proc.terminate()
         try:

@@ -213,21 +213,32 @@ def _build_react_example(out: Path) -> None:
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
 
 
+@pytest.fixture(scope="session")
+def _react_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's build of ``examples/react`` (:func:`_build_react_example`).
+
+    ``app_url`` asks for it before ``server``: while one worker builds, another can make
+    the Primer database the servers copy.
+    """
+    if shutil.which("npm") is None:
+        if os.environ.get("TOKENS_REQUIRE_BROWSER") == "1":
+            pytest.fail("npm is needed to build examples/react", pytrace=False)
+        pytest.skip("npm is not installed")
+    return made_once(tmp_path_factory, "react-dist", _build_react_example)
+
+
 @pytest.fixture(scope="module")
-def app_url(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(
+    _react_build: Path, server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """``examples/react`` built against ``server``, served by a static server of its own.
 
     The run builds it once with a placeholder API URL (:func:`_build_react_example`); each
     module serves a copy whose scripts name its own server instead, as a build with
     ``VITE_GRAPHQL_URL`` set to that server would.
     """
-    if shutil.which("npm") is None:
-        if os.environ.get("TOKENS_REQUIRE_BROWSER") == "1":
-            pytest.fail("npm is needed to build examples/react", pytrace=False)
-        pytest.skip("npm is not installed")
-    built = made_once(tmp_path_factory, "react-dist", _build_react_example)
     out = tmp_path_factory.mktemp("react-dist") / "dist"
-    shutil.copytree(built, out)
+    shutil.copytree(_react_build, out)
     replaced = 0
     for script in out.rglob("*.js"):
         text = script.read_text()

@@ -197,7 +197,7 @@ def run_mutation_in_graphiql(page: Page, server: Server, key: str) -> tuple[int,
 
 
 def test_react_example_repaints_in_two_browsers_within_a_second_of_a_graphiql_edit(
-    browser: Browser, server: Server, app_url: str, record_property: Any
+    browser: Browser, app_url: str, server: Server, record_property: Any
 ) -> None:
     theme = default_theme(server)
     light = {s["modifier"]: s["context"] for s in theme}

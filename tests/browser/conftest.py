@@ -241,9 +241,9 @@ def app_url(
     shutil.copytree(_react_build, out)
     replaced = 0
     for script in out.rglob("*.js"):
-        text = script.read_text()
+        text = script.read_text(encoding="utf-8")
         replaced += text.count(URL_PLACEHOLDER)
-        script.write_text(text.replace(URL_PLACEHOLDER, f"{server.url}/graphql"))
+        script.write_text(text.replace(URL_PLACEHOLDER, f"{server.url}/graphql"), "utf-8")
     assert replaced, f"the build does not contain {URL_PLACEHOLDER}"
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
     httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)

@@ -121,6 +121,16 @@ def run_id() -> str:
     return os.environ[RUN_ENV]
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this run sees (the xdist workers' common base)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # base is .../pytest-N/popen-gwK
+        base = base.parent
+    folder = base / f"tokens-run-{run_id()}"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def template_prefix() -> str:
     """Prefix of the PostgreSQL template databases of this run (``tpl_<run>_``)."""
     return f"tpl_{run_id()}_"

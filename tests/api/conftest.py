@@ -22,7 +22,6 @@ each process drops its own copies at its end.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import sqlite3
@@ -44,7 +43,7 @@ from tests.conftest import (
     _BACKENDS,
     _libpq_conninfo,
     _require_postgres,
-    run_id,
+    run_folder,
     template_prefix,
 )
 from tests.helpers import PRIMER, SMALL_EXAMPLE, import_tokens
@@ -108,16 +107,6 @@ class PrimerTemplate:
     stdout: str
 
 
-def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder every process of this run sees (the xdist workers' common base)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # base is .../pytest-N/popen-gwK
-        base = base.parent
-    folder = base / f"tokens-run-{run_id()}"
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
 def _template(
     tmp_path_factory: pytest.TempPathFactory,
     kind: str,
@@ -128,7 +117,7 @@ def _template(
     ``build`` makes it and returns (source, stdout); the others wait for the lock, then
     read what it wrote.
     """
-    folder = _shared_folder(tmp_path_factory)
+    folder = run_folder(tmp_path_factory)
     done = folder / f"primer-{kind}.json"
     with FileLock(folder / f"primer-{kind}.lock"):
         if not done.exists():
@@ -163,7 +152,7 @@ def _primer_sqlite_template(
     """A SQLite file holding Primer as imported (one file, WAL folded in), once per run."""
 
     def build() -> tuple[str, str]:
-        path = _shared_folder(tmp_path_factory) / "primer.sqlite3"
+        path = run_folder(tmp_path_factory) / "primer.sqlite3"
         path.unlink(missing_ok=True)  # a build this run began and did not finish
         stdout = _import_template(f"sqlite:///{path}", _loaded_documents)
         with sqlite3.connect(path) as conn:  # fold the WAL into the file: one file to copy

@@ -3,13 +3,15 @@
 Fixtures:
     server: a real server process (``uvicorn asgi:app``, the ASGI entry point: queries,
         GraphiQL and subscriptions) on a temporary SQLite database with Primer imported
-        through the CLI; ``server.url`` is its base URL, ``server.cli()`` runs the ``flask``
-        CLI on its database (e.g. ``keys create``). Module-scoped.
+        through the CLI (a copy of one the run migrates and imports once); ``server.url``
+        is its base URL, ``server.write_key`` a write key, ``server.cli()`` runs the
+        ``flask`` CLI on its database. Module-scoped.
     page: a Chromium page that can reach 127.0.0.1 only (every other host is refused,
         so nothing can come from a CDN). Screenshots go to ``test-artifacts/browser/``.
         :func:`local_page` opens more such pages (other contexts, other browsers).
-    app_url: ``examples/react`` built against ``server`` (``VITE_GRAPHQL_URL``) and served
-        from a port of its own, so it calls the API cross-origin. Module-scoped.
+    app_url: ``examples/react`` built against ``server`` (``VITE_GRAPHQL_URL``; the run
+        builds once and each module's copy names its server) and served from a port of its
+        own, so it calls the API cross-origin. Module-scoped.
 
 Without Chromium (``TOKENS_CHROMIUM``, default ``/usr/bin/chromium``) the tests are
 skipped with the reason, or fail when ``TOKENS_REQUIRE_BROWSER=1`` (``.ci/run`` sets it).
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -32,11 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from filelock import FileLock
 
+from tests.conftest import run_folder
 from tests.helpers import PRIMER, free_port
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from playwright.sync_api import Browser, Page, Route
 
@@ -62,6 +68,10 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
 
 
 FLASK = [sys.executable, "-m", "flask", "--app", "app"]
+DATABASE = "tokens.sqlite3"
+WRITE_KEY = "write-key"
+#: The API URL the React example is built with, replaced in each module's copy of the build.
+URL_PLACEHOLDER = "http://tokens-api.invalid/graphql"
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,8 @@ class Server:
 
     url: str
     env: dict[str, str]
+    #: A write key (``flask keys create --scope write``, made with the database).
+    write_key: str
 
     def cli(self, *args: str) -> str:
         """Run ``flask ARGS`` on the server's database; return its standard output."""
@@ -84,29 +96,60 @@ class Server:
         return done.stdout
 
 
+def made_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """Folder ``name`` of this run, filled by ``make`` in the first process to ask.
+
+    The browser modules run at the same time on different pytest-xdist workers: a file lock
+    lets one of them make it while the others wait, then all of them read it.
+    """
+    shared = run_folder(tmp_path_factory)
+    folder = shared / name
+    done = shared / f"{name}.done"
+    with FileLock(shared / f"{name}.lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a make this run began and did not finish
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _migrate_and_import_primer(folder: Path) -> None:
+    """Migrate ``folder``'s database, import Primer, make a write key: each through the CLI."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / DATABASE}", "FLASK_APP": "app"}
+    for command in (
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        [*FLASK, "tokens", "import", str(PRIMER)],
+    ):
+        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    printed = subprocess.run(
+        [*FLASK, "keys", "create", "--name", "browser-tests", "--scope", "write"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    key = re.search(r"tk_\S+", printed)  # the key, printed once
+    assert key, printed
+    (folder / WRITE_KEY).write_text(key.group(0))
+    with sqlite3.connect(folder / DATABASE) as conn:  # fold the WAL in: one file to copy
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``uvicorn asgi:app`` on a new SQLite database holding Primer."""
+    """``uvicorn asgi:app`` on a new SQLite database holding Primer.
+
+    The database is a copy of one the run migrated and imported Primer into once (the
+    modules write to theirs: usage, edits).
+    """
+    primer = made_once(tmp_path_factory, "browser-primer", _migrate_and_import_primer)
     folder = tmp_path_factory.mktemp("server")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'tokens.sqlite3'}",
-        "FLASK_APP": "app",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [*FLASK, "tokens", "import", str(PRIMER)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    shutil.copyfile(primer / DATABASE, folder / DATABASE)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / DATABASE}", "FLASK_APP": "app"}
     port = free_port()
     log = (folder / "server.log").open("w")
     proc = subprocess.Popen(
@@ -129,7 +172,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/graphql?query=%7B__typename%7D")
-        yield Server(f"http://127.0.0.1:{port}", env)
+        yield Server(f"http://127.0.0.1:{port}", env, (primer / WRITE_KEY).read_text())
     finally:
         proc.terminate()
         try:
@@ -140,19 +183,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         log.close()
 
 
-@pytest.fixture(scope="module")
-def app_url(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``examples/react`` built against ``server``, served by a static server of its own.
+def _build_react_example(out: Path) -> None:
+    """``npm run build`` of ``examples/react`` into ``out``, its API URL a placeholder.
 
-    Built into a folder of the module's own: the browser modules run at the same time on
-    different pytest-xdist workers, each against its own server, and Vite empties its
-    output folder when it starts a build.
+    Once per run (the build, with its codegen, writes into ``examples/react`` too).
     """
     npm = shutil.which("npm")
-    if npm is None:
-        if os.environ.get("TOKENS_REQUIRE_BROWSER") == "1":
-            pytest.fail("npm is needed to build examples/react", pytrace=False)
-        pytest.skip("npm is not installed")
+    assert npm is not None
     stamp = EXAMPLE / "node_modules" / ".package-lock.json"  # written by every npm install
     lock = EXAMPLE / "package-lock.json"
     if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
@@ -163,8 +200,7 @@ def app_url(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             capture_output=True,
             timeout=600,
         )
-    env = {**os.environ, "VITE_GRAPHQL_URL": f"{server.url}/graphql"}
-    out = tmp_path_factory.mktemp("react-dist")
+    env = {**os.environ, "VITE_GRAPHQL_URL": URL_PLACEHOLDER}
     build = subprocess.run(
         [npm, "run", "build", "--", "--outDir", str(out), "--emptyOutDir"],
         cwd=EXAMPLE,
@@ -175,6 +211,40 @@ def app_url(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         check=False,
     )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def _react_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's build of ``examples/react`` (:func:`_build_react_example`).
+
+    ``app_url`` asks for it before ``server``: while one worker builds, another can make
+    the Primer database the servers copy.
+    """
+    if shutil.which("npm") is None:
+        if os.environ.get("TOKENS_REQUIRE_BROWSER") == "1":
+            pytest.fail("npm is needed to build examples/react", pytrace=False)
+        pytest.skip("npm is not installed")
+    return made_once(tmp_path_factory, "react-dist", _build_react_example)
+
+
+@pytest.fixture(scope="module")
+def app_url(
+    _react_build: Path, server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """``examples/react`` built against ``server``, served by a static server of its own.
+
+    The run builds it once with a placeholder API URL (:func:`_build_react_example`); each
+    module serves a copy whose scripts name its own server instead, as a build with
+    ``VITE_GRAPHQL_URL`` set to that server would.
+    """
+    out = tmp_path_factory.mktemp("react-dist") / "dist"
+    shutil.copytree(_react_build, out)
+    replaced = 0
+    for script in out.rglob("*.js"):
+        text = script.read_text(encoding="utf-8")
+        replaced += text.count(URL_PLACEHOLDER)
+        script.write_text(text.replace(URL_PLACEHOLDER, f"{server.url}/graphql"), "utf-8")
+    assert replaced, f"the build does not contain {URL_PLACEHOLDER}"
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
     httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

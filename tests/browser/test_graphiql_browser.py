@@ -3,11 +3,13 @@ and runs a subscription over WebSocket (the server runs ``uvicorn asgi:app``).""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import re
+import time
 import urllib.request
 from typing import TYPE_CHECKING
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 if TYPE_CHECKING:
@@ -65,21 +67,31 @@ def test_graphiql_runs_a_subscription_over_websocket(page: Page, server: Server)
     page.wait_for_function(f"{value}.getValue().includes('query Example')", timeout=20_000)
     page.evaluate(f"{value}.setValue({SUBSCRIPTION!r})")
     response = page.locator(".graphiql-response")
-    printed = server.cli("keys", "create", "--name", "graphiql-subscription", "--scope", "write")
-    key = re.search(r"tk_\S+", printed)
-    assert key, printed
     # GraphiQL re-reads the edited document's operations after a pause: run until it opens
     # the WebSocket (the example's query would go over HTTP instead).
     for _ in range(20):
         page.locator(".graphiql-execute-button").click()
-        page.wait_for_timeout(500)
+        with contextlib.suppress(PlaywrightError):
+            page.wait_for_event("websocket", timeout=500)
         if sockets:
             break
     assert sockets == [server.url.replace("http://", "ws://") + "/graphql"]
-    page.wait_for_timeout(1_000)  # the subscription reaches the server's hub
-    revision = write_blue(server, key.group(0))
+    wait_subscribed(server)
+    revision = write_blue(server, server.write_key)
     expect(response).to_contain_text(f'"revision": {revision}', timeout=5_000)
     assert '"base.color.blue.5"' in response.inner_text()
+
+
+def wait_subscribed(server: Server, timeout: float = 10.0) -> None:
+    """Until the server holds one subscriber (the subscription reached its hub), or fail."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(f"{server.url}/healthz", timeout=5) as answer:  # noqa: S310
+            subscribers = json.load(answer)["live"]["subscribers"]
+        if subscribers == 1:
+            return
+        assert time.monotonic() < deadline, f"{subscribers} subscribers after {timeout} s"
+        time.sleep(0.05)
 
 
 def write_blue(server: Server, key: str) -> int:

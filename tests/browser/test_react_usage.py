@@ -32,7 +32,7 @@ USAGE = """query ($path: String!) {
 
 
 def test_deprecated_in_use_names_what_the_example_still_requests(
-    browser: Browser, server: Server, app_url: str
+    browser: Browser, app_url: str, server: Server
 ) -> None:
     today = dt.datetime.now(dt.UTC).date().isoformat()
     before = post(server, USAGE, {"path": "focus.outlineColor"})["usage"]

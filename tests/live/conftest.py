@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.helpers import free_port
+from tests.live.spawn import ServerProcess
 from tests.writing import Writer, import_mini, make_key
 
 if TYPE_CHECKING:
@@ -73,8 +73,8 @@ class LiveServer:
 
 def start_server(
     database_url: str, folder: Path, **env_extra: str
-) -> tuple[subprocess.Popen[bytes], LiveServer]:
-    """Start uvicorn on ``database_url``; wait until it answers."""
+) -> tuple[ServerProcess, LiveServer]:
+    """Start uvicorn on ``database_url`` (forked: :mod:`tests.live.spawn`); wait till it answers."""
     port = free_port()
     log = folder / f"uvicorn-{port}.log"
     env = {
@@ -83,23 +83,8 @@ def start_server(
         "TOKENS_LIVE_POLL_SECONDS": "0.1",
         **env_extra,
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    args = ["asgi:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    proc = ServerProcess(args, env, ROOT, log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

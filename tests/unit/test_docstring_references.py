@@ -14,6 +14,7 @@ import builtins
 import importlib
 import inspect
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -78,13 +79,18 @@ def _member(obj: Any, name: str) -> Any:
         for base in obj.__mro__:
             if name in getattr(base, "__annotations__", {}):
                 return name
-            try:
-                source = inspect.getsource(base)
-            except (OSError, TypeError):
-                continue
-            if re.search(rf"\bself\.{re.escape(name)}\s*(?::[^=]+)?=", source):
+            if re.search(rf"\bself\.{re.escape(name)}\s*(?::[^=]+)?=", _class_source(base)):
                 return name
     return None
+
+
+@cache  # a class's source is searched for many names: finding it parses its module
+def _class_source(cls: type) -> str:
+    """The class's source code ("" when it has none, e.g. a built-in)."""
+    try:
+        return inspect.getsource(cls)
+    except (OSError, TypeError):
+        return ""
 
 
 def _resolves(module: str, target: str) -> bool:

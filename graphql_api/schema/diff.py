@@ -198,6 +198,17 @@ def _combination_pairs(
     return list(ctx.sweep_pairs(selections, from_, to))
 
 
+def _refuse_unless_under(prefix: str, known: set[str]) -> None:
+    """Refuse ``prefix`` when no path of ``known`` is at or below it.
+
+    Raises:
+        GraphQLError: ``TOKEN_NOT_FOUND``, with the close paths and groups of ``known``.
+    """
+    if not any(path_under(p, prefix) for p in known):
+        groups = {p.rsplit(".", i)[0] for p in known for i in range(p.count(".") + 1)}
+        raise token_not_found([prefix], known | groups)
+
+
 def _under(
     merged: CombinedDiff, prefix: str, pairs: list[tuple[Snapshot, Snapshot]]
 ) -> CombinedDiff:
@@ -206,10 +217,7 @@ def _under(
     Raises:
         GraphQLError: ``TOKEN_NOT_FOUND``: no token is at or below ``prefix`` on either side.
     """
-    known = {p for pair in pairs for snap in pair for p in snap.paths}
-    if not any(path_under(p, prefix) for p in known):
-        groups = {p.rsplit(".", i)[0] for p in known for i in range(p.count(".") + 1)}
-        raise token_not_found([prefix], known | groups)
+    _refuse_unless_under(prefix, {p for pair in pairs for snap in pair for p in snap.paths})
     changes = [
         t
         for t in merged.changes
@@ -283,6 +291,10 @@ class DiffQuery:
                 nothing on either side.
         """
         ctx = info.context
+        if path_prefix:  # a prefix no layer of either side defines: before any resolution
+            defined = [ctx.defined_paths(r) for r in dict.fromkeys((from_, to))]
+            if all(d is not None for d in defined):
+                _refuse_unless_under(path_prefix, {p for d in defined for p in d or ()})
         if theme or from_theme or to_theme:
             pairs = [
                 (

@@ -19,9 +19,7 @@ import strawberry
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from ..compat import raw_info
-from ..dtcg.closure import defined_paths
 from ..dtcg.paths import sort_paths
-from ..store import repository
 from . import types as T  # noqa: N812 - short alias
 from .not_found import token_not_found
 from .queries import ReleaseArg  # noqa: TC001 - Strawberry reads the annotations
@@ -175,12 +173,7 @@ class ImpactQuery:
             GraphQLError: ``TOKEN_NOT_FOUND`` (:mod:`.not_found`).
         """
         ctx = info.context
-        # a path no layer defines is refused before any combination is resolved
-        defined = (
-            repository.token_paths(ctx.session)
-            if release is None
-            else defined_paths(ctx.release_resolver(release).every_layer())
-        )
+        defined = ctx.defined_paths(release)  # refused before any combination is resolved
         if defined is not None and path not in defined:
             raise token_not_found([path], defined)
         selections = ctx.theme_combinations(release)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from graphql import GraphQLError
 
+from ..dtcg.closure import defined_paths
 from ..dtcg.errors import DTCGErrorGroup
 from ..dtcg.validate import ResolutionBudget
 from ..errors import ErrorCode
@@ -224,6 +225,20 @@ class RequestContext:
             return self.snapshots.release_resolver(self.session, name)
         except LookupError:
             raise release_not_found(name) from None
+
+    def defined_paths(self, release: str | None = None) -> Collection[str] | None:
+        """Every token path a layer defines, now or in ``release``, with nothing resolved.
+
+        The paths some theme combination can have: a path not among them is in none, so a
+        question about it can be refused before any combination is resolved. None when a
+        group uses ``$extends`` (its copies get paths no layer names): resolve to know.
+
+        Raises:
+            GraphQLError: ``RELEASE_NOT_FOUND``.
+        """
+        if release is None:
+            return repository.defined_token_paths(self.session)
+        return defined_paths(self.release_resolver(release).every_layer())
 
     def release(self, name: str, theme: Mapping[str, str] | None = None) -> tuple[Any, Snapshot]:
         """(frozen resolver document, snapshot) of release ``name`` for a theme input.

@@ -101,6 +101,18 @@ def token_paths(session: Session) -> list[str]:
     return list(session.scalars(select(Token.path)))
 
 
+def defined_token_paths(session: Session) -> list[str] | None:
+    """Every stored token path: the paths some theme combination can have.
+
+    None when a stored group uses ``$extends``: its copies are made while a combination is
+    flattened, under paths no row names. Two statements at most.
+    """
+    extending = select(TokenGroup.id).where(TokenGroup.extends.is_not(None)).limit(1)
+    if session.scalar(extending) is not None:
+        return None
+    return token_paths(session)
+
+
 def current_revision_stamp(session: Session) -> tuple[int, str]:
     """(current revision, when it was written as ISO text); (0, "") before any write.
 

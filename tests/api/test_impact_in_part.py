@@ -258,6 +258,17 @@ def test_extends_is_answered_from_whole_combinations(make_app: Callable[..., Fla
     )["contrastReport"]
     assert report["checked"] == 2  # a token only the copy defines is known
     assert (store.counts["partial"], store.counts["swept"]) == (0, 4)
+    # a path only the copy has is no stored row, yet a token of every combination
+    copy_only = w.read('{ impact(path: "brand.blue.5") { themes { theme { context } } } }')
+    assert sorted(t["theme"][0]["context"] for t in copy_only["impact"]["themes"]) == [
+        "dark",
+        "light",
+    ]
+    under = w.read(
+        '{ diff(pathPrefix: "brand", theme: [{modifier: "theme", context: "dark"}]) '
+        "{ changes { path } } }"
+    )
+    assert under["diff"]["changes"] == []
 
 
 def test_a_closure_past_the_statement_limit_reads_whole_layers(

@@ -112,9 +112,16 @@ def test_a_mutation_on_a_typo_is_refused_with_close_paths(writer: Writer) -> Non
     assert writer.revision() == before  # nothing written
 
 
-def test_a_diff_filter_on_a_typo(primer: SharedDB) -> None:
+def test_a_diff_filter_on_a_typo(primer: SharedDB, monkeypatch: pytest.MonkeyPatch) -> None:
+    swept: list[str] = []
+    real = SnapshotStore.sweep_pairs
+    monkeypatch.setattr(
+        SnapshotStore, "sweep_pairs", lambda *a, **k: swept.append("pairs") or real(*a, **k)
+    )
     result = primer.gql('{ diff(pathPrefix: "fgColr") { changes { path } } }')
+    assert swept == []  # refused from the stored paths, before any combination is resolved
     assert result["data"] == {"diff": None}
     assert only_error(result)["extensions"]["suggestions"][0] == "fgColor"
-    fine = primer.gql('{ diff(pathPrefix: "fgColor") { changes { path } } }')
+    fine = primer.gql('{ diff(pathPrefix: "fgColor") { changes { path } } } # after a typo')
     assert fine == {"data": {"diff": {"changes": []}}}  # a group: known, nothing changed
+    assert swept == ["pairs"]

@@ -115,9 +115,12 @@ def test_a_mutation_on_a_typo_is_refused_with_close_paths(writer: Writer) -> Non
 def test_a_diff_filter_on_a_typo(primer: SharedDB, monkeypatch: pytest.MonkeyPatch) -> None:
     swept: list[str] = []
     real = SnapshotStore.sweep_pairs
-    monkeypatch.setattr(
-        SnapshotStore, "sweep_pairs", lambda *a, **k: swept.append("pairs") or real(*a, **k)
-    )
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        swept.append("pairs")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(SnapshotStore, "sweep_pairs", counted)
     result = primer.gql('{ diff(pathPrefix: "fgColr") { changes { path } } }')
     assert swept == []  # refused from the stored paths, before any combination is resolved
     assert result["data"] == {"diff": None}

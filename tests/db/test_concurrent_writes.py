@@ -1,19 +1,17 @@
 """Concurrent writers in separate OS processes lose no update, on SQLite and PostgreSQL.
 
-Four processes (as four gunicorn workers would be) increment one counter token with
-read-modify-write and ``expectedRevision``: a writer whose revision went stale gets a
-``Conflict`` and retries, so the final value is exactly the number of increments. Blind
+Four processes forked from the test (as gunicorn forks its workers) increment one counter
+token with read-modify-write and ``expectedRevision``: a writer whose revision went stale
+gets a ``Conflict`` and retries, so the final value is exactly the number of increments. Blind
 writers (no ``expectedRevision``) creating tokens of their own all land too. The
 statistics (conflicts, seconds) are printed for the notes (``pytest -s``).
 """
 
 from __future__ import annotations
 
-import json
+import multiprocessing
 import secrets
-import subprocess
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -24,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from graphql_api.store.db import lock_writes
 from tests.conftest import _require_postgres
+from tests.db import concurrent_writer
 from tests.writing import Writer, make_key
 
 if TYPE_CHECKING:
     from flask import Flask
 
-ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 4
 WRITES = 10
 COUNTER = {
@@ -40,31 +38,31 @@ COUNTER = {
 
 
 def run_writers(url: str, key: str, mode: str) -> list[dict[str, Any]]:
-    """Start the writer processes together and collect their statistics."""
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.db.concurrent_writer",
-                url,
-                key,
-                mode,
-                str(WRITES),
-                f"w{i}",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for i in range(PROCESSES)
-    ]
-    stats = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err[-3000:]
-        stats.append(json.loads(out.strip().splitlines()[-1]))
+    """Fork the writer processes, let them start together, and collect their statistics."""
+    ctx = multiprocessing.get_context("fork")
+    start = ctx.Barrier(PROCESSES)
+    pipes, procs = [], []
+    for i in range(PROCESSES):
+        receive, send = ctx.Pipe(duplex=False)
+        args = (send, start, url, key, mode, WRITES, f"w{i}")
+        procs.append(ctx.Process(target=concurrent_writer.child, args=args, daemon=True))
+        procs[-1].start()
+        send.close()
+        pipes.append(receive)
+    try:
+        stats = []
+        for receive, proc in zip(pipes, procs, strict=True):
+            assert receive.poll(300), "a writer gave no statistics within 300 s"
+            try:
+                stats.append(receive.recv())
+            except EOFError:
+                proc.join(10)
+                pytest.fail(f"a writer failed (exit code {proc.exitcode}); see its stderr")
+    finally:
+        for proc in procs:
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
     return stats
 
 

@@ -5,6 +5,8 @@ Fixtures:
         returns the decoded JSON body.
     small_example: the test's ``app`` (fresh database, both backends) with the DTCG small
         example imported through ``flask tokens import`` (56 tokens, no modifiers; fast).
+    example: the small example imported the same way into a database the tests of one
+        module share **read-only** (both backends): an import per module, not per test.
     primer: Primer primitives (1,488 tokens, 2 modifiers) as imported, in a database the
         Primer tests of one process share **read-only**, parametrized ``sqlite`` /
         ``postgresql`` like ``database_url`` (skipped or failed the same way when PostgreSQL
@@ -43,6 +45,7 @@ from graphql_api.store.models import Base
 from tests.conftest import (
     _BACKENDS,
     _libpq_conninfo,
+    _postgres_schema_with_tables,
     _require_postgres,
     run_id,
     template_prefix,
@@ -87,6 +90,37 @@ class SharedDB:
     def gql(self, query: str, variables: Mapping[str, Any] | None = None) -> Any:
         """POST to this app's /graphql; the decoded JSON body."""
         return post_gql(self.client, query, variables)
+
+
+def shared_import(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, source: Path
+) -> Iterator[SharedDB]:
+    """``source`` imported through the CLI into a fresh database of ``request.param``'s kind.
+
+    For module-scoped fixtures whose tests only read: the database (a copy of the empty
+    SQLite template, or a schema of its own) is removed when the fixture ends.
+    """
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("shared") / "tokens.sqlite3"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        urls: Iterator[str] = iter([f"sqlite:///{path}"])
+    else:
+        urls = _postgres_schema_with_tables()
+    for url in urls:
+        app = create_app({"TESTING": True, "DATABASE_URL": url})
+        try:
+            result = import_tokens(app.test_cli_runner(), source)
+            yield SharedDB(app, app.test_client(), str(result.stdout))
+        finally:
+            db.get_engine(app).dispose()
+
+
+@pytest.fixture(scope="module", params=_BACKENDS)
+def example(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedDB]:
+    """The small example as imported, in a database one module's tests share read-only."""
+    yield from shared_import(request, tmp_path_factory, SMALL_EXAMPLE)
 
 
 @pytest.fixture(scope="session")

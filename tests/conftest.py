@@ -313,19 +313,23 @@ def session(app: Flask) -> Iterator[Session]:
         yield new_session
 
 
-@pytest.fixture
-def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    """``make_app(**settings)``: another app (its own engine and caches) on the test database."""
+def apps_on(url: str) -> Iterator[Callable[..., Flask]]:
+    """``make(**settings)``: apps on ``url``, each with its own engine, disposed at the end."""
     made: list[Flask] = []
 
     def make(**settings: Any) -> Flask:
-        application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
-        made.append(application)
-        return application
+        made.append(create_app({"TESTING": True, "DATABASE_URL": url, **settings}))
+        return made[-1]
 
     yield make
     for application in made:
         db.get_engine(application).dispose()
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """``make_app(**settings)``: another app (its own engine and caches) on the test database."""
+    yield from apps_on(database_url)
 
 
 @pytest.fixture

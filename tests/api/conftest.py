@@ -92,10 +92,10 @@ class SharedDB:
         return post_gql(self.client, query, variables)
 
 
-def shared_import(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, source: Path
-) -> Iterator[SharedDB]:
-    """``source`` imported through the CLI into a fresh database of ``request.param``'s kind.
+def shared_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """URL of a fresh database (every table, no rows) of ``request.param``'s kind.
 
     For module-scoped fixtures whose tests only read: the database (a copy of the empty
     SQLite template, or a schema of its own) is removed when the fixture ends.
@@ -103,10 +103,16 @@ def shared_import(
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("shared") / "tokens.sqlite3"
         shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
-        urls: Iterator[str] = iter([f"sqlite:///{path}"])
+        yield f"sqlite:///{path}"
     else:
-        urls = _postgres_schema_with_tables()
-    for url in urls:
+        yield from _postgres_schema_with_tables()
+
+
+def shared_import(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, source: Path
+) -> Iterator[SharedDB]:
+    """``source`` imported through the CLI into a :func:`shared_database_url`."""
+    for url in shared_database_url(request, tmp_path_factory):
         app = create_app({"TESTING": True, "DATABASE_URL": url})
         try:
             result = import_tokens(app.test_cli_runner(), source)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from graphql_api.store.db import lock_writes
 from tests.conftest import _require_postgres
 from tests.db import concurrent_writer
+from tests.forking import fork
 from tests.writing import Writer, make_key
 
 if TYPE_CHECKING:
@@ -39,31 +40,16 @@ COUNTER = {
 
 def run_writers(url: str, key: str, mode: str) -> list[dict[str, Any]]:
     """Fork the writer processes, let them start together, and collect their statistics."""
-    ctx = multiprocessing.get_context("fork")
-    start = ctx.Barrier(PROCESSES)
-    pipes, procs = [], []
-    for i in range(PROCESSES):
-        receive, send = ctx.Pipe(duplex=False)
-        args = (send, start, url, key, mode, WRITES, f"w{i}")
-        procs.append(ctx.Process(target=concurrent_writer.child, args=args, daemon=True))
-        procs[-1].start()
-        send.close()
-        pipes.append(receive)
+    start = multiprocessing.get_context("fork").Barrier(PROCESSES)
+    children = [
+        fork(concurrent_writer.child, start, url, key, mode, WRITES, f"w{i}")
+        for i in range(PROCESSES)
+    ]
     try:
-        stats = []
-        for receive, proc in zip(pipes, procs, strict=True):
-            assert receive.poll(300), "a writer gave no statistics within 300 s"
-            try:
-                stats.append(receive.recv())
-            except EOFError:
-                proc.join(10)
-                pytest.fail(f"a writer failed (exit code {proc.exitcode}); see its stderr")
+        return [child.receive() for child in children]
     finally:
-        for proc in procs:
-            proc.join(10)
-            if proc.is_alive():
-                proc.kill()
-    return stats
+        for child in children:
+            child.end()
 
 
 def test_parallel_read_modify_write_loses_no_update(app: Flask, database_url: str) -> None:

@@ -7,6 +7,7 @@ Fixtures:
         example imported through ``flask tokens import`` (56 tokens, no modifiers; fast).
     example: the small example imported the same way into a database the tests of one
         module share **read-only** (both backends): an import per module, not per test.
+    example_app, example_client: a new app (its own caches) on ``example``'s database.
     primer: Primer primitives (1,488 tokens, 2 modifiers) as imported, in a database the
         Primer tests of one process share **read-only**, parametrized ``sqlite`` /
         ``postgresql`` like ``database_url`` (skipped or failed the same way when PostgreSQL
@@ -47,6 +48,7 @@ from tests.conftest import (
     _libpq_conninfo,
     _postgres_schema_with_tables,
     _require_postgres,
+    apps_on,
     run_id,
     template_prefix,
 )
@@ -127,6 +129,19 @@ def example(
 ) -> Iterator[SharedDB]:
     """The small example as imported, in a database one module's tests share read-only."""
     yield from shared_import(request, tmp_path_factory, SMALL_EXAMPLE)
+
+
+@pytest.fixture
+def example_app(example: SharedDB) -> Iterator[Flask]:
+    """A new app (empty caches) on the module's shared small example, for tests that read."""
+    for make in apps_on(example.app.config["DATABASE_URL"]):
+        yield make()
+
+
+@pytest.fixture
+def example_client(example_app: Flask) -> FlaskClient:
+    """Flask's test client for ``example_app``."""
+    return example_app.test_client()
 
 
 @pytest.fixture(scope="session")

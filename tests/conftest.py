@@ -259,6 +259,22 @@ def _postgres_tables_schema() -> Iterator[str]:
                 kept.close()
 
 
+def shared_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """URL of a fresh database (every table, no rows) of ``request.param``'s kind.
+
+    For module-scoped fixtures whose tests only read: the database (a copy of the empty
+    SQLite template, or a schema of its own) is removed when the fixture ends.
+    """
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("shared") / "tokens.sqlite3"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        yield from _postgres_schema_with_tables()
+
+
 @pytest.fixture(params=_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Yield the URL of a database with every table and no rows (see the module docstring)."""

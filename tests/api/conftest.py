@@ -46,10 +46,10 @@ from graphql_api.store.models import Base
 from tests.conftest import (
     _BACKENDS,
     _libpq_conninfo,
-    _postgres_schema_with_tables,
     _require_postgres,
     apps_on,
     run_id,
+    shared_database_url,
     template_prefix,
 )
 from tests.helpers import PRIMER, SMALL_EXAMPLE, import_tokens
@@ -92,22 +92,6 @@ class SharedDB:
     def gql(self, query: str, variables: Mapping[str, Any] | None = None) -> Any:
         """POST to this app's /graphql; the decoded JSON body."""
         return post_gql(self.client, query, variables)
-
-
-def shared_database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """URL of a fresh database (every table, no rows) of ``request.param``'s kind.
-
-    For module-scoped fixtures whose tests only read: the database (a copy of the empty
-    SQLite template, or a schema of its own) is removed when the fixture ends.
-    """
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("shared") / "tokens.sqlite3"
-        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
-        yield f"sqlite:///{path}"
-    else:
-        yield from _postgres_schema_with_tables()
 
 
 def shared_import(

@@ -21,8 +21,7 @@ from graphql_api.dtcg.closure import PartialResolver
 from graphql_api.schema import cost, documents
 from graphql_api.schema import limits as query_limits
 from graphql_api.store.snapshots import SnapshotStore
-from tests.api.conftest import shared_database_url
-from tests.conftest import _BACKENDS, apps_on
+from tests.conftest import _BACKENDS, apps_on, shared_database_url
 from tests.cost_data import fanout_document, fragment_fanout, nested_referrers
 from tests.helpers import clock_caught_up
 from tests.writing import Writer, import_mini, make_key

@@ -275,6 +275,18 @@ def shared_database_url(
         yield from _postgres_schema_with_tables()
 
 
+def shared_database_with(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    load: Callable[[Flask], object],
+) -> Iterator[str]:
+    """A :func:`shared_database_url` after ``load(app)`` (an app on it, disposed after)."""
+    for url in shared_database_url(request, tmp_path_factory):
+        for make in apps_on(url):
+            load(make())
+        yield url
+
+
 @pytest.fixture(params=_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Yield the URL of a database with every table and no rows (see the module docstring)."""

@@ -21,7 +21,7 @@ from graphql_api.dtcg.closure import PartialResolver
 from graphql_api.schema import cost, documents
 from graphql_api.schema import limits as query_limits
 from graphql_api.store.snapshots import SnapshotStore
-from tests.conftest import _BACKENDS, apps_on, shared_database_url
+from tests.conftest import _BACKENDS, apps_on, shared_database_with
 from tests.cost_data import fanout_document, fragment_fanout, nested_referrers
 from tests.helpers import clock_caught_up
 from tests.writing import Writer, import_mini, make_key
@@ -62,10 +62,7 @@ def _fanout_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A database holding the fan-out, imported once per module and backend."""
-    for url in shared_database_url(request, tmp_path_factory):
-        for make in apps_on(url):
-            import_fanout(make())
-        yield url
+    yield from shared_database_with(request, tmp_path_factory, import_fanout)
 
 
 @pytest.fixture

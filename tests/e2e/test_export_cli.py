@@ -2,7 +2,8 @@
 
 Each test runs on SQLite and PostgreSQL (the ``app``/``runner`` fixtures; the tests that only
 read the context-per-file fixture share one import of it per module) with small token files,
-so every one imports in a fraction of a second; the Primer exports and the oracle round trip are in ``tests/api/test_exports.py`` (they need the shared Primer database). Expected
+so every one imports in a fraction of a second; the Primer exports and the oracle round trip
+are in ``tests/api/test_exports.py`` (they need the shared Primer database). Expected
 documents are written by hand from the source files (the working is in the comments).
 """
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import _BACKENDS, apps_on, shared_database_url
+from tests.conftest import _BACKENDS, apps_on, shared_database_with
 from tests.helpers import SMALL_EXAMPLE, data_of, gql, import_tokens, tokens_of
 
 if TYPE_CHECKING:
@@ -321,10 +322,9 @@ def _contexts_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A database with the context-per-file fixture imported, once per module and backend."""
-    for url in shared_database_url(request, tmp_path_factory):
-        for make in apps_on(url):
-            import_contexts(make().test_cli_runner())
-        yield url
+    yield from shared_database_with(
+        request, tmp_path_factory, lambda app: import_contexts(app.test_cli_runner())
+    )
 
 
 @pytest.fixture

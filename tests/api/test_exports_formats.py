@@ -1,11 +1,11 @@
 """``GET /tokens.{css,scss,js,ts}`` and ``flask tokens export --format``: small hand-written files.
 
 Every test runs on SQLite and PostgreSQL (the ``app`` fixture; tests that only read share one
-import per module: ``types``) with a few tokens, so each import takes a fraction of a second. Expected CSS text is worked out by hand from the token
-values (the working is in the comments) and checked against the GraphQL ``css`` fields too;
-expected names follow the README's naming rule (:func:`name_of`). The several-context
-stylesheets are checked against two single-theme exports of the same data. Primer is in
-``test_exports_formats_primer.py``.
+import per module: ``types``) with a few tokens, so each import takes a fraction of a second.
+Expected CSS text is worked out by hand from the token values (the working is in the
+comments) and checked against the GraphQL ``css`` fields too; expected names follow the
+README's naming rule (:func:`name_of`). The several-context stylesheets are checked against
+two single-theme exports of the same data. Primer is in ``test_exports_formats_primer.py``.
 """
 
 from __future__ import annotations

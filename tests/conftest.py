@@ -354,6 +354,12 @@ def apps_on(url: str) -> Iterator[Callable[..., Flask]]:
         db.get_engine(application).dispose()
 
 
+def app_on(url: str) -> Iterator[Flask]:
+    """One new app on ``url`` (its own engine and caches), disposed at the end."""
+    for make in apps_on(url):
+        yield make()
+
+
 @pytest.fixture
 def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
     """``make_app(**settings)``: another app (its own engine and caches) on the test database."""

@@ -47,7 +47,7 @@ from tests.conftest import (
     _BACKENDS,
     _libpq_conninfo,
     _require_postgres,
-    apps_on,
+    app_on,
     run_id,
     shared_database_url,
     template_prefix,
@@ -118,8 +118,7 @@ def example(
 @pytest.fixture
 def example_app(example: SharedDB) -> Iterator[Flask]:
     """A new app (empty caches) on the module's shared small example, for tests that read."""
-    for make in apps_on(example.app.config["DATABASE_URL"]):
-        yield make()
+    yield from app_on(example.app.config["DATABASE_URL"])
 
 
 @pytest.fixture

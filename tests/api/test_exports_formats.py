@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import _BACKENDS, apps_on, shared_database_with
+from tests.conftest import _BACKENDS, app_on, shared_database_with
 from tests.helpers import data_of, gql, import_tokens
 
 if TYPE_CHECKING:
@@ -271,8 +271,7 @@ def _types_url(
 @pytest.fixture
 def types(_types_url: str) -> Iterator[Flask]:
     """A new app (empty caches) on the shared BASE / DARK database, for tests that read."""
-    for make in apps_on(_types_url):
-        yield make()
+    yield from app_on(_types_url)
 
 
 @pytest.fixture

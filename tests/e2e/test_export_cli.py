@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import _BACKENDS, apps_on, shared_database_with
+from tests.conftest import _BACKENDS, app_on, shared_database_with
 from tests.helpers import SMALL_EXAMPLE, data_of, gql, import_tokens, tokens_of
 
 if TYPE_CHECKING:
@@ -330,8 +330,7 @@ def _contexts_url(
 @pytest.fixture
 def contexts_app(_contexts_url: str) -> Iterator[Flask]:
     """A new app on the shared context-per-file database, for tests that only read."""
-    for make in apps_on(_contexts_url):
-        yield make()
+    yield from app_on(_contexts_url)
 
 
 @pytest.fixture

@@ -269,6 +269,34 @@ def _postgres_tables_schema() -> Iterator[str]:
                 kept.close()
 
 
+def shared_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """URL of a fresh database (every table, no rows) of ``request.param``'s kind.
+
+    For module-scoped fixtures whose tests only read: the database (a copy of the empty
+    SQLite template, or a schema of its own) is removed when the fixture ends.
+    """
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("shared") / "tokens.sqlite3"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        yield from _postgres_schema_with_tables()
+
+
+def shared_database_with(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    load: Callable[[Flask], object],
+) -> Iterator[str]:
+    """A :func:`shared_database_url` after ``load(app)`` (an app on it, disposed after)."""
+    for url in shared_database_url(request, tmp_path_factory):
+        for make in apps_on(url):
+            load(make())
+        yield url
+
+
 @pytest.fixture(params=_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Yield the URL of a database with every table and no rows (see the module docstring)."""
@@ -323,19 +351,29 @@ def session(app: Flask) -> Iterator[Session]:
         yield new_session
 
 
-@pytest.fixture
-def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    """``make_app(**settings)``: another app (its own engine and caches) on the test database."""
+def apps_on(url: str) -> Iterator[Callable[..., Flask]]:
+    """``make(**settings)``: apps on ``url``, each with its own engine, disposed at the end."""
     made: list[Flask] = []
 
     def make(**settings: Any) -> Flask:
-        application = create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
-        made.append(application)
-        return application
+        made.append(create_app({"TESTING": True, "DATABASE_URL": url, **settings}))
+        return made[-1]
 
     yield make
     for application in made:
         db.get_engine(application).dispose()
+
+
+def app_on(url: str) -> Iterator[Flask]:
+    """One new app on ``url`` (its own engine and caches), disposed at the end."""
+    for make in apps_on(url):
+        yield make()
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """``make_app(**settings)``: another app (its own engine and caches) on the test database."""
+    yield from apps_on(database_url)
 
 
 @pytest.fixture

@@ -5,6 +5,9 @@ Fixtures:
         returns the decoded JSON body.
     small_example: the test's ``app`` (fresh database, both backends) with the DTCG small
         example imported through ``flask tokens import`` (56 tokens, no modifiers; fast).
+    example: the small example imported the same way into a database the tests of one
+        module share **read-only** (both backends): an import per module, not per test.
+    example_app, example_client: a new app (its own caches) on ``example``'s database.
     primer: Primer primitives (1,488 tokens, 2 modifiers) as imported, in a database the
         Primer tests of one process share **read-only**, parametrized ``sqlite`` /
         ``postgresql`` like ``database_url`` (skipped or failed the same way when PostgreSQL
@@ -43,7 +46,9 @@ from tests.conftest import (
     _BACKENDS,
     _libpq_conninfo,
     _require_postgres,
+    app_on,
     run_folder,
+    shared_database_url,
     template_prefix,
 )
 from tests.helpers import PRIMER, SMALL_EXAMPLE, import_tokens
@@ -86,6 +91,39 @@ class SharedDB:
     def gql(self, query: str, variables: Mapping[str, Any] | None = None) -> Any:
         """POST to this app's /graphql; the decoded JSON body."""
         return post_gql(self.client, query, variables)
+
+
+def shared_import(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, source: Path
+) -> Iterator[SharedDB]:
+    """``source`` imported through the CLI into a :func:`shared_database_url`."""
+    for url in shared_database_url(request, tmp_path_factory):
+        app = create_app({"TESTING": True, "DATABASE_URL": url})
+        try:
+            result = import_tokens(app.test_cli_runner(), source)
+            yield SharedDB(app, app.test_client(), str(result.stdout))
+        finally:
+            db.get_engine(app).dispose()
+
+
+@pytest.fixture(scope="module", params=_BACKENDS)
+def example(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedDB]:
+    """The small example as imported, in a database one module's tests share read-only."""
+    yield from shared_import(request, tmp_path_factory, SMALL_EXAMPLE)
+
+
+@pytest.fixture
+def example_app(example: SharedDB) -> Iterator[Flask]:
+    """A new app (empty caches) on the module's shared small example, for tests that read."""
+    yield from app_on(example.app.config["DATABASE_URL"])
+
+
+@pytest.fixture
+def example_client(example_app: Flask) -> FlaskClient:
+    """Flask's test client for ``example_app``."""
+    return example_app.test_client()
 
 
 @pytest.fixture(scope="session")

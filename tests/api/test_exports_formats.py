@@ -1,11 +1,11 @@
 """``GET /tokens.{css,scss,js,ts}`` and ``flask tokens export --format``: small hand-written files.
 
-Every test runs on SQLite and PostgreSQL (the ``app`` fixture) with a few tokens, so each
-import takes a fraction of a second. Expected CSS text is worked out by hand from the token
-values (the working is in the comments) and checked against the GraphQL ``css`` fields too;
-expected names follow the README's naming rule (:func:`name_of`). The several-context
-stylesheets are checked against two single-theme exports of the same data. Primer is in
-``test_exports_formats_primer.py``.
+Every test runs on SQLite and PostgreSQL (the ``app`` fixture; tests that only read share one
+import per module: ``types``) with a few tokens, so each import takes a fraction of a second.
+Expected CSS text is worked out by hand from the token values (the working is in the
+comments) and checked against the GraphQL ``css`` fields too; expected names follow the
+README's naming rule (:func:`name_of`). The several-context stylesheets are checked against
+two single-theme exports of the same data. Primer is in ``test_exports_formats_primer.py``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.conftest import _BACKENDS, app_on, shared_database_with
 from tests.helpers import data_of, gql, import_tokens
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from flask import Flask
@@ -248,10 +249,41 @@ def write_themed_types(folder: Path) -> Path:
 
 
 @pytest.fixture
-def types(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Flask:
-    """The test's app with BASE / DARK imported."""
+def own_types(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Flask:
+    """The test's app with BASE / DARK imported into a database of its own (it writes)."""
     import_tokens(runner, write_themed_types(tmp_path / "types"))
     return app
+
+
+@pytest.fixture(scope="module", params=_BACKENDS)
+def _types_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database with BASE / DARK imported, once per module and backend."""
+    folder = tmp_path_factory.mktemp("types")
+    yield from shared_database_with(
+        request,
+        tmp_path_factory,
+        lambda app: import_tokens(app.test_cli_runner(), write_themed_types(folder / "types")),
+    )
+
+
+@pytest.fixture
+def types(_types_url: str) -> Iterator[Flask]:
+    """A new app (empty caches) on the shared BASE / DARK database, for tests that read."""
+    yield from app_on(_types_url)
+
+
+@pytest.fixture
+def types_client(types: Flask) -> FlaskClient:
+    """Flask's test client for ``types``."""
+    return types.test_client()
+
+
+@pytest.fixture
+def types_runner(types: Flask) -> FlaskCliRunner:
+    """Flask's CLI runner for ``types``."""
+    return types.test_cli_runner()
 
 
 def get(client: FlaskClient, url: str, status: int = 200) -> str:
@@ -276,22 +308,22 @@ def expected_vars(style: str = "kebab", prefix: str = "") -> dict[str, str]:
 # --------------------------------------------------------------------------- one formatter per type
 
 
-def test_every_type_in_css(types: Flask, client: FlaskClient) -> None:
-    got = root_vars(get(client, "/tokens.css?theme=light"))
+def test_every_type_in_css(types_client: FlaskClient) -> None:
+    got = root_vars(get(types_client, "/tokens.css?theme=light"))
     want = {n: QUOTED.get(p, css) for (p, s), css in EXPECTED_CSS.items() for n in [name_of(p, s)]}
     assert got == want
 
 
-def test_every_type_in_scss_and_js(types: Flask, client: FlaskClient) -> None:
-    text = get(client, "/tokens.scss")
+def test_every_type_in_scss_and_js(types_client: FlaskClient) -> None:
+    text = get(types_client, "/tokens.scss")
     assert text.splitlines()[1] == '@use "sass:string";'
     # As in CSS, but a custom type's text that CSS takes as is goes through string.unquote
     # (Sass would compute "16 / 9").
     want = {name_of(p, s): QUOTED.get(p, css) for (p, s), css in EXPECTED_CSS.items()}
     want["aspect"] = 'string.unquote("16 / 9")'
     assert scss_vars(text) == want
-    assert js_tokens(get(client, "/tokens.js"), typescript=False) == expected_vars("camel")
-    assert js_tokens(get(client, "/tokens.ts"), typescript=True) == expected_vars("camel")
+    assert js_tokens(get(types_client, "/tokens.js"), typescript=False) == expected_vars("camel")
+    assert js_tokens(get(types_client, "/tokens.ts"), typescript=True) == expected_vars("camel")
 
 
 TYPED_CSS = """
@@ -336,9 +368,9 @@ def graphql_css(client: FlaskClient, theme: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("context", ["light", "dark"])
-def test_css_text_is_the_graphql_css(types: Flask, client: FlaskClient, context: str) -> None:
-    got = root_vars(get(client, f"/tokens.css?theme={context}"))
-    want = graphql_css(client, {"theme": context})
+def test_css_text_is_the_graphql_css(types_client: FlaskClient, context: str) -> None:
+    got = root_vars(get(types_client, f"/tokens.css?theme={context}"))
+    want = graphql_css(types_client, {"theme": context})
     assert {n: QUOTED.get(n, v) for n, v in want.items()} == got
     assert got["color-brand"] == ("#ff8000" if context == "light" else "#0080ff")
 
@@ -358,9 +390,9 @@ def test_css_text_is_the_graphql_css(types: Flask, client: FlaskClient, context:
     ],
 )
 def test_name_styles_and_prefix(
-    types: Flask, client: FlaskClient, url: str, style: str, prefix: str
+    types_client: FlaskClient, url: str, style: str, prefix: str
 ) -> None:
-    text = get(client, url)
+    text = get(types_client, url)
     if url.startswith("/tokens.css"):
         names = set(root_vars(text))
     elif url.startswith("/tokens.scss"):
@@ -370,17 +402,17 @@ def test_name_styles_and_prefix(
     assert names == set(expected_vars(style, prefix))
 
 
-def test_names_by_hand(types: Flask, client: FlaskClient) -> None:
+def test_names_by_hand(types_client: FlaskClient) -> None:
     """A few names spelled out: $root dropped, a space splits words, digits are kept."""
-    css = root_vars(get(client, "/tokens.css?prefix=gh"))
+    css = root_vars(get(types_client, "/tokens.css?prefix=gh"))
     assert css["gh-accent"] == css["gh-color-brand"] == "#ff8000"  # accent.$root
     assert css["gh-size-2x-large"] == "40px"
     assert css["gh-text-body-font-size"] == "16px"
-    ts = js_tokens(get(client, "/tokens.ts"), typescript=True)
+    ts = js_tokens(get(types_client, "/tokens.ts"), typescript=True)
     assert ts["size2xLarge"] == "40px"
     assert ts["textBodyLetterSpacing"] == "0.5px"
     assert "accentMuted" in ts
-    scss = scss_vars(get(client, "/tokens.scss?name=snake"))
+    scss = scss_vars(get(types_client, "/tokens.scss?name=snake"))
     assert scss["text_body_line_height"] == "1.5"
 
 
@@ -474,30 +506,31 @@ def prefixed(variables: dict[str, str]) -> dict[str, str]:
         ("contexts=theme:dark,theme:light&modifier=theme", ["dark", "light"]),
     ],
 )
-def test_several_contexts(types: Flask, client: FlaskClient, query: str, order: list[str]) -> None:
-    single = {c: root_vars(get(client, f"/tokens.css?theme={c}")) for c in order}
+def test_several_contexts(types_client: FlaskClient, query: str, order: list[str]) -> None:
+    single = {c: root_vars(get(types_client, f"/tokens.css?theme={c}")) for c in order}
     base, other = order
     assert differing(single[base], single[other])  # the contexts really differ
-    blocks = css_blocks(get(client, f"/tokens.css?{query}"))
+    blocks = css_blocks(get(types_client, f"/tokens.css?{query}"))
     assert list(blocks) == [f':root, [data-theme="{base}"]', f'[data-theme="{other}"]']
     assert blocks[f':root, [data-theme="{base}"]'] == prefixed(single[base])
     assert blocks[f'[data-theme="{other}"]'] == prefixed(differing(single[base], single[other]))
 
 
-def test_several_contexts_attribute(types: Flask, client: FlaskClient) -> None:
-    blocks = css_blocks(get(client, "/tokens.css?modifier=theme&attribute=data-mode&prefix=x"))
+def test_several_contexts_attribute(types_client: FlaskClient) -> None:
+    url = "/tokens.css?modifier=theme&attribute=data-mode&prefix=x"
+    blocks = css_blocks(get(types_client, url))
     assert list(blocks) == [':root, [data-mode="light"]', '[data-mode="dark"]']
     assert blocks['[data-mode="dark"]']["--x-size-md"] == "20px"
 
 
-def test_light_dark(types: Flask, client: FlaskClient) -> None:
-    light = root_vars(get(client, "/tokens.css?theme=light"))
-    dark = root_vars(get(client, "/tokens.css?theme=dark"))
+def test_light_dark(types_client: FlaskClient) -> None:
+    light = root_vars(get(types_client, "/tokens.css?theme=light"))
+    dark = root_vars(get(types_client, "/tokens.css?theme=dark"))
     colours = {
         name_of(p)
         for p in ("color.brand", "color.veil", "color.vivid", "accent.$root", "accent.muted")
     }
-    blocks = css_blocks(get(client, "/tokens.css?light-dark=light,dark"))
+    blocks = css_blocks(get(types_client, "/tokens.css?light-dark=light,dark"))
     assert list(blocks) == [":root", '[data-theme="light"]', '[data-theme="dark"]']
     root = {
         name: f"light-dark({v}, {dark[name]})" if name in colours and dark[name] != v else v
@@ -537,9 +570,9 @@ def test_light_dark(types: Flask, client: FlaskClient) -> None:
     ],
 )
 def test_bad_arguments_are_400(
-    types: Flask, client: FlaskClient, query: str, code: str, words: str
+    types_client: FlaskClient, query: str, code: str, words: str
 ) -> None:
-    errors = errors_of(client, query)
+    errors = errors_of(types_client, query)
     assert errors[0]["code"] == code, errors
     assert words in errors[0]["message"], errors
 
@@ -557,7 +590,7 @@ MEDIA = {
 
 @pytest.mark.parametrize("fmt", list(MEDIA))
 def test_etag_cache_control_and_304(
-    types: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path, fmt: str
+    own_types: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path, fmt: str
 ) -> None:
     url = f"/tokens.{fmt}?theme=dark"
     first = client.get(url)
@@ -608,21 +641,20 @@ CLI_CASES = [
 
 @pytest.mark.parametrize("case", CLI_CASES)
 def test_cli_writes_the_http_bytes(
-    types: Flask,
-    client: FlaskClient,
-    runner: FlaskCliRunner,
+    types_client: FlaskClient,
+    types_runner: FlaskCliRunner,
     tmp_path: Path,
     case: tuple[str, str, list[str]],
 ) -> None:
     fmt, query, args = case
-    body = client.get(f"/tokens.{fmt}?{query}")
+    body = types_client.get(f"/tokens.{fmt}?{query}")
     assert body.status_code == 200
     out = tmp_path / f"tokens.{fmt}"
-    result = runner.invoke(args=["tokens", "export", "--format", fmt, *args, str(out)])
+    result = types_runner.invoke(args=["tokens", "export", "--format", fmt, *args, str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == body.get_data()
     assert re.search(r"\bWrote \d+ variables\b", result.stdout), result.stdout
-    stdout = runner.invoke(args=["tokens", "export", "--format", fmt, *args, "-"])
+    stdout = types_runner.invoke(args=["tokens", "export", "--format", fmt, *args, "-"])
     assert stdout.exit_code == 0, stdout.output
     assert stdout.stdout_bytes == body.get_data()
 

@@ -135,21 +135,21 @@ def test_get_has_an_etag_and_cache_control(make_app: MakeApp) -> None:
 
 
 def test_default_max_age_is_zero_and_must_revalidate(
-    small_example: Flask, client: FlaskClient
+    example_app: Flask, example_client: FlaskClient
 ) -> None:
-    response = get(client, PAGE, {"first": 1})
+    response = get(example_client, PAGE, {"first": 1})
     assert "max-age=0" in response.headers["Cache-Control"]
     assert "must-revalidate" in response.headers["Cache-Control"]
 
 
 def test_if_none_match_answers_304_without_executing(
-    small_example: Flask, client: FlaskClient, executions: list[str]
+    example_app: Flask, example_client: FlaskClient, executions: list[str]
 ) -> None:
-    first = get(client, PAGE, {"first": 3})
+    first = get(example_client, PAGE, {"first": 3})
     tag = first.headers["ETag"]
     assert len(executions) == 1
-    with assert_num_queries(engine_of(small_example), REVISION_ONLY, at_most=True):
-        again = get(client, PAGE, {"first": 3}, if_none_match=tag)
+    with assert_num_queries(engine_of(example_app), REVISION_ONLY, at_most=True):
+        again = get(example_client, PAGE, {"first": 3}, if_none_match=tag)
     assert again.status_code == 304
     assert again.get_data() == b""
     assert again.headers["ETag"] == tag
@@ -172,16 +172,16 @@ def test_304_needs_neither_response_cache_nor_snapshots(
 
 
 def test_etag_depends_on_query_variables_and_operation_name(
-    small_example: Flask, client: FlaskClient, executions: list[str]
+    example_app: Flask, example_client: FlaskClient, executions: list[str]
 ) -> None:
-    after = first_cursor(client)
+    after = first_cursor(example_client)
     responses = {
-        "page1": get(client, PAGE, {"first": 1}),
-        "page2": get(client, PAGE, {"first": 2}),
-        "page2-after": get(client, PAGE, {"first": 2, "after": after}),
-        "other-text": get(client, PAGE + " ", {"first": 1}),
-        "count": get(client, TWO_OPS, operation_name="Count"),
-        "first": get(client, TWO_OPS, operation_name="First"),
+        "page1": get(example_client, PAGE, {"first": 1}),
+        "page2": get(example_client, PAGE, {"first": 2}),
+        "page2-after": get(example_client, PAGE, {"first": 2, "after": after}),
+        "other-text": get(example_client, PAGE + " ", {"first": 1}),
+        "count": get(example_client, TWO_OPS, operation_name="Count"),
+        "first": get(example_client, TWO_OPS, operation_name="First"),
     }
     for name, response in responses.items():
         assert response.status_code == 200, name
@@ -190,26 +190,26 @@ def test_etag_depends_on_query_variables_and_operation_name(
     assert len(set(tags.values())) == len(tags), tags
     # One request's tag does not validate another request.
     done = len(executions)
-    other = get(client, PAGE, {"first": 2}, if_none_match=tags["page1"])
+    other = get(example_client, PAGE, {"first": 2}, if_none_match=tags["page1"])
     assert other.status_code == 200
     assert len(data_of(other.get_json())["tokens"]["edges"]) == 2
-    by_name = get(client, TWO_OPS, operation_name="First", if_none_match=tags["count"])
+    by_name = get(example_client, TWO_OPS, operation_name="First", if_none_match=tags["count"])
     assert by_name.status_code == 200
     assert "edges" in data_of(by_name.get_json())["tokens"]
     assert len(executions) == done  # both were cached responses, but not 304s
 
 
 def test_etag_does_not_depend_on_variable_key_order(
-    small_example: Flask, client: FlaskClient
+    example_app: Flask, example_client: FlaskClient
 ) -> None:
-    after = json.dumps(first_cursor(client))
-    one = get(client, PAGE, raw_variables=f'{{"first": 2, "after": {after}}}')
-    two = get(client, PAGE, raw_variables=f'{{"after": {after}, "first": 2}}')
+    after = json.dumps(first_cursor(example_client))
+    one = get(example_client, PAGE, raw_variables=f'{{"first": 2, "after": {after}}}')
+    two = get(example_client, PAGE, raw_variables=f'{{"after": {after}, "first": 2}}')
     assert one.status_code == two.status_code == 200
     assert len(data_of(one.get_json())["tokens"]["edges"]) == 2
     assert one.headers["ETag"] == two.headers["ETag"]
     three = get(
-        client,
+        example_client,
         PAGE,
         raw_variables=f'{{"after":{after},"first":2}}',
         if_none_match=one.headers["ETag"],
@@ -281,11 +281,15 @@ def test_reimport_of_the_same_data_changes_only_the_etags_of_what_it_changed(
     ],
 )
 def test_if_none_match_forms(
-    small_example: Flask, client: FlaskClient, executions: list[str], template: str, status: int
+    example_app: Flask,
+    example_client: FlaskClient,
+    executions: list[str],
+    template: str,
+    status: int,
 ) -> None:
-    tag = get(client, PAGE, {"first": 1}).headers["ETag"]
+    tag = get(example_client, PAGE, {"first": 1}).headers["ETag"]
     header = template.format(tag=tag, bare=tag.strip('"'))
-    response = get(client, PAGE, {"first": 1}, if_none_match=header)
+    response = get(example_client, PAGE, {"first": 1}, if_none_match=header)
     assert response.status_code == status
     if status == 304:
         assert response.get_data() == b""
@@ -303,8 +307,10 @@ def test_errors_on_get_have_no_etag(themed: Flask, client: FlaskClient) -> None:
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_validation_errors_on_get_have_no_etag(small_example: Flask, client: FlaskClient) -> None:
-    response = get(client, "{ noSuchField }")
+def test_validation_errors_on_get_have_no_etag(
+    example_app: Flask, example_client: FlaskClient
+) -> None:
+    response = get(example_client, "{ noSuchField }")
     assert response.get_json()["errors"]
     assert "ETag" not in response.headers
 
@@ -312,10 +318,10 @@ def test_validation_errors_on_get_have_no_etag(small_example: Flask, client: Fla
 # --------------------------------------------------------------------------- POST
 
 
-def test_post_has_no_etag(small_example: Flask, client: FlaskClient) -> None:
-    tag = get(client, PAGE, {"first": 1}).headers["ETag"]
+def test_post_has_no_etag(example_app: Flask, example_client: FlaskClient) -> None:
+    tag = get(example_client, PAGE, {"first": 1}).headers["ETag"]
     for _ in range(2):  # executed, then from the response cache
-        response = client.post(
+        response = example_client.post(
             "/graphql",
             json={"query": PAGE, "variables": {"first": 1}},
             headers={"If-None-Match": tag},
@@ -326,20 +332,20 @@ def test_post_has_no_etag(small_example: Flask, client: FlaskClient) -> None:
 
 
 def test_repeated_post_is_served_from_the_response_cache(
-    small_example: Flask, client: FlaskClient, executions: list[str]
+    example_app: Flask, example_client: FlaskClient, executions: list[str]
 ) -> None:
-    first = post(client, PAGE, {"first": 5})
+    first = post(example_client, PAGE, {"first": 5})
     assert len(executions) == 1
-    clock_caught_up(small_example, known=True)
-    with assert_num_queries(engine_of(small_example), 0):  # the revision is known in memory
-        second = post(client, PAGE, {"first": 5})
+    clock_caught_up(example_app, known=True)
+    with assert_num_queries(engine_of(example_app), 0):  # the revision is known in memory
+        second = post(example_client, PAGE, {"first": 5})
     assert len(executions) == 1
     assert second.get_data() == first.get_data()
     assert second.mimetype == "application/json"
     assert len(data_of(second.get_json())["tokens"]["edges"]) == 5
     # The same request by GET shares the entry, and gets its ETag.
-    with assert_num_queries(engine_of(small_example), 0):
-        by_get = get(client, PAGE, {"first": 5})
+    with assert_num_queries(engine_of(example_app), 0):
+        by_get = get(example_client, PAGE, {"first": 5})
     assert len(executions) == 1
     assert by_get.get_data() == first.get_data()
     assert "ETag" in by_get.headers
@@ -382,8 +388,8 @@ def test_a_repeated_request_is_answered_without_reading_it_again(
 
 
 def test_answers_from_the_caches_log_the_operation_an_execution_logs(
-    small_example: Flask,
-    client: FlaskClient,
+    example_app: Flask,
+    example_client: FlaskClient,
     executions: list[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -391,18 +397,22 @@ def test_answers_from_the_caches_log_the_operation_an_execution_logs(
     # "operation": null in its access line.
     anonymous = "{ tokens { totalCount } }"
     with caplog.at_level(logging.INFO, logger="graphql_api.access"):
-        post(client, PAGE, {"first": 5})  # executed: the document's only operation
-        clock_caught_up(small_example, known=True)
-        post(client, PAGE, {"first": 5})  # the same bytes: answered by answer_seen
+        post(example_client, PAGE, {"first": 5})  # executed: the document's only operation
+        clock_caught_up(example_app, known=True)
+        post(example_client, PAGE, {"first": 5})  # the same bytes: answered by answer_seen
         other_bytes = json.dumps({"variables": {"first": 5}, "query": PAGE})
-        client.post("/graphql", data=other_bytes, content_type="application/json")  # prepare
-        tag = get(client, PAGE, {"first": 5}).headers["ETag"]  # hit in prepare (new bytes)
-        get(client, PAGE, {"first": 5}, if_none_match=tag)  # 304 by answer_seen
-        get(client, PAGE, raw_variables='{"first":  5}', if_none_match=tag)  # 304 by prepare
-        post(client, TWO_OPS, operationName="First")  # executed
-        post(client, TWO_OPS, operationName="First")  # hit
-        post(client, anonymous)  # executed, anonymous
-        post(client, anonymous)  # hit
+        example_client.post(
+            "/graphql", data=other_bytes, content_type="application/json"
+        )  # prepare
+        tag = get(example_client, PAGE, {"first": 5}).headers["ETag"]  # hit in prepare (new bytes)
+        get(example_client, PAGE, {"first": 5}, if_none_match=tag)  # 304 by answer_seen
+        get(
+            example_client, PAGE, raw_variables='{"first":  5}', if_none_match=tag
+        )  # 304 by prepare
+        post(example_client, TWO_OPS, operationName="First")  # executed
+        post(example_client, TWO_OPS, operationName="First")  # hit
+        post(example_client, anonymous)  # executed, anonymous
+        post(example_client, anonymous)  # hit
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "graphql_api.access"]
     assert len(executions) == 3
     assert [(line["status"], line["operation"]) for line in lines] == [
@@ -445,12 +455,12 @@ def test_persisted_hashes_are_looked_up_on_every_request(make_app: MakeApp) -> N
 
 
 def test_other_variables_are_not_served_from_the_cache(
-    small_example: Flask, client: FlaskClient, executions: list[str]
+    example_app: Flask, example_client: FlaskClient, executions: list[str]
 ) -> None:
-    a = post(client, PAGE, {"first": 1})
-    b = post(client, PAGE, {"first": 2})
-    c = post(client, TWO_OPS, operationName="Count")
-    d = post(client, TWO_OPS, operationName="First")
+    a = post(example_client, PAGE, {"first": 1})
+    b = post(example_client, PAGE, {"first": 2})
+    c = post(example_client, TWO_OPS, operationName="Count")
+    d = post(example_client, TWO_OPS, operationName="First")
     assert len(executions) == 4
     assert len({r.get_data() for r in (a, b, c, d)}) == 4
 
@@ -467,10 +477,10 @@ def test_responses_with_errors_are_not_cached(
 
 
 def test_validation_errors_are_not_cached(
-    small_example: Flask, client: FlaskClient, executions: list[str]
+    example_app: Flask, example_client: FlaskClient, executions: list[str]
 ) -> None:
     for n in (1, 2):
-        assert post(client, "{ noSuchField }").get_json()["errors"]
+        assert post(example_client, "{ noSuchField }").get_json()["errors"]
         assert len(executions) == n
 
 
@@ -556,12 +566,12 @@ def test_new_import_is_not_answered_from_the_response_cache(
 
 
 def test_variables_beyond_64_bit_integers_are_a_graphql_error(
-    small_example: Flask, client: FlaskClient
+    example_app: Flask, example_client: FlaskClient
 ) -> None:
     # JSON integers have no limit; the cache key must not fail on them (was a 500).
     for response in (
-        post(client, PAGE, {"first": 2**70}),
-        get(client, PAGE, raw_variables=json.dumps({"first": 2**70})),
+        post(example_client, PAGE, {"first": 2**70}),
+        get(example_client, PAGE, raw_variables=json.dumps({"first": 2**70})),
     ):
         assert response.status_code == 200
         assert "32-bit" in response.get_json()["errors"][0]["message"]
@@ -682,18 +692,18 @@ def test_keyed_reads_are_private_and_vary_on_authorization(make_app: MakeApp) ->
     assert again.headers["Cache-Control"].startswith("private, ")
 
 
-def test_open_reads_stay_public(small_example: Flask, client: FlaskClient) -> None:
-    response = get(client, "{ revision }")
+def test_open_reads_stay_public(example_app: Flask, example_client: FlaskClient) -> None:
+    response = get(example_client, "{ revision }")
     assert response.headers["Cache-Control"].startswith("public, ")
     assert "Authorization" not in response.headers.get("Vary", "")
 
 
 def test_one_etag_for_two_media_types_varies_on_accept(
-    small_example: Flask, client: FlaskClient
+    example_app: Flask, example_client: FlaskClient
 ) -> None:
     """The same ETag is sent as application/json and graphql-response+json: Vary: Accept."""
-    plain = get(client, "{ revision }")
-    typed = client.get(
+    plain = get(example_client, "{ revision }")
+    typed = example_client.get(
         "/graphql",
         query_string={"query": "{ revision }"},
         headers={"Accept": "application/graphql-response+json"},
@@ -717,13 +727,15 @@ def page(first: int) -> dict[str, Any]:
 
 
 def test_repeated_batch_is_served_from_the_response_cache(
-    small_example: Flask, client: FlaskClient, executions: list[str]
+    example_app: Flask, example_client: FlaskClient, executions: list[str]
 ) -> None:
-    first = batch(client, page(1), page(2), {"query": TWO_OPS, "operationName": "Count"})
+    first = batch(example_client, page(1), page(2), {"query": TWO_OPS, "operationName": "Count"})
     assert len(executions) == 3
-    clock_caught_up(small_example, known=True)
-    with assert_num_queries(engine_of(small_example), 0):  # the revision is known in memory
-        second = batch(client, page(1), page(2), {"query": TWO_OPS, "operationName": "Count"})
+    clock_caught_up(example_app, known=True)
+    with assert_num_queries(engine_of(example_app), 0):  # the revision is known in memory
+        second = batch(
+            example_client, page(1), page(2), {"query": TWO_OPS, "operationName": "Count"}
+        )
     assert len(executions) == 3
     assert second.get_data() == first.get_data()
     results = second.get_json()
@@ -732,21 +744,21 @@ def test_repeated_batch_is_served_from_the_response_cache(
 
 
 def test_a_single_request_and_a_batch_share_one_entry(
-    small_example: Flask, client: FlaskClient, executions: list[str]
+    example_app: Flask, example_client: FlaskClient, executions: list[str]
 ) -> None:
-    single = post(client, PAGE, {"first": 3})
+    single = post(example_client, PAGE, {"first": 3})
     assert len(executions) == 1
-    both = batch(client, page(3), page(4))
+    both = batch(example_client, page(3), page(4))
     assert len(executions) == 2  # only page(4) ran
     # The batch is the single responses' bytes, in order.
-    alone = post(client, PAGE, {"first": 4})
+    alone = post(example_client, PAGE, {"first": 4})
     assert len(executions) == 2  # stored by the batch, served to a single request
     assert both.get_data() == b"[" + single.get_data() + b"," + alone.get_data() + b"]"
-    by_get = get(client, PAGE, {"first": 4})
+    by_get = get(example_client, PAGE, {"first": 4})
     assert len(executions) == 2
     assert by_get.get_data() == alone.get_data()
     assert "ETag" in by_get.headers
-    assert len(small_example.extensions[RESPONSE_CACHE_KEY]) == 2
+    assert len(example_app.extensions[RESPONSE_CACHE_KEY]) == 2
 
 
 def test_errors_and_bad_variables_in_a_batch_are_not_cached(

@@ -12,23 +12,22 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from graphql_api import create_app
+from graphql_api.store import db
+from tests.api.conftest import shared_import
+from tests.conftest import _BACKENDS
 from tests.helpers import (
     PRIMER,
     PRIMER_ORACLE,
     SMALL_ORACLE,
     data_of,
-    import_tokens,
     load_oracle,
     natural_order,
 )
 from tests.helpers import gql as post_gql
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from pathlib import Path
-
-    from flask import Flask
-    from flask.testing import FlaskClient, FlaskCliRunner
+    from collections.abc import Iterator
 
     from tests.api.conftest import Gql, SharedDB
 
@@ -124,8 +123,8 @@ def single_error(result: dict[str, Any]) -> Any:
 # --------------------------------------------------------------------------- modifiers
 
 
-def test_no_modifiers_in_a_document_without_them(small_example: object, gql: Gql) -> None:
-    assert data_of(gql("{ modifiers { name } }")) == {"modifiers": []}
+def test_no_modifiers_in_a_document_without_them(example: SharedDB) -> None:
+    assert data_of(example.gql("{ modifiers { name } }")) == {"modifiers": []}
 
 
 def test_modifiers_names_defaults_and_contexts_in_order(primer: SharedDB) -> None:
@@ -151,8 +150,8 @@ def test_modifiers_names_defaults_and_contexts_in_order(primer: SharedDB) -> Non
 # --------------------------------------------------------------------------- token by path
 
 
-def test_plain_token(small_example: object, gql: Gql) -> None:
-    tok = token(gql, "colors.orange.600")
+def test_plain_token(example: SharedDB) -> None:
+    tok = token(example.gql, "colors.orange.600")
     assert tok == {
         "path": "colors.orange.600",
         "name": "600",
@@ -168,16 +167,16 @@ def test_plain_token(small_example: object, gql: Gql) -> None:
     }
 
 
-def test_alias_raw_resolved_and_typed_value(small_example: object, gql: Gql) -> None:
+def test_alias_raw_resolved_and_typed_value(example: SharedDB) -> None:
     # text.json: "heading": {"$value": "{dimensions.7}"}; dimensions.json: "7": "28px".
-    tok = token(gql, "text.sizes.heading")
+    tok = token(example.gql, "text.sizes.heading")
     assert tok["rawValue"] == "{dimensions.7}"
     assert tok["resolvedValue"] == "28px" == SMALL["dimensions.7"]["value"]
     assert tok["type"] == SMALL["text.sizes.heading"]["type"] == "dimension"
     assert tok["aliasOf"] == {"path": "dimensions.7"}
     assert paths(tok, "aliasChain") == ["dimensions.7"]
     assert paths(tok, "referencedBy") == ["text.typography.heading"]
-    assert value(gql, "text.sizes.heading") == {
+    assert value(example.gql, "text.sizes.heading") == {
         "__typename": "DimensionValue",
         "value": 28,
         "unit": "px",
@@ -187,21 +186,19 @@ def test_alias_raw_resolved_and_typed_value(small_example: object, gql: Gql) -> 
     }
 
 
-def test_referenced_by_lists_direct_referrers_in_path_order(
-    small_example: object, gql: Gql
-) -> None:
+def test_referenced_by_lists_direct_referrers_in_path_order(example: SharedDB) -> None:
     # Every value (also composite ones) that contains {dimensions.7} or {colors.black}.
-    assert paths(token(gql, "dimensions.7"), "referencedBy") == [
+    assert paths(token(example.gql, "dimensions.7"), "referencedBy") == [
         "composite-examples.typography.heading",
         "text.sizes.heading",
     ]
-    assert paths(token(gql, "colors.black"), "referencedBy") == [
+    assert paths(token(example.gql, "colors.black"), "referencedBy") == [
         "borders.heavy",
         "shadows.lg",
         "shadows.sm",
     ]
     # shadows.multi references shadows.sm (not colors.black directly).
-    assert paths(token(gql, "shadows.sm"), "referencedBy") == ["shadows.multi"]
+    assert paths(token(example.gql, "shadows.sm"), "referencedBy") == ["shadows.multi"]
 
 
 CHAINS = {
@@ -227,37 +224,38 @@ CHAINS = {
 }
 
 
-@pytest.fixture
-def chains(app: object, runner: FlaskCliRunner, tmp_path: Path) -> None:
-    file = tmp_path / "chains.tokens.json"
+@pytest.fixture(scope="module", params=_BACKENDS)
+def chains(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedDB]:
+    """CHAINS as imported, in a database this module's tests share read-only."""
+    file = tmp_path_factory.mktemp("chains") / "chains.tokens.json"
     file.write_text(json.dumps(CHAINS), encoding="utf-8")
-    import_tokens(runner, file)
+    yield from shared_import(request, tmp_path_factory, file)
 
 
-@pytest.mark.usefixtures("chains")
-def test_alias_chain_is_nearest_first(gql: Gql) -> None:
-    link = token(gql, "color.link")
+def test_alias_chain_is_nearest_first(chains: SharedDB) -> None:
+    link = token(chains.gql, "color.link")
     assert link["rawValue"] == "{color.accent}"
     assert link["resolvedValue"] == "#336699"
     assert link["type"] == "color"
     assert link["aliasOf"] == {"path": "color.accent"}
     assert paths(link, "aliasChain") == ["color.accent", "color.brand", "color.base"]
     assert paths(link, "referencedBy") == ["border.focus"]
-    assert paths(token(gql, "color.base"), "referencedBy") == ["color.brand", "old.a"]
-    assert paths(token(gql, "color.brand"), "aliasChain") == ["color.base"]
+    assert paths(token(chains.gql, "color.base"), "referencedBy") == ["color.brand", "old.a"]
+    assert paths(token(chains.gql, "color.brand"), "aliasChain") == ["color.base"]
 
 
-@pytest.mark.usefixtures("chains")
-def test_composite_reference_is_not_an_alias(gql: Gql) -> None:
-    focus = token(gql, "border.focus")
+def test_composite_reference_is_not_an_alias(chains: SharedDB) -> None:
+    focus = token(chains.gql, "border.focus")
     assert focus["rawValue"] == {"color": "{color.link}", "width": "2px", "style": "solid"}
     assert focus["resolvedValue"] == {"color": "#336699", "width": "2px", "style": "solid"}
     assert focus["aliasOf"] is None
     assert focus["aliasChain"] == []
 
 
-@pytest.mark.usefixtures("chains")
-def test_description_extensions_and_deprecation(gql: Gql) -> None:
+def test_description_extensions_and_deprecation(chains: SharedDB) -> None:
+    gql = chains.gql
     assert token(gql, "color.base")["description"] == "The base"
     assert token(gql, "color.accent")["extensions"] == {"com.example": {"k": [1, "x"]}}
     assert token(gql, "old.a")["deprecated"] == {"reason": "use color.*"}  # from the group
@@ -282,11 +280,11 @@ def test_primer_alias_chain(primer: SharedDB) -> None:
     assert tok["description"] == "Deprecated. Use focus.outline-color instead."
 
 
-def test_unknown_path_is_null_with_token_not_found(small_example: object, gql: Gql) -> None:
-    result = gql(BY_PATH, {"path": "colors.nope"})
+def test_unknown_path_is_null_with_token_not_found(example: SharedDB) -> None:
+    result = example.gql(BY_PATH, {"path": "colors.nope"})
     assert result["data"] == {"token": None}
     assert single_error(result)["extensions"]["code"] == "TOKEN_NOT_FOUND"
-    group = gql(BY_PATH, {"path": "colors"})  # a group, not a token
+    group = example.gql(BY_PATH, {"path": "colors"})  # a group, not a token
     assert group["data"] == {"token": None}
     assert single_error(group)["extensions"]["tokenPath"] == "colors"
 
@@ -327,8 +325,8 @@ def test_unknown_modifier_on_tokens_too(primer: SharedDB) -> None:
     assert "coarse" in error["message"]
 
 
-def test_unknown_modifier_in_a_document_without_modifiers(small_example: object, gql: Gql) -> None:
-    result = gql(BY_PATH, {"path": "colors.black", "theme": theme(mode="dark")})
+def test_unknown_modifier_in_a_document_without_modifiers(example: SharedDB) -> None:
+    result = example.gql(BY_PATH, {"path": "colors.black", "theme": theme(mode="dark")})
     error = single_error(result)
     assert error["extensions"]["code"] == "UNKNOWN_MODIFIER"
     assert "mode" in error["message"]
@@ -403,8 +401,8 @@ def _srgb(hex_: str) -> list[float]:
     return [int(hex_[i : i + 2], 16) / 255 for i in (1, 3, 5)]
 
 
-def test_color_value_from_a_hex_string(small_example: object, gql: Gql) -> None:
-    got = value(gql, "colors.orange.600")  # "#dd6b20"
+def test_color_value_from_a_hex_string(example: SharedDB) -> None:
+    got = value(example.gql, "colors.orange.600")  # "#dd6b20"
     assert got["__typename"] == "ColorValue"
     assert got["colorSpace"] == "srgb"
     assert got["components"] == pytest.approx(_srgb("#dd6b20"))
@@ -425,8 +423,8 @@ def test_color_value_from_a_color_object(primer: SharedDB) -> None:
     assert got["css"] in ("#393f46", "hsl(212.3 10.2% 24.9%)", "hsl(212.3, 10.2%, 24.9%)")
 
 
-def test_dimension_value_px(small_example: object, gql: Gql) -> None:
-    assert value(gql, "dimensions.max") == {
+def test_dimension_value_px(example: SharedDB) -> None:
+    assert value(example.gql, "dimensions.max") == {
         "__typename": "DimensionValue",
         "value": 9999,
         "unit": "px",
@@ -448,8 +446,8 @@ def test_dimension_value_rem(primer: SharedDB) -> None:
     }
 
 
-def test_duration_value(small_example: object, gql: Gql) -> None:
-    assert value(gql, "transitions.durations.medium") == {
+def test_duration_value(example: SharedDB) -> None:
+    assert value(example.gql, "transitions.durations.medium") == {
         "__typename": "DurationValue",
         "value": 300,
         "unit": "ms",
@@ -458,8 +456,8 @@ def test_duration_value(small_example: object, gql: Gql) -> None:
     }
 
 
-def test_cubic_bezier_value(small_example: object, gql: Gql) -> None:
-    assert value(gql, "transitions.easingFunctions.accelerate") == {
+def test_cubic_bezier_value(example: SharedDB) -> None:
+    assert value(example.gql, "transitions.easingFunctions.accelerate") == {
         "__typename": "CubicBezierValue",
         "x1": 0.5,
         "y1": 0,
@@ -474,29 +472,29 @@ def test_cubic_bezier_value(small_example: object, gql: Gql) -> None:
     # DTCG Format §8.4 name table: thin 100, regular 400, extra-bold 800.
     [("text.weights.light", 100), ("text.weights.regular", 400), ("text.weights.bold", 800)],
 )
-def test_font_weight_value(small_example: object, gql: Gql, path: str, weight: int) -> None:
-    assert value(gql, path) == {
+def test_font_weight_value(example: SharedDB, path: str, weight: int) -> None:
+    assert value(example.gql, path) == {
         "__typename": "FontWeightValue",
         "weight": weight,
         "css": str(weight),
     }
 
 
-def test_font_family_and_number_values(small_example: object, gql: Gql) -> None:
-    fam = value(gql, "text.fonts.sans")
+def test_font_family_and_number_values(example: SharedDB) -> None:
+    fam = value(example.gql, "text.fonts.sans")
     assert fam["__typename"] == "FontFamilyValue"
     assert fam["css"] == "Open Sans, sans-serif"
     assert ", ".join(fam["families"]) == "Open Sans, sans-serif"
-    assert value(gql, "text.lineHeights.large") == {
+    assert value(example.gql, "text.lineHeights.large") == {
         "__typename": "NumberValue",
         "value": 1.8,
         "css": "1.8",
     }
 
 
-def test_typography_value(small_example: object, gql: Gql) -> None:
+def test_typography_value(example: SharedDB) -> None:
     # text.typography.heading: sans, extra-bold, {text.sizes.heading} = 28px, line height 1.8.
-    got = value(gql, "text.typography.heading")
+    got = value(example.gql, "text.typography.heading")
     assert got == {
         "__typename": "TypographyValue",
         "fontFamily": {"css": "Open Sans, sans-serif"},
@@ -509,9 +507,9 @@ def test_typography_value(small_example: object, gql: Gql) -> None:
     }
 
 
-def test_shadow_value_layers(small_example: object, gql: Gql) -> None:
+def test_shadow_value_layers(example: SharedDB) -> None:
     # shadows.multi = [{shadows.sm}, {shadows.lg}]: black, x 0, y 4 / 8, blur 12 / 16, no spread.
-    got = value(gql, "shadows.multi")
+    got = value(example.gql, "shadows.multi")
     assert got["__typename"] == "ShadowValue"
     layer = {"inset": False, "color": {"hex": "#000000"}, "offsetX": {"px": 0}, "spread": {"px": 0}}
     assert got["layers"] == [
@@ -534,15 +532,15 @@ def test_inset_shadow_value(primer: SharedDB) -> None:
     assert layer["css"].startswith("inset ")
 
 
-def test_border_and_stroke_style_values(small_example: object, gql: Gql) -> None:
-    assert value(gql, "borders.heavy") == {
+def test_border_and_stroke_style_values(example: SharedDB) -> None:
+    assert value(example.gql, "borders.heavy") == {
         "__typename": "BorderValue",
         "color": {"hex": "#000000"},
         "width": {"px": 4, "css": "4px"},
         "style": {"keyword": "solid", "css": "solid", "dashArray": []},
         "css": "4px solid #000000",  # CSS `border` shorthand: width style colour
     }
-    dashed = value(gql, "borders.styles.dashed")  # dashArray ["0.5rem", "0.25rem"], round
+    dashed = value(example.gql, "borders.styles.dashed")  # dashArray ["0.5rem", "0.25rem"], round
     assert dashed["__typename"] == "StrokeStyleValue"
     assert dashed["keyword"] is None
     assert dashed["lineCap"] == "round"
@@ -550,14 +548,14 @@ def test_border_and_stroke_style_values(small_example: object, gql: Gql) -> None
         {"value": 0.5, "unit": "rem", "px": 8, "rem": 0.5, "css": "0.5rem"},
         {"value": 0.25, "unit": "rem", "px": 4, "rem": 0.25, "css": "0.25rem"},
     ]
-    wire = value(gql, "borders.wireframe")
+    wire = value(example.gql, "borders.wireframe")
     assert wire["color"] == {"hex": "#dd6b20"}
     assert wire["width"] == {"px": 8, "css": "8px"}
     assert [d["px"] for d in wire["style"]["dashArray"]] == [8, 4]
 
 
-def test_transition_value(small_example: object, gql: Gql) -> None:
-    got = value(gql, "transitions.emphasis")  # 300ms, delay 0ms, accelerate
+def test_transition_value(example: SharedDB) -> None:
+    got = value(example.gql, "transitions.emphasis")  # 300ms, delay 0ms, accelerate
     assert got["__typename"] == "TransitionValue"
     assert got["duration"] == {"ms": 300, "css": "300ms"}
     assert got["delay"] == {"ms": 0, "css": "0ms"}
@@ -612,8 +610,8 @@ def _wrong_value_types(result: dict[str, Any]) -> list[tuple[str, str, str]]:
 ALL_VALUE_TYPES = "{ tokens { edges { node { path type value { __typename } } } } }"
 
 
-def test_every_small_example_type_has_its_value_type(small_example: object, gql: Gql) -> None:
-    wrong = _wrong_value_types(gql(ALL_VALUE_TYPES))
+def test_every_small_example_type_has_its_value_type(example: SharedDB) -> None:
+    wrong = _wrong_value_types(example.gql(ALL_VALUE_TYPES))
     assert not wrong, f"{len(wrong)} tokens with the wrong value type: {wrong[:20]}"
 
 
@@ -637,8 +635,8 @@ def _walk(gql: Gql, first: int, flt: dict[str, Any] | None = None) -> list[dict[
 
 
 @pytest.mark.parametrize("first", [1, 10, 55, 56, 100])
-def test_first_after_walk_the_whole_list(small_example: object, gql: Gql, first: int) -> None:
-    pages = _walk(gql, first)
+def test_first_after_walk_the_whole_list(example: SharedDB, first: int) -> None:
+    pages = _walk(example.gql, first)
     assert len(pages) == math.ceil(56 / first)
     seen = [e["node"]["path"] for p in pages for e in p["edges"]]
     assert seen == natural_order(SMALL)  # path order, every token once: no duplicates, no gaps
@@ -652,9 +650,9 @@ def test_first_after_walk_the_whole_list(small_example: object, gql: Gql, first:
         assert info["endCursor"] == edges[-1]["cursor"]
 
 
-def test_page_after_the_last_cursor_is_empty(small_example: object, gql: Gql) -> None:
-    last = _walk(gql, 56)[-1]["pageInfo"]["endCursor"]
-    conn = data_of(gql(PAGE_QUERY, {"first": 10, "after": last}))["tokens"]
+def test_page_after_the_last_cursor_is_empty(example: SharedDB) -> None:
+    last = _walk(example.gql, 56)[-1]["pageInfo"]["endCursor"]
+    conn = data_of(example.gql(PAGE_QUERY, {"first": 10, "after": last}))["tokens"]
     assert conn["edges"] == []
     assert conn["totalCount"] == 56
     assert conn["pageInfo"] == {
@@ -665,22 +663,22 @@ def test_page_after_the_last_cursor_is_empty(small_example: object, gql: Gql) ->
     }
 
 
-def test_first_zero_is_an_empty_page(small_example: object, gql: Gql) -> None:
-    conn = data_of(gql(PAGE_QUERY, {"first": 0}))["tokens"]
+def test_first_zero_is_an_empty_page(example: SharedDB) -> None:
+    conn = data_of(example.gql(PAGE_QUERY, {"first": 0}))["tokens"]
     assert conn["edges"] == []
     assert conn["totalCount"] == 56
     assert conn["pageInfo"]["hasNextPage"] is True
 
 
-def test_without_first_one_page_holds_everything(small_example: object, gql: Gql) -> None:
-    conn = data_of(gql(PAGE_QUERY, {}))["tokens"]
+def test_without_first_one_page_holds_everything(example: SharedDB) -> None:
+    conn = data_of(example.gql(PAGE_QUERY, {}))["tokens"]
     assert len(conn["edges"]) == conn["totalCount"] == 56
     assert conn["pageInfo"]["hasNextPage"] is False
 
 
 @pytest.mark.parametrize("first", [10_001, 1_000_000, -1])
-def test_first_out_of_range_is_an_error(small_example: object, gql: Gql, first: int) -> None:
-    result = gql(PAGE_QUERY, {"first": first})
+def test_first_out_of_range_is_an_error(example: SharedDB, first: int) -> None:
+    result = example.gql(PAGE_QUERY, {"first": first})
     error = single_error(result)
     assert error["extensions"]["code"] == "INVALID_PAGE_SIZE"
     assert "10000" in error["message"]
@@ -693,26 +691,28 @@ def test_a_page_of_10000_is_allowed(primer: SharedDB) -> None:
     assert conn["pageInfo"]["hasNextPage"] is False
 
 
-def test_invalid_cursor_is_an_error(small_example: object, gql: Gql) -> None:
-    error = single_error(gql(PAGE_QUERY, {"first": 5, "after": "%%% not a cursor"}))
+def test_invalid_cursor_is_an_error(example: SharedDB) -> None:
+    error = single_error(example.gql(PAGE_QUERY, {"first": 5, "after": "%%% not a cursor"}))
     assert error["extensions"]["code"] == "INVALID_CURSOR"
 
 
-def test_cursors_are_opaque_but_stable(
-    small_example: Flask, gql: Gql, make_app: Callable[..., Flask]
-) -> None:
-    one = data_of(gql(PAGE_QUERY, {"first": 3}))["tokens"]["edges"]
+def test_cursors_are_opaque_but_stable(example: SharedDB) -> None:
+    one = data_of(example.gql(PAGE_QUERY, {"first": 3}))["tokens"]["edges"]
     # Another request (other variables: no response-cache hit) in another app process on the
     # same database: the same tokens get the same cursors, and a cursor of one process pages
     # on in the other.
-    other = make_app().test_client()
-    two = data_of(post_gql(other, PAGE_QUERY, {"first": 5}))["tokens"]["edges"]
-    assert [e["cursor"] for e in two[:3]] == [e["cursor"] for e in one]
-    assert all(e["cursor"] != e["node"]["path"] for e in one)
-    after = data_of(post_gql(other, PAGE_QUERY, {"first": 2, "after": one[2]["cursor"]}))
-    assert [e["node"]["path"] for e in after["tokens"]["edges"]] == [
-        e["node"]["path"] for e in two[3:5]
-    ]
+    other_app = create_app({"TESTING": True, "DATABASE_URL": example.app.config["DATABASE_URL"]})
+    try:
+        other = other_app.test_client()
+        two = data_of(post_gql(other, PAGE_QUERY, {"first": 5}))["tokens"]["edges"]
+        assert [e["cursor"] for e in two[:3]] == [e["cursor"] for e in one]
+        assert all(e["cursor"] != e["node"]["path"] for e in one)
+        after = data_of(post_gql(other, PAGE_QUERY, {"first": 2, "after": one[2]["cursor"]}))
+        assert [e["node"]["path"] for e in after["tokens"]["edges"]] == [
+            e["node"]["path"] for e in two[3:5]
+        ]
+    finally:
+        db.get_engine(other_app).dispose()
 
 
 # --------------------------------------------------------------------------- filters
@@ -725,20 +725,25 @@ def _filtered(gql: Gql, flt: dict[str, Any]) -> list[str]:
     return got
 
 
-def test_filter_by_types(small_example: object, gql: Gql) -> None:
+def test_filter_by_types(example: SharedDB) -> None:
     colors = natural_order(p for p, t in SMALL.items() if t["type"] == "color")
     assert len(colors) == 11  # black, white, orange 100…900
-    assert _filtered(gql, {"types": ["color"]}) == colors
+    assert _filtered(example.gql, {"types": ["color"]}) == colors
     timing = natural_order(p for p, t in SMALL.items() if t["type"] in ("duration", "cubicBezier"))
-    assert _filtered(gql, {"types": ["duration", "cubicBezier"]}) == timing
-    assert _filtered(gql, {"types": []}) == []
-    assert _filtered(gql, {"types": ["no-such-type"]}) == []
+    assert _filtered(example.gql, {"types": ["duration", "cubicBezier"]}) == timing
+    assert _filtered(example.gql, {"types": []}) == []
+    assert _filtered(example.gql, {"types": ["no-such-type"]}) == []
 
 
-def test_filter_by_path_prefix_on_whole_segments(small_example: object, gql: Gql) -> None:
+def test_filter_by_path_prefix_on_whole_segments(example: SharedDB) -> None:
+    gql = example.gql
     orange = [f"colors.orange.{n}" for n in range(100, 1000, 100)]
     assert _filtered(gql, {"pathPrefix": "colors.orange"}) == orange
-    assert _filtered(gql, {"pathPrefix": "colors"}) == ["colors.black", *orange, "colors.white"]
+    assert _filtered(gql, {"pathPrefix": "colors"}) == [
+        "colors.black",
+        *orange,
+        "colors.white",
+    ]
     assert _filtered(gql, {"pathPrefix": "colors.or"}) == []  # not a whole segment
     assert _filtered(gql, {"pathPrefix": "color"}) == []
     assert _filtered(gql, {"pathPrefix": "colors.black"}) == ["colors.black"]  # the token itself
@@ -746,10 +751,9 @@ def test_filter_by_path_prefix_on_whole_segments(small_example: object, gql: Gql
     assert _filtered(gql, {"pathPrefix": "dimensions.1"}) == ["dimensions.1"]
 
 
-@pytest.mark.usefixtures("chains")
-def test_filter_by_deprecated(gql: Gql) -> None:
-    assert _filtered(gql, {"deprecated": True}) == ["cur.c", "old.a"]
-    assert _filtered(gql, {"deprecated": False}) == [
+def test_filter_by_deprecated(chains: SharedDB) -> None:
+    assert _filtered(chains.gql, {"deprecated": True}) == ["cur.c", "old.a"]
+    assert _filtered(chains.gql, {"deprecated": False}) == [
         "border.focus",
         "color.accent",
         "color.base",
@@ -759,11 +763,11 @@ def test_filter_by_deprecated(gql: Gql) -> None:
     ]
 
 
-def test_filters_combine_and_paginate(small_example: object, gql: Gql) -> None:
+def test_filters_combine_and_paginate(example: SharedDB) -> None:
     flt = {"types": ["dimension"], "pathPrefix": "dimensions"}
     expected = natural_order(p for p in SMALL if p.startswith("dimensions."))
     assert len(expected) == 17
-    pages = _walk(gql, 4, flt)
+    pages = _walk(example.gql, 4, flt)
     assert [e["node"]["path"] for p in pages for e in p["edges"]] == expected
     assert {p["totalCount"] for p in pages} == {17}
 
@@ -778,8 +782,8 @@ def test_primer_filters(primer: SharedDB) -> None:
 # --------------------------------------------------------------------------- HTTP
 
 
-def test_get_runs_a_query(small_example: object, client: FlaskClient) -> None:
-    response = client.get(
+def test_get_runs_a_query(example: SharedDB) -> None:
+    response = example.client.get(
         "/graphql", query_string={"query": '{ token(path: "colors.white") { resolvedValue } }'}
     )
     assert response.status_code == 200
@@ -787,9 +791,9 @@ def test_get_runs_a_query(small_example: object, client: FlaskClient) -> None:
     assert response.get_json() == {"data": {"token": {"resolvedValue": "#ffffff"}}}
 
 
-def test_get_with_variables_and_operation_name(small_example: object, client: FlaskClient) -> None:
+def test_get_with_variables_and_operation_name(example: SharedDB) -> None:
     query = "query A { __typename } query B($p: String!) { token(path: $p) { resolvedValue } }"
-    response = client.get(
+    response = example.client.get(
         "/graphql",
         query_string={
             "query": query,
@@ -809,24 +813,20 @@ def test_get_with_variables_and_operation_name(small_example: object, client: Fl
         ("query Q { __typename } mutation M { __typename }", "M"),
     ],
 )
-def test_get_refuses_a_mutation(
-    small_example: object, client: FlaskClient, query: str, operation_name: str | None
-) -> None:
+def test_get_refuses_a_mutation(example: SharedDB, query: str, operation_name: str | None) -> None:
     # GraphQL over HTTP: a GET must not run a mutation; the server answers
     # 405 Method Not Allowed (and says which method is allowed).
     params = {"query": query}
     if operation_name:
         params["operationName"] = operation_name
-    response = client.get("/graphql", query_string=params)
+    response = example.client.get("/graphql", query_string=params)
     assert response.status_code == 405
     assert response.headers["Allow"] == "POST"
     assert "mutation" in response.get_data(as_text=True)
 
 
-def test_get_with_an_unknown_operation_name_is_refused(
-    small_example: object, client: FlaskClient
-) -> None:
-    response = client.get(
+def test_get_with_an_unknown_operation_name_is_refused(example: SharedDB) -> None:
+    response = example.client.get(
         "/graphql", query_string={"query": "query A { __typename }", "operationName": "B"}
     )
     assert response.status_code == 400
@@ -834,14 +834,14 @@ def test_get_with_an_unknown_operation_name_is_refused(
     assert response.get_json()["errors"][0]["message"] == 'Unknown operation named "B".'
 
 
-def test_several_operations_need_an_operation_name(small_example: object, gql: Gql) -> None:
-    result = gql("query A { __typename } query B { __typename }")
+def test_several_operations_need_an_operation_name(example: SharedDB) -> None:
+    result = example.gql("query A { __typename } query B { __typename }")
     assert result.get("data") is None
     assert "errors" in result
 
 
-def test_post_runs_a_query(small_example: object, client: FlaskClient) -> None:
-    response = client.post(
+def test_post_runs_a_query(example: SharedDB) -> None:
+    response = example.client.post(
         "/graphql",
         json={"query": "query($p: String!) { token(path: $p) { path } }", "variables": {"p": "x"}},
     )
@@ -851,13 +851,13 @@ def test_post_runs_a_query(small_example: object, client: FlaskClient) -> None:
     assert [e["extensions"]["code"] for e in body["errors"]] == ["TOKEN_NOT_FOUND"]
 
 
-def test_post_unknown_mutation_is_rejected_by_the_schema(small_example: object, gql: Gql) -> None:
+def test_post_unknown_mutation_is_rejected_by_the_schema(example: SharedDB) -> None:
     # A validation error: the request itself is fine, the field does not exist.
-    result = gql("mutation { dropEverything }")
+    result = example.gql("mutation { dropEverything }")
     assert result.get("data") is None
     assert "dropEverything" in single_error(result)["message"]
 
 
-def test_post_with_syntax_and_validation_errors(small_example: object, gql: Gql) -> None:
-    assert "Syntax Error" in single_error(gql("{ token("))["message"]
-    assert "nope" in single_error(gql("{ nope }"))["message"]
+def test_post_with_syntax_and_validation_errors(example: SharedDB) -> None:
+    assert "Syntax Error" in single_error(example.gql("{ token("))["message"]
+    assert "nope" in single_error(example.gql("{ nope }"))["message"]

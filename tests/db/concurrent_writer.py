@@ -1,18 +1,24 @@
 """A writer process for ``test_concurrent_writes``: increments a counter token through GraphQL.
 
-Run as ``python -m tests.db.concurrent_writer URL KEY MODE COUNT NAME``. Each increment
-reads the revision and the value, then writes value + 1 with ``expectedRevision``; on a
-``Conflict`` it reads again and retries (``MODE=counter``). ``MODE=blind`` creates COUNT
-tokens of its own without ``expectedRevision``. Prints one JSON line of statistics.
+:func:`write` runs in a process forked from the test (as gunicorn forks its workers): the
+modules are imported already, so a writer starts in milliseconds instead of the seconds a
+fresh interpreter takes to import them, and the writers overlap for their whole run. Each
+makes an app of its own (engine, caches, revision clock) on the test database. Each
+increment reads the revision and the value, then writes value + 1 with
+``expectedRevision``; on a ``Conflict`` it reads again and retries (``mode="counter"``).
+``mode="blind"`` creates ``count`` tokens of its own without ``expectedRevision``.
 """
 
 from __future__ import annotations
 
-import json
-import sys
 import time
+from typing import TYPE_CHECKING, Any
 
 from graphql_api import create_app
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.synchronize import Barrier
 
 READ = '{ revision token(path: "counter") { resolvedValue } }'
 UPDATE = (
@@ -26,45 +32,49 @@ CREATE = (
 )
 
 
-def main(url: str, key: str, mode: str, count: int, name: str) -> None:
-    """Do ``count`` writes; print ``{"writes", "conflicts", "seconds", "revisions"}``."""
+def write(
+    url: str, key: str, mode: str, count: int, name: str, *, start: Barrier
+) -> dict[str, Any]:
+    """Do ``count`` writes once every writer is ready; ``{"conflicts", "seconds", "revisions"}``."""
     app = create_app({"DATABASE_URL": url})
     client = app.test_client()
     headers = {"Authorization": f"Bearer {key}"}
 
-    def post(query: str, variables: dict[str, object]) -> dict[str, object]:
+    def post(query: str, variables: dict[str, object]) -> dict[str, Any]:
         response = client.post(
             "/graphql", json={"query": query, "variables": variables}, headers=headers
         )
-        body: dict[str, object] = response.get_json()
+        body: dict[str, Any] = response.get_json()
         if response.status_code != 200 or body.get("errors"):
             raise RuntimeError(f"{response.status_code}: {body}")
-        return body["data"]  # type: ignore[return-value]
+        return body["data"]  # type: ignore[no-any-return]
 
     conflicts, revisions = 0, []
+    start.wait()  # all writers begin together, so their writes interleave
     started = time.perf_counter()
     for i in range(count):
         if mode == "blind":
             data = post(CREATE, {"p": f"blind.{name}.{i}"})
-            assert data["createToken"]["__typename"] == "TokenSuccess", data  # type: ignore[index]
+            assert data["createToken"]["__typename"] == "TokenSuccess", data
             continue
         while True:
             seen = post(READ, {})
-            value = seen["token"]["resolvedValue"]  # type: ignore[index]
+            value = seen["token"]["resolvedValue"]
             result = post(UPDATE, {"v": value + 1, "r": seen["revision"]})["updateToken"]
-            if result["__typename"] == "TokenSuccess":  # type: ignore[index]
-                revisions.append(result["revision"])  # type: ignore[index]
+            if result["__typename"] == "TokenSuccess":
+                revisions.append(result["revision"])
                 break
-            assert result["__typename"] == "Conflict", result  # type: ignore[index]
+            assert result["__typename"] == "Conflict", result
             conflicts += 1
     elapsed = time.perf_counter() - started
-    sys.stdout.write(
-        json.dumps(
-            {"writes": count, "conflicts": conflicts, "seconds": elapsed, "revisions": revisions}
-        )
-        + "\n"
-    )
+    return {"conflicts": conflicts, "seconds": elapsed, "revisions": revisions}
 
 
-if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+def child(send: Connection, start: Barrier, *args: Any) -> None:
+    """Entry point of a forked writer: send :func:`write`'s statistics to the test.
+
+    An error ends the child with its traceback on stderr (captured by pytest) and no
+    statistics, which fails the test.
+    """
+    send.send(write(*args, start=start))
+    send.close()

@@ -1,19 +1,17 @@
 """Concurrent writers in separate OS processes lose no update, on SQLite and PostgreSQL.
 
-Four processes (as four gunicorn workers would be) increment one counter token with
-read-modify-write and ``expectedRevision``: a writer whose revision went stale gets a
-``Conflict`` and retries, so the final value is exactly the number of increments. Blind
+Four processes forked from the test (as gunicorn forks its workers) increment one counter
+token with read-modify-write and ``expectedRevision``: a writer whose revision went stale
+gets a ``Conflict`` and retries, so the final value is exactly the number of increments. Blind
 writers (no ``expectedRevision``) creating tokens of their own all land too. The
 statistics (conflicts, seconds) are printed for the notes (``pytest -s``).
 """
 
 from __future__ import annotations
 
-import json
+import multiprocessing
 import secrets
-import subprocess
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -24,12 +22,13 @@ from sqlalchemy.orm import Session
 
 from graphql_api.store.db import lock_writes
 from tests.conftest import _require_postgres
+from tests.db import concurrent_writer
+from tests.forking import fork
 from tests.writing import Writer, make_key
 
 if TYPE_CHECKING:
     from flask import Flask
 
-ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 4
 WRITES = 10
 COUNTER = {
@@ -40,32 +39,17 @@ COUNTER = {
 
 
 def run_writers(url: str, key: str, mode: str) -> list[dict[str, Any]]:
-    """Start the writer processes together and collect their statistics."""
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.db.concurrent_writer",
-                url,
-                key,
-                mode,
-                str(WRITES),
-                f"w{i}",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    """Fork the writer processes, let them start together, and collect their statistics."""
+    start = multiprocessing.get_context("fork").Barrier(PROCESSES)
+    children = [
+        fork(concurrent_writer.child, start, url, key, mode, WRITES, f"w{i}")
         for i in range(PROCESSES)
     ]
-    stats = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err[-3000:]
-        stats.append(json.loads(out.strip().splitlines()[-1]))
-    return stats
+    try:
+        return [child.receive() for child in children]
+    finally:
+        for child in children:
+            child.end()
 
 
 def test_parallel_read_modify_write_loses_no_update(app: Flask, database_url: str) -> None:

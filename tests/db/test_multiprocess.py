@@ -3,23 +3,22 @@
 Each ``create_app`` call is one process's worth of state: its own engine, snapshot cache
 and response cache. A write through one instance (an import through its CLI) must be seen
 by the others on their next request, with no restart and no cache clearing: every request
-reads the data revision, which keys both caches and the ETags. The last test runs the
-second instance in a real OS process.
+reads the data revision, which keys both caches and the ETags. The last two tests run the
+second instance in a real OS process (forked from the test's, see ``tests/forking.py``).
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from graphql_api import create_app
 from graphql_api.store import db
 from graphql_api.store.response_cache import RESPONSE_CACHE_KEY
+from tests.forking import fork
 from tests.helpers import (
     SMALL_EXAMPLE,
     assert_num_queries,
@@ -33,14 +32,14 @@ from tests.writing import Writer, import_mini, make_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from multiprocessing.connection import Connection
+    from pathlib import Path
 
     from flask import Flask
     from flask.testing import FlaskClient
     from werkzeug.test import TestResponse
 
     MakeApp = Callable[..., Flask]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 QUERY = (
     "query Gap($theme: [ThemeSelection!]) { "
@@ -162,38 +161,33 @@ def test_tokens_json_of_the_other_instance_follows_the_import(
     assert second.headers["ETag"] != tag
 
 
-#: The second instance, in its own OS process: warm up, wait for the parent's import, ask
-#: again with the old ETag. One JSON line per step on stdout.
-CHILD = textwrap.dedent(
-    """
-    import json, sys, time
-    from graphql_api import create_app
+def _ask(client: FlaskClient, args: dict[str, str], tag: str | None = None) -> dict[str, Any]:
+    """A GET of ``/graphql`` (with ``If-None-Match: tag``): status, ETag and text."""
+    headers = {"If-None-Match": tag} if tag else {}
+    r = client.get("/graphql", query_string=args, headers=headers)
+    return {"status": r.status_code, "etag": r.headers.get("ETag"), "body": r.get_data(True)}
 
-    url, query, variables = sys.argv[1], sys.argv[2], sys.argv[3]
+
+def _caught_up(app: Flask, revision: int) -> None:
+    """Wait (5 s at most) until ``app``'s clock knows ``revision``: NOTIFY comes a moment
+    after the commit; the answer asserted on then shows whether the process learnt it."""
+    clock = app.extensions["tokens_revision_clock"]
+    deadline = time.monotonic() + 5
+    while (clock.current() or (1 << 62,))[0] < revision and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def second_instance(pipe: Connection, url: str, query: str, variables: str) -> None:
+    """The second instance, in its own OS process: warm up, wait for the test's import,
+    ask again with the old ETag; one message per step."""
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     client = app.test_client()
     args = {"query": query, "variables": variables}
-
-    def ask(tag=None):
-        headers = {"If-None-Match": tag} if tag else {}
-        r = client.get("/graphql", query_string=args, headers=headers)
-        body = r.get_json() if r.status_code == 200 else None
-        return {"status": r.status_code, "etag": r.headers.get("ETag"), "body": body}
-
-    def say(obj):
-        print(json.dumps(obj), flush=True)
-
-    first = ask()
-    first_revision = int(first["etag"].split("-")[0].strip('"r'))
-    say({"first": first, "again": ask(first["etag"])})
-    sys.stdin.readline()  # the parent has imported new data
-    clock = app.extensions["tokens_revision_clock"]
-    deadline = time.monotonic() + 5  # NOTIFY reaches this process a moment after the commit
-    while (clock.current() or (1 << 62,))[0] <= first_revision and time.monotonic() < deadline:
-        time.sleep(0.01)
-    say({"after": ask(first["etag"])})
-    """
-)
+    first = _ask(client, args)
+    pipe.send({"first": first, "again": _ask(client, args, first["etag"])})
+    pipe.recv()  # the test has imported new data
+    _caught_up(app, int(first["etag"].split("-")[0].strip('"r')) + 1)
+    pipe.send({"after": _ask(client, args, first["etag"])})
 
 
 def test_import_is_seen_by_another_os_process(
@@ -201,65 +195,42 @@ def test_import_is_seen_by_another_os_process(
 ) -> None:
     a = make_app()
     import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v1", 4, ("light", "dark")))
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, database_url, QUERY, json.dumps(DARK)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    child = fork(second_instance, database_url, QUERY, json.dumps(DARK))
     try:
-        assert child.stdout is not None
-        assert child.stdin is not None
-        line = child.stdout.readline()
-        assert line, child.stderr.read() if child.stderr else ""
-        warm = json.loads(line)
+        warm = child.receive()
         assert warm["first"]["status"] == 200
-        assert warm["first"]["body"]["data"]["token"]["resolvedValue"]["value"] == 8
+        body = json.loads(warm["first"]["body"])
+        assert body["data"]["token"]["resolvedValue"]["value"] == 8
         assert warm["again"]["status"] == 304
 
         import_tokens(a.test_cli_runner(), write_themed(tmp_path / "v2", 10, ("light", "dark")))
-        out, err = child.communicate("go\n", timeout=120)
+        child.send("go")
+        after = child.receive()["after"]
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    assert child.returncode == 0, err
-    after = json.loads(out.strip().splitlines()[-1])["after"]
+        code = child.end()
+    assert code == 0
     assert after["status"] == 200
-    assert after["body"]["data"]["token"]["resolvedValue"]["value"] == 20
+    assert json.loads(after["body"])["data"]["token"]["resolvedValue"]["value"] == 20
     assert after["etag"] != warm["first"]["etag"]
 
 
-#: A second instance in its own OS process asks for a component's tokens by GET: once, then
-#: with the first ETag after each revision the parent names on stdin (once its clock knows
-#: that revision). One JSON line per answer on stdout.
-ETAG_CHILD = textwrap.dedent(
-    """
-    import json, sys, time
-    from graphql_api import create_app
-
-    url, query = sys.argv[1], sys.argv[2]
+def etag_instance(pipe: Connection, url: str, query: str) -> None:
+    """A second instance in its own OS process asks for a component's tokens by GET: once,
+    then with the first ETag after each revision the test sends (once its clock knows
+    that revision), until the test closes the pipe. One message per answer."""
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     client = app.test_client()
-    clock = app.extensions["tokens_revision_clock"]
+    first = _ask(client, {"query": query})
+    pipe.send(first)
+    while True:
+        try:
+            revision = pipe.recv()
+        except EOFError:
+            return
+        _caught_up(app, revision)
+        pipe.send(_ask(client, {"query": query}, first["etag"]))
 
-    def ask(tag=None):
-        headers = {"If-None-Match": tag} if tag else {}
-        r = client.get("/graphql", query_string={"query": query}, headers=headers)
-        return {"status": r.status_code, "etag": r.headers.get("ETag"), "body": r.get_data(True)}
 
-    first = ask()
-    print(json.dumps(first), flush=True)
-    for line in sys.stdin:
-        revision = int(line)
-        deadline = time.monotonic() + 5  # NOTIFY arrives a moment after the commit
-        while (clock.current() or (1 << 62,))[0] < revision and time.monotonic() < deadline:
-            time.sleep(0.01)
-        print(json.dumps(ask(first["etag"])), flush=True)
-    """
-)
 COMPONENT = (
     '{ bg: token(path: "accent.bg") { resolvedValue } gap: token(path: "size.gap") { type } }'
 )
@@ -276,31 +247,15 @@ def test_a_carried_etag_holds_in_another_os_process(app: Flask, database_url: st
         revision: int = payload["revision"]
         return revision
 
-    child = subprocess.Popen(
-        [sys.executable, "-c", ETAG_CHILD, database_url, COMPONENT],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    child = fork(etag_instance, database_url, COMPONENT)
     try:
-        assert child.stdout is not None
-        assert child.stdin is not None
 
         def after(revision: int) -> dict[str, Any]:
-            assert child.stdin is not None
-            assert child.stdout is not None
-            child.stdin.write(f"{revision}\n")
-            child.stdin.flush()
-            line = child.stdout.readline()
-            assert line, child.stderr.read() if child.stderr else ""
-            answer: dict[str, Any] = json.loads(line)
+            child.send(revision)
+            answer: dict[str, Any] = child.receive()
             return answer
 
-        line = child.stdout.readline()
-        assert line, child.stderr.read() if child.stderr else ""
-        first = json.loads(line)
+        first = child.receive()
         assert first["status"] == 200
         assert "#0969da" in first["body"]
         kept = after(update("color.red.5", "#ff0000"))  # light's accent.bg does not reach it
@@ -309,9 +264,6 @@ def test_a_carried_etag_holds_in_another_os_process(app: Flask, database_url: st
         assert changed["status"] == 200
         assert "#000080" in changed["body"]
         assert changed["etag"] != first["etag"]
-        child.stdin.close()
-        assert child.wait(timeout=60) == 0, child.stderr.read() if child.stderr else ""
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+        code = child.end()
+    assert code == 0

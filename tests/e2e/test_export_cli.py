@@ -1,8 +1,9 @@
 """``flask tokens export``: theme selection, errors, 2025.10 values, strict validity, round trips.
 
-Each test runs on SQLite and PostgreSQL (the ``app``/``runner`` fixtures) with small token
-files, so every one imports in a fraction of a second; the Primer exports and the oracle round
-trip are in ``tests/api/test_exports.py`` (they need the shared Primer database). Expected
+Each test runs on SQLite and PostgreSQL (the ``app``/``runner`` fixtures; the tests that only
+read the context-per-file fixture share one import of it per module) with small token files,
+so every one imports in a fraction of a second; the Primer exports and the oracle round trip
+are in ``tests/api/test_exports.py`` (they need the shared Primer database). Expected
 documents are written by hand from the source files (the working is in the comments).
 """
 
@@ -14,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.conftest import _BACKENDS, app_on, shared_database_with
 from tests.helpers import SMALL_EXAMPLE, data_of, gql, import_tokens, tokens_of
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
     from pathlib import Path
 
     from click.testing import Result
+    from flask import Flask
     from flask.testing import FlaskClient, FlaskCliRunner
 
 CONTEXT_FOLDER = SMALL_EXAMPLE.parents[2] / "importers" / "fixtures" / "context-per-file"
@@ -306,13 +309,34 @@ def error_lines(result: Result) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.startswith("[")]
 
 
-@pytest.fixture
-def contexts(runner: FlaskCliRunner) -> FlaskCliRunner:
-    """The runner, with the context-per-file fixture imported (modifier theme: dark,
-    high-contrast, light; default dark)."""
+def import_contexts(runner: FlaskCliRunner) -> FlaskCliRunner:
+    """Import the context-per-file fixture (modifier theme: dark, high-contrast, light;
+    default dark) through ``runner``; the runner."""
     result = runner.invoke(args=["tokens", "import", "--context-per-file", str(CONTEXT_FOLDER)])
     assert result.exit_code == 0, result.output
     return runner
+
+
+@pytest.fixture(scope="module", params=_BACKENDS)
+def _contexts_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database with the context-per-file fixture imported, once per module and backend."""
+    yield from shared_database_with(
+        request, tmp_path_factory, lambda app: import_contexts(app.test_cli_runner())
+    )
+
+
+@pytest.fixture
+def contexts_app(_contexts_url: str) -> Iterator[Flask]:
+    """A new app on the shared context-per-file database, for tests that only read."""
+    yield from app_on(_contexts_url)
+
+
+@pytest.fixture
+def contexts(contexts_app: Flask) -> FlaskCliRunner:
+    """The CLI runner of ``contexts_app``."""
+    return contexts_app.test_cli_runner()
 
 
 # --------------------------------------------------------------------------- theme selection
@@ -558,8 +582,9 @@ def test_round_trip_keeps_types_and_values(
 
 
 def test_round_trip_of_each_context(
-    contexts: FlaskCliRunner, client: FlaskClient, tmp_path: Path
+    runner: FlaskCliRunner, client: FlaskClient, tmp_path: Path
 ) -> None:
+    contexts = import_contexts(runner)  # a database of the test's own: it imports
     before = {ctx: typed(client, {"theme": ctx}) for ctx in ("dark", "high-contrast", "light")}
     for ctx, values in before.items():
         out = tmp_path / f"{ctx}.json"
@@ -580,11 +605,10 @@ def test_round_trip_of_each_context(
 
 
 @pytest.mark.parametrize("fmt", ["css", "scss", "js", "ts"])
-def test_formats_write_the_http_bytes(
-    contexts: FlaskCliRunner, client: FlaskClient, tmp_path: Path, fmt: str
-) -> None:
+def test_formats_write_the_http_bytes(contexts_app: Flask, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"light.{fmt}"
-    result = contexts.invoke(
+    client = contexts_app.test_client()
+    result = contexts_app.test_cli_runner().invoke(
         args=["tokens", "export", "--format", fmt, "--theme", "light", str(out)]
     )
     assert result.exit_code == 0, result.output

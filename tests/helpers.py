@@ -256,3 +256,16 @@ def natural_order(paths: Iterable[str]) -> list[str]:
         ]
 
     return sorted(paths, key=lambda p: (key(p), p))
+
+
+def example_lock(example: Path) -> Any:
+    """The lock npm runs in a frontend example hold (``examples/NAME``), across processes.
+
+    An example's codegen (also run by its ``build`` and ``typecheck`` pre-scripts) rewrites
+    its ``src/gql/``; the browser tests build ``examples/react`` while ``tests/frontend``
+    runs codegen, type checks and builds it on another pytest-xdist worker, and a script
+    must not read those files while another rewrites them.
+    """
+    from filelock import FileLock  # noqa: PLC0415 - only the npm tests need it
+
+    return FileLock(example / ".tests.lock")

@@ -39,7 +39,7 @@ import pytest
 from filelock import FileLock
 
 from tests.conftest import run_folder
-from tests.helpers import PRIMER, free_port
+from tests.helpers import PRIMER, example_lock, free_port
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -190,6 +190,12 @@ def _build_react_example(out: Path) -> None:
     """
     npm = shutil.which("npm")
     assert npm is not None
+    with example_lock(EXAMPLE):  # tests/frontend runs npm in examples/react too
+        _npm_build(npm, out)
+
+
+def _npm_build(npm: str, out: Path) -> None:
+    """``npm ci`` if needed, then ``npm run build`` of ``examples/react`` into ``out``."""
     stamp = EXAMPLE / "node_modules" / ".package-lock.json"  # written by every npm install
     lock = EXAMPLE / "package-lock.json"
     if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.helpers import example_lock
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -58,15 +60,16 @@ def npm(
         **(env or {}),
     }
     try:
-        proc = subprocess.run(
-            [NPM, *args],
-            cwd=example,
-            env=full_env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        with example_lock(example):
+            proc = subprocess.run(
+                [NPM, *args],
+                cwd=example,
+                env=full_env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else e.stdout
         err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else e.stderr

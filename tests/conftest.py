@@ -141,19 +141,20 @@ def template_prefix() -> str:
 #: module as it frees up, in collection order: with these first, the run does not end on
 #: one worker busy with a long module while the others wait (longest processing first).
 LONG_MODULES = (
-    "tests/api/test_impact_in_part.py",
-    "tests/api/test_docs_examples.py",
     "tests/api/test_primer_writes.py",
-    "tests/dtcg/test_incremental_check.py",
-    "tests/browser/test_react_live.py",
-    "tests/live/test_server.py",
-    "tests/live/test_hardening.py",
-    "tests/frontend/test_codegen.py",
-    "tests/api/test_cost.py",
-    "tests/db/test_concurrent_writes.py",
-    "tests/browser/test_graphiql_browser.py",
-    "tests/api/test_queries.py",
+    "tests/api/test_docs_examples.py",
     "tests/hostile/test_hostile_inputs.py",
+    "tests/api/test_impact_in_part.py",
+    "tests/api/test_exports.py",
+    "tests/browser/test_react_live.py",
+    "tests/db/test_carry_forward.py",
+    "tests/frontend/test_codegen.py",
+    "tests/dtcg/test_fuzz_reader.py",
+    "tests/db/test_incremental_writes.py",
+    "tests/dtcg/test_incremental_check.py",
+    "tests/api/test_mutations.py",
+    "tests/live/test_server.py",
+    "tests/api/test_cost.py",
 )
 
 

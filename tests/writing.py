@@ -6,8 +6,9 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graphql_api.store import db
+from graphql_api.store import db, repository
 from graphql_api.web import auth
+from graphql_api.writes import Workspace
 from tests.helpers import data_of
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
     from flask import Flask
     from flask.testing import FlaskClient
+    from sqlalchemy.orm import Session
 
 #: A resolver document with inline sources: a set ``base`` and a modifier ``theme``.
 #: light: accent.fg → color.blue.5; dark: accent.fg → color.red.5; accent.bg → accent.fg
@@ -209,3 +211,11 @@ def import_mini(writer: Writer, document: dict[str, Any] | None = None) -> dict[
     payload = writer.call("importTokens", "TokenSourceInput", document=doc)
     assert payload["__typename"] == "ImportSuccess", payload
     return payload
+
+
+def workspace_of(session: Session) -> Workspace:
+    """A write's workspace on the session's current data (as :func:`graphql_api.writes.run`
+    makes it, without the write lock)."""
+    return Workspace(
+        session, repository.load_catalog(session), repository.current_revision(session)
+    )

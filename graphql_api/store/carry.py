@@ -95,12 +95,7 @@ def across(
     """
     if old.sized is None:
         return None
-    differ = [
-        d
-        for d in (*old_docs, *new_docs)
-        if not any(d is e for e in old_docs) or not any(d is e for e in new_docs)
-    ]
-    paths = {p for d in differ for p in d.tokens}
+    paths = {p for d in _differing(old_docs, new_docs) for p in d.tokens}
     flat = flatten(new_docs)
     if inherited(flat.groups) != inherited(old.sized.groups):
         return None
@@ -110,6 +105,15 @@ def across(
         return in_order(old.sized, flat.tokens), {}
     sized = reresolve(old.sized, old.referenced_by, changed)
     return (in_order(sized, flat.tokens), changed) if sized is not None else None
+
+
+def _differing(old_docs: Sequence[Document], new_docs: Sequence[Document]) -> list[Document]:
+    """The layers of either side that the other does not have (compared as objects)."""
+    return [
+        d
+        for d in (*old_docs, *new_docs)
+        if not any(d is e for e in old_docs) or not any(d is e for e in new_docs)
+    ]
 
 
 def in_order(sized: Sized, order: Mapping[str, object]) -> Sized:
@@ -126,22 +130,28 @@ def in_order(sized: Sized, order: Mapping[str, object]) -> Sized:
 
 
 def between(
-    old: Snapshot, new_docs: Sequence[Document]
+    old: Snapshot, new_docs: Sequence[Document], old_docs: Sequence[Document] | None = None
 ) -> tuple[Sized, dict[str, TokenNode | None]] | None:
     """``old``'s resolution moved to another selection of its revision (layers ``new_docs``).
 
-    As :func:`across`, with no layers of ``old`` at hand: every token of either side is
-    compared, and those whose flattened node differs are the changed ones. The result
-    keeps the new layers' groups (equal in what tokens inherit), so that it is carried
-    forward like a snapshot resolved from them. None: resolve from scratch (groups differ
-    in what tokens inherit, ``$extends``, a problem).
+    As :func:`across`: with ``old``'s layers at hand (``old_docs``, the same objects where
+    the two selections share a layer), the tokens of the layers that differ are compared;
+    without them, every token of either side. The result keeps the new layers' groups
+    (equal in what tokens inherit), so that it is carried forward like a snapshot resolved
+    from them. None: resolve from scratch (groups differ in what tokens inherit,
+    ``$extends``, a problem).
     """
     if old.sized is None:
         return None
     flat = flatten(new_docs)
     if inherited(flat.groups) != inherited(old.sized.groups):
         return None
-    changed = {p: flat.tokens.get(p) for p in flat.tokens.keys() | old.tokens.keys()}
+    paths = (
+        flat.tokens.keys() | old.tokens.keys()
+        if old_docs is None
+        else {p for d in _differing(old_docs, new_docs) for p in d.tokens}
+    )
+    changed = {p: flat.tokens.get(p) for p in paths}
     changed = {p: n for p, n in changed.items() if n != _node(old.tokens.get(p))}
     sized = reresolve(old.sized, old.referenced_by, changed) if changed else old.sized
     if sized is None:

@@ -84,6 +84,12 @@ class Catalog:
             items.append((m.position, "theme", ctx.id))
         return [(kind, i) for _, kind, i in sorted(items)]
 
+    def every_layer_id(self) -> list[tuple[str, int]]:
+        """``("set" | "theme", id)`` of every set, then of every context of every modifier."""
+        return [("set", sid) for sid, _, _ in self.sets] + [
+            ("theme", c.id) for m in self.modifiers.values() for c in m.contexts
+        ]
+
 
 def current_revision(session: Session) -> int:
     """The current data revision (0 when nothing was ever written). One statement."""

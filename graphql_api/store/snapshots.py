@@ -23,7 +23,7 @@ from ..dtcg.incremental import Sized, dependants, resolve_sized
 from ..dtcg.parse import flatten
 from ..dtcg.paths import path_key, sort_paths
 from ..dtcg.resolver import ResolverDocument, normalise_input
-from . import alias_graph, carry, release_format, repository, resolved_totals
+from . import alias_graph, carry, layer_cache, release_format, repository, resolved_totals
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from ..dtcg.nodes import Document
     from ..dtcg.references import ResolvedToken
+    from .token_rows import LayerKey
 
 #: Key of the app's :class:`SnapshotStore` in ``app.extensions`` (one store per process).
 SNAPSHOTS_KEY = "tokens_snapshots"
@@ -256,9 +257,14 @@ class SnapshotStore:
                 older_key = self._latest.get(key[1])
                 older = self._snapshots.get(older_key) if older_key else None
             carried = self._carry(session, older, revision, catalog) if older else None
-            snap = carried[0] if carried else self._build(session, revision, selection, catalog)
+            fresh: dict[LayerKey, Document] = {}
+            if carried:
+                snap = carried[0]
+            else:
+                snap, fresh = self._build(session, revision, selection, catalog)
             if repository.current_revision(session) != revision:
                 continue
+            layer_cache.put(session, revision, fresh)  # read in one consistent state
             self._store(key, snap)
             if carried and older:
                 self._link(key, older.revision, carried[1])
@@ -314,18 +320,27 @@ class SnapshotStore:
         revision: int,
         selection: dict[str, str],
         catalog: repository.Catalog,
-    ) -> Snapshot:
-        docs, _ids = repository.load_layers(session, catalog.layer_ids(selection))
+    ) -> tuple[Snapshot, dict[LayerKey, Document]]:
+        """The snapshot of ``selection`` at ``revision``, and the layers read to make it.
+
+        Derived from a cached snapshot of another selection when there is one (only the
+        layers the two do not share are compared when its layers are kept), else resolved.
+        """
+        docs, fresh = layer_cache.load(session, revision, catalog.layer_ids(selection))
         near = self._neighbour(revision, catalog)
-        moved = carry.between(near, docs) if near is not None else None
-        if near is not None and moved is not None:
-            self.counts["derived"] += 1
-            return near.carried(revision, moved[0], moved[1], selection)
+        if near is not None:
+            near_keys = catalog.layer_ids(near.selection)
+            held = layer_cache.kept(session, revision, near_keys)
+            near_docs = [held[k] for k in near_keys] if len(held) == len(near_keys) else None
+            moved = carry.between(near, docs, near_docs)
+            if moved is not None:
+                self.counts["derived"] += 1
+                return near.carried(revision, moved[0], moved[1], selection), fresh
         sized, errors = resolve_sized(flatten(docs))
         if errors:
             raise DTCGErrorGroup(errors)
         self.counts["built"] += 1
-        return Snapshot.build(revision, selection, sized, catalog)
+        return Snapshot.build(revision, selection, sized, catalog), fresh
 
     def _neighbour(self, revision: int, catalog: repository.Catalog) -> Snapshot | None:
         """The most recently used cached snapshot of another selection at ``revision``.
@@ -350,8 +365,8 @@ class SnapshotStore:
         Cached snapshots are used; the others are derived one from the previous
         (:func:`.carry.across`: only the tokens of the layers that differ, and what
         reaches them, are re-resolved) and are *not* stored, so a sweep over hundreds of
-        combinations never evicts what serves ordinary reads. All layers are read in two
-        statements.
+        combinations never evicts what serves ordinary reads. The layers not kept
+        (:mod:`.layer_cache`) are read in two statements.
 
         Raises:
             DTCGErrorGroup: as :meth:`get`.
@@ -373,9 +388,7 @@ class SnapshotStore:
         keeps.
         """
         catalog = self.catalog(session, revision)
-        all_ids = [("set", sid) for sid, _, _ in catalog.sets] + [
-            ("theme", c.id) for m in catalog.modifiers.values() for c in m.contexts
-        ]
+        all_ids = catalog.every_layer_id()
         loaded: list[Document] | None = None
         bases.keep = _bases_kept(c for c, _default in catalog.modifier_contexts().values())
         for theme in selections:
@@ -384,7 +397,11 @@ class SnapshotStore:
             with self._lock:
                 cached = self._snapshots.get(key)
             if loaded is None:
-                loaded, _ids = repository.load_layers(session, all_ids)
+                loaded, fresh = layer_cache.load(session, revision, all_ids)
+                if fresh and repository.current_revision(session) == revision:
+                    layer_cache.put(session, revision, fresh)  # one consistent state
+                elif fresh and len(fresh) < len(all_ids):  # a write landed: not kept ones
+                    loaded, _ids = repository.load_layers(session, all_ids)
             by_id = dict(zip(all_ids, loaded, strict=True))
             docs = [by_id[k] for k in catalog.layer_ids(selection)]
             self.counts["swept"] += 1
@@ -609,7 +626,7 @@ class SnapshotStore:
             }
 
     def clear(self) -> None:
-        """Forget every snapshot (tests; the revision check makes it unnecessary otherwise)."""
+        """Forget every snapshot and every kept layer (tests: revisions make it unneeded)."""
         with self._lock:
             self._snapshots.clear()
             self._latest.clear()
@@ -618,6 +635,7 @@ class SnapshotStore:
             self._release_docs.clear()
             self._release_snaps.clear()
             self._release_back.clear()
+        layer_cache.clear()
 
 
 def _learn_total(session: Session, snap: Snapshot) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ErrorCode
 from ..store import repository
-from ..store.db import lock_writes
+from ..store.db import lock_writes, on_commit
 from .check import remember
 from .errors import Conflict
 from .workspace import Workspace
@@ -80,4 +80,5 @@ def run(
     report = ws.check(current)
     result = ws.store(message=message, author=author)
     remember(ws, report, result.revision)
+    on_commit(session, lambda: ws.keep_layers(result.revision))
     return result

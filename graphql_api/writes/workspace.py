@@ -23,7 +23,7 @@ from ..dtcg.edits import same_token
 from ..dtcg.nodes import Document
 from ..dtcg.resolver import VERSION, Modifier, ResolverDocument, TokenSet
 from ..dtcg.validate import combinations
-from ..store import repository, token_rows
+from ..store import layer_cache, repository, token_rows
 from ..store.alias_graph import link_new_targets
 from .changes import ChangeRecord, WriteResult, layer_changes, record
 from .errors import NotFound
@@ -94,7 +94,7 @@ def _empty() -> Document:
 class Workspace:
     """The stored resolver as one write sees it; see the module docstring."""
 
-    def __init__(self, session: Session, catalog: repository.Catalog, based_on: int = 0) -> None:
+    def __init__(self, session: Session, catalog: repository.Catalog, based_on: int) -> None:
         self.session = session
         self.based_on = based_on  # the revision the write starts from
         self.doc = ResolverDocument("stored", None, VERSION)
@@ -175,8 +175,12 @@ class Workspace:
         missing = [lay for lay in wanted if lay not in self._original or lay in self._partial]
         stored = [lay for lay in missing if lay in self._ids]
         if stored:
-            docs, _ids = repository.load_layers(self.session, [self._ids[x] for x in stored])
-            for lay, d in zip(stored, docs, strict=True):
+            keys = [self._ids[x] for x in stored]
+            # under the write lock: what is read is the state of ``based_on``
+            docs, fresh = layer_cache.load(self.session, self.based_on, keys)
+            layer_cache.put(self.session, self.based_on, fresh)
+            for lay, kept in zip(stored, docs, strict=True):
+                d = Document(dict(kept.tokens), dict(kept.groups))  # kept ones are shared
                 read = self._partial.pop(lay, None)
                 if read is None:
                     self._original[lay] = d
@@ -309,6 +313,18 @@ class Workspace:
         found = {kinds[key] for key in repository.referring_layers(self.session, list(paths))}
         found.update(self._original)
         return [lay for lay in self.layers() if lay in found]
+
+    def keep_layers(self, revision: int) -> None:
+        """Once this write is committed as ``revision``: the layers it left are still kept.
+
+        The layers of :attr:`based_on` kept decoded (:mod:`graphql_api.store.layer_cache`)
+        that this write did not edit are those of ``revision`` too; nothing is carried past
+        an import or a change of sets and modifiers.
+        """
+        if self.replacement is not None or self.structural or self.removed or self.extra:
+            return
+        edited = {self._ids[lay] for lay in self.touched if lay in self._ids}
+        layer_cache.carry(self.session, self.based_on, revision, edited)
 
     # -- check ----------------------------------------------------------------------------
 

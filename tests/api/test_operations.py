@@ -13,7 +13,7 @@ from flask.logging import default_handler
 from sqlalchemy.exc import OperationalError
 
 from graphql_api import create_app
-from graphql_api.store import db, repository
+from graphql_api.store import db, layer_cache
 from graphql_api.web import observability
 from graphql_api.web.observability import MigrationsBehindError
 from tests.helpers import count_statements
@@ -190,7 +190,7 @@ def test_unexpected_errors_are_masked_with_the_request_id(
     def boom(*_args: Any) -> Any:
         raise RuntimeError("SELECT secret FROM api_key")
 
-    monkeypatch.setattr(repository, "load_layers", boom)
+    monkeypatch.setattr(layer_cache, "load", boom)
     app.test_client().post("/graphql", json={"query": "{ revision }"})  # warm the catalog
     with caplog.at_level(logging.ERROR):
         response = app.test_client().post("/graphql", json={"query": "{ tokens { totalCount } }"})
@@ -211,7 +211,7 @@ def test_a_database_failure_mid_request_is_503(app: Flask, monkeypatch: pytest.M
         raise OperationalError("SELECT 1", {}, sqlite3.OperationalError("unable to open"))
 
     app.test_client().post("/graphql", json={"query": "{ revision }"})
-    monkeypatch.setattr(repository, "load_layers", down)
+    monkeypatch.setattr(layer_cache, "load", down)
     response = app.test_client().post("/graphql", json={"query": "{ tokens { totalCount } }"})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"

@@ -10,16 +10,18 @@ PostgreSQL.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from unittest.mock import patch
 
 import pytest
 
-from graphql_api.store import db
+from graphql_api.store import db, layer_cache, repository
 from graphql_api.store.snapshots import Snapshot, SnapshotStore, snapshot_store
 from tests.writing import MINI, Writer, import_mini, make_key
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from flask import Flask
 
@@ -75,9 +77,23 @@ EDITS: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
 }
 
 
+@contextmanager
+def from_rows() -> Iterator[None]:
+    """Every layer read from its rows: the layers the process keeps decoded are not used.
+
+    (:mod:`graphql_api.store.layer_cache` is shared by every cache of the process: a
+    reference made with it would agree with a stale layer.)
+    """
+    with (
+        patch.object(layer_cache, "kept", lambda *_args: {}),
+        patch.object(layer_cache, "put", lambda *_args: None),
+    ):
+        yield
+
+
 def rebuilt(app: Flask, theme: dict[str, str]) -> Snapshot:
-    """The theme resolved from the stored layers by an empty cache."""
-    with app.app_context():
+    """The theme resolved from the stored rows by an empty cache."""
+    with app.app_context(), from_rows():
         return SnapshotStore().get(db.get_session(), theme)
 
 
@@ -149,6 +165,104 @@ def test_a_theme_whose_layers_did_not_change_is_rekeyed(app: Flask, writer: Writ
     assert new_dark.tokens["accent.bg"].value != dark.tokens["accent.bg"].value
     assert_same(new_light, rebuilt(app, LIGHT))
     assert_same(new_dark, rebuilt(app, DARK))
+
+
+def kept_and_stored(app: Flask) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """(the layers kept decoded at the current revision, every layer read from its rows)."""
+    with app.app_context():
+        session = db.get_session()
+        keys = repository.load_catalog(session).every_layer_id()
+        kept = layer_cache.kept(session, repository.current_revision(session), keys)
+        docs, _ids = repository.load_layers(session, keys)
+    return kept, dict(zip(keys, docs, strict=True))
+
+
+def dark_key(app: Flask) -> tuple[str, int]:
+    """The layer key of the ``dark`` context (its row id)."""
+    with app.app_context():
+        modifier = repository.load_catalog(db.get_session()).modifiers["theme"]
+    return ("theme", next(c.id for c in modifier.contexts if c.name == "dark"))
+
+
+#: Writes that change the structure, or replace every layer (nothing is carried past them;
+#: what their payloads read is kept).
+RESTRUCTURED: list[tuple[str, str, dict[str, Any]]] = [
+    ("createContext", "CreateContextInput", {"modifier": "theme", "name": "dim"}),
+    ("renameContext", "RenameContextInput", {"modifier": "theme", "name": "dim", "newName": "hc"}),
+    ("deleteContext", "DeleteContextInput", {"modifier": "theme", "name": "hc"}),
+    ("importTokens", "TokenSourceInput", {"document": MINI}),
+]
+
+
+def test_kept_layers_are_the_stored_rows_after_every_write(app: Flask, writer: Writer) -> None:
+    """Layers a write did not edit are carried to its revision; they equal their rows.
+
+    After each write of :data:`EDITS` (then a release, and writes that change the
+    structure), the layers this process keeps for the new revision (carried, or read for
+    the write's payload) are compared with the rows; a token write in one context keeps
+    every other layer.
+    """
+    order = [  # one valid chain of every edit (a deleted token is deleted last)
+        "value at the end of a chain and inside composites",
+        "dimension read by an alias chain and a composite",
+        "a context's value re-pointed, then cleared",
+        "an alias becomes a literal, then an alias again",
+        "new token at the end of a longer chain",
+        "type change",
+        "rename with its references rewritten",
+        "rename of an alias in the middle of a chain",
+        "deletion",
+    ]
+    assert sorted(order) == sorted(EDITS)
+    steps = [step for name in order for step in EDITS[name]]
+    steps += [("createRelease", "CreateReleaseInput", {"name": "r1"}), *RESTRUCTURED]
+    for op, input_type, fields in steps:
+        for theme in (LIGHT, DARK):
+            cached(app, theme)  # carried forward, or read (its layers then kept)
+        before, _stored = kept_and_stored(app)
+        payload = writer.call(op, input_type, **fields)
+        assert payload["__typename"].endswith("Success"), payload
+        kept, stored = kept_and_stored(app)
+        assert kept == {k: stored[k] for k in kept}, op
+        if op == "createRelease":  # it read every layer, changed none: all carried
+            assert kept.keys() == stored.keys()
+        elif fields.get("context") == DARK_SEL:  # all but the dark context
+            assert kept.keys() == {k for k in before if k != dark_key(app)}, op
+        elif op == "updateToken":  # all but the set ("base"), where the token is defined
+            assert kept.keys() == {k for k in before if k[0] != "set"}, op
+            assert kept, op
+
+
+def test_layers_read_during_a_write_are_not_kept(
+    app: Flask, writer: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read whose layers were loaded while a write landed keeps none of them.
+
+    The write lands between the read's loading and its check of the revision (as on
+    PostgreSQL, where each statement sees the latest commit); the read starts over at the
+    new revision, and what it keeps is the new revision's rows.
+    """
+    load = layer_cache.load
+    started: list[bool] = []
+    landed: list[int] = []
+
+    def load_then_write(*args: Any) -> Any:
+        out = load(*args)
+        if not started:  # once: the write's own payload reads a theme too
+            started.append(True)
+            edit = {"path": "color.blue.5", "value": "#000003"}
+            landed.append(writer.call("updateToken", "UpdateTokenInput", **edit)["revision"])
+        return out
+
+    monkeypatch.setattr(layer_cache, "load", load_then_write)
+    snap = cached(app, LIGHT)
+    assert snap.revision == landed[0]
+    assert snap.tokens["color.blue.5"].value == rebuilt(app, LIGHT).tokens["color.blue.5"].value
+    kept, stored = kept_and_stored(app)
+    assert kept
+    assert kept == {k: stored[k] for k in kept}
+    with app.app_context():
+        assert not layer_cache.kept(db.get_session(), landed[0] - 1, list(stored))
 
 
 def test_a_change_of_structure_rebuilds(app: Flask, writer: Writer) -> None:
@@ -290,7 +404,7 @@ def test_diff_sweeps_every_combination_without_evicting_reads(
 def _swept(app: Flask, release: str | None) -> list[Snapshot]:
     """Every combination of one version, swept by an empty cache (no pair, no carrying)."""
     store = SnapshotStore()
-    with app.app_context():
+    with app.app_context(), from_rows():
         session = db.get_session()
         if release is not None:
             return list(store.sweep_release(session, release, COMBINATIONS))

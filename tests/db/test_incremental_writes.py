@@ -34,6 +34,7 @@ from tests.dtcg.test_incremental_check import (
     specs,
     token_object,
 )
+from tests.writing import workspace_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -113,7 +114,7 @@ def verdict(session: Session, operation: Callable[[Workspace], str], *, full: bo
     """The problems of checking ``operation`` on the stored state (rolled back), or why not."""
     savepoint = session.begin_nested()
     try:
-        ws = Workspace(session, repository.load_catalog(session))
+        ws = workspace_of(session)
         try:
             operation(ws)
         except WriteRefused as exc:
@@ -369,7 +370,7 @@ def test_a_token_in_a_new_group_is_checked_incrementally(app: Flask) -> None:
             (patch(retyped), "full"),  # refused: worded from the tokens inside g0
         ]:
             savepoint = session.begin_nested()
-            ws = Workspace(session, repository.load_catalog(session))
+            ws = workspace_of(session)
             operation(ws)
             try:
                 report = check(ws, revision)
@@ -496,7 +497,7 @@ def test_deleting_a_modifier_is_checked_as_an_edit_of_its_default_layer(app: Fla
         for modifier, refused in [("size", False), ("theme", True)]:
             operation = operation_of(("delete modifier", modifier))
             savepoint = session.begin_nested()
-            ws = Workspace(session, repository.load_catalog(session))
+            ws = workspace_of(session)
             operation(ws)
             try:
                 report = check(ws, revision)
@@ -539,7 +540,7 @@ def test_a_write_past_max_resolutions_is_refused_as_the_full_validation_refuses_
         assert verdict(session, update, full=False) == []  # no growth
         revision = repository.current_revision(session)
         savepoint = session.begin_nested()
-        ws = Workspace(session, repository.load_catalog(session))
+        ws = workspace_of(session)
         update(ws)
         assert check(ws, revision).mode == "incremental"
         savepoint.rollback()

@@ -20,7 +20,7 @@ from graphql_api.writes import Layer, Workspace, check, replace_all, run, struct
 from graphql_api.writes.releases import create_release
 from tests.dtcg.test_incremental_check import LAYERS, Spec, resolver
 from tests.helpers import count_statements, import_tokens
-from tests.writing import MINI, Writer, import_mini, make_key
+from tests.writing import MINI, Writer, import_mini, make_key, workspace_of
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -106,7 +106,7 @@ def _system(session: Session) -> Workspace:
     layers = {lab: {i: Spec("color", n=3) for i in range(3)} for lab in LAYERS}
     replace_all(session, resolver(layers))
     session.commit()
-    return Workspace(session, repository.load_catalog(session))
+    return workspace_of(session)
 
 
 def _reads(statements: list[str], table: str) -> int:
@@ -127,7 +127,7 @@ def test_the_workspace_reads_every_layer_it_needs_in_one_statement(app: Flask) -
         ), log.dump()
         assert len(log) == 2, log.dump()
 
-        ws = Workspace(session, repository.load_catalog(session))
+        ws = workspace_of(session)
         ws.ensure_paths([layers[0]], ["g0.t0"])  # one layer read in part, its groups read
         with count_statements(engine) as log:
             ws.ensure_paths(layers, ["g1.t1", "g2.t2"])

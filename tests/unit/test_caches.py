@@ -14,14 +14,15 @@ import re
 import sys
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 from graphql_api import create_app
 from graphql_api.dtcg.errors import DTCGErrorGroup
 from graphql_api.dtcg.incremental import Sized
-from graphql_api.store import carry, snapshots
+from graphql_api.dtcg.nodes import Document, TokenNode
+from graphql_api.store import carry, layer_cache, snapshots
 from graphql_api.store.repository import Catalog, ContextInfo, ModifierInfo
 from graphql_api.store.response_cache import RESPONSE_CACHE_KEY, ResponseCache, TokenReads
 from graphql_api.store.snapshots import SnapshotStore
@@ -29,6 +30,8 @@ from graphql_api.web.http_cache import cache_control, etag, etag_matches, reques
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from sqlalchemy.orm import Session
 
 KEY_A, KEY_B, KEY_C, KEY_D = "a" * 64, "b" * 64, "c" * 64, "d" * 64
 
@@ -351,10 +354,31 @@ class FakeRepository:
         return [], {}
 
 
+@dataclass
+class FakeLayerCache:
+    """Stands in for :mod:`graphql_api.store.layer_cache`: keeps nothing, loads every time."""
+
+    repo: FakeRepository
+
+    def load(self, session: Any, _revision: int, keys: Any) -> tuple[list[Any], dict[Any, Any]]:
+        self.repo.load_layers(session, keys)
+        return [Document() for _ in keys], {}
+
+    def kept(self, *_args: Any) -> dict[Any, Any]:
+        return {}
+
+    def put(self, *_args: Any) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
+
+
 @pytest.fixture
 def repo(monkeypatch: pytest.MonkeyPatch) -> FakeRepository:
     fake = FakeRepository()
     monkeypatch.setattr(snapshots, "repository", fake)
+    monkeypatch.setattr(snapshots, "layer_cache", FakeLayerCache(fake))
     # No real layers: resolution of an empty document gives no tokens and no errors.
     monkeypatch.setattr(snapshots, "flatten", lambda docs: {})
     monkeypatch.setattr(snapshots, "resolve_sized", lambda flat: (Sized({}, {}, {}, False), []))
@@ -499,3 +523,27 @@ def test_create_app_sizes_the_caches_from_its_settings(tmp_path: Path) -> None:
     assert app.extensions[snapshots.SNAPSHOTS_KEY].max_size == 3
     assert app.extensions[RESPONSE_CACHE_KEY].max_bytes == 1234
     assert not (tmp_path / "unused.sqlite3").exists()
+
+
+def _layer(tokens: int) -> Document:
+    return Document({f"t.{i}": TokenNode(f"t.{i}", i) for i in range(tokens)})
+
+
+def test_kept_layers_are_bounded_in_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``MAX_TOKENS`` the least recently used revision is forgotten, the newest kept."""
+    monkeypatch.setattr(layer_cache, "database_of", lambda session: session)
+    monkeypatch.setattr(layer_cache, "MAX_TOKENS", 10)
+    monkeypatch.setattr(layer_cache, "_KEPT", layer_cache._Kept())
+    one, two, big = _layer(4), _layer(4), _layer(30)
+    db, other = cast("Session", "db"), cast("Session", "other")  # sessions stand for databases
+    layer_cache.put(db, 1, {("set", 1): one})
+    layer_cache.put(db, 2, {("set", 1): two})
+    assert layer_cache.kept(db, 1, [("set", 1)]) == {("set", 1): one}  # 1 used last
+    layer_cache.put(db, 3, {("set", 1): _layer(4)})  # 12 tokens: 2, the oldest, goes
+    assert layer_cache.kept(db, 2, [("set", 1)]) == {}
+    assert layer_cache.kept(db, 1, [("set", 1)]) == {("set", 1): one}
+    layer_cache.put(other, 1, {("theme", 7): big})  # alone over the bound: kept alone
+    assert layer_cache.kept(other, 1, [("theme", 7), ("set", 1)]) == {("theme", 7): big}
+    assert layer_cache.kept(db, 1, [("set", 1)]) == {}
+    layer_cache.carry(other, 1, 2, changed=[("theme", 7)])
+    assert layer_cache.kept(other, 2, [("theme", 7)]) == {}  # a changed layer is not carried

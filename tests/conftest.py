@@ -150,20 +150,22 @@ def template_prefix() -> str:
 #: module as it frees up, in collection order: with these first, the run does not end on
 #: one worker busy with a long module while the others wait (longest processing first).
 LONG_MODULES = (
-    "tests/api/test_primer_writes.py",
+    "tests/browser/test_react_live.py",  # first: its React build holds examples/react's lock
     "tests/api/test_docs_examples.py",
-    "tests/hostile/test_hostile_inputs.py",
-    "tests/api/test_impact_in_part.py",
-    "tests/api/test_exports.py",
-    "tests/browser/test_react_live.py",
+    "tests/api/test_primer_writes.py",
     "tests/db/test_carry_forward.py",
+    "tests/api/test_impact_in_part.py",
+    "tests/hostile/test_hostile_inputs.py",
     "tests/frontend/test_codegen.py",
+    "tests/api/test_usage.py",
+    "tests/api/test_mutations.py",
+    "tests/live/test_server.py",
     "tests/dtcg/test_fuzz_reader.py",
     "tests/db/test_incremental_writes.py",
     "tests/dtcg/test_incremental_check.py",
-    "tests/api/test_mutations.py",
-    "tests/live/test_server.py",
+    "tests/api/test_exports.py",
     "tests/api/test_cost.py",
+    "tests/api/test_http_cache.py",
 )
 
 

@@ -135,7 +135,7 @@ def type_into(page: Page, selector: str, text: str, *, json_value: bool = False)
     """Type ``text`` into a GraphiQL editor (CodeMirror) by keyboard, retrying lost keys."""
     value = EDITOR_VALUE.format(selector=selector)
     typed = ""
-    for _ in range(3):  # a keystroke lost under load is typed again, never faked
+    for _ in range(5):  # a keystroke lost under load is typed again, never faked
         page.locator(selector).click()
         page.keyboard.press("Control+A")
         page.keyboard.press("Delete")

@@ -74,8 +74,9 @@ def referrers_within(
 class PartialResolver:
     """Resolves a few tokens in each theme combination of one question (module docstring).
 
-    Keep one per question (request): it holds the nodes it has seen, so the layers'
-    documents (and the ``candidates`` given) must stay alive while it is used.
+    Keep one per question (request): it recognises combinations by the identity of their
+    layers' documents (and of the ``candidates`` given) and keeps every one it was given
+    alive, so an identity is never reused for another document while it is in use.
 
     Attributes:
         cache: what the combinations share (references per node, resolutions by content).
@@ -87,6 +88,7 @@ class PartialResolver:
         self.resolved = 0
         self._memo: dict[tuple[Any, ...], tuple[dict[str, ResolvedToken], list[DTCGError]]] = {}
         self._alike: dict[tuple[Any, ...], tuple[dict[str, ResolvedToken], list[DTCGError]]] = {}
+        self._kept: list[object] = []  # what the keys of _alike name by id()
 
     def resolve(
         self,
@@ -134,6 +136,7 @@ class PartialResolver:
             self._memo[key] = found
             self.resolved += 1
         self._alike[alike] = found
+        self._kept.append((tuple(layers), candidates))
         return found
 
 

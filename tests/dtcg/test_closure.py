@@ -108,6 +108,10 @@ def test_a_token_resolves_alike_only_with_the_same_metadata() -> None:
     assert first["a"].node.extensions == {"k": "one"}
     assert second["a"].node.extensions == {"k": "two"}
     assert first["b"].value == second["b"].value
+    # layers dropped by the caller: a new document may take a dropped one's id()
+    for n in range(50):
+        got, _ = resolver.resolve([layer(str(n))], ["b"])
+        assert got["a"].node.extensions == {"k": str(n)}
 
 
 def test_defined_paths_are_every_path_some_combination_has(primer: ResolverDocument) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -177,10 +178,15 @@ class TokenValue(Base):
     """A token's raw value in one layer (a set or a theme), as written in its source file."""
 
     __tablename__ = "token_value"
-    __table_args__ = (CheckConstraint(ONE_LAYER_SQL, name="one_layer"),)
+    __table_args__ = (
+        CheckConstraint(ONE_LAYER_SQL, name="one_layer"),
+        # a token's values in given layers (what a write reads and replaces): without it,
+        # SQLite, which keeps no statistics, walked every value of the layer (50,000)
+        Index("ix_token_value_token_layer", "token_id", "set_id", "theme_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token_id: Mapped[int] = mapped_column(ForeignKey("token.id", ondelete="CASCADE"), index=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("token.id", ondelete="CASCADE"))
     set_id: Mapped[int | None] = mapped_column(
         ForeignKey("token_set.id", ondelete="CASCADE"), index=True
     )

@@ -16,6 +16,7 @@ misses no dependant:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import threading
@@ -23,7 +24,7 @@ import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, and_, cast, insert, or_, select
+from sqlalchemy import String, and_, bindparam, cast, insert, or_, select
 from sqlalchemy.orm import aliased
 
 from ..dtcg.errors import pointer_escape
@@ -34,7 +35,7 @@ from .models import Alias, Token, TokenValue
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping
 
-    from sqlalchemy import ColumnElement, Engine
+    from sqlalchemy import ColumnElement, Engine, Select
     from sqlalchemy.orm import Session
 
 _CHUNK = 500
@@ -46,31 +47,41 @@ def alias_reach(session: Session, paths: Collection[str]) -> set[str]:
     One recursive statement per 500 paths, whatever the depth of the references;
     ``paths`` themselves are in the result only when they reach one another.
     """
-    referrer = aliased(Token)
-    target = aliased(Token)
     ordered = sorted(paths)
     out: set[str] = set()
+    statement = _reach_statement()
     for i in range(0, len(ordered), _CHUNK):
-        start = (
-            select(referrer.path.label("path"))
-            .join(TokenValue, TokenValue.token_id == referrer.id)
-            .join(Alias, Alias.token_value_id == TokenValue.id)
-            .join(target, target.id == Alias.target_token_id)
-            .where(target.path.in_(ordered[i : i + _CHUNK]))
-            .cte("reach", recursive=True)
-        )
-        up = aliased(Token)
-        via = aliased(Token)
-        reach = start.union(
-            select(up.path)
-            .select_from(start)
-            .join(via, via.path == start.c.path)
-            .join(Alias, Alias.target_token_id == via.id)
-            .join(TokenValue, TokenValue.id == Alias.token_value_id)
-            .join(up, up.id == TokenValue.token_id)
-        )
-        out.update(session.scalars(select(reach.c.path)))
+        out.update(session.scalars(statement, {"paths": ordered[i : i + _CHUNK]}))
     return out
+
+
+@functools.cache
+def _reach_statement() -> Select[tuple[str]]:
+    """:func:`alias_reach`'s statement, the paths bound as ``paths``.
+
+    Built once: with its four aliased tables, building it cost more than running it.
+    """
+    referrer = aliased(Token)
+    target = aliased(Token)
+    start = (
+        select(referrer.path.label("path"))
+        .join(TokenValue, TokenValue.token_id == referrer.id)
+        .join(Alias, Alias.token_value_id == TokenValue.id)
+        .join(target, target.id == Alias.target_token_id)
+        .where(target.path.in_(bindparam("paths", expanding=True)))
+        .cte("reach", recursive=True)
+    )
+    up = aliased(Token)
+    via = aliased(Token)
+    reach = start.union(
+        select(up.path)
+        .select_from(start)
+        .join(via, via.path == start.c.path)
+        .join(Alias, Alias.target_token_id == via.id)
+        .join(TokenValue, TokenValue.id == Alias.token_value_id)
+        .join(up, up.id == TokenValue.token_id)
+    )
+    return select(reach.c.path)
 
 
 #: A number for each engine, never reused while the process lives (see :func:`database_of`).

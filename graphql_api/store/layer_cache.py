@@ -108,16 +108,22 @@ def put(session: Session, revision: int, docs: Mapping[LayerKey, Document]) -> N
 
 
 def carry(
-    session: Session, revision: int, new_revision: int, changed: Collection[LayerKey]
+    session: Session,
+    revision: int,
+    new_revision: int,
+    changed: Collection[LayerKey],
+    written: Mapping[LayerKey, Document] | None = None,
 ) -> None:
-    """Keep the layers of ``revision`` but ``changed`` for ``new_revision``.
+    """Keep the layers of ``revision`` but ``changed`` for ``new_revision``, and ``written``.
 
     Called once a write this process made is committed, with every layer it changed
-    (a write that changed the structure of sets and modifiers carries nothing).
+    (a write that changed the structure of sets and modifiers carries nothing) and those
+    of them it knows as stored at ``new_revision`` (``written``: read in its transaction).
     """
     database = database_of(session)
     held = _KEPT.get((database, revision)) or {}
     same = {k: d for k, d in held.items() if k not in changed}
+    same.update(written or {})
     if same:
         _KEPT.put((database, new_revision), same)
 

@@ -123,6 +123,8 @@ class Workspace:
         # the operation changed no stored data (a release): the caches of the base
         # revision hold for the new one (:func:`graphql_api.writes.check.remember`)
         self.data_unchanged = False
+        # edited layers as stored by this write, for the new revision (:meth:`keep_layers`)
+        self._written: dict[tuple[str, int], Document] = {}
 
     # -- layers ---------------------------------------------------------------------------
 
@@ -223,6 +225,10 @@ class Workspace:
         union = sorted(set().union(*todo.values()))
         loaded: dict[Layer, Document] = {}
         stored = [x for x in todo if x in self._ids]
+        # layers kept decoded at ``based_on`` are looked up, not read (under the write lock)
+        kept = layer_cache.kept(self.session, self.based_on, [self._ids[x] for x in stored])
+        loaded.update((x, kept[self._ids[x]]) for x in stored if self._ids[x] in kept)
+        stored = [x for x in stored if x not in loaded]
         if stored:  # layers read for the first time come with their groups
             first = [self._ids[x] for x in stored if x not in self._original]
             ids = [self._ids[x] for x in stored]
@@ -314,17 +320,58 @@ class Workspace:
         found.update(self._original)
         return [lay for lay in self.layers() if lay in found]
 
+    def _carries(self) -> bool:
+        """Whether the layers kept for :attr:`based_on` say anything of the new revision.
+
+        Not past an import or a change of sets and modifiers.
+        """
+        return self.replacement is None and not (self.structural or self.removed or self.extra)
+
     def keep_layers(self, revision: int) -> None:
         """Once this write is committed as ``revision``: the layers it left are still kept.
 
         The layers of :attr:`based_on` kept decoded (:mod:`graphql_api.store.layer_cache`)
-        that this write did not edit are those of ``revision`` too; nothing is carried past
-        an import or a change of sets and modifiers.
+        that this write did not edit are those of ``revision`` too, and the edited ones
+        that :meth:`store` rebuilt; nothing is carried past an import or a change of sets
+        and modifiers.
         """
-        if self.replacement is not None or self.structural or self.removed or self.extra:
+        if not self._carries():
             return
         edited = {self._ids[lay] for lay in self.touched if lay in self._ids}
-        layer_cache.carry(self.session, self.based_on, revision, edited)
+        layer_cache.carry(self.session, self.based_on, revision, edited, self._written)
+
+    def _rebuild_kept(
+        self, changed: dict[Layer, list[str]], removed: dict[Layer, list[str]]
+    ) -> None:
+        """The edited layers kept at :attr:`based_on` as stored now, for :meth:`keep_layers`.
+
+        Called once the rows are written (in the transaction, under the write lock). A
+        layer is its kept document without the tokens whose rows were deleted, then the
+        rows inserted, read back in one statement: the values as the database returns them
+        (PostgreSQL's ``jsonb`` orders keys its own way), in the order of their row ids,
+        as :func:`~graphql_api.store.repository.load_layers` gives a layer. A layer whose
+        groups changed is left to be read again.
+        """
+        if not self._carries():
+            return
+        keys = {lay: self._ids[lay] for lay in changed}
+        kept = layer_cache.kept(self.session, self.based_on, list(keys.values()))
+        todo = [lay for lay in changed if keys[lay] in kept]
+        if not todo:
+            return
+        paths = sorted({p for lay in todo for p in changed[lay]})
+        docs: list[Document] = [Document() for _ in todo]
+        if paths:
+            docs, _ = repository.load_layers(
+                self.session, [keys[lay] for lay in todo], paths=paths, groups=False
+            )
+        for lay, back in zip(todo, docs, strict=True):
+            old = kept[keys[lay]]
+            tokens = dict(old.tokens)  # a copy in C: a tenth of a filtered one
+            for p in (*changed[lay], *removed[lay]):
+                tokens.pop(p, None)  # deleted rows; inserted ones come last, as by row id
+            tokens.update((p, n) for p, n in back.tokens.items() if p in changed[lay])
+            self._written[keys[lay]] = Document(tokens, old.groups)
 
     # -- check ----------------------------------------------------------------------------
 
@@ -386,9 +433,13 @@ class Workspace:
         gone: set[str] = set()
         stale: dict[tuple[str, tuple[int, ...]], list[int]] = {}  # (kind, token ids) → layers
         batches: list[tuple[dict[str, int | None], list[Any]]] = []
+        rewritten: dict[Layer, list[str]] = {}  # layers whose groups are unchanged
+        dropped: dict[Layer, list[str]] = {}
         for lay in self.touched:
             key = self._ids[lay]
-            changed, removed = self._store_groups(lay)
+            changed, removed, regrouped = self._store_groups(lay)
+            if not regrouped:
+                rewritten[lay], dropped[lay] = changed, removed
             ids = tuple(
                 sorted(token_ids[p] for p in changed + removed if p in self._original[lay].tokens)
             )
@@ -401,9 +452,14 @@ class Workspace:
             token_rows.delete_values(self.session, kind, layer_ids, ids)
         token_rows.write_values(self.session, batches, token_ids)
         token_rows.delete_unused_tokens(self.session, gone)
+        self._rebuild_kept(rewritten, dropped)
 
-    def _store_groups(self, lay: Layer) -> tuple[list[str], list[str]]:
-        """Store the layer's changed groups; its changed and removed token paths (to store)."""
+    def _store_groups(self, lay: Layer) -> tuple[list[str], list[str], bool]:
+        """Store the layer's changed groups.
+
+        Returns:
+            (its changed token paths, its removed ones (to store), whether a group changed).
+        """
         old, new = self._original[lay], self._slot(lay)
         changed = [p for p in new.tokens if not same_token(old.tokens.get(p), new.tokens[p])]
         removed = [p for p in old.tokens if p not in new.tokens]
@@ -416,4 +472,4 @@ class Workspace:
             groups_changed,
             [new.groups[p] for p in groups_changed if p in new.groups],
         )
-        return changed, removed
+        return changed, removed, bool(groups_changed)

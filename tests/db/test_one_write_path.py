@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graphql_api.store import db, repository, resolved_totals
+from graphql_api.store import db, layer_cache, repository, resolved_totals
 from graphql_api.store.alias_graph import database_of
 from graphql_api.writes import Layer, Workspace, check, replace_all, run, structure
 from graphql_api.writes.releases import create_release
@@ -127,6 +127,13 @@ def test_the_workspace_reads_every_layer_it_needs_in_one_statement(app: Flask) -
         ), log.dump()
         assert len(log) == 2, log.dump()
 
+        ws = workspace_of(session)  # the layers read whole above are kept: looked up
+        with count_statements(engine) as log:
+            ws.ensure_paths(layers, ["g1.t1", "g2.t2"])
+        assert len(log) == 0, log.dump()
+        assert set(ws.document(layers[0], ()).tokens) == {"g1.t1", "g2.t2"}
+
+        layer_cache.clear()
         ws = workspace_of(session)
         ws.ensure_paths([layers[0]], ["g0.t0"])  # one layer read in part, its groups read
         with count_statements(engine) as log:

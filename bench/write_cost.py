@@ -8,8 +8,12 @@ Issue 15's write targets, in one run:
   contexts of ``theme``, 28 combinations), through the Flask test client (in process, no
   HTTP), alternating two values so every run writes; as a ratio to Style Dictionary 5
   resolving one Primer theme (``dark``) in a warm Node process, measured in the same run
-  (target ≤ 0.25×). The same write with the incremental check switched off (the full
-  validation, the reference implementation) is measured beside it: the "before".
+  (target ≤ 0.25×). Measured in a warm server, which has served every theme context once
+  (its layers are kept decoded, :mod:`graphql_api.store.layer_cache`, and each write
+  keeps the layers it edits); the same write in a server that has served no read since
+  the import (every layer read in part from the database) is reported beside it
+  (``primer_write_cold_ms``), and so is the same write with the incremental check
+  switched off (the full validation, the reference implementation): the "before".
 - the same kind of write (a colour primitive, every layer that defines it) on synthetic
   systems of N tokens × 4 contexts (:mod:`bench.gen_synthetic`), as ratios to the
   smallest (targets: 20,000 vs 1,000 ≤ 2×, 50,000 vs 1,000 ≤ 3×).
@@ -89,6 +93,27 @@ def write_ms(app: Any, key: str, path: str, runs: int) -> tuple[float, dict[str,
     return statistics.median(times), info
 
 
+EVERY_CONTEXT = "{ modifiers { name contexts { name } } }"
+THEME_COUNT = "query($t: [ThemeSelection!]) { tokens(theme: $t) { totalCount } }"
+
+
+def read_every_context(app: Any, key: str) -> int:
+    """Read the whole theme of every context of every modifier once; how many were read."""
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {key}"}
+    body = client.post("/graphql", headers=headers, json={"query": EVERY_CONTEXT}).get_json()
+    read = 0
+    for modifier in body["data"]["modifiers"]:
+        for context in modifier["contexts"]:
+            theme = [{"modifier": modifier["name"], "context": context["name"]}]
+            request = {"query": THEME_COUNT, "variables": {"t": theme}}
+            answer = client.post("/graphql", headers=headers, json=request).get_json()
+            if answer["data"]["tokens"]["totalCount"] <= 0:
+                raise SystemExit(f"{theme}: {answer}")
+            read += 1
+    return read
+
+
 def main() -> None:
     """Measure and print; see the module docstring."""
     parser = argparse.ArgumentParser()
@@ -106,6 +131,8 @@ def main() -> None:
     log("Primer: every-layer updateToken")
     with fresh_database(args.postgres, "write_cost") as url:
         app, key = primer_with_key(url)
+        cold_ms, _ = write_ms(app, key, PRIMER_PATH, max(3, args.runs // 3))
+        out["themes_read_before_writing"] = read_every_context(app, key)
         ms, info = write_ms(app, key, PRIMER_PATH, args.runs)
         with full_validation():
             full_ms, _ = write_ms(app, key, PRIMER_PATH, max(3, args.runs // 3))
@@ -115,6 +142,8 @@ def main() -> None:
     out["primer_write_ms"] = ms
     out["primer_write_x_sd"] = ms / sd_ms
     out["primer_write_check"] = info
+    out["primer_write_cold_ms"] = cold_ms
+    out["primer_write_cold_x_sd"] = cold_ms / sd_ms
     out["primer_write_full_validation_ms"] = full_ms
     out["primer_write_full_validation_x_sd"] = full_ms / sd_ms
 

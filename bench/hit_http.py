@@ -1,9 +1,10 @@
 """Response-cache hits and 304s over HTTP, against the limit app served the same way.
 
-``.venv/bin/python -m bench.hit_http --ports 5650,5651 [--before CHECKOUT --before-port N]
-[--rounds 15] 2>/dev/null``
+``.venv/bin/python -m bench.hit_http [--ports 5650,5651] [--postgres] [--before CHECKOUT
+--before-port N] [--rounds 15] [--out FILE] 2>/dev/null``
 
-Primer on a fresh SQLite file under ``bench/results/tmp/``; ``gunicorn -w 1`` with the
+Primer on a fresh SQLite file under ``bench/results/tmp/`` (``--postgres``: a schema of its
+own in the local server's ``test`` database); ``gunicorn -w 1`` with the
 production settings (``graphql_api.web.gunicorn_conf``: gthread, keep-alive, gunicorn's access
 log) serves this checkout's ``app:app`` on the first port and ``bench.limit_app`` (the bytes
 captured from it) on the second; with ``--before``, another checkout's ``app:app`` on the
@@ -12,15 +13,19 @@ same database too. One keep-alive connection per server sends (a) whole theme by
 ``--rounds`` rounds; it prints the median µs per request and the median ratio per round to
 the limit (the same figures as ``bench.hit_cost``, plus HTTP parsing and the socket on both
 sides). Servers' output goes to ``gunicorn-PORT.log`` beside the database; they are stopped
-at the end, also on errors.
+at the end, also on errors. Without ``--ports``, two free ports are taken. ``--out`` also
+writes the figures as JSON (``hit_a_x_limit``, ``hit_b_x_limit``, ``304_x_limit`` and the µs
+of each side), which :mod:`bench.targets` reads.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -125,16 +130,30 @@ def measure(clients: dict[str, Client], work: dict[str, Request], rounds: int) -
     return times
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on now (the system's choice)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 def main() -> None:
     """Print, per figure and server, µs per request and the median ratio to the limit."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--ports", required=True, help="this checkout's,the limit app's")
+    parser.add_argument("--ports", help="this checkout's,the limit app's (default: free ones)")
+    parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--before", help="another checkout to serve as well")
     parser.add_argument("--before-port", type=int)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--out", type=Path, help="write the figures as JSON here too")
     args = parser.parse_args()
-    ours, limit_port = (int(p) for p in args.ports.split(","))
-    with fresh_database(postgres=False, name="hit_http") as url, ExitStack() as stack:
+    if args.ports:
+        ours, limit_port = (int(p) for p in args.ports.split(","))
+    else:
+        ours, limit_port = free_port(), free_port()
+    out: dict[str, Any] = {"backend": "postgresql" if args.postgres else "sqlite"}
+    with fresh_database(args.postgres, name="hit_http") as url, ExitStack() as stack:
         work = capture(url)
         servers = {
             "limit": (limit_port, ROOT, "bench.limit_app:create_app()"),
@@ -159,6 +178,12 @@ def main() -> None:
                 f"limit {statistics.median(base) * 1e6:.0f} us, "
                 f"x limit {statistics.median(ratios):.3f}"
             )
+            if name == "this checkout":
+                out[f"{figure}_us"] = statistics.median(times[(figure, name)]) * 1e6
+                out[f"{figure}_limit_us"] = statistics.median(base) * 1e6
+                out[f"{figure}_x_limit"] = statistics.median(ratios)
+    if args.out:
+        args.out.write_text(json.dumps(out, indent=1))
 
 
 if __name__ == "__main__":

@@ -43,14 +43,20 @@ IN_CHUNK = 500
 
 
 def _upsert(dialect: str) -> Any:
-    """The dialect's ``INSERT … ON CONFLICT (primary key) DO UPDATE`` adding the counts."""
+    """The dialect's ``INSERT … ON CONFLICT (primary key) DO UPDATE`` adding the counts.
+
+    On the table, not the ORM class: the ORM's bulk insert spent a third more CPU on the
+    same rows (20,000 rows, the flusher's thread holding the GIL: 300–390 → 230–300 ms on
+    PostgreSQL, 145–190 → 95 ms on SQLite).
+    """
     from sqlalchemy.dialects import postgresql, sqlite  # noqa: PLC0415 - lazy: CLI start-up
 
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(TokenUsage)
+    table = TokenUsage.__table__
+    stmt = insert(table)
     return stmt.on_conflict_do_update(
-        index_elements=[TokenUsage.day, TokenUsage.path, TokenUsage.theme, TokenUsage.client],
-        set_={"count": TokenUsage.count + stmt.excluded["count"]},
+        index_elements=[table.c.day, table.c.path, table.c.theme, table.c.client],
+        set_={"count": table.c.count + stmt.excluded["count"]},
     )
 
 

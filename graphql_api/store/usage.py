@@ -9,7 +9,7 @@ PostgreSQL), in one transaction. The readers return :class:`DailyRow` objects fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import func, select
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from datetime import date
 
+    from sqlalchemy import Table
     from sqlalchemy.orm import Session
 
 #: ``(UTC day, path, theme key, client)``: the primary key of a ``token_usage`` row.
@@ -52,7 +53,7 @@ def _upsert(dialect: str) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite  # noqa: PLC0415 - lazy: CLI start-up
 
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = TokenUsage.__table__
+    table = cast("Table", TokenUsage.__table__)  # a mapped class's table: typed FromClause
     stmt = insert(table)
     return stmt.on_conflict_do_update(
         index_elements=[table.c.day, table.c.path, table.c.theme, table.c.client],

@@ -47,7 +47,7 @@ graphiql:
 
 # Three workers (pytest-xdist) on the 2-core machine: many tests wait on servers, browsers
 # and subprocesses, so a third keeps both cores busy (456 s against 516 s with two, when
-# the suite took that long; 237 s now). A test
+# the suite took that long; 212 s on 2026-12-05). A test
 # file stays on one worker, so its module fixtures (servers, imported design systems) are
 # built once. Files go out in collection
 # order (--no-loadscope-reorder), which starts the longest first (tests/conftest.py).

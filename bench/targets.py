@@ -1,7 +1,7 @@
 """Every target of "Incremental by design" (issue 15) in one command, each beside its baseline.
 
-``.venv/bin/python -m bench.targets [--quick] [--postgres]`` (about 8 minutes; ``--quick``:
-about 5) runs, one after the other, in fresh processes:
+``.venv/bin/python -m bench.targets [--quick] [--postgres]`` (about 10 minutes; ``--quick``:
+about 8) runs, one after the other, in fresh processes:
 
 1. ``bench.write_cost``: the every-layer write on Primer beside Style Dictionary's warm theme,
    and the same kind of write on 1,000 / 20,000 / 50,000-token systems;

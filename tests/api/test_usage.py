@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import inspect, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from graphql_api import usage
 from graphql_api.store import db
@@ -366,6 +366,24 @@ def test_flush_adds_to_existing_rows(app_: Flask) -> None:
         assert store.write_batch(session, {key: 40}) == 1
     assert counts(app_)[("accent.fg", LIGHT, "web")] == 43
     assert len(rows(app_)) == 2  # still one row per key
+
+
+def test_a_batch_with_a_refused_row_writes_none(app_: Flask) -> None:
+    # PostgreSQL copies the batch in, then upserts it; SQLite upserts it in chunks
+    today = utc_today()
+    batch: dict[Any, Any] = {
+        (today, "accent.fg", LIGHT, "web"): 4,
+        (today, "accent.fg", DARK, "web"): 2,
+        (today, "size.gap", LIGHT, "web"): None,  # count is NOT NULL
+    }
+    with usage.get_state(app_).store.session() as session, pytest.raises(IntegrityError):
+        store.write_batch(session, batch)
+    assert rows(app_) == set()
+    del batch[(today, "size.gap", LIGHT, "web")]
+    with usage.get_state(app_).store.session() as session:
+        assert store.write_batch(session, batch) == 2
+        assert store.write_batch(session, batch) == 2  # added to the stored rows
+    assert counts(app_) == {("accent.fg", LIGHT, "web"): 8, ("accent.fg", DARK, "web"): 4}
 
 
 def test_the_flusher_thread_writes_without_an_explicit_call(make: Callable[..., Flask]) -> None:

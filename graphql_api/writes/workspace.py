@@ -367,10 +367,11 @@ class Workspace:
             )
         for lay, back in zip(todo, docs, strict=True):
             old = kept[keys[lay]]
+            inserted = set(changed[lay])
             tokens = dict(old.tokens)  # a copy in C: a tenth of a filtered one
-            for p in (*changed[lay], *removed[lay]):
+            for p in (*inserted, *removed[lay]):
                 tokens.pop(p, None)  # deleted rows; inserted ones come last, as by row id
-            tokens.update((p, n) for p, n in back.tokens.items() if p in changed[lay])
+            tokens.update((p, n) for p, n in back.tokens.items() if p in inserted)
             self._written[keys[lay]] = Document(tokens, old.groups)
 
     # -- check ----------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from unittest import mock
 from graphql_api.writes import check as write_check
 
 from . import peer_sd
-from .common import WORK, fresh_database, log, primer_with_key
+from .common import WORK, fresh_database, gql, log, primer_with_key
 from .gen_synthetic import generate
 
 if TYPE_CHECKING:
@@ -101,15 +101,12 @@ def read_every_context(app: Any, key: str) -> int:
     """Read the whole theme of every context of every modifier once; how many were read."""
     client = app.test_client()
     headers = {"Authorization": f"Bearer {key}"}
-    body = client.post("/graphql", headers=headers, json={"query": EVERY_CONTEXT}).get_json()
     read = 0
-    for modifier in body["data"]["modifiers"]:
+    for modifier in gql(client, EVERY_CONTEXT, headers=headers)["modifiers"]:
         for context in modifier["contexts"]:
             theme = [{"modifier": modifier["name"], "context": context["name"]}]
-            request = {"query": THEME_COUNT, "variables": {"t": theme}}
-            answer = client.post("/graphql", headers=headers, json=request).get_json()
-            if answer["data"]["tokens"]["totalCount"] <= 0:
-                raise SystemExit(f"{theme}: {answer}")
+            if gql(client, THEME_COUNT, {"t": theme}, headers)["tokens"]["totalCount"] <= 0:
+                raise SystemExit(f"{theme}: no tokens")
             read += 1
     return read
 
